@@ -1,0 +1,48 @@
+# Perennial — the two commands a newcomer needs are `make demo` and `make test`.
+SWIFT ?= swift
+APT_PACKAGES := libsodium-dev libgmp-dev libsqlite3-dev pkg-config
+DEMO_OUT ?= demo-data
+AUDIT_BIN = Audit/.build/release/perennial-audit
+
+.PHONY: all deps build release test test-engine test-audit demo bench clean
+
+all: build
+
+# Installs the system C libraries only when pkg-config cannot already find them.
+deps:
+	@missing=""; \
+	command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"; \
+	pkg-config --exists libsodium 2>/dev/null || missing="$$missing libsodium-dev"; \
+	pkg-config --exists gmp 2>/dev/null || missing="$$missing libgmp-dev"; \
+	pkg-config --exists sqlite3 2>/dev/null || missing="$$missing libsqlite3-dev"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing missing system packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO="sudo"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(APT_PACKAGES); \
+	else echo "System libraries present: libsodium, gmp, sqlite3."; fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+test: test-engine test-audit
+
+test-engine: deps
+	$(SWIFT) test
+
+test-audit: deps
+	@if [ -f Audit/Package.swift ]; then cd Audit && $(SWIFT) test; else echo "Audit package not present yet."; fi
+
+demo: release
+	@if [ -f Audit/Package.swift ]; then cd Audit && $(SWIFT) build -c release; fi
+	.build/release/perennial demo --out $(DEMO_OUT)
+	@if [ -x $(AUDIT_BIN) ]; then $(AUDIT_BIN) verify $(DEMO_OUT)/record; fi
+
+bench: release
+	.build/release/perennial bench crypto
+	.build/release/perennial bench log
+
+clean:
+	rm -rf .build Audit/.build

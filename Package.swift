@@ -1,0 +1,54 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Perennial: a participatory-democracy engine.
+///
+/// Layers (each depends only on the ones above it):
+///   CSodium, CGMP            system C libraries (libsodium, GMP)
+///   CivicCrypto              groups, ElGamal, proofs, threshold keys, signatures, secrets
+///   CivicLog                 the one append-only signed Merkle log (SQLite via GRDB)
+///   BallotCore, CivicLedger, Deliberation   domain rules, no C imports
+///   Perennial                the engine that wires storage, log and modules
+///   perennial, perennial-kiosk              thin executables
+let package = Package(
+    name: "Perennial",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "perennial", targets: ["PerennialCommand"]),
+        .executable(name: "perennial-kiosk", targets: ["PerennialKiosk"]),
+        .library(name: "Perennial", targets: ["Perennial"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(name: "CGMP", pkgConfig: "gmp", providers: [.apt(["libgmp-dev"])]),
+        .target(name: "CivicCrypto", dependencies: ["CSodium", "CGMP"]),
+        .target(name: "CivicLog", dependencies: ["CivicCrypto", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "BallotCore", dependencies: ["CivicCrypto", "CivicLog"]),
+        .target(name: "CivicLedger", dependencies: ["CivicCrypto", "CivicLog"]),
+        .target(name: "Deliberation", dependencies: ["CivicCrypto", "CivicLog"]),
+        .target(
+            name: "Perennial",
+            dependencies: [
+                "CivicCrypto", "CivicLog", "BallotCore", "CivicLedger", "Deliberation",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        .executableTarget(
+            name: "PerennialCommand",
+            dependencies: ["Perennial", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "PerennialKiosk",
+            dependencies: ["Perennial", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(name: "TestSupport", dependencies: ["CivicCrypto"], path: "Tests/TestSupport"),
+        .testTarget(name: "CivicCryptoTests", dependencies: ["CivicCrypto", "TestSupport"]),
+        .testTarget(name: "CivicLogTests", dependencies: ["CivicLog", "TestSupport"]),
+        .testTarget(name: "BallotCoreTests", dependencies: ["BallotCore", "TestSupport"]),
+        .testTarget(name: "CivicLedgerTests", dependencies: ["CivicLedger", "TestSupport"]),
+        .testTarget(name: "DeliberationTests", dependencies: ["Deliberation", "TestSupport"]),
+        .testTarget(name: "PerennialTests", dependencies: ["Perennial", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

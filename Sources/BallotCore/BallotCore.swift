@@ -1,0 +1,2 @@
+// BallotCore: placeholder until its issue lands.
+enum BallotCoreModule {}

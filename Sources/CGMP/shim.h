@@ -1,0 +1,54 @@
+#ifndef PERENNIAL_CGMP_SHIM_H
+#define PERENNIAL_CGMP_SHIM_H
+/*
+ * Swift cannot import GMP's #define aliases (mpz_init is really __gmpz_init) nor its
+ * function-like macros (mpz_sgn). Every GMP call Swift makes goes through one of these
+ * project-prefixed static inline shims; Swift never names __gmpz_* directly.
+ */
+#include <stddef.h>
+#include <gmp.h>
+
+typedef __mpz_struct perennial_mpz;
+
+static inline void perennial_mpz_init(perennial_mpz *x) { mpz_init(x); }
+static inline void perennial_mpz_clear(perennial_mpz *x) { mpz_clear(x); }
+static inline void perennial_mpz_set(perennial_mpz *r, const perennial_mpz *a) { mpz_set(r, a); }
+static inline void perennial_mpz_set_ui(perennial_mpz *r, unsigned long v) { mpz_set_ui(r, v); }
+static inline int perennial_mpz_set_str(perennial_mpz *r, const char *s, int base) { return mpz_set_str(r, s, base); }
+static inline void perennial_mpz_import_be(perennial_mpz *r, const void *bytes, size_t count) {
+    mpz_import(r, count, 1, 1, 1, 0, bytes);
+}
+/* Writes |a| big-endian into out, left-padded with zeros to `length` bytes; returns 0 if it does not fit. */
+static inline int perennial_mpz_export_be(const perennial_mpz *a, unsigned char *out, size_t length) {
+    size_t needed = (mpz_sizeinbase(a, 2) + 7) / 8;
+    if (mpz_sgn(a) == 0) needed = 0;
+    if (needed > length) return 0;
+    for (size_t i = 0; i < length; i++) out[i] = 0;
+    size_t written = 0;
+    if (needed > 0) mpz_export(out + (length - needed), &written, 1, 1, 1, 0, a);
+    return 1;
+}
+static inline size_t perennial_mpz_sizeinbase2(const perennial_mpz *a) { return mpz_sizeinbase(a, 2); }
+static inline int perennial_mpz_sgn(const perennial_mpz *a) { return mpz_sgn(a); }
+static inline int perennial_mpz_cmp(const perennial_mpz *a, const perennial_mpz *b) { return mpz_cmp(a, b); }
+static inline int perennial_mpz_cmp_ui(const perennial_mpz *a, unsigned long b) { return mpz_cmp_ui(a, b); }
+static inline void perennial_mpz_add(perennial_mpz *r, const perennial_mpz *a, const perennial_mpz *b) { mpz_add(r, a, b); }
+static inline void perennial_mpz_sub(perennial_mpz *r, const perennial_mpz *a, const perennial_mpz *b) { mpz_sub(r, a, b); }
+static inline void perennial_mpz_mul(perennial_mpz *r, const perennial_mpz *a, const perennial_mpz *b) { mpz_mul(r, a, b); }
+static inline void perennial_mpz_mod(perennial_mpz *r, const perennial_mpz *a, const perennial_mpz *m) { mpz_mod(r, a, m); }
+static inline int perennial_mpz_invert(perennial_mpz *r, const perennial_mpz *a, const perennial_mpz *m) { return mpz_invert(r, a, m); }
+static inline void perennial_mpz_powm(perennial_mpz *r, const perennial_mpz *b, const perennial_mpz *e, const perennial_mpz *m) { mpz_powm(r, b, e, m); }
+/* For secret exponents: constant-time in the exponent (modulus must be odd, exponent > 0). */
+static inline void perennial_mpz_powm_sec(perennial_mpz *r, const perennial_mpz *b, const perennial_mpz *e, const perennial_mpz *m) { mpz_powm_sec(r, b, e, m); }
+static inline int perennial_mpz_probab_prime_p(const perennial_mpz *a, int reps) { return mpz_probab_prime_p(a, reps); }
+static inline unsigned long perennial_mpz_get_ui(const perennial_mpz *a) { return mpz_get_ui(a); }
+static inline int perennial_mpz_fits_ulong_p(const perennial_mpz *a) { return mpz_fits_ulong_p(a); }
+/* Overwrites the limbs with zeros before the caller clears a secret. */
+static inline void perennial_mpz_wipe(perennial_mpz *a) {
+    size_t n = (size_t)(a->_mp_alloc);
+    volatile mp_limb_t *limbs = a->_mp_d;
+    for (size_t i = 0; i < n; i++) limbs[i] = 0;
+    a->_mp_size = 0;
+}
+
+#endif

@@ -1,0 +1,4 @@
+#ifndef PERENNIAL_CSODIUM_SHIM_H
+#define PERENNIAL_CSODIUM_SHIM_H
+#include <sodium.h>
+#endif

@@ -1,0 +1,2 @@
+// CivicLedger: placeholder until its issue lands.
+enum CivicLedgerModule {}

@@ -1,0 +1,2 @@
+// CivicLog: placeholder until its issue lands.
+enum CivicLogModule {}

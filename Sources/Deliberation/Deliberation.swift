@@ -1,0 +1,2 @@
+// Deliberation: placeholder until its issue lands.
+enum DeliberationModule {}

@@ -1,0 +1,2 @@
+// Perennial: placeholder until its issue lands.
+enum PerennialModule {}

@@ -1,0 +1,6 @@
+import Testing
+@testable import BallotCore
+
+@Test func BallotCoreBuilds() {
+    #expect(Bool(true))
+}

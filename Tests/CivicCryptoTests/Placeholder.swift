@@ -1,0 +1,6 @@
+import Testing
+@testable import CivicCrypto
+
+@Test func CivicCryptoBuilds() {
+    #expect(Bool(true))
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import CivicLedger
+
+@Test func CivicLedgerBuilds() {
+    #expect(Bool(true))
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import CivicLog
+
+@Test func CivicLogBuilds() {
+    #expect(Bool(true))
+}

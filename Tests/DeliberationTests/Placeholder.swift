@@ -1,0 +1,6 @@
+import Testing
+@testable import Deliberation
+
+@Test func DeliberationBuilds() {
+    #expect(Bool(true))
+}

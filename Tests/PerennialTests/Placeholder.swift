@@ -1,0 +1,6 @@
+import Testing
+@testable import Perennial
+
+@Test func PerennialBuilds() {
+    #expect(Bool(true))
+}
