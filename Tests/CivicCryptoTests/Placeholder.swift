@@ -1,0 +1,1 @@
+// Placeholder until the CivicCrypto test suite lands from its branch.
