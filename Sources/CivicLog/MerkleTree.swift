@@ -67,14 +67,19 @@ public enum MerkleTree {
     }
 
     /// The RFC 9162 §2.1.4 consistency proof between the trees of `size1` and `size2` leaves.
-    /// Empty when `size1` is 0 or equals `size2`.
-    /// - Throws: ``LogError/Code-swift.struct/notFound`` unless `size1 <= size2`.
+    /// Empty when `size1` equals `size2`.
+    /// - Throws: ``LogError/Code-swift.struct/notFound`` unless `size1 <= size2`, and
+    ///   ``LogError/Code-swift.struct/invalidProof`` if `size1` is 0 (a proof from the empty tree
+    ///   proves nothing and verifiers refuse it).
     public static func consistencyProof(size1: UInt64, size2: UInt64, source: some MerkleHashSource) throws -> [MerkleHash] {
         guard size1 <= size2 else {
             throw LogError(.notFound, "A consistency proof goes from a smaller tree to a larger one, but \(size1) > \(size2). Swap the sizes.")
         }
+        guard size1 > 0 else {
+            throw LogError(.invalidProof, "There is no consistency proof from the empty tree: it proves nothing. Check the later checkpoint on its own.")
+        }
         var proof: [MerkleHash] = []
-        if size1 > 0 && size1 < size2 {
+        if size1 < size2 {
             try subproof(size1, 0..<size2, true, source, &proof)
         }
         return proof

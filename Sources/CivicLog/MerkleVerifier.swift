@@ -35,10 +35,16 @@ public enum MerkleVerifier {
 
     /// Checks that the tree of `size1` leaves with root `root1` is a prefix of the tree of
     /// `size2` leaves with root `root2`.
+    ///
+    /// `size1` must be at least 1: as in RFC 9162 (and the published vectors), a proof from the
+    /// empty tree is refused because it proves nothing. Equal sizes need an empty proof and equal roots.
     /// - Throws: ``LogError`` if the proof does not hold.
     public static func verifyConsistency(
         size1: UInt64, size2: UInt64, root1: MerkleHash, root2: MerkleHash, proof: [MerkleHash]
     ) throws {
+        if size1 == 0 {
+            throw LogError(.invalidProof, "A consistency check from the empty tree proves nothing (RFC 9162 defines proofs only from a non-empty tree). Check the later checkpoint on its own.")
+        }
         if size2 < size1 {
             throw LogError(.invalidProof, "The later tree (\(size2) entries) is smaller than the earlier one (\(size1)). A log never shrinks: check the order of the checkpoints.")
         }
@@ -48,12 +54,6 @@ public enum MerkleVerifier {
             }
             guard root1 == root2 else {
                 throw LogError(.rootMismatch, "Two checkpoints of the same size \(size1) have different roots: the log was rewritten.")
-            }
-            return
-        }
-        if size1 == 0 {
-            guard proof.isEmpty else {
-                throw LogError(.invalidProof, "The empty tree is consistent with every tree with an empty proof, but this one has \(proof.count) hashes.")
             }
             return
         }
