@@ -63,6 +63,8 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
     public private(set) var commitments: [Int: [G.Element]] = [:]
     public private(set) var boxKeys: [Int: [UInt8]] = [:]
     public private(set) var sharesPosted: Set<Int> = []
+    /// The `trustee.shares` payloads, for trustees checking what was sent to them.
+    public private(set) var sharePayloads: [Int: TrusteeShares] = [:]
     public private(set) var verificationKeys: [Int: G.Element] = [:]
     public private(set) var complaints: [(trustee: Int, against: Int)] = []
 
@@ -249,6 +251,7 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
             throw ElectionError(.malformed, "A sealed share is not base64.")
         }
         sharesPosted.insert(p.trustee)
+        sharePayloads[p.trustee] = p
         return .ceremony
     }
 

@@ -36,6 +36,14 @@ public struct TrusteeSecrets: Codable, Sendable, CustomStringConvertible {
     }
 }
 
+/// The outcome of a trustee checking the shares it received.
+public enum TrusteeCheck: Sendable {
+    /// Every share matched: the secrets now hold `s_j`; publish the `trustee.ready` payload.
+    case ready(TrusteeSecrets, TrusteeReady)
+    /// A share did not match its sender's commitments: publish the complaint.
+    case complaint(TrusteeComplaint)
+}
+
 /// The trustee's side of the ceremony and of the term-end decryption (SPEC §3.6, §4.4, §4.8), for a
 /// trustee working with its own files, possibly on its own machine.
 public struct TrusteeWorkbench<G: PrimeOrderGroup>: Sendable {
@@ -85,16 +93,10 @@ public struct TrusteeWorkbench<G: PrimeOrderGroup>: Sendable {
         return TrusteeShares(trustee: s.index, shares: out)
     }
 
-    /// The outcome of checking the shares received.
-    public enum Check: Sendable {
-        case ready(TrusteeSecrets, TrusteeReady)
-        case complaint(TrusteeComplaint)
-    }
-
     /// Step 3: opens and checks every share sent to this trustee against its sender's commitments.
     /// Returns the `trustee.ready` payload (and the secrets now holding `s_j`), or the complaint
     /// against the first trustee whose share does not match.
-    public func check(_ s: TrusteeSecrets, received: [TrusteeShares], commitments: [Int: [G.Element]]) throws -> Check {
+    public func check(_ s: TrusteeSecrets, received: [TrusteeShares], commitments: [Int: [G.Element]]) throws -> TrusteeCheck {
         let pair = try boxPair(s)
         let poly = try polynomial(s)
         var total = poly.evaluate(at: s.index)
