@@ -230,17 +230,20 @@ struct FindingWindowTests {
 
 @Suite("Whole-year terms")
 struct WholeYearTermTests {
-    static let starts = ["2026-01-01", "2026-03-01", "2024-02-29", "2027-07-14", "2025-12-31", "2028-02-28", "2025-02-28"]
+    static let starts = ["2026-01-01", "2026-03-01", "2024-02-29", "2024-03-01", "2027-07-14", "2025-12-31", "2028-02-28",
+                         "2025-02-28"]
 
     /// For T = 1...7, every always-eligible citizen has exactly T windows numbered 1...T, one per year.
-    /// A term starting on 29 February under the 28-February rule has no whole-year end unless T is a
-    /// multiple of 4; every other start has one.
+    /// A term starting on 29 February under the 28-February rule, or on 1 March of a leap year under the
+    /// 1-March rule, has no whole-year end unless T is a multiple of 4; every other start has one.
     @Test(arguments: starts, LeapDayPolicy.allCases)
     func everyCitizenHasExactlyTWindows(startText: String, policy: LeapDayPolicy) throws {
         let start = day(startText)
         for years in 1...7 {
             guard let end = TermCalendar.wholeYearEnd(start: start, years: years, leapDayPolicy: policy) else {
-                #expect(startText == "2024-02-29" && policy == .february28 && years % 4 != 0, "no end for \(startText) + \(years)")
+                let leapStartWithoutEnd = (startText == "2024-02-29" && policy == .february28)
+                    || (startText == "2024-03-01" && policy == .march1)
+                #expect(leapStartWithoutEnd && years % 4 != 0, "no end for \(startText) + \(years)")
                 continue
             }
             #expect(end.year == start.year + years)
@@ -258,6 +261,20 @@ struct WholeYearTermTests {
         }
     }
 
+    @Test(arguments: LeapDayPolicy.allCases)
+    func leapDayBirthdaysOverASixYearTerm(policy: LeapDayPolicy) throws {
+        let calendar = try term("Europe/Paris", "2026-06-01", "2032-06-01", policy: policy)
+        let common = policy == .february28 ? "02-28" : "03-01"
+        let expected = ["2027-\(common)", "2028-02-29", "2029-\(common)", "2030-\(common)", "2031-\(common)", "2032-02-29"]
+        let windows = calendar.windows(for: birthday("02-29"))
+        #expect(windows.map(\.openingDay.iso) == expected)
+        #expect(windows.map(\.number) == [1, 2, 3, 4, 5, 6])
+        for window in windows {
+            #expect(window.opens == calendar.instant(of: window.openingDay))
+            #expect(window.closes == calendar.instant(of: window.openingDay.adding(days: 7)))
+        }
+    }
+
     @Test func sameMonthDayIsTheWholeYearEndAwayFromTheLeapDay() {
         #expect(TermCalendar.wholeYearEnd(start: day("2026-03-15"), years: 6, leapDayPolicy: .february28) == day("2032-03-15"))
         #expect(TermCalendar.wholeYearEnd(start: day("2026-03-01"), years: 6, leapDayPolicy: .february28) == day("2032-03-01"))
@@ -265,6 +282,9 @@ struct WholeYearTermTests {
         #expect(TermCalendar.wholeYearEnd(start: day("2026-03-01"), years: 2, leapDayPolicy: .march1) == day("2028-02-29"))
         #expect(TermCalendar.wholeYearEnd(start: day("2024-02-29"), years: 1, leapDayPolicy: .march1) == day("2025-03-01"))
         #expect(TermCalendar.wholeYearEnd(start: day("2024-02-29"), years: 4, leapDayPolicy: .february28) == day("2028-02-29"))
+        #expect(TermCalendar.wholeYearEnd(start: day("2024-02-29"), years: 1, leapDayPolicy: .february28) == nil)
+        #expect(TermCalendar.wholeYearEnd(start: day("2024-03-01"), years: 1, leapDayPolicy: .march1) == nil)
+        #expect(TermCalendar.wholeYearEnd(start: day("2024-03-01"), years: 4, leapDayPolicy: .march1) == day("2028-03-01"))
     }
 
     /// Why `wholeYears` matters: a six-year term from 1 March to 1 March under the 1-March rule

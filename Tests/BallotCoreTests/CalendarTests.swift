@@ -255,6 +255,18 @@ struct TermCalendarSettingsTests {
         #expect(try term("Europe/Paris", "2026-01-01", "2032-01-01", windowDays: days).windowDays == days)
     }
 
+    @Test func termsMustEndBeforeTheLastSupportedYear() throws {
+        do {
+            _ = try term("Europe/Paris", "9990-01-01", "9999-01-01")
+            Issue.record("accepted")
+        } catch let error as CalendarError {
+            #expect(error.kind == .dateOutOfRange)
+            #expect(error.description.contains("9999-01-01 is too close to the end of the supported calendar"))
+        }
+        let last = try term("Europe/Paris", "9990-01-01", "9998-12-31", windowDays: 31)
+        #expect(last.windows(for: birthday("12-30")).last?.closes == last.termEndInstant)
+    }
+
     @Test func defaultsAndCodable() throws {
         let calendar = try TermCalendar(timeZone: "Europe/Paris", start: day("2026-03-01"), end: day("2032-03-01"))
         #expect(calendar.windowDays == 7)
