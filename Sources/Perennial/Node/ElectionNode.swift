@@ -47,6 +47,8 @@ public final class ElectionNode {
             try encoder.encode(NodeInfo(origin: origin)).write(to: nodeFile)
             self.origin = origin
         }
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("keys"), withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
         let logKey = try LogSigningKey.loadOrCreate(keyFile: directory.appendingPathComponent("keys/log.key"))
         store = try LogStore(directory: directory.appendingPathComponent("log"), origin: self.origin, signingKey: logKey, clock: clock)
         try catchUp()
