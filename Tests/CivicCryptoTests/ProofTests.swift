@@ -302,6 +302,69 @@ struct ProofTests {
         try withTestGroup(name, ristretto: { try Self.rangeVersusDisjunctive($0) }, modp: { try Self.rangeVersusDisjunctive($0) })
     }
 
+    static func lp(_ b: [UInt8]) -> [UInt8] {
+        let n = UInt32(b.count)
+        return [UInt8(n >> 24), UInt8(n >> 16 & 0xff), UInt8(n >> 8 & 0xff), UInt8(n & 0xff)] + b
+    }
+
+    /// Rebuilds the SPEC §3.5 transcript by hand (no library transcript code) and checks Σ c_j = H(T).
+    static func handTranscript<G: PrimeOrderGroup>(_ group: G, protocolName: String, lo: Int, hi: Int, m: Int) throws -> Bool {
+        let pk = ElGamalSecretKey.generate(in: group).publicKey
+        let r = group.randomScalar()
+        let ct = pk.encrypt(m: m, randomness: r)
+        let (c, rs): ([G.Scalar], [G.Scalar])
+        if protocolName == "disjunctive" {
+            let proof = try DisjunctiveProof.prove(m: m, randomness: r, ciphertext: ct, pk: pk, context: context, binding: binding)
+            (c, rs) = (proof.c, proof.r)
+        } else {
+            let proof = try RangeProof.prove(m: m, randomness: r, ciphertext: ct, pk: pk, lo: lo, hi: hi, context: context, binding: binding)
+            (c, rs) = (proof.c, proof.r)
+        }
+        var t = Array("perennial-proof-v1".utf8) + lp(Array(protocolName.utf8)) + lp(Array(group.name.utf8)) + lp(context) + lp(binding)
+        for e in [group.generator, pk.element, ct.alpha, ct.beta] { t += lp(group.encode(e)) }
+        t += lp([0, 0, UInt8(lo >> 8), UInt8(lo & 0xff)]) + lp([0, 0, UInt8(hi >> 8), UInt8(hi & 0xff)])
+        var sum = group.scalar(0)
+        for j in lo...hi {
+            let k = j - lo
+            let negC = group.scalarNegate(c[k])
+            let A = group.op(group.exp(group.generator, rs[k]), group.exp(ct.alpha, negC))
+            let gj = group.exp(group.generator, group.scalar(UInt64(j)))
+            let B = group.op(group.exp(pk.element, rs[k]), group.exp(group.op(ct.beta, group.inverse(gj)), negC))
+            t += lp(group.encode(A)) + lp(group.encode(B))
+            sum = group.scalarAdd(sum, c[k])
+        }
+        return sum == group.hashToScalar(t)
+    }
+
+    @Test("range and 0/1 transcripts match SPEC §3.3/§3.5 byte for byte", arguments: proofTestGroups)
+    func transcriptsByHand(name: GroupName) throws {
+        for (protocolName, lo, hi, m) in [("disjunctive", 0, 1, 0), ("disjunctive", 0, 1, 1), ("range", 0, 1, 1), ("range", 2, 5, 4)] {
+            #expect(
+                try withTestGroup(
+                    name, ristretto: { try Self.handTranscript($0, protocolName: protocolName, lo: lo, hi: hi, m: m) },
+                    modp: { try Self.handTranscript($0, protocolName: protocolName, lo: lo, hi: hi, m: m) }),
+                "\(protocolName) [\(lo), \(hi)] m = \(m)")
+        }
+    }
+
+    static func chaumPedersenByHand<G: PrimeOrderGroup>(_ group: G) -> Bool {
+        let x = group.randomScalar()
+        let h = group.expGenerator(group.randomScalar())
+        let (X, Y) = (group.expGenerator(x), group.exp(h, x))
+        let proof = ChaumPedersenProof.prove(secret: x, X: X, h: h, Y: Y, group: group, context: context, binding: binding)
+        let negC = group.scalarNegate(proof.c)
+        let A = group.op(group.exp(group.generator, proof.r), group.exp(X, negC))
+        let B = group.op(group.exp(h, proof.r), group.exp(Y, negC))
+        var t = Array("perennial-proof-v1".utf8) + lp(Array("chaum-pedersen".utf8)) + lp(Array(group.name.utf8)) + lp(context) + lp(binding)
+        for e in [group.generator, X, h, Y, A, B] { t += lp(group.encode(e)) }
+        return group.hashToScalar(t) == proof.c
+    }
+
+    @Test("Chaum–Pedersen transcript matches SPEC byte for byte", arguments: proofTestGroups)
+    func chaumPedersenTranscriptByHand(name: GroupName) {
+        #expect(withTestGroup(name, ristretto: { Self.chaumPedersenByHand($0) }, modp: { Self.chaumPedersenByHand($0) }))
+    }
+
     @Test("verification exponentiation counts")
     func counts() {
         #expect(RangeProof<Ristretto255Group>.verificationExponentiations(branches: 2) == ExponentiationCount(fixedBase: 2, variableBase: 6))
