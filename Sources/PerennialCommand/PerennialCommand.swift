@@ -6,5 +6,5 @@ struct PerennialCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "perennial",
         abstract: "Run a Perennial node: lifelong election, civic time ledger, deliberation.",
-        subcommands: [])
+        subcommands: [Bench.self])
 }
