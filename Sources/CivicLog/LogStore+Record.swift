@@ -86,6 +86,9 @@ extension LogStore {
             if let previous = checkpoints.last, checkpoint.size <= previous.size {
                 throw RecordLine.bad(RecordFile.checkpoints, number, "checkpoint sizes do not strictly increase")
             }
+            if let previous = checkpoints.last, checkpoint.timeMs < previous.timeMs {
+                throw RecordLine.bad(RecordFile.checkpoints, number, "its time is earlier than the previous checkpoint's")
+            }
             checkpoints.append(checkpoint)
         }
         guard checkpoints.count == manifest.checkpoints else {

@@ -108,10 +108,16 @@ struct LogStoreTests {
             #expect(try store.size() == 1)
         }
         #expect(try store.root(atSize: 1) == rootBefore)
+        // Nesting: 128 levels (the payload object being level 1) pass, 129 do not.
+        func nested(_ levels: Int) -> EntryEnvelope {
+            signed(#"{"kind":"x","record":"\#(Fixture.origin)","a":"# + String(repeating: "[", count: levels - 1) + "1" + String(repeating: "]", count: levels - 1) + "}")
+        }
+        try store.append(nested(128))
+        #expect { try store.append(nested(129)) } throws: { ($0 as? LogError)?.code == .malformedPayload }
         // Escapes in "record" are decoded before comparing; whitespace between tokens is fine.
         let escaped = Fixture.origin.replacingOccurrences(of: "/", with: "\\/")
         try store.append(signed(#" { "kind" : "x" , "record" : "\#(escaped)" , "list" : [1, -2.5e3, true, null, {"a": "\u00e9"}] } "#))
-        #expect(try store.size() == 2)
+        #expect(try store.size() == 3)
     }
 
     @Test func malformedEnvelopeSizesAreRefused() {
