@@ -188,6 +188,19 @@ struct LogStoreTests {
         #expect(try store.root(atSize: 7) == tree.root)
     }
 
+    @Test func largeBatchesAreCheckedInParallelAndReportTheFirstFailure() throws {
+        let store = try Fixture.store(Fixture.temporaryDirectory())
+        var envelopes = (0..<300).map { Fixture.envelope($0) }
+        let appended = try store.append(contentsOf: envelopes)
+        #expect(appended.map(\.index) == Array(0..<300))
+        envelopes[250] = EntryEnvelope.sign(payload: Fixture.payload(origin: "perennial.example/other"), with: Fixture.author)
+        envelopes[120] = EntryEnvelope.sign(payload: Array("not json".utf8), with: Fixture.author)
+        for _ in 0..<5 {
+            #expect { try store.append(contentsOf: envelopes) } throws: { ($0 as? LogError)?.code == .malformedPayload }
+        }
+        #expect(try store.size() == 300)
+    }
+
     @Test func logTablesRefuseRewrites() throws {
         let store = try Fixture.store(Fixture.temporaryDirectory())
         try store.append(contentsOf: (0..<3).map { Fixture.envelope($0) })
