@@ -17,6 +17,10 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "ristretto255, modp3072 or modp2048.") var group = "ristretto255"
     @Option(help: "Output directory (its node/, trustees/ and record/ are replaced).") var out = "demo-data"
     @Flag(help: "Print the summary as JSON.") var json = false
+    @Flag(help: ArgumentHelp(
+        "Instead of simulating a term, prepare a node to try the kiosk today: OUT/node, and credential letters in OUT/letters/.",
+        discussion: "Then run `perennial-kiosk --data OUT/node` and type a code from a letter."))
+    var kioskTrial = false
 
     func validate() throws {
         guard citizens >= 1, citizens <= 10_000_000 else { throw ValidationError("--citizens must be between 1 and 10,000,000.") }
@@ -25,6 +29,7 @@ struct DemoCommand: ParsableCommand {
     }
 
     func run() throws {
+        if kioskTrial { return try runKioskTrial() }
         var options = DemoSimulator.Options(output: URL(fileURLWithPath: out, isDirectory: true))
         options.citizens = citizens
         options.years = years
@@ -58,5 +63,28 @@ struct DemoCommand: ParsableCommand {
             print(summary.matches ? "  RESULT MATCHES GROUND TRUTH" : "  RESULT DIFFERS FROM GROUND TRUTH")
         }
         if !summary.matches { throw Refusal("The published result differs from the simulator's ground truth.") }
+    }
+}
+
+extension DemoCommand {
+    /// `perennial demo --kiosk-trial`: a term open today, letters of citizens whose window is open.
+    func runKioskTrial() throws {
+        var options = KioskTrial.Options(output: URL(fileURLWithPath: out, isDirectory: true))
+        options.group = GroupName(rawValue: group)!
+        let summary = try KioskTrial(options: options).run()
+        if json {
+            let obj: [String: Any] = ["node": summary.node.path, "term": summary.term, "today": summary.today.iso,
+                                      "letters": summary.letters.map { ["file": $0.file.path, "birthday": $0.birthday, "expect": $0.expect] }]
+            print(String(decoding: try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]), as: UTF8.self))
+            return
+        }
+        print("Kiosk trial — term \(summary.term), open today (\(summary.today.iso)), group \(group)")
+        print("  node: \(summary.node.path)")
+        print("  credential letters (secret codes; one per citizen):")
+        for letter in summary.letters {
+            print("    \(letter.file.lastPathComponent.padding(toLength: 30, withPad: " ", startingAt: 0)) birthday \(letter.birthday)  \(letter.expect)")
+        }
+        print("Open the kiosk:  perennial-kiosk --data \(summary.node.path)")
+        print("(add --lang en for English, --plain for a screen reader; receipts go to \(summary.node.path)/receipts/)")
     }
 }

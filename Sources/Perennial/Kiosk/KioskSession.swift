@@ -1,0 +1,443 @@
+import BallotCore
+import Foundation
+
+/// The kiosk's life cycle as an explicit state machine, with no terminal in it:
+///
+/// ```
+/// welcome → codeEntry → (refused | windowOpen) → contest 1…n → review → castOrChallenge
+///   castOrChallenge --cast--> receipt → welcome (session ends)
+///   castOrChallenge --challenge--> challenged → review → castOrChallenge …
+/// ```
+/// Going back is possible from every state before casting; cancelling or an idle time-out ends the
+/// session from any state. Ending a session drops the voter (and with it the credential's signing
+/// key, whose memory is wiped), the ballot and the choices, and returns to the welcome screen in the
+/// kiosk's default language.
+///
+/// The session writes to the log only through ``KioskBackend/cast(_:by:)`` and
+/// ``KioskBackend/challenge(_:by:)``: nothing is written unless the voter casts or challenges.
+public struct KioskSession {
+    public enum Notice: Sendable, Equatable {
+        case timedOut
+        case cancelled
+    }
+
+    /// A problem with the typed code (it is never stored: only where it went wrong).
+    public enum CodeProblem: Sendable, Equatable {
+        case wrongLength(typed: Int)
+        case invalidCharacter(position: Int, group: Int, place: Int)
+        case checksum
+    }
+
+    public enum ContestProblem: Sendable, Equatable {
+        case noSuchOption(Int)
+        case tooMany
+        case tooFew
+        case notUnderstood
+    }
+
+    public enum State: Sendable, Equatable {
+        case welcome(Notice?)
+        case codeEntry(CodeProblem?)
+        case refused(KioskRefusal)
+        case windowOpen
+        case contest(index: Int, problem: ContestProblem?)
+        case review
+        case castOrChallenge
+        case challenged(ChallengeReport)
+        case receipt(CastReport)
+    }
+
+    /// What handling an input did, for the terminal driver.
+    public enum Outcome: Sendable, Equatable {
+        /// The screen changed (or shows a problem): draw it.
+        case redraw
+        /// The session ended: clear the terminal, then draw the welcome screen.
+        case sessionEnded
+        /// Nothing to do (e.g. a time-out on the welcome screen).
+        case unchanged
+    }
+
+    public let backend: any KioskBackend
+    public let defaultLanguage: KioskLanguage
+    public let idleTimeoutSeconds: Int
+
+    public private(set) var state: State = .welcome(nil)
+    public private(set) var language: KioskLanguage
+    /// The identified voter; non-nil exactly from `windowOpen` to `challenged`.
+    private var voter: KioskVoter?
+    /// The choices so far: contest id → option ids.
+    public private(set) var choices: [String: [String]] = [:]
+    /// The encrypted ballot shown in `castOrChallenge`.
+    private var ballot: PreparedBallot?
+    /// Set when a contest was opened from the review screen: go back there afterwards.
+    private var editingFromReview = false
+    /// Set while a "not understood" remark is shown on a screen without its own problem slot.
+    public private(set) var remark: Bool = false
+
+    public init(backend: any KioskBackend, language: KioskLanguage = .french, idleTimeoutSeconds: Int = 120) {
+        self.backend = backend
+        self.defaultLanguage = language
+        self.language = language
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+    }
+
+    var text: KioskText { KioskText.of(language) }
+
+    /// Whether a voter is identified now (their key is in memory).
+    public var holdsCredential: Bool { voter != nil }
+
+    /// The voter's contests (empty before identification).
+    public var contests: [ContestVersion] { voter?.contests ?? [] }
+
+    // MARK: - Inputs
+
+    /// Handles one line typed by the voter (without its line break).
+    @discardableResult
+    public mutating func handle(line raw: String) -> Outcome {
+        let input = raw.trimmingCharacters(in: .whitespaces)
+        let key = input.uppercased()
+        let t = text
+        remark = false
+        switch state {
+        case .welcome:
+            if key == t.keyOtherLanguage {
+                language = language == .french ? .english : .french
+                state = .welcome(nil)
+                return .redraw
+            }
+            state = .codeEntry(nil)
+            return .redraw
+
+        case .codeEntry:
+            if key == t.keyCancel || key == t.keyBack { return end(nil) }
+            return identify(raw)
+
+        case .refused:
+            if key == t.keyBack { state = .codeEntry(nil); return .redraw }
+            if key.isEmpty || key == t.keyCancel { return end(nil) }
+            remark = true
+            return .redraw
+
+        case .windowOpen:
+            if key.isEmpty { state = .contest(index: 0, problem: nil); return .redraw }
+            if key == t.keyBack { voter = nil; choices = [:]; state = .codeEntry(nil); return .redraw }
+            if key == t.keyCancel { return end(.cancelled) }
+            remark = true
+            return .redraw
+
+        case .contest(let index, _):
+            return handleContest(index: index, key: key)
+
+        case .review:
+            if key.isEmpty { return prepare() }
+            if key == t.keyBack { state = .contest(index: contests.count - 1, problem: nil); return .redraw }
+            if key == t.keyCancel { return end(.cancelled) }
+            if let n = Int(key), (1...contests.count).contains(n) {
+                editingFromReview = true
+                state = .contest(index: n - 1, problem: nil)
+                return .redraw
+            }
+            remark = true
+            return .redraw
+
+        case .castOrChallenge:
+            if key == t.keyCast { return cast() }
+            if key == t.keyChallenge { return challenge() }
+            if key == t.keyBack { ballot = nil; state = .review; return .redraw }
+            if key == t.keyCancel { return end(.cancelled) }
+            remark = true
+            return .redraw
+
+        case .challenged:
+            if key.isEmpty { state = .review; return .redraw }
+            if key == t.keyCancel { return end(.cancelled) }
+            remark = true
+            return .redraw
+
+        case .receipt:
+            if key.isEmpty || key == t.keyCancel { return end(nil) }
+            remark = true
+            return .redraw
+        }
+    }
+
+    /// The voter has been idle for ``idleTimeoutSeconds``: forget everything.
+    @discardableResult
+    public mutating func handleTimeout() -> Outcome {
+        if case .welcome = state, language == defaultLanguage { return .unchanged }
+        return end(.timedOut)
+    }
+
+    /// Ends the session: drops the voter (and the key), the ballot and the choices.
+    mutating func end(_ notice: Notice?) -> Outcome {
+        voter = nil
+        ballot = nil
+        choices = [:]
+        editingFromReview = false
+        remark = false
+        language = defaultLanguage
+        state = .welcome(notice)
+        return .sessionEnded
+    }
+
+    // MARK: Steps
+
+    mutating func identify(_ typed: String) -> Outcome {
+        do {
+            let code = try CredentialCode(parsing: typed)
+            voter = try backend.identify(code)
+            // `code` goes out of scope here: its buffer is wiped.
+            choices = [:]
+            state = .windowOpen
+        } catch let error as CredentialCodeError {
+            state = .codeEntry(Self.problem(error, typed: typed))
+        } catch let refusal as KioskRefusal {
+            state = .refused(refusal)
+        } catch {
+            state = .refused(.technical)
+        }
+        return .redraw
+    }
+
+    static func problem(_ error: CredentialCodeError, typed: String) -> CodeProblem {
+        switch error.kind {
+        case .invalidCharacter:
+            let position = error.position ?? 1
+            // Where the character falls among the code's characters (spaces and dashes skipped).
+            let before = typed.prefix(position - 1).filter { !($0 == "-" || $0.isWhitespace) }.count
+            return .invalidCharacter(position: position, group: before / 5 + 1, place: before % 5 + 1)
+        case .checksumMismatch:
+            return .checksum
+        default:
+            return .wrongLength(typed: typed.filter { !($0 == "-" || $0.isWhitespace) }.count)
+        }
+    }
+
+    mutating func handleContest(index: Int, key: String) -> Outcome {
+        let t = text
+        let version = contests[index]
+        var selected = choices[version.contest] ?? []
+        if key == t.keyBack {
+            if editingFromReview { editingFromReview = false; state = .review } else if index == 0 { state = .windowOpen } else {
+                state = .contest(index: index - 1, problem: nil)
+            }
+            return .redraw
+        }
+        if key == t.keyCancel { return end(.cancelled) }
+        let single = version.max == 1
+        if let n = Int(key) {
+            if n == 0 && version.min == 0 && single {
+                choices[version.contest] = []
+                return advance(from: index)
+            }
+            guard (1...version.options.count).contains(n) else {
+                state = .contest(index: index, problem: .noSuchOption(n))
+                return .redraw
+            }
+            let id = version.options[n - 1].id
+            if single {
+                choices[version.contest] = [id]
+                return advance(from: index)
+            }
+            if let at = selected.firstIndex(of: id) {
+                selected.remove(at: at)
+            } else {
+                guard selected.count < version.max else {
+                    state = .contest(index: index, problem: .tooMany)
+                    return .redraw
+                }
+                selected.append(id)
+            }
+            // Keep the options' order, whatever order they were typed in.
+            choices[version.contest] = version.options.map(\.id).filter { selected.contains($0) }
+            state = .contest(index: index, problem: nil)
+            return .redraw
+        }
+        if key == t.keyNext || (key.isEmpty && choices[version.contest] != nil) {
+            let count = choices[version.contest]?.count ?? 0
+            guard count >= version.min else {
+                state = .contest(index: index, problem: .tooFew)
+                return .redraw
+            }
+            choices[version.contest] = choices[version.contest] ?? []
+            return advance(from: index)
+        }
+        state = .contest(index: index, problem: .notUnderstood)
+        return .redraw
+    }
+
+    mutating func advance(from index: Int) -> Outcome {
+        if editingFromReview || index + 1 >= contests.count {
+            editingFromReview = false
+            state = .review
+        } else {
+            state = .contest(index: index + 1, problem: nil)
+        }
+        return .redraw
+    }
+
+    /// The choices as the ballot builder wants them, in ballot order.
+    var contestChoices: [ContestChoice] {
+        contests.map { ContestChoice(contest: $0.contest, selected: choices[$0.contest] ?? []) }
+    }
+
+    mutating func prepare() -> Outcome {
+        guard let voter else { return end(nil) }
+        // Every contest must be answered (a contest the voter skipped with Back is not).
+        if let missing = contests.firstIndex(where: { choices[$0.contest] == nil || (choices[$0.contest]!.count < $0.min) }) {
+            state = .contest(index: missing, problem: .tooFew)
+            return .redraw
+        }
+        do {
+            ballot = try backend.prepare(for: voter, choices: contestChoices)
+            state = .castOrChallenge
+        } catch {
+            fail(error)
+        }
+        return .redraw
+    }
+
+    mutating func cast() -> Outcome {
+        guard let voter, let ballot else { return end(nil) }
+        do {
+            let report = try backend.cast(ballot, by: voter)
+            // Cast: the credential is no longer needed; drop it at once.
+            self.voter = nil
+            self.ballot = nil
+            choices = [:]
+            state = .receipt(report)
+        } catch {
+            fail(error)
+        }
+        return .redraw
+    }
+
+    mutating func challenge() -> Outcome {
+        guard let voter, let ballot else { return end(nil) }
+        do {
+            let report = try backend.challenge(ballot, by: voter)
+            self.ballot = nil
+            state = .challenged(report)
+        } catch {
+            fail(error)
+        }
+        return .redraw
+    }
+
+    /// A refusal while voting: the voter and the ballot are dropped; the refusal is shown.
+    mutating func fail(_ error: Error) {
+        voter = nil
+        ballot = nil
+        choices = [:]
+        state = .refused(error as? KioskRefusal ?? .technical)
+    }
+
+    // MARK: - Screens
+
+    /// The screen for the current state, in the session's language.
+    public var screen: KioskScreen {
+        let t = text
+        let back = KioskScreen.Key(t.keyBack, t.labelBack)
+        let cancel = KioskScreen.Key(t.keyCancel, t.labelCancel)
+        var s: KioskScreen
+        switch state {
+        case .welcome(let notice):
+            var lines = t.welcomeLines(backend.termTitle, backend.windowDays)
+            switch notice {
+            case .timedOut?: lines = [t.noticeTimedOut(idleTimeoutSeconds), ""] + lines
+            case .cancelled?: lines = [t.noticeCancelled, ""] + lines
+            case nil: break
+            }
+            s = KioskScreen(title: t.welcomeTitle, lines: lines,
+                            keys: [.init(t.keyEnter, t.welcomeStart), .init(t.keyOtherLanguage, t.otherLanguageLabel)])
+
+        case .codeEntry(let problem):
+            let message: String? = switch problem {
+            case .wrongLength(let n)?: t.codeWrongLength(n)
+            case .invalidCharacter(let p, let g, let q)?: t.codeInvalidCharacter(p, g, q)
+            case .checksum?: t.codeChecksum
+            case nil: nil
+            }
+            s = KioskScreen(title: t.codeTitle, problem: message, lines: t.codeLines, keys: [cancel], prompt: t.codePrompt)
+
+        case .refused(let refusal):
+            var keys = [KioskScreen.Key(t.keyEnter, t.labelEnd)]
+            if refusal != .technical { keys.append(.init(t.keyBack, t.labelRetypeCode)) }
+            s = KioskScreen(title: t.refusedTitle, lines: t.refusal(refusal), keys: keys)
+
+        case .windowOpen:
+            var lines: [String] = []
+            if let voter {
+                lines = t.openLines(voter.window.number, voter.lastDay, voter.contests.count)
+                if voter.earlierBallot != nil { lines += ["", t.revoteNotice] }
+            }
+            s = KioskScreen(title: t.openTitle, lines: lines, keys: [.init(t.keyEnter, t.labelContinue), back, cancel])
+
+        case .contest(let index, let problem):
+            let version = contests[index]
+            let chosen = choices[version.contest] ?? []
+            var lines = [version.title, t.contestRule(version.min, version.max), ""]
+            let numberWidth = String(version.options.count).count
+            for (n, option) in version.options.enumerated() {
+                let number = String(n + 1).leftPadded(to: numberWidth)
+                lines.append("   \(number)   \(option.label)" + (chosen.contains(option.id) ? "   \(t.selectedMark)" : ""))
+            }
+            if version.min == 0 && version.max == 1 { lines.append("   \("0".leftPadded(to: numberWidth))   \(t.noAnswerOption)") }
+            let single = version.max == 1
+            lines += ["", single ? t.contestPromptSingle : t.contestPromptMultiple]
+            let message: String? = switch problem {
+            case .noSuchOption(let n)?: t.noSuchOption(n, version.options.count)
+            case .tooMany?: t.tooMany(version.max)
+            case .tooFew?: t.tooFew(version.min)
+            case .notUnderstood?: t.notUnderstood
+            case nil: nil
+            }
+            var keys: [KioskScreen.Key] = []
+            if !single || choices[version.contest] != nil { keys.append(.init(t.keyNext, t.labelNextQuestion)) }
+            keys += [back, cancel]
+            s = KioskScreen(title: t.contestHeading(index + 1, contests.count), problem: message, lines: lines, keys: keys)
+
+        case .review:
+            var lines = [t.reviewIntro, ""]
+            for (n, version) in contests.enumerated() {
+                let labels = (choices[version.contest] ?? []).map { id in version.options.first { $0.id == id }?.label ?? id }
+                lines.append("\(n + 1). \(version.title)")
+                lines.append("      -> " + (labels.isEmpty ? t.blankAnswer : labels.joined(separator: ", ")))
+            }
+            lines += ["", t.reviewChange]
+            if voter?.earlierBallot != nil { lines += ["", t.revoteNotice] }
+            s = KioskScreen(title: t.reviewTitle, lines: lines, keys: [.init(t.keyEnter, t.labelConfirm), back, cancel])
+
+        case .castOrChallenge:
+            var lines = t.ballotLines(ballot?.trackerCode ?? "")
+            if voter?.earlierBallot != nil { lines += ["", t.revoteNotice] }
+            s = KioskScreen(title: t.ballotTitle, lines: lines, keys: [
+                .init(t.keyCast, t.labelCast), .init(t.keyChallenge, t.labelChallenge), .init(t.keyBack, t.labelChange), cancel,
+            ])
+
+        case .challenged(let report):
+            var lines = t.challengedLines(report.trackerCode, report.index)
+            for contest in report.contests {
+                lines.append("   \(contest.title) : " + (contest.selected.isEmpty ? t.blankAnswer : contest.selected.joined(separator: ", ")))
+            }
+            lines += ["", t.challengedCheckData]
+            for contest in report.contests {
+                lines.append("   \(contest.title) : " + contest.bits.map(String.init).joined(separator: " "))
+            }
+            lines += [""] + t.challengedExplain
+            s = KioskScreen(title: t.challengedTitle, lines: lines, keys: [.init(t.keyEnter, t.labelVoteAgain), cancel])
+
+        case .receipt(let report):
+            var lines = t.receiptLines(report)
+            if let replaced = report.replaced { lines.append(t.receiptReplaced(replaced)) }
+            lines += [""] + t.receiptCheckLater(report.receiptFile?.path, report.index)
+            s = KioskScreen(title: t.receiptTitle, lines: lines, keys: [.init(t.keyEnter, t.labelFinish)])
+        }
+        if remark && s.problem == nil { s.problem = t.notUnderstood }
+        return s
+    }
+}
+
+fileprivate extension String {
+    func leftPadded(to width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
+}

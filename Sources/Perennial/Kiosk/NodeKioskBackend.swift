@@ -1,0 +1,173 @@
+import BallotCore
+import CivicCrypto
+import CivicLog
+import Foundation
+
+/// The kiosk's engine over a local node (`--data DIR`): it reads the election projected from the
+/// log, appends ballots through ``ElectionNode/submit(payload:signer:)`` (refusals write nothing),
+/// and writes receipt files.
+///
+/// It also keeps, for the "your earlier ballot is replaced" notice, which voter lineage has a
+/// ballot in which window: it reads the `ballot.cast` entries of the log once, then only new ones.
+public final class NodeKioskBackend: KioskBackend {
+    public let node: ElectionNode
+    /// Where receipt files go (created on first use).
+    public let receiptsDirectory: URL
+
+    /// Latest `ballot.cast` index per `lineage#window`.
+    private var ballots: [String: Int] = [:]
+    private var scannedThrough: UInt64 = 0
+
+    public init(node: ElectionNode, receiptsDirectory: URL? = nil) {
+        self.node = node
+        self.receiptsDirectory = receiptsDirectory ?? node.directory.appendingPathComponent("receipts", isDirectory: true)
+    }
+
+    public var termTitle: String { node.election?.setup?.title ?? "" }
+    public var windowDays: Int { node.election?.setup?.windowDays ?? TermCalendar.defaultWindowDays }
+
+    var now: Date { Date(timeIntervalSince1970: Double(node.clock.nowMilliseconds()) / 1000) }
+
+    // MARK: Identify
+
+    public func identify(_ code: CredentialCode) throws -> KioskVoter {
+        do { try node.catchUp() } catch { throw KioskRefusal.technical }
+        guard let election = node.election, let setup = election.setup, let calendar = election.calendar else {
+            throw KioskRefusal.technical
+        }
+        let now = self.now
+        switch election.phase {
+        case .awaitingSetup: throw KioskRefusal.technical
+        case .ceremony: throw KioskRefusal.notOpenYet(start: nil)
+        case .closed, .tallied: throw KioskRefusal.closed
+        case .open: break
+        }
+        guard now < calendar.termEndInstant else { throw KioskRefusal.closed }
+        let key = CredentialKey.signingKey(for: code, term: setup.term)
+        let credential = Hex.encode(key.publicKey.rawRepresentation)
+        guard let record = election.roll[credential] else { throw KioskRefusal.notOnRoll }
+        let window: VotingWindow
+        do {
+            window = try election.openWindow(credential: credential, at: now)
+        } catch let error as ElectionError where error.reason == .notEligible {
+            throw KioskRefusal.replaced
+        } catch let error as ElectionError where error.reason == .outsideWindow {
+            if record.replacedBy != nil { throw KioskRefusal.replaced }
+            let next = calendar.nextWindow(after: now, birthday: record.birthday, eligibleFrom: record.eligibleFrom,
+                                           eligibleUntil: record.eligibleUntil)
+            throw KioskRefusal.outsideWindow(next: next.map { Self.span($0, calendar) })
+        } catch {
+            throw KioskRefusal.technical
+        }
+        let contests = election.contests.inForce(window: window.number)
+        guard !contests.isEmpty else { throw KioskRefusal.noContests }
+        try scanBallots()
+        return KioskVoter(signingKey: key, window: window, lastDay: Self.span(window, calendar).last, contests: contests,
+                          earlierBallot: ballots[record.lineage + "#\(window.number)"])
+    }
+
+    /// The local days a window covers (it closes at a local midnight, exclusive).
+    static func span(_ window: VotingWindow, _ calendar: TermCalendar) -> DaySpan {
+        DaySpan(first: calendar.localDate(of: window.opens), last: calendar.localDate(of: window.closes.addingTimeInterval(-1)))
+    }
+
+    // MARK: Ballots
+
+    public func prepare(for voter: KioskVoter, choices: [ContestChoice]) throws -> PreparedBallot {
+        guard let election = node.election else { throw KioskRefusal.technical }
+        do {
+            return try election.prepareBallot(choices: choices, credential: voter.credential, window: voter.window.number)
+        } catch let error as ElectionError {
+            throw Self.refusal(error, voter: voter)
+        } catch {
+            throw KioskRefusal.technical
+        }
+    }
+
+    public func cast(_ ballot: PreparedBallot, by voter: KioskVoter) throws -> CastReport {
+        let entry: LogEntry
+        do {
+            entry = try node.submit(payload: ballot.payload, signer: voter.signingKey)
+        } catch let error as ElectionError {
+            throw Self.refusal(error, voter: voter)
+        } catch {
+            throw KioskRefusal.technical
+        }
+        // From here on the vote is recorded: problems only cost the receipt, never the vote.
+        let trackerHex = Hex.encode(ballot.tracker)
+        var report = CastReport(trackerCode: ballot.trackerCode, tracker: trackerHex, index: entry.index, checkpointSize: 0,
+                                checkpointRoot: "", receiptFile: nil, replaced: voter.earlierBallot)
+        if let checkpoint = try? node.store.signCheckpoint() {
+            report.checkpointSize = checkpoint.size
+            report.checkpointRoot = checkpoint.rootHash.hex
+        }
+        if let receipt = try? node.store.receipt(index: entry.index, tracker: trackerHex) {
+            report.checkpointSize = receipt.checkpoint.size
+            report.checkpointRoot = receipt.checkpoint.rootHash.hex
+            report.receiptFile = try? writeReceipt(receipt, trackerHex: trackerHex)
+        }
+        try? scanBallots()
+        return report
+    }
+
+    public func challenge(_ ballot: PreparedBallot, by voter: KioskVoter) throws -> ChallengeReport {
+        guard let setup = node.election?.setup else { throw KioskRefusal.technical }
+        let entry: LogEntry
+        do {
+            entry = try node.submit(payload: ballot.spoilPayload(record: node.origin, term: setup.term), signer: voter.signingKey)
+        } catch let error as ElectionError {
+            throw Self.refusal(error, voter: voter)
+        } catch {
+            throw KioskRefusal.technical
+        }
+        var contests: [ChallengeReport.Contest] = []
+        for version in voter.contests {
+            let bits = ballot.openings.first(where: { $0.contest == version.contest })?.selections.map(\.m) ?? []
+            let selected = zip(version.options, bits).filter { $0.1 == 1 }.map { $0.0.label }
+            contests.append(.init(title: version.title, selected: selected, bits: bits))
+        }
+        return ChallengeReport(trackerCode: ballot.trackerCode, index: entry.index, contests: contests)
+    }
+
+    /// Writes `receipts/receipt-<index>-<tracker prefix>.json` (mode 0644: it holds nothing secret).
+    func writeReceipt(_ receipt: Receipt, trackerHex: String) throws -> URL {
+        try FileManager.default.createDirectory(at: receiptsDirectory, withIntermediateDirectories: true)
+        let file = receiptsDirectory.appendingPathComponent("receipt-\(receipt.index)-\(trackerHex.prefix(16)).json")
+        guard FileManager.default.createFile(atPath: file.path, contents: Data((receipt.json() + "\n").utf8),
+                                             attributes: [.posixPermissions: 0o644]) else {
+            throw KioskRefusal.technical
+        }
+        return file
+    }
+
+    /// A refusal from the engine, as the voter should read it.
+    static func refusal(_ error: ElectionError, voter: KioskVoter) -> KioskRefusal {
+        switch error.reason {
+        case .outsideWindow, .wrongWindow: .windowJustClosed
+        case .notEligible: .replaced
+        case .unknownCredential: .notOnRoll
+        case .closed: .closed
+        case .noElectionKey: .notOpenYet(start: nil)
+        case .staleContest, .contests: .contestsChanged
+        default: .technical
+        }
+    }
+
+    /// Reads the `ballot.cast` entries appended since the last scan.
+    func scanBallots() throws {
+        guard let election = node.election else { return }
+        let size = try node.store.size()
+        guard scannedThrough < size else { return }
+        let prefix = Array(#"{"kind":"ballot.cast""#.utf8)
+        try node.store.forEachEntry(in: scannedThrough..<size) { entry in
+            let payload = entry.envelope.payload
+            guard payload.starts(with: prefix),
+                  let peek = try? JSONDecoder().decode(WindowPeek.self, from: Data(payload)),
+                  let record = election.roll[Hex.encode(entry.envelope.author)] else { return }
+            ballots[record.lineage + "#\(peek.window)"] = Int(entry.index)
+        }
+        scannedThrough = size
+    }
+
+    private struct WindowPeek: Decodable { let window: Int }
+}

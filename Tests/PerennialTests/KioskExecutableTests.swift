@@ -1,0 +1,243 @@
+import CivicLog
+import Foundation
+import Perennial
+import Testing
+
+/// End-to-end: the real `perennial-kiosk` executable, driven through its standard input and output
+/// in `--plain` mode (as a screen reader or a serial line would), then the log and the receipt files
+/// checked afterwards. A last test drives the full-screen mode in an 80×24 tmux pane when tmux is
+/// installed.
+@Suite("Kiosk executable, end to end")
+struct KioskExecutableTests {
+    /// The `perennial-kiosk` executable built next to the test bundle.
+    static var kioskURL: URL {
+        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var directory = testBinary.deletingLastPathComponent()
+        while !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("perennial-kiosk").path),
+              directory.path != "/" {
+            directory.deleteLastPathComponent()
+        }
+        return directory.appendingPathComponent("perennial-kiosk")
+    }
+
+    static var kioskBuilt: Bool { FileManager.default.isExecutableFile(atPath: kioskURL.path) }
+
+    static func arguments(_ fixture: KioskFixture, _ extra: [String] = []) -> [String] {
+        ["--data", fixture.nodeDirectory.path, "--plain", "--now", KioskFixture.nowISO, "--receipts", fixture.receipts.path] + extra
+    }
+
+    /// Runs the kiosk with `lines` as its whole input; returns what it printed once input ended.
+    static func run(_ fixture: KioskFixture, _ lines: [String], extra: [String] = []) throws -> (output: String, status: Int32) {
+        let process = Process()
+        process.executableURL = kioskURL
+        process.arguments = arguments(fixture, extra)
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        input.fileHandleForWriting.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (String(decoding: data, as: UTF8.self), process.terminationStatus)
+    }
+
+    @Test(.enabled(if: kioskBuilt, "perennial-kiosk is built next to the tests"))
+    func aValidVoteInFrench() throws {
+        let fixture = try KioskFixture()
+        defer { fixture.remove() }
+        let (out, status) = try Self.run(fixture, ["", fixture.code("open-today"), "", "1", "2", "", "V", ""])
+        #expect(status == 0)
+        #expect(out.contains("== Bienvenue =="))
+        #expect(out.contains("== Votre période de vote est ouverte =="))
+        #expect(out.contains("jusqu'au samedi 20 mars 2027 inclus"))
+        #expect(out.contains("== Question 1 sur 2 =="))
+        #expect(out.contains("-> Amélie Arnaud"))
+        #expect(out.contains("== A voté. Merci ! =="))
+        #expect(out.contains("Votre reçu est enregistré dans le fichier : \(fixture.receipts.path)/receipt-"))
+        #expect(!out.contains("\u{1B}"), "plain mode on a pipe prints no control sequences")
+        #expect(!out.contains(fixture.code("open-today")), "the code is never printed back")
+        #expect(try fixture.statistics().counted == 1)
+        let receipts = try fixture.verifiedReceipts()
+        #expect(receipts.count == 1)
+        if let receipt = receipts.first {
+            #expect(out.contains("Entrée du registre : n° \(receipt.index)"))
+            #expect(out.contains("Point de contrôle signé : \(receipt.checkpoint.size) entrées"))
+        }
+    }
+
+    @Test(.enabled(if: kioskBuilt, "perennial-kiosk is built next to the tests"))
+    func aValidVoteInEnglish() throws {
+        let fixture = try KioskFixture()
+        defer { fixture.remove() }
+        let (out, status) = try Self.run(fixture, ["", fixture.code("open-since-yesterday"), "", "2", "1", "", "V", ""], extra: ["--lang", "en"])
+        #expect(status == 0)
+        #expect(out.contains("== Welcome =="))
+        #expect(out.contains("until Saturday 20 March 2027 inclusive"))
+        #expect(out.contains("-> Bruno Barbier"))
+        #expect(out.contains("== Vote cast. Thank you! =="))
+        #expect(out.contains("perennial-audit receipt"))
+        #expect(try fixture.statistics().counted == 1)
+        #expect(try fixture.verifiedReceipts().count == 1)
+    }
+
+    @Test(.enabled(if: kioskBuilt, "perennial-kiosk is built next to the tests"))
+    func aWrongCodeAndAChecksumTypo() throws {
+        let fixture = try KioskFixture()
+        defer { fixture.remove() }
+        let before = try fixture.logSize()
+        let (out, status) = try Self.run(fixture, ["", "ABCDE-FGHJK", KioskFixture.typo(fixture.code("open-today")), "ABCDE-FGHUK-MNPQR-STVWX", "A"])
+        #expect(status == 0)
+        #expect(out.contains("ATTENTION : Vous avez tapé 10 caractères ; il en faut 20"))
+        #expect(out.contains("ATTENTION : Ce code ne se vérifie pas : un caractère est sans doute mal tapé."))
+        #expect(out.contains("ATTENTION : Le caractère n° 10 (groupe 2, 4e caractère du groupe)"))
+        #expect(out.contains("La session a été abandonnée. Aucun vote n'a été déposé."))
+        #expect(try fixture.logSize() == before, "nothing is written for a wrong code")
+        #expect(try fixture.verifiedReceipts().isEmpty)
+    }
+
+    @Test(.enabled(if: kioskBuilt, "perennial-kiosk is built next to the tests"))
+    func outsideTheWindow() throws {
+        let fixture = try KioskFixture()
+        defer { fixture.remove() }
+        let before = try fixture.logSize()
+        let (out, _) = try Self.run(fixture, ["", fixture.code("opens-in-10-days"), ""], extra: ["--lang", "en"])
+        #expect(out.contains("== You cannot vote today =="))
+        #expect(out.contains("Your next voting window: from Wednesday 24 March 2027 to Tuesday 30 March 2027 inclusive."))
+        #expect(try fixture.logSize() == before)
+        // The same voter, simulated on the opening day: the window is open.
+        let (later, _) = try Self.run(fixture, ["", fixture.code("opens-in-10-days"), "A"],
+                                      extra: ["--lang", "en", "--now", "2027-03-24T08:00:00+01:00"])
+        #expect(later.contains("== Your voting window is open =="))
+        #expect(later.contains("until Tuesday 30 March 2027 inclusive"))
+    }
+
+    @Test(.enabled(if: kioskBuilt, "perennial-kiosk is built next to the tests"))
+    func aRevote() throws {
+        let fixture = try KioskFixture()
+        defer { fixture.remove() }
+        let code = fixture.code("open-last-day")
+        let (out, _) = try Self.run(fixture, ["", code, "", "1", "1", "", "V", "", "", code, "", "2", "2", "", "V", ""])
+        #expect(out.contains("Vous avez déjà voté pendant cette période. Si vous votez à nouveau, votre nouveau bulletin remplacera le précédent"))
+        #expect(out.contains("Ce bulletin remplace celui que vous aviez déposé plus tôt pendant cette période"))
+        let stats = try fixture.statistics()
+        #expect(stats.counted == 1 && stats.superseded == 1)
+        #expect(try fixture.verifiedReceipts().count == 2)
+    }
+
+    @Test(.enabled(if: kioskBuilt, "perennial-kiosk is built next to the tests"))
+    func aChallengeThenACast() throws {
+        let fixture = try KioskFixture()
+        defer { fixture.remove() }
+        let (out, _) = try Self.run(fixture, ["", fixture.code("open-mid-window"), "", "3", "1", "", "C", "", "", "V", ""],
+                                    extra: ["--lang", "en"])
+        #expect(out.contains("== Ballot checked (it will not count) =="))
+        #expect(out.contains("Maire du Grand Nancy : Chloé Chevalier"))
+        #expect(out.contains("Maire du Grand Nancy : 0 0 1 0 0"))
+        #expect(out.contains("== Vote cast. Thank you! =="))
+        let stats = try fixture.statistics()
+        #expect(stats.counted == 1 && stats.spoiled == 1)
+        #expect(try fixture.verifiedReceipts().count == 1)
+    }
+
+    @Test(.enabled(if: kioskBuilt, "perennial-kiosk is built next to the tests"))
+    func anIdleSessionTimesOut() throws {
+        let fixture = try KioskFixture()
+        defer { fixture.remove() }
+        let process = Process()
+        process.executableURL = Self.kioskURL
+        process.arguments = Self.arguments(fixture, ["--idle-timeout", "1"])
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        // A safety net only (not an assertion on time): never let a hung kiosk hang the tests.
+        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: watchdog)
+        input.fileHandleForWriting.write(Data("\n\(fixture.code("open-today"))\n\n1\n".utf8))
+        var out = ""
+        let notice = "La session précédente a été fermée après 1 seconde sans activité"
+        while !out.contains(notice) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            out += String(decoding: chunk, as: UTF8.self)
+        }
+        try input.fileHandleForWriting.close()
+        _ = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        watchdog.cancel()
+        #expect(out.contains("== Question 2 sur 2 =="))
+        #expect(out.contains(notice))
+        #expect(try fixture.statistics().counted == 0)
+    }
+
+    // MARK: Full screen in tmux
+
+    static let tmux: String? = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    @discardableResult
+    static func tmux(_ args: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tmux!)
+        process.arguments = args
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Waits until the pane shows `text` (polling, with a generous safety limit).
+    static func waitForScreen(_ socket: String, _ text: String) throws -> String {
+        var screen = ""
+        for _ in 0..<600 {
+            screen = try tmux(["-S", socket, "capture-pane", "-p", "-t", "kiosk"])
+            if screen.contains(text) { return screen }
+            usleep(100_000)
+        }
+        return screen
+    }
+
+    @Test(.enabled(if: kioskBuilt && tmux != nil, "perennial-kiosk is built and tmux is installed"))
+    func aValidVoteOnAnEightyByTwentyFourScreen() throws {
+        let fixture = try KioskFixture()
+        defer { fixture.remove() }
+        let socket = fixture.directory.appendingPathComponent("tmux.sock").path
+        let command = ([Self.kioskURL.path, "--data", fixture.nodeDirectory.path, "--now", KioskFixture.nowISO,
+                        "--receipts", fixture.receipts.path]).map { "'\($0)'" }.joined(separator: " ")
+        try Self.tmux(["-S", socket, "new-session", "-d", "-s", "kiosk", "-x", "80", "-y", "24", command])
+        defer { _ = try? Self.tmux(["-S", socket, "kill-server"]) }
+        func type(_ keys: String) throws { try Self.tmux(["-S", socket, "send-keys", "-t", "kiosk", "-l", keys]); try Self.tmux(["-S", socket, "send-keys", "-t", "kiosk", "Enter"]) }
+
+        var screen = try Self.waitForScreen(socket, "BIENVENUE")
+        #expect(screen.contains("[ Entrée ]  commencer"))
+        try type("")
+        screen = try Self.waitForScreen(socket, "VOTRE CODE DE VOTE")
+        try type(fixture.code("open-today"))
+        screen = try Self.waitForScreen(socket, "VOTRE PÉRIODE DE VOTE EST OUVERTE")
+        #expect(screen.contains("samedi 20 mars 2027"))
+        #expect(!screen.contains(fixture.code("open-today")), "the code is gone from the screen once recognised")
+        try type("")
+        screen = try Self.waitForScreen(socket, "QUESTION 1 SUR 2")
+        #expect(screen.contains("Amélie Arnaud"))
+        try type("1")
+        _ = try Self.waitForScreen(socket, "QUESTION 2 SUR 2")
+        try type("2")
+        screen = try Self.waitForScreen(socket, "VÉRIFIEZ VOTRE VOTE")
+        #expect(screen.contains("-> Amélie Arnaud"))
+        try type("")
+        screen = try Self.waitForScreen(socket, "VOTER OU CONTRÔLER")
+        #expect(screen.contains("[ V ]  VOTER"))
+        try type("V")
+        screen = try Self.waitForScreen(socket, "A VOTÉ. MERCI !")
+        #expect(screen.contains("Code de suivi :"))
+        try type("")
+        screen = try Self.waitForScreen(socket, "BIENVENUE")
+        #expect(!screen.contains("Code de suivi"), "the screen is cleared for the next voter")
+        #expect(try fixture.statistics().counted == 1)
+        #expect(try fixture.verifiedReceipts().count == 1)
+    }
+}
