@@ -215,7 +215,7 @@ struct KioskSessionTests {
         #expect(report.contests.map(\.bits) == [[0, 1, 0, 0, 0], [0, 0, 1]])
         let text = session.screen.allText
         #expect(text.contains("Bruno Barbier"))
-        #expect(text.contains("0 1 0 0 0"))
+        #expect(text.contains("Bruno Barbier   [0 1 0 0 0]"))
         #expect(text.contains("perennial-audit verify"))
         #expect(try fixture.statistics().spoiled == 1)
         session.handle(line: "")
@@ -279,10 +279,11 @@ struct KioskSessionTests {
         defer { fixture.remove() }
         var (session, _) = try fixture.session()
         var screens: [KioskScreen] = [session.screen]
-        for line in ["", fixture.code("open-today"), "", "1", "2", ""] {
+        for line in ["", fixture.code("open-today"), "", "1", "2", "", "C", "", "", "V"] {
             session.handle(line: line)
             screens.append(session.screen)
         }
+        #expect(screens.last?.title == "A voté. Merci !")
         let renderer = KioskRenderer(plain: false, width: 80, text: .french)
         for screen in screens {
             let lines = renderer.render(screen).replacingOccurrences(of: KioskRenderer.clearSequence, with: "").split(separator: "\n", omittingEmptySubsequences: false)

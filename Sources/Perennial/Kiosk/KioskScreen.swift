@@ -82,8 +82,9 @@ public struct KioskRenderer: Sendable {
             out.append("")
             out.append(String(repeating: "-", count: width - 1))
             out.append("  " + text.keysHeading)
+            let keyWidth = s.keys.map(\.key.count).max() ?? 1
             for key in s.keys {
-                let head = "    [ \(key.key) ]  "
+                let head = "    [ \(key.key.padding(toLength: keyWidth, withPad: " ", startingAt: 0)) ]  "
                 let wrapped = Self.wrap(key.label, width: max(20, inner - head.count))
                 out.append(head + (wrapped.first ?? ""))
                 out += wrapped.dropFirst().map { String(repeating: " ", count: head.count) + $0 }

@@ -416,13 +416,10 @@ public struct KioskSession {
             ])
 
         case .challenged(let report):
-            var lines = t.challengedLines(report.trackerCode, report.index)
+            var lines = t.challengedLines(report.trackerCode, report.index) + [t.challengedCheckData]
             for contest in report.contests {
-                lines.append("   \(contest.title) : " + (contest.selected.isEmpty ? t.blankAnswer : contest.selected.joined(separator: ", ")))
-            }
-            lines += ["", t.challengedCheckData]
-            for contest in report.contests {
-                lines.append("   \(contest.title) : " + contest.bits.map(String.init).joined(separator: " "))
+                let answer = contest.selected.isEmpty ? t.blankAnswer : contest.selected.joined(separator: ", ")
+                lines.append("   \(contest.title) : \(answer)   [\(contest.bits.map(String.init).joined(separator: " "))]")
             }
             lines += [""] + t.challengedExplain
             s = KioskScreen(title: t.challengedTitle, lines: lines, keys: [.init(t.keyEnter, t.labelVoteAgain), cancel])

@@ -252,15 +252,13 @@ public struct KioskText: Sendable {
         labelChange: "revenir pour modifier vos choix",
         challengedTitle: "Bulletin contrôlé (il ne comptera pas)",
         challengedLines: { t, i in [
-            "Le bulletin \(t) a été ouvert et inscrit au registre comme annulé (entrée n° \(i)).",
-            "Il ne sera jamais compté. Il contenait :",
+            "Le bulletin \(t) a été ouvert et inscrit au registre comme annulé (entrée n° \(i)) : il ne sera jamais compté.",
         ] },
-        challengedCheckData: "Données de contrôle publiées (1 = choisi, 0 = non, dans l'ordre des réponses) :",
+        challengedCheckData: "Il contenait (entre crochets, les données de contrôle : 1 = choisi, 0 = non) :",
         challengedExplain: [
-            "Le hasard de chiffrement est publié avec ce bulletin : chacun peut vérifier que le bulletin de ce code chiffre exactement ces choix (perennial-audit verify).",
-            "Si ce n'est pas ce que vous avez choisi, ne votez pas ici : prévenez un agent.",
+            "Ces données sont publiées : chacun peut vérifier que ce bulletin chiffre exactement ces choix (perennial-audit verify). Si ce n'est pas ce que vous avez choisi, ne votez pas ici : prévenez un agent.",
         ],
-        labelVoteAgain: "voter maintenant (vos choix sont gardés, vous pourrez les modifier)",
+        labelVoteAgain: "voter maintenant (vos choix sont gardés)",
         receiptTitle: "A voté. Merci !",
         receiptLines: { r in [
             "Votre bulletin est déposé dans l'urne chiffrée.",
@@ -274,8 +272,7 @@ public struct KioskText: Sendable {
         receiptCheckLater: { f, i in
             (f.map { ["Votre reçu est enregistré dans le fichier : \($0)"] }
                 ?? ["Le reçu n'a pas pu être enregistré ; votre vote compte quand même. Demandez le reçu à un agent."])
-                + ["Pour vérifier plus tard, chez vous ou en mairie : perennial-audit receipt <fichier du reçu>,",
-                   "ou cherchez votre code de suivi à l'entrée n° \(i) du registre public."]
+                + ["Pour le vérifier plus tard (chez vous, en mairie) : « perennial-audit receipt » suivi du nom du fichier ; ou cherchez votre code de suivi à l'entrée n° \(i) du registre public."]
         },
         labelFinish: "terminer (l'écran sera effacé)"
     )
@@ -401,15 +398,13 @@ public struct KioskText: Sendable {
         labelChange: "go back to change your choices",
         challengedTitle: "Ballot checked (it will not count)",
         challengedLines: { t, i in [
-            "Ballot \(t) was opened and recorded as cancelled (record entry \(i)).",
-            "It will never be counted. It contained:",
+            "Ballot \(t) was opened and recorded as cancelled (record entry \(i)): it will never be counted.",
         ] },
-        challengedCheckData: "Check data published (1 = chosen, 0 = not, in the order of the answers):",
+        challengedCheckData: "It contained (in brackets, the check data: 1 = chosen, 0 = not):",
         challengedExplain: [
-            "The encryption randomness is published with this ballot: anyone can check that the ballot with this code encrypts exactly these choices (perennial-audit verify).",
-            "If this is not what you chose, do not vote here: tell a member of staff.",
+            "This data is published: anyone can check that this ballot encrypts exactly these choices (perennial-audit verify). If this is not what you chose, do not vote here: tell a member of staff.",
         ],
-        labelVoteAgain: "vote now (your choices are kept; you can change them)",
+        labelVoteAgain: "vote now (your choices are kept)",
         receiptTitle: "Vote cast. Thank you!",
         receiptLines: { r in [
             "Your ballot is in the encrypted ballot box.",
@@ -423,8 +418,7 @@ public struct KioskText: Sendable {
         receiptCheckLater: { f, i in
             (f.map { ["Your receipt is saved in the file: \($0)"] }
                 ?? ["The receipt could not be saved; your vote counts all the same. Please ask a member of staff for it."])
-                + ["To check later, at home or at the town hall: perennial-audit receipt <receipt file>,",
-                   "or look for your tracking code at entry \(i) of the public record."]
+                + ["To check it later (at home, at the town hall): \"perennial-audit receipt\" followed by the file name; or look for your tracking code at entry \(i) of the public record."]
         },
         labelFinish: "finish (the screen will be cleared)"
     )
