@@ -44,6 +44,11 @@ struct PerennialKiosk: ParsableCommand {
     }
 
     func run() throws {
+        // A parent may have left signals blocked (Foundation's Process does): unblock them so that
+        // SIGTERM, SIGINT and a hang-up of the line stop the kiosk as expected.
+        var none = sigset_t()
+        sigemptyset(&none)
+        sigprocmask(SIG_SETMASK, &none, nil)
         let directory = URL(fileURLWithPath: data, isDirectory: true)
         let clock: any LogClock = now.flatMap(Self.date(iso:)).map { OffsetClock(start: $0) } ?? SystemClock()
         let node: ElectionNode

@@ -74,7 +74,7 @@ struct KioskExecutableTests {
         let (out, status) = try Self.run(fixture, ["", fixture.code("open-since-yesterday"), "", "2", "1", "", "V", ""], extra: ["--lang", "en"])
         #expect(status == 0)
         #expect(out.contains("== Welcome =="))
-        #expect(out.contains("until Saturday 20 March 2027 inclusive"))
+        #expect(out.contains("until Friday 19 March 2027 inclusive"))
         #expect(out.contains("-> Bruno Barbier"))
         #expect(out.contains("== Vote cast. Thank you! =="))
         #expect(out.contains("perennial-audit receipt"))
@@ -173,29 +173,34 @@ struct KioskExecutableTests {
 
     // MARK: Full screen in tmux
 
-    static let tmux: String? = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let tmux: String? = FileManager.default.isExecutableFile(atPath: "/bin/bash")
+        ? ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first { FileManager.default.isExecutableFile(atPath: $0) } : nil
 
-    /// Runs a tmux client command; its output is read only when asked for (`capture`), because the
-    /// server that `new-session` forks would otherwise hold the pipe open.
+    /// Runs a tmux client command; its output is read only when asked for (`capture`).
+    ///
+    /// The server that `new-session` forks keeps every descriptor it inherits: the one Foundation's
+    /// `Process` watches to notice the child's exit, and maybe other tests' pipes. So tmux is started
+    /// through bash, which closes every descriptor above 2 first (dash cannot name descriptors
+    /// above 9).
     @discardableResult
     static func tmux(_ args: [String], capture: Bool = false) throws -> String {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: tmux!)
-        process.arguments = args
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        let closeAll = #"for fd in /proc/self/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ]; then eval "exec $n>&-"; fi; done 2>/dev/null; exec "$0" "$@""#
+        process.arguments = ["-c", closeAll, tmux!] + args
         process.standardInput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        guard capture else {
+        let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-tmux-\(UUID().uuidString).txt")
+        defer { try? FileManager.default.removeItem(at: outputFile) }
+        if capture {
+            FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+            process.standardOutput = try FileHandle(forWritingTo: outputFile)
+        } else {
             process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            return ""
         }
-        let output = Pipe()
-        process.standardOutput = output
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        return capture ? ((try? String(contentsOf: outputFile, encoding: .utf8)) ?? "") : ""
     }
 
     /// Waits until the pane shows `text` (polling, with a generous safety limit).
@@ -217,7 +222,11 @@ struct KioskExecutableTests {
         let command = ([Self.kioskURL.path, "--data", fixture.nodeDirectory.path, "--now", KioskFixture.nowISO,
                         "--receipts", fixture.receipts.path]).map { "'\($0)'" }.joined(separator: " ")
         try Self.tmux(["-S", socket, "new-session", "-d", "-s", "kiosk", "-x", "80", "-y", "24", command])
-        defer { _ = try? Self.tmux(["-S", socket, "kill-server"]) }
+        defer {
+            // End of input (Ctrl-D) stops the kiosk, which closes the pane and the server.
+            _ = try? Self.tmux(["-S", socket, "send-keys", "-t", "kiosk", "C-d"])
+            _ = try? Self.tmux(["-S", socket, "kill-server"])
+        }
         func type(_ keys: String) throws { try Self.tmux(["-S", socket, "send-keys", "-t", "kiosk", "-l", keys]); try Self.tmux(["-S", socket, "send-keys", "-t", "kiosk", "Enter"]) }
 
         var screen = try Self.waitForScreen(socket, "BIENVENUE")

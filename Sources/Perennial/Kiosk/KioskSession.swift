@@ -109,7 +109,8 @@ public struct KioskSession {
             return .redraw
 
         case .codeEntry:
-            if key == t.keyCancel || key == t.keyBack { return end(nil) }
+            if key == t.keyCancel { return end(.cancelled) }
+            if key == t.keyBack { return end(nil) }
             return identify(raw)
 
         case .refused:
