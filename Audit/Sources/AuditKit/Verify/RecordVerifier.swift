@@ -119,6 +119,9 @@ public final class RecordVerifier {
                 lastProgress = position
             }
         }
+        // What the stream established; whole-record checks below are re-evaluated on every run, so
+        // the incremental state keeps the counts from before them.
+        let streamed = report
         if entries.missingFinalNewline {
             report.fail(.manifest, .record, "entries.jsonl does not end with a newline")
         }
@@ -139,7 +142,7 @@ public final class RecordVerifier {
         options.progress?(position, manifest.entries)
 
         if let sp = options.statePath, report.passed, let cp = lastGoodCheckpoint, cp.size == position {
-            var finalReport = report
+            var finalReport = streamed
             finalReport.facts.removeAll { $0.0 == "resumed from" }
             let s = AuditState(
                 origin: manifest.origin, logKey: manifest.logKey, checkpoint: cp, tree: tree, lastTime: lastTime,
