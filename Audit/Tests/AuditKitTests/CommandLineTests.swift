@@ -28,16 +28,14 @@ import Testing
     }
 
     @Test(.enabled(if: executable != nil)) func exitCodes() throws {
-        // The command line uses the default checkers, which do not know the test kind: use a record
-        // without entries for the passing case.
-        var empty = RecordBuilder()
-        empty.checkpointSizes = [0]
+        let election = ElectionBuilder.standard(Ristretto255())
         let dir = TempDir()
-        empty.write(to: dir.path)
+        election.write(to: dir.path)
         let ok = try run(["verify", dir.path])
         #expect(ok.status == 0, "\(ok.out)\(ok.err)")
         #expect(ok.out.contains("RESULT: PASS"))
         #expect(ok.out.contains("LOG-4"))
+        #expect(ok.out.contains("TAL-3"))
 
         let json = try run(["verify", dir.path, "--json"])
         #expect(json.status == 0)

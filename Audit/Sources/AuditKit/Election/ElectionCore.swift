@@ -11,6 +11,7 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
     // Trustee ceremony (§4.4).
     var commitments: [Int: [G.Element]] = [:]
     var sharesFrom: Set<Int> = []
+    var sawShares = false
     var complaints = 0
     var verificationKeys: [Int: G.Element] = [:]
     var publicKey: G.Element? = nil
@@ -104,7 +105,7 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
             try f.finish(["trustee", "box_key", "commitments", "proofs"])
             let i = try f.count("trustee")
             guard commitments[i] == nil else { throw .malformed("trustee \(i) already published commitments") }
-            guard sharesFrom.isEmpty else { throw .malformed("commitments after shares were distributed") }
+            guard !sawShares else { throw .malformed("commitments after a trustee.shares entry") }
             _ = try f.hex("box_key", length: 32)
             let cs = try f.array("commitments")
             let ps = try f.array("proofs")
@@ -138,6 +139,7 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
 
     func trusteeShares(_ e: VerifiedEntry, _ f: Fields, _ report: inout Report) {
         let loc = Location.entry(e.index)
+        sawShares = true
         do throws(AuditError) {
             try f.finish(["trustee", "shares"])
             let i = try f.count("trustee")

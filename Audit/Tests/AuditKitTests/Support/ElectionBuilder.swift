@@ -302,7 +302,7 @@ final class ElectionBuilder<G: PrimeOrderGroup> {
         for (i, (key, ct)) in closeItems.enumerated() {
             let partials = set.map { (index: UInt64($0), share: decryptionShares[$0]![i]) }
             let gm = group.div(ct.beta, Threshold.combine(group, shares: partials)!)
-            counts[key] = Threshold.discreteLog(group, gm, bound: 1000)!
+            counts[key] = Threshold.discreteLog(group, gm, bound: 1000) ?? 0
         }
         var results: [JSON] = []
         var groups: [(String, Int?, [Key])] = []
