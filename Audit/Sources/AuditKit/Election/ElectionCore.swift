@@ -320,7 +320,6 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
         else if v.options.contains(where: { $0.id.isEmpty }) { problem = "an option id is empty" }
         else if !(v.min <= v.max && v.max <= v.options.count) { problem = "needs 0 ≤ min ≤ max ≤ number of options" }
         else if let y = v.year, y < 1 { problem = "year must be null or a window number ≥ 1" }
-        else if let p = previous, p.year != v.year { problem = "a new version must keep the contest's year" }
         report.record(.contestOptions, loc, failure: problem)
         guard v.version == expectedVersion, problem == nil else { return }
         contests[v.contest, default: []].append(v)
