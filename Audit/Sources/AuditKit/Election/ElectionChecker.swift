@@ -18,6 +18,7 @@ public final class ElectionChecker: KindChecker {
     private var origin = ""
     private var core: ElectionCoreProtocol? = nil
     private var setup: TermSetup? = nil
+    private var setupPayload: JSON? = nil
     private var sawSetup = false
 
     public init() {}
@@ -89,6 +90,13 @@ public final class ElectionChecker: KindChecker {
             return []
         }
         report.record(.term, loc, failure: nil)
+        start(s, clock: clock)
+        setupPayload = entry.payload.json
+        report.setFact("term", "\(s.term) (\(s.start) to \(s.end), \(s.timeZone), group \(s.group), \(s.t) of \(s.n) trustees)")
+        return []
+    }
+
+    private func start(_ s: TermSetup, clock: TermClock) {
         setup = s
         let calendar = WindowCalendar(setup: s, clock: clock)
         switch try? AnyGroup(name: s.group) {
@@ -96,8 +104,22 @@ public final class ElectionChecker: KindChecker {
         case let .modp(g)?: core = ElectionCore(group: g, setup: s, record: origin, calendar: calendar)
         case nil: break
         }
-        report.setFact("term", "\(s.term) (\(s.start) to \(s.end), \(s.timeZone), group \(s.group), \(s.t) of \(s.n) trustees)")
-        return []
+    }
+
+    public func saveState() -> JSON {
+        .object([("origin", .string(origin)), ("saw_setup", .bool(sawSetup)), ("setup", setupPayload ?? .null),
+                 ("core", core?.saveState() ?? .null)])
+    }
+
+    public func restoreState(_ state: JSON) throws(AuditError) {
+        origin = state["origin"]?.stringValue ?? ""
+        sawSetup = state["saw_setup"]?.boolValue ?? false
+        guard let payload = state["setup"], payload != .null else { return }
+        let s = try TermSetup(try Fields(payload, kind: "term.setup"))
+        guard let clock = TermClock(zone: s.timeZone) else { throw .malformed("saved term.setup has an unknown time zone") }
+        setupPayload = payload
+        start(s, clock: clock)
+        if let c = state["core"], c != .null { try core?.restoreState(c) }
     }
 
     public func finish(report: inout Report) -> [ProofJob] {
@@ -110,4 +132,6 @@ public final class ElectionChecker: KindChecker {
 protocol ElectionCoreProtocol: AnyObject {
     func apply(_ entry: VerifiedEntry, report: inout Report) -> [ProofJob]
     func finish(report: inout Report) -> [ProofJob]
+    func saveState() -> JSON
+    func restoreState(_ state: JSON) throws(AuditError)
 }
