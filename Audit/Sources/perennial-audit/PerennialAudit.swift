@@ -12,7 +12,7 @@ struct PerennialAudit: ParsableCommand {
         commandName: "perennial-audit",
         abstract: "Independently verify a Perennial public record, or a citizen's receipt.",
         discussion: "Exit status: 0 all checks pass, 1 a check failed, 2 the input cannot be read.",
-        subcommands: [Verify.self, VerifyReceipt.self])
+        subcommands: [Verify.self, VerifyReceipt.self, Benchmark.self])
 
     /// Argument errors exit with 2, as every Perennial command does (swift-argument-parser would use 64).
     static func main() {
@@ -97,6 +97,37 @@ extension PerennialAudit {
             do {
                 try finish(ReceiptVerifier.verify(receiptPath: receiptFile, recordDirectory: record), json: output.json)
             } catch let error as AuditError {
+                unreadable(error)
+            }
+        }
+    }
+}
+
+extension PerennialAudit {
+    struct Benchmark: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "bench",
+            abstract: "Time a full verification of a record; print JSON lines (name, unit, value, floor, cores, group).")
+
+        @Argument(help: "The exported record directory.")
+        var recordDirectory: String
+
+        @Option(name: .long, help: "Worker threads.")
+        var workers: Int = 2
+
+        func validate() throws {
+            guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+        }
+
+        func run() throws {
+            do {
+                let (report, figures) = try Bench.run(directory: recordDirectory, workers: workers)
+                for f in figures { print(f.json.compactText) }
+                if !report.passed {
+                    FileHandle.standardError.write(Data("perennial-audit: the record does not verify (\(report.failedIDs.joined(separator: ", ")))\n".utf8))
+                    Foundation.exit(1)
+                }
+            } catch {
                 unreadable(error)
             }
         }

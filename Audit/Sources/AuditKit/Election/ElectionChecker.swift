@@ -106,6 +106,11 @@ public final class ElectionChecker: KindChecker {
         }
     }
 
+    /// The term's group name, once `term.setup` was read.
+    public var groupName: String? { setup?.group }
+    /// The exponentiations the record's ballots needed.
+    public var ballotCost: ProofCost { core?.ballotCost ?? ProofCost() }
+
     public func saveState() -> JSON {
         .object([("origin", .string(origin)), ("saw_setup", .bool(sawSetup)), ("setup", setupPayload ?? .null),
                  ("core", core?.saveState() ?? .null)])
@@ -129,7 +134,15 @@ public final class ElectionChecker: KindChecker {
 }
 
 /// The group-independent face of ``ElectionCore``.
+/// How many exponentiations the ballots of a record need: the work no verifier can avoid.
+public struct ProofCost: Sendable, Equatable {
+    public var ballots = 0
+    public var variableBase = 0
+    public var fixedBase = 0
+}
+
 protocol ElectionCoreProtocol: AnyObject {
+    var ballotCost: ProofCost { get }
     func apply(_ entry: VerifiedEntry, report: inout Report) -> [ProofJob]
     func finish(report: inout Report) -> [ProofJob]
     func saveState() -> JSON

@@ -33,6 +33,8 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
     var spoiledBallots = 0
     var lastCountedWindow = 0
     var ballotsSinceSweep = 0
+    /// Group exponentiations the ballot proofs need (variable base, fixed base g): the floor of BAL-4.
+    var ballotCost = ProofCost()
 
     // Close and result (§4.8).
     struct CloseItem { let key: TallyKey; let ciphertext: Ciphertext<G> }
@@ -470,6 +472,12 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
         }
 
         // Proofs (BAL-4), on the workers.
+        ballotCost.ballots += 1
+        for dc in decoded {
+            // Each disjunctive pair: A = g^r·α^(-c), B = pk^r·(β/g^j)^(-c); the range proof likewise, plus g^lo.
+            ballotCost.variableBase += 3 * (2 * dc.selections.count + dc.range.c.count)
+            ballotCost.fixedBase += 2 * dc.selections.count + dc.range.c.count + 1
+        }
         let g = group
         let binding = e.author + u32(k)
         let contexts = decoded.map { dc in

@@ -23,7 +23,7 @@ public struct Check: Sendable, Hashable, Comparable {
     }
 
     private static func familyOrder(_ family: String) -> Int {
-        ["REC", "LOG", "RCT", "TRM", "ROLL", "CON", "TRU", "BAL", "TAL", "LED", "DEL", "KND"].firstIndex(of: family) ?? 99
+        ["REC", "LOG", "KND", "AUTH", "TERM", "TRU", "ROLL", "CON", "BAL", "TAL", "LED", "DEL", "RCT"].firstIndex(of: family) ?? 99
     }
 }
 

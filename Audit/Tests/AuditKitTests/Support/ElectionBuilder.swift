@@ -156,7 +156,11 @@ final class ElectionBuilder<G: PrimeOrderGroup> {
 
     @discardableResult
     func enrol(_ seed: UInt8, birthday: String, from: String? = nil, until: String? = nil) -> Int {
-        let key = TestKey(seed: seed)
+        enrol(key: TestKey(seed: seed), birthday: birthday, from: from, until: until)
+    }
+
+    @discardableResult
+    func enrol(key: TestKey, birthday: String, from: String? = nil, until: String? = nil) -> Int {
         voters.append(Voter(key: key, birthday: birthday, lineage: voters.count))
         add("roll.enrol", [("credential", hex(key.publicKey)), ("birthday", .string(birthday)),
                            ("eligible_from", from.map { .string($0) } ?? .null), ("eligible_until", until.map { .string($0) } ?? .null)],

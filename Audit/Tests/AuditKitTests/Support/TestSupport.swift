@@ -7,11 +7,15 @@ struct TestKey {
     let publicKey: [UInt8]
     let secretKey: [UInt8]
 
-    init(seed byte: UInt8) {
+    init(seed byte: UInt8) { self.init(seed32: [UInt8](repeating: byte, count: 32)) }
+
+    /// Distinct keys for many voters.
+    init(index: Int) { self.init(seed32: Hash.sha256(Array("test key \(index)".utf8))) }
+
+    init(seed32 seed: [UInt8]) {
         _ = sodium_init()
         var pk = [UInt8](repeating: 0, count: 32)
         var sk = [UInt8](repeating: 0, count: 64)
-        let seed = [UInt8](repeating: byte, count: 32)
         crypto_sign_seed_keypair(&pk, &sk, seed)
         publicKey = pk
         secretKey = sk
