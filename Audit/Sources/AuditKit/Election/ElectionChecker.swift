@@ -106,6 +106,9 @@ public final class ElectionChecker: KindChecker {
         }
     }
 
+    /// `term.close` compares against the tally the ballot jobs accumulate.
+    public func needsBarrier(before kind: String) -> Bool { kind == "term.close" }
+
     /// The term's group name, once `term.setup` was read.
     public var groupName: String? { setup?.group }
     /// The exponentiations the record's ballots needed.

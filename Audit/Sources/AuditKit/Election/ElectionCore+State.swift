@@ -32,7 +32,7 @@ extension ElectionCore {
             ("roll", .array(roll)), ("contests", .array(contests)),
             ("option_order", .object(optionOrder.sorted { byteOrder($0.key, $1.key) }.map { ($0.key, .array($0.value.map { .string($0) })) })),
             ("seen", .array(seenPayloads.sorted { $0.lexicographicallyPrecedes($1) }.map { .string(Hex.encode($0)) })),
-            ("tally", .array(tally.map { ctJSON($0.key, $0.value) })),
+            ("tally", .array(partials.total().map { ctJSON($0.key, $0.value) })),
             ("slots", .array(slots)),
             ("counted", .int(countedBallots)), ("superseded", .int(supersededBallots)), ("spoiled", .int(spoiledBallots)),
             ("last_window", .int(lastCountedWindow)), ("since_sweep", .int(ballotsSinceSweep)),
@@ -78,7 +78,9 @@ extension ElectionCore {
         }
         for (k, v) in s["option_order"]?.objectMembers ?? [] { optionOrder[k] = (v.arrayValue ?? []).compactMap(\.stringValue) }
         for h in s["seen"]?.arrayValue ?? [] { seenPayloads.insert(try Hex.decode(h.stringValue ?? "", length: 32)) }
+        var tally: [TallyKey: Ciphertext<G>] = [:]
         for item in s["tally"]?.arrayValue ?? [] { let (k, c) = try ct(item); tally[k] = c }
+        partials.reset(to: tally)
         for slot in s["slots"]?.arrayValue ?? [] {
             guard let l = slot["lineage"]?.uint64Value, let w = slot["window"]?.intValue, let i = slot["index"]?.uint64Value,
                   let closes = slot["closes"]?.int64Value else { throw bad("slot") }

@@ -26,7 +26,7 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
     struct Slot: Hashable { let lineage: UInt64; let window: Int }
     struct Counted { let index: UInt64; let closes: Int64; let selections: [(TallyKey, Ciphertext<G>)] }
     var seenPayloads: Set<[UInt8]> = []
-    var tally: [TallyKey: Ciphertext<G>] = [:]
+    let partials: PartialTallies<G>
     var countedSlots: [Slot: Counted] = [:]
     var countedBallots = 0
     var supersededBallots = 0
@@ -47,6 +47,7 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
         self.setup = setup
         self.record = record
         self.calendar = calendar
+        self.partials = PartialTallies(group: group)
     }
 
     func apply(_ entry: VerifiedEntry, report: inout Report) -> [ProofJob] {
@@ -448,7 +449,10 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
         }
         guard let pk = publicKey else { return [] }
 
-        // Counting (BAL-6): only a ballot that passed the order-dependent rules is counted.
+        // Counting (BAL-6): only a ballot that passed the order-dependent rules is counted. The tally
+        // products themselves are computed by the job (``PartialTallies``).
+        var counted: [(TallyKey, Ciphertext<G>)] = []
+        var superseded: [(TallyKey, Ciphertext<G>)] = []
         if let c = cw.cred, cw.credFailure == nil, cw.windowFailure == nil, closeItems == nil, !replay, let closes = cw.close {
             let slot = Slot(lineage: c.lineage, window: k)
             var selections: [(TallyKey, Ciphertext<G>)] = []
@@ -459,12 +463,12 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
                 }
             }
             if let previous = countedSlots[slot] {
-                for (key, ct) in previous.selections { tally[key] = (tally[key] ?? .zero(group)).subtracting(ct, in: group) }
+                superseded = previous.selections
                 supersededBallots += 1
             } else {
                 countedBallots += 1
             }
-            for (key, ct) in selections { tally[key] = (tally[key] ?? .zero(group)).adding(ct, in: group) }
+            counted = selections
             countedSlots[slot] = Counted(index: e.index, closes: closes, selections: selections)
             lastCountedWindow = max(lastCountedWindow, k)
             report.record(.ballotOncePerWindow, loc, failure: nil)
@@ -484,7 +488,11 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
             (dc.version.options.indices.map { ballotContext(dc.version.contest, dc.version.version, UInt32($0)) },
              ballotContext(dc.version.contest, dc.version.version, 0xFFFF_FFFF))
         }
+        let partials = self.partials
+        let add = counted, remove = superseded
         return [ProofJob(.ballotProofs, loc) {
+            partials.accumulate(add)
+            partials.accumulate(remove, subtract: true)
             for (dc, ctx) in zip(decoded, contexts) {
                 var sum = Ciphertext<G>.zero(g)
                 for (i, ct) in dc.selections.enumerated() {
@@ -582,6 +590,7 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
     }
 
     func termClose(_ e: VerifiedEntry, _ f: Fields, _ report: inout Report) {
+        let tally = partials.total()
         let loc = Location.entry(e.index)
         do throws(AuditError) {
             try f.finish(["tally", "counted"])

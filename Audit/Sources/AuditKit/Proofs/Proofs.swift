@@ -129,7 +129,7 @@ public enum ProofVerifier {
         t.append(u32: lo)
         t.append(u32: hi)
         // β / g^j for j = lo…hi, stepping by one division by g.
-        var betaOverGj = group.div(ciphertext.beta, group.expG(group.scalar(UInt64(lo))))
+        var betaOverGj = lo == 0 ? ciphertext.beta : group.div(ciphertext.beta, group.expG(group.scalar(UInt64(lo))))
         var sum = group.zeroScalar
         for k in 0..<width {
             let negC = group.neg(proof.c[k])
@@ -138,7 +138,7 @@ public enum ProofVerifier {
             t.append(group.encodeElement(A))
             t.append(group.encodeElement(B))
             sum = group.add(sum, proof.c[k])
-            betaOverGj = group.div(betaOverGj, group.generator)
+            if k + 1 < width { betaOverGj = group.div(betaOverGj, group.generator) }
         }
         return t.challenge(in: group) == sum ? nil : "the \(protocolName) proof does not verify"
     }

@@ -37,6 +37,9 @@ public protocol KindChecker: AnyObject {
     var checks: [Check] { get }
     /// Examines one entry; records cheap findings in `report` and returns heavy work.
     func apply(_ entry: VerifiedEntry, report: inout Report) -> [ProofJob]
+    /// True when every job returned so far must have run before `kind` is applied (an entry that
+    /// reads aggregates the jobs build, such as the tally).
+    func needsBarrier(before kind: String) -> Bool
     /// Called once after the last entry (comparisons against the published result and so on).
     func finish(report: inout Report) -> [ProofJob]
     /// The running aggregates, for incremental verification.
@@ -46,6 +49,7 @@ public protocol KindChecker: AnyObject {
 }
 
 extension KindChecker {
+    public func needsBarrier(before kind: String) -> Bool { false }
     public func finish(report: inout Report) -> [ProofJob] { [] }
     public func saveState() -> JSON { .null }
     public func restoreState(_ state: JSON) throws(AuditError) {}

@@ -111,7 +111,13 @@ public final class RecordVerifier {
                 PreparedEntry(line: line, position: base + UInt64(offset), origin: origin)
             }
             var jobs: [ProofJob] = []
-            for p in prepared { jobs += apply(p) }
+            for p in prepared {
+                if let kind = p.payload?.kind, let checker = checkerByKind[kind], checker.needsBarrier(before: kind) {
+                    run(jobs)
+                    jobs = []
+                }
+                jobs += apply(p)
+            }
             run(jobs)
             position += UInt64(lines.count)
             if let progress = options.progress, position - lastProgress >= 4096 {
