@@ -56,7 +56,18 @@ public final class LogStore: Sendable {
     ///   - clock: where log time comes from.
     /// - Throws: ``LogError`` if the origin is invalid, the store was created with another origin or
     ///   key (`storeMismatch`), or the database cannot be opened (`storage`).
-    public init(directory: URL, origin: String, signingKey: LogSigningKey, clock: any LogClock = SystemClock()) throws {
+    /// How hard an append waits for the disk.
+    public enum Durability: Sendable {
+        /// `synchronous=FULL`: an acknowledged entry survives a crash of the process or the machine.
+        case full
+        /// `synchronous=OFF`: for simulations only (the demo, benchmarks of everything but the disk).
+        /// The database stays consistent after a process crash, but a machine crash may lose the
+        /// latest acknowledged entries. Never use it for a real term.
+        case simulation
+    }
+
+    public init(directory: URL, origin: String, signingKey: LogSigningKey, clock: any LogClock = SystemClock(),
+                durability: Durability = .full) throws {
         try LogOrigin.validate(origin)
         self.origin = origin
         self.signingKey = signingKey
@@ -72,7 +83,7 @@ public final class LogStore: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(60)
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: durability == .full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
         }
         let pool = try Self.storage("open the log database") {
             try DatabasePool(path: databaseURL.path, configuration: configuration)
