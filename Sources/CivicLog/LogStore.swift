@@ -123,6 +123,8 @@ public final class LogStore: Sendable {
     ///   - envelope: the author-signed entry.
     ///   - project: validates the entry against the projection tables and updates them, with the
     ///     assigned index and time. If it throws, nothing at all is written and its error is rethrown.
+    ///     It runs inside the store's write transaction, so it must use only the `Database` it is
+    ///     given and must not call back into this store (GRDB forbids re-entrant writes).
     /// - Returns: the entry with its index, log time and leaf hash, once committed durably.
     /// - Throws: ``LogError`` (`badSignature`, `malformedPayload`, `wrongRecord`, `payloadTooLarge`,
     ///   `storage`) or whatever `project` throws; in every case the log is unchanged.
@@ -161,7 +163,7 @@ public final class LogStore: Sendable {
                 try db.inTransaction(.immediate) {
                     appended.removeAll(keepingCapacity: true)
                     var writer = try TreeWriter(db: db)
-                    let time = max(clock.nowMilliseconds(), writer.lastTime)
+                    let time = max(Self.now(clock), writer.lastTime)
                     for envelope in envelopes {
                         let entry = try writer.append(envelope, timeMs: time)
                         do {
@@ -243,6 +245,11 @@ public final class LogStore: Sendable {
     }
 
     // MARK: - Internals
+
+    /// The clock's reading, capped at Int64.max (SQLite's integer range).
+    static func now(_ clock: any LogClock) -> UInt64 {
+        min(clock.nowMilliseconds(), UInt64(Int64.max))
+    }
 
     static func requireSize(_ size: UInt64, _ db: Database) throws {
         let current = try TreeWriter.size(db)
