@@ -86,6 +86,9 @@ extension LogStore {
             if let previous = checkpoints.last, checkpoint.size <= previous.size {
                 throw RecordLine.bad(RecordFile.checkpoints, number, "checkpoint sizes do not strictly increase")
             }
+            if let previous = checkpoints.last, checkpoint.timeMs < previous.timeMs {
+                throw RecordLine.bad(RecordFile.checkpoints, number, "its time is earlier than the previous checkpoint's")
+            }
             checkpoints.append(checkpoint)
         }
         guard checkpoints.count == manifest.checkpoints else {
@@ -117,25 +120,43 @@ extension LogStore {
                         }
                     }
                     try acceptCheckpoints(line: 0)
+                    // Lines are parsed as they stream in, verified in chunks on all cores, then inserted in order.
+                    var chunk: [(number: Int, index: UInt64, time: UInt64, envelope: EntryEnvelope)] = []
+                    let origin = self.origin
+                    func flush() throws {
+                        let lines = chunk
+                        try ParallelVerification.verifyAll(count: lines.count) { i in
+                            do {
+                                try lines[i].envelope.verify(origin: origin)
+                            } catch let error as LogError {
+                                throw RecordLine.bad(RecordFile.entries, lines[i].number, error.description)
+                            }
+                        }
+                        for line in lines {
+                            try writer.insertEntry(index: line.index, timeMs: line.time, envelope: line.envelope, leafHash: line.envelope.leafHash(timeMs: line.time))
+                            try acceptCheckpoints(line: line.number)
+                        }
+                        chunk.removeAll(keepingCapacity: true)
+                    }
+                    var expectedIndex: UInt64 = 0
+                    var lastTime: UInt64 = 0
                     try LineReader.forEachLine(directory.appendingPathComponent(RecordFile.entries)) { number, line in
                         let (index, time, envelope) = try RecordLine.parseEntry(line, number: number)
-                        guard index == writer.size else {
-                            throw RecordLine.bad(RecordFile.entries, number, "index \(index) is not its position \(writer.size)")
+                        guard index == expectedIndex else {
+                            throw RecordLine.bad(RecordFile.entries, number, "index \(index) is not its position \(expectedIndex)")
                         }
                         guard index < manifest.entries else {
                             throw RecordLine.bad(RecordFile.entries, number, "there are more entries than manifest.json announces")
                         }
-                        guard time >= writer.lastTime else {
+                        guard time >= lastTime else {
                             throw RecordLine.bad(RecordFile.entries, number, "its time is earlier than the previous entry's")
                         }
-                        do {
-                            try envelope.verify(origin: origin)
-                        } catch let error as LogError {
-                            throw RecordLine.bad(RecordFile.entries, number, error.description)
-                        }
-                        try writer.insertEntry(index: index, timeMs: time, envelope: envelope, leafHash: envelope.leafHash(timeMs: time))
-                        try acceptCheckpoints(line: number)
+                        expectedIndex += 1
+                        lastTime = time
+                        chunk.append((number, index, time, envelope))
+                        if chunk.count == 1024 { try flush() }
                     }
+                    try flush()
                     guard writer.size == manifest.entries else {
                         throw LogError(.malformedRecord, "manifest.json announces \(manifest.entries) entries but entries.jsonl has \(writer.size).")
                     }
@@ -225,6 +246,9 @@ enum RecordLine {
             throw bad(file, number, error.description)
         }
         guard checkpoint.size == wire.size else { throw bad(file, number, "its size differs from its note's") }
+        guard checkpoint.size <= UInt64(Int64.max), checkpoint.timeMs <= UInt64(Int64.max) else {
+            throw bad(file, number, "its size or time is 2^63 or more")
+        }
         guard self.checkpoint(checkpoint).utf8.dropLast().elementsEqual(line) else {
             throw bad(file, number, "it is not in canonical form")
         }
@@ -243,6 +267,9 @@ enum RecordLine {
             scanner.literal(#"","payload":""#), let payloadText = scanner.untilQuote(),
             scanner.literal("\"}"), scanner.atEnd
         else { throw bad(file, number, shape) }
+        guard index <= UInt64(Int64.max), time <= UInt64(Int64.max) else {
+            throw bad(file, number, "the index or time is 2^63 or more")
+        }
         guard let author = Hex.decode(utf8: authorText), author.count == 32 else {
             throw bad(file, number, "the author is not 32 bytes of lowercase hex")
         }
