@@ -425,4 +425,25 @@ import Testing
         b.add("ledger.mystery", [], by: b.officer)
         expectOnly(try run(b), ["KND-1"])
     }
+
+    @Test func rollAndContestsFreezeAtTheClose() throws {
+        let (b, ana, _) = base()
+        b.contest("ref", options: [("yes", "Oui"), ("no", "Non")], year: 1, at: b.at(2026, 2, 1))
+        b.cast(ana, window: 1, at: b.at(2026, 3, 10), choices: ["ref": ["yes"]])
+        b.close(at: b.at(2028, 1, 1))
+        b.enrol(0xe1, birthday: "01-01")
+        b.add("contest.version", [("contest", .string("office")), ("version", .int(2)), ("title", .string("x")), ("year", .null),
+                                  ("options", .array([.object([("id", .string("alice")), ("label", .string("A"))])])),
+                                  ("min", .int(1)), ("max", .int(1))], by: b.officer)
+        let r = try run(b)
+        expectOnly(r, ["ROLL-4", "CON-1"])
+    }
+
+    @Test func aContestKeepsItsYear() throws {
+        let (b, _, _) = base()
+        b.add("contest.version", [("contest", .string("office")), ("version", .int(2)), ("title", .string("x")), ("year", .int(1)),
+                                  ("options", .array([.object([("id", .string("alice")), ("label", .string("A"))])])),
+                                  ("min", .int(1)), ("max", .int(1))], by: b.officer)
+        expectOnly(try run(b), ["CON-1"])
+    }
 }

@@ -27,6 +27,8 @@ import Testing
         #expect(j["n"]?.uint64Value == UInt64.max)
         #expect(j["a"]?.arrayValue?[2].stringValue == "xé\n")
         #expect(j.compactText == #"{"b":1,"a":[true,null,"xé\n"],"n":18446744073709551615}"#)
+        // SPEC.md §1 canonical escapes: only \" \\ \n and \u00xx; no \/.
+        #expect(JSON.string("a/b\t\u{1}\"\\—").compactText == #""a/b\u0009\u0001\"\\—""#)
         #expect(JSON.number("01").uint64Value == nil)
         for bad in ["{", "[1,]", "{\"a\" 1}", "\"\u{01}\"", "1 2", "{\"a\":1,}", "\"\\ud800\""] {
             #expect(throws: AuditError.self, "\(bad)") { try JSON.parse(bad) }
@@ -64,9 +66,9 @@ import Testing
         #expect(cp.signatureFailure(logKey: b.logKey.publicKey) == nil)
         #expect(cp.signatureFailure(logKey: b.author.publicKey) != nil)
         #expect(cp.noteText == note)
-        // A foreign witness line is ignored; a broken log signature is not.
+        // SPEC.md §2.4: exactly one signature line (no witness cosignatures in version 1).
         let witnessed = note + "\u{2014} witness.example \(Base64.encode([1, 2, 3, 4] + [UInt8](repeating: 9, count: 64)))\n"
-        #expect(try Checkpoint(note: witnessed).signatureFailure(logKey: b.logKey.publicKey) == nil)
+        #expect(throws: AuditError.self) { try Checkpoint(note: witnessed) }
         let tampered = note.replacingOccurrences(of: "\n5\n", with: "\n4\n")
         #expect(try Checkpoint(note: tampered).signatureFailure(logKey: b.logKey.publicKey) != nil)
         for bad in [note.replacingOccurrences(of: "time ", with: "tim "), note.replacingOccurrences(of: "\n\n", with: "\n"),

@@ -236,4 +236,34 @@ import Testing
         expectFailure(report, "REC-1", at: .record)
         #expect(report["LOG-4"]?.passed == true)
     }
+
+    @Test func canonicalFormIsRequired() throws {
+        let b = RecordBuilder.simple(entries: 3)
+        // A manifest with spaces.
+        let spaced = Manifest(origin: b.origin, logKey: b.logKey.publicKey, entries: 3, checkpoints: 1).jsonText
+            .replacingOccurrences(of: ",", with: ", ")
+        expectFailure(try run(b, manifest: spaced), "REC-1", at: .record)
+        // A checkpoint line that escapes the em dash.
+        let escaped = b.checkpointLines.map { $0.replacingOccurrences(of: "\u{2014}", with: "\\u2014") }
+        expectFailure(try run(b, checkpointLines: escaped), "LOG-3", at: .checkpoint(position: 0, size: nil))
+        // An entry time of 2^63.
+        var e = b.entries
+        e[2].time = 1 << 63
+        expectFailure(try run(b, entryLines: e.map(\.line)), "LOG-1", at: .entry(2))
+    }
+
+    @Test func checkpointTimesNeverGoBack() throws {
+        let b = RecordBuilder.simple(entries: 6)
+        let first = CheckpointLine(size: 3, note: b.note(size: 3, time: b.entries[5].time + 10)).line
+        let second = CheckpointLine(size: 6, note: b.note(size: 6)).line
+        expectFailure(try run(b, checkpointLines: [first, second]), "LOG-8", at: .checkpoint(position: 1, size: 6))
+    }
+
+    @Test func originMustBeAPrintableKeyName() throws {
+        var b = RecordBuilder.simple(entries: 1)
+        b.origin = "perennial.example/a b"
+        let dir = TempDir()
+        b.write(to: dir.path)
+        #expect(throws: AuditError.self) { try verifyRecord(dir.path) }
+    }
 }

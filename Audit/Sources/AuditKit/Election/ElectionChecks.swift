@@ -10,6 +10,7 @@ extension Check {
     public static let rollEnrol = Check("ROLL-1", "roll enrolments")
     public static let rollUpdate = Check("ROLL-2", "roll eligibility updates")
     public static let rollReplace = Check("ROLL-3", "roll credential replacements")
+    public static let rollFrozen = Check("ROLL-4", "roll frozen after the close")
     public static let contestVersions = Check("CON-1", "contest versions")
     public static let contestOptions = Check("CON-2", "contest options well-formed")
     public static let ballotCredential = Check("BAL-1", "ballot credential on the roll")
@@ -27,7 +28,7 @@ extension Check {
     /// Every election check, in report order.
     public static let electionChecks: [Check] = [
         .auth, .term, .trusteeCommitments, .trusteeShares, .trusteeComplaints, .trusteeReady, .electionKey,
-        .rollEnrol, .rollUpdate, .rollReplace, .contestVersions, .contestOptions,
+        .rollEnrol, .rollUpdate, .rollReplace, .rollFrozen, .contestVersions, .contestOptions,
         .ballotCredential, .ballotWindow, .ballotContests, .ballotProofs, .ballotReplay, .ballotOncePerWindow,
         .ballotKeyAndClose, .ballotSpoiled, .tallyClose, .tallyShares, .tallyResult,
     ]

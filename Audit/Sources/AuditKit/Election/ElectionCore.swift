@@ -59,9 +59,14 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
         case "trustee.complaint": trusteeComplaint(entry, f, &report)
         case "trustee.ready": return trusteeReady(entry, f, &report)
         case "election.key": electionKey(entry, f, &report)
-        case "roll.enrol": rollEnrol(entry, f, &report)
-        case "roll.update": rollUpdate(entry, f, &report)
-        case "roll.replace": rollReplace(entry, f, &report)
+        case "roll.enrol", "roll.update", "roll.replace":
+            report.record(.rollFrozen, .entry(entry.index), failure: closeItems == nil ? nil : "\(entry.payload.kind) after term.close: the roll is frozen")
+            guard closeItems == nil else { return [] }
+            switch entry.payload.kind {
+            case "roll.enrol": rollEnrol(entry, f, &report)
+            case "roll.update": rollUpdate(entry, f, &report)
+            default: rollReplace(entry, f, &report)
+            }
         case "contest.version": contestVersion(entry, f, &report)
         case "ballot.cast": return ballotCast(entry, f, &report)
         case "ballot.spoil": return ballotSpoil(entry, f, &report)
@@ -316,15 +321,20 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
         }
         let previous = contests[v.contest]?.last
         let expectedVersion = (previous?.version ?? 0) + 1
-        report.record(.contestVersions, loc, failure: v.version == expectedVersion ? nil
-            : "contest \"\(v.contest)\" version \(v.version) should be \(expectedVersion)")
+        var versionFailure: String? = nil
+        if closeItems != nil { versionFailure = "a contest version after term.close" }
+        else if v.version != expectedVersion { versionFailure = "contest \"\(v.contest)\" version \(v.version) should be \(expectedVersion)" }
+        else if let first = contests[v.contest]?.first, first.year != v.year {
+            versionFailure = "contest \"\(v.contest)\" must keep the year of its version 1"
+        }
+        report.record(.contestVersions, loc, failure: versionFailure)
         var problem: String? = nil
         if Set(v.options.map(\.id)).count != v.options.count { problem = "option ids are not unique" }
         else if v.options.contains(where: { $0.id.isEmpty }) { problem = "an option id is empty" }
         else if !(v.min <= v.max && v.max <= v.options.count) { problem = "needs 0 ≤ min ≤ max ≤ number of options" }
         else if let y = v.year, y < 1 { problem = "year must be null or a window number ≥ 1" }
         report.record(.contestOptions, loc, failure: problem)
-        guard v.version == expectedVersion, problem == nil else { return }
+        guard versionFailure == nil, problem == nil else { return }
         contests[v.contest, default: []].append(v)
         var order = optionOrder[v.contest] ?? []
         for o in v.options where !order.contains(o.id) { order.append(o.id) }

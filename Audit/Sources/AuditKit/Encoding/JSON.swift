@@ -108,10 +108,6 @@ public indirect enum JSON: Sendable, Equatable {
             case "\"": out += "\\\""
             case "\\": out += "\\\\"
             case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
             default:
                 if scalar.value < 0x20 {
                     let h = String(scalar.value, radix: 16)
@@ -133,7 +129,9 @@ extension JSON {
 struct JSONParser {
     let bytes: [UInt8]
     var pos = 0
-    static let maxDepth = 64
+    /// Deep enough for anything the engine writes (it refuses more than 128 levels), shallow enough
+    /// for a worker thread's stack.
+    static let maxDepth = 256
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 

@@ -20,9 +20,10 @@ public struct Checkpoint: Sendable, Equatable {
         Array(Hash.sha256(parts: [Array(name.utf8), [0x0a, 0x01], publicKey]).prefix(4))
     }
 
-    /// An origin is a key name too: non-empty, no spaces, no `+`, no control characters.
+    /// SPEC.md §2.4: 1 to 255 characters, each printable ASCII (U+0021–U+007E) other than `+`, `"`, `\`.
     public static func isValidOrigin(_ s: String) -> Bool {
-        !s.isEmpty && s.unicodeScalars.allSatisfy { $0.value > 0x20 && $0 != "+" && $0.value != 0x7f && !$0.properties.isWhitespace }
+        let u = Array(s.utf8)
+        return !u.isEmpty && u.count <= 255 && u.allSatisfy { $0 >= 0x21 && $0 <= 0x7e && $0 != 0x2b && $0 != 0x22 && $0 != 0x5c }
     }
 
     /// The body text for these values.
@@ -65,10 +66,10 @@ public struct Checkpoint: Sendable, Equatable {
             guard fields.count == 2, !fields[0].isEmpty else { throw .malformed("a signature line must be `— <name> <base64>`") }
             let blob: [UInt8]
             do { blob = try Base64.decode(String(fields[1])) } catch { throw .malformed("a signature is not base64") }
-            guard blob.count > 4 else { throw .malformed("a signature is too short") }
+            guard blob.count == 68 else { throw .malformed("a signature line must carry 68 bytes (key id and Ed25519 signature)") }
             signatures.append((String(fields[0]), blob))
         }
-        guard !signatures.isEmpty else { throw .malformed("the note has no signature line") }
+        guard signatures.count == 1 else { throw .malformed("the note must have exactly one signature line, found \(signatures.count)") }
         self.origin = origin
         self.size = size
         self.root = root
@@ -77,8 +78,8 @@ public struct Checkpoint: Sendable, Equatable {
         self.signatures = signatures
     }
 
-    /// Verifies the log's signature: a line whose name is the origin and whose key id is the log key's,
-    /// carrying a valid Ed25519 signature of the body. Lines from other keys (witnesses) are ignored.
+    /// Verifies the log's signature: the line's name is the origin, its key id the log key's, and it
+    /// carries a valid Ed25519 signature of the body.
     /// - Returns: nil when it verifies, otherwise the reason.
     public func signatureFailure(logKey: [UInt8]) -> String? {
         let id = Checkpoint.keyID(name: origin, publicKey: logKey)

@@ -99,6 +99,7 @@ struct LineCursor<C: Collection> where C.Element == UInt8, C.Index == Int {
         }
         guard pos > start else { throw .malformed("\"\(field)\" must be a non-negative integer") }
         guard pos - start == 1 || bytes[start] != 48 else { throw .malformed("\"\(field)\" has a leading zero") }
+        guard value < 1 << 63 else { throw .malformed("\"\(field)\" must be below 2^63") }
         return value
     }
 

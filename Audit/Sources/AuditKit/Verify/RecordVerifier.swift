@@ -40,6 +40,8 @@ public final class RecordVerifier {
     private var pending: (position: UInt64, checkpoint: Checkpoint)? = nil
     private var lastCheckpointSize: UInt64? = nil
     private var lastGoodCheckpoint: Checkpoint? = nil
+    private var lastCheckpointTime: UInt64? = nil
+    private var manifestBytes: [UInt8] = []
     private var kindCounts: [String: UInt64] = [:]
 
     /// - Parameters:
@@ -62,6 +64,7 @@ public final class RecordVerifier {
             throw .unreadable("\(path("manifest.json")) is missing or unreadable")
         }
         do { manifest = try Manifest(json: Array(data)) } catch { throw .unreadable(error.message) }
+        manifestBytes = Array(data)
         for c in Check.logChecks { report.register(c) }
         report.register(.knownKinds)
         for c in checkers { for k in c.checks { report.register(k) } }
@@ -84,6 +87,7 @@ public final class RecordVerifier {
             nextCheckpointPosition = s.checkpointsSeen
             lastCheckpointSize = s.checkpoint.size
             lastGoodCheckpoint = s.checkpoint
+            lastCheckpointTime = s.checkpoint.time
             report = s.report
             kindCounts = s.kindCounts
             for c in checkers {
@@ -136,6 +140,10 @@ public final class RecordVerifier {
         for c in checkers { finalJobs += c.finish(report: &report) }
         run(finalJobs)
 
+        report.record(.manifest, .record, failure: manifestBytes == Array((manifest.jsonText + "\n").utf8) ? nil
+            : "manifest.json is not in the canonical form of SPEC.md §1 (keys in order, no spaces, one newline)")
+        report.record(.manifest, .record, failure: manifest.checkpoints >= 1 ? nil
+            : "manifest.json announces no checkpoint (an empty log still has one of size 0)")
         report.record(.manifest, .record, failure: manifest.entries == position ? nil
             : "manifest.json announces \(manifest.entries) entries but entries.jsonl has \(position)")
         report.record(.manifest, .record, failure: manifest.checkpoints == nextCheckpointPosition ? nil
@@ -235,6 +243,9 @@ public final class RecordVerifier {
                 guard cp.origin == manifest.origin else {
                     throw .malformed("the note's origin \"\(cp.origin)\" is not the record's \"\(manifest.origin)\"")
                 }
+                guard Array(cl.line.utf8) == line else {
+                    throw .malformed("the line is not in the canonical form of SPEC.md §1")
+                }
             } catch {
                 report.record(.checkpointSignatures, .checkpoint(position: position, size: nil), failure: "malformed: \(error.message)")
                 report.fail(.checkpointRoots, .checkpoint(position: position, size: nil), "malformed checkpoint; root not checked")
@@ -242,6 +253,11 @@ public final class RecordVerifier {
             }
             let loc = Location.checkpoint(position: position, size: cp.size)
             report.record(.checkpointSignatures, loc, failure: cp.signatureFailure(logKey: manifest.logKey))
+            if let previous = lastCheckpointTime {
+                report.record(.checkpointTimes, loc, failure: cp.time >= previous ? nil
+                    : "checkpoint time \(cp.time) is earlier than the previous checkpoint's \(previous)")
+            }
+            lastCheckpointTime = cp.time
             if let last = lastCheckpointSize, cp.size <= last {
                 report.record(.checkpointSequence, loc, failure: "size \(cp.size) does not increase on the previous checkpoint's \(last)")
                 report.record(.checkpointRoots, loc, failure: "out of order; the root cannot be recomputed in one pass")
