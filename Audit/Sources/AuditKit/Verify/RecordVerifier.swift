@@ -43,6 +43,9 @@ public final class RecordVerifier {
     private var lastCheckpointTime: UInt64? = nil
     private var manifestBytes: [UInt8] = []
     private var kindCounts: [String: UInt64] = [:]
+    private var pipeline: JobPipeline!
+    /// Jobs submitted whose results are not recorded yet (their checks and locations).
+    private var outstanding: [ProofJob] = []
 
     /// - Parameters:
     ///   - directory: the record directory holding manifest.json, entries.jsonl, checkpoints.jsonl.
@@ -103,6 +106,7 @@ public final class RecordVerifier {
 
         // The entry at the resume point must be the one the saved frontier expects.
         let origin = manifest.origin
+        pipeline = JobPipeline(workers: options.workers)
         var position = tree.size
         var lastProgress = position
         while true {
@@ -114,21 +118,22 @@ public final class RecordVerifier {
             let prepared = parallelMap(Array(lines.enumerated()), workers: options.workers) { (offset, line) in
                 PreparedEntry(line: line, position: base + UInt64(offset), origin: origin)
             }
-            var jobs: [ProofJob] = []
             for p in prepared {
                 if let kind = p.payload?.kind, let checker = checkerByKind[kind], checker.needsBarrier(before: kind) {
-                    run(jobs)
-                    jobs = []
+                    pipeline.flush(&outstanding, into: &report)
                 }
-                jobs += apply(p)
+                let jobs = apply(p)
+                outstanding += jobs
+                pipeline.submit(jobs)
             }
-            run(jobs)
+            pipeline.drain(&outstanding, into: &report)
             position += UInt64(lines.count)
             if let progress = options.progress, position - lastProgress >= 4096 {
                 progress(position, manifest.entries)
                 lastProgress = position
             }
         }
+        pipeline.flush(&outstanding, into: &report)
         // What the stream established; whole-record checks below are re-evaluated on every run, so
         // the incremental state keeps the counts from before them.
         let streamed = report
