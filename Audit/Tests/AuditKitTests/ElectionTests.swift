@@ -54,3 +54,28 @@ import Testing
         #expect(resumed.facts.first { $0.0 == "ballots" }?.1 == scratch.facts.first { $0.0 == "ballots" }?.1)
     }
 }
+
+@Suite struct ElectionDeterminismTests {
+    /// The report is the same whatever the number of workers (proof results are recorded in order).
+    @Test func sameReportWithOneWorkerOrTwo() throws {
+        let b = ElectionBuilder.standard(Ristretto255())
+        // Break a few proofs and a share so that failures are listed.
+        for i in b.log.entries.indices where String(decoding: b.log.entries[i].payload, as: UTF8.self).contains("\"ballot.cast\"") && i % 2 == 0 {
+            var text = String(decoding: b.log.entries[i].payload, as: UTF8.self)
+            let r = text.range(of: "\"r\":[\"")!
+            text.replaceSubrange(r.upperBound..<text.index(r.upperBound, offsetBy: 64), with: Hex.encode(b.group.encodeScalar(b.group.scalar(7))))
+            let original = b.log.entries[i]
+            let author = b.voters.first { $0.key.publicKey == original.author }!.key
+            let p = Array(text.utf8)
+            b.log.entries[i] = Entry(index: original.index, time: original.time, author: original.author,
+                                     signature: author.sign(Entry.signaturePrefix + p), payload: p)
+        }
+        let dir = TempDir()
+        b.write(to: dir.path)
+        let one = try verifyElection(dir.path, workers: 1)
+        let two = try verifyElection(dir.path, workers: 2)
+        #expect(!one.passed)
+        #expect(one["BAL-4"]!.failed >= 2)
+        #expect(one.json == two.json)
+    }
+}

@@ -31,7 +31,7 @@ extension ElectionCore {
             ("public_key", publicKey.map(hex) ?? .null),
             ("roll", .array(roll)), ("contests", .array(contests)),
             ("option_order", .object(optionOrder.sorted { byteOrder($0.key, $1.key) }.map { ($0.key, .array($0.value.map { .string($0) })) })),
-            ("seen", .array(seenPayloads.sorted { $0.lexicographicallyPrecedes($1) }.map { .string(Hex.encode($0)) })),
+            ("seen", .array(seenPayloads.sorted { ($0.high, $0.low) < ($1.high, $1.low) }.map { .string($0.hex) })),
             ("tally", .array(partials.total().map { ctJSON($0.key, $0.value) })),
             ("slots", .array(slots)),
             ("counted", .int(countedBallots)), ("superseded", .int(supersededBallots)), ("spoiled", .int(spoiledBallots)),
@@ -77,7 +77,7 @@ extension ElectionCore {
             contests[id, default: []].append(ContestVersion(contest: id, version: n, year: v["year"]?.intValue, options: options, min: mn, max: mx))
         }
         for (k, v) in s["option_order"]?.objectMembers ?? [] { optionOrder[k] = (v.arrayValue ?? []).compactMap(\.stringValue) }
-        for h in s["seen"]?.arrayValue ?? [] { seenPayloads.insert(try Hex.decode(h.stringValue ?? "", length: 32)) }
+        for h in s["seen"]?.arrayValue ?? [] { seenPayloads.insert(Digest128(try Hex.decode(h.stringValue ?? "", length: 16))) }
         var tally: [TallyKey: Ciphertext<G>] = [:]
         for item in s["tally"]?.arrayValue ?? [] { let (k, c) = try ct(item); tally[k] = c }
         partials.reset(to: tally)

@@ -25,7 +25,8 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
     struct TallyKey: Hashable { let contest: String; let option: String; let year: Int? }
     struct Slot: Hashable { let lineage: UInt64; let window: Int }
     struct Counted { let index: UInt64; let closes: Int64; let selections: [(TallyKey, Ciphertext<G>)] }
-    var seenPayloads: Set<[UInt8]> = []
+    /// Payload digests seen (the first 128 bits of SHA-256: 16 bytes a ballot, not a heap array).
+    var seenPayloads: Set<Digest128> = []
     let partials: PartialTallies<G>
     var countedSlots: [Slot: Counted] = [:]
     var countedBallots = 0
@@ -442,8 +443,7 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
         let cw = credentialAndWindow(e.author, window: k, time: e.time)
         report.record(.ballotCredential, loc, failure: cw.credFailure ?? (cw.cred == nil ? "the author's credential is not on the roll" : nil))
         report.record(.ballotWindow, loc, failure: cw.windowFailure)
-        let digest = Hash.sha256(e.payloadBytes)
-        let replay = !seenPayloads.insert(digest).inserted
+        let replay = !seenPayloads.insert(Digest128(Hash.sha256(e.payloadBytes))).inserted
         report.record(.ballotReplay, loc, failure: replay ? "the same ballot payload was already recorded" : nil)
 
         let decoded: [DecodedContest]
@@ -538,7 +538,7 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
             let cw = credentialAndWindow(e.author, window: k, time: e.time)
             if let c = cw.credFailure ?? (cw.cred == nil ? "the author's credential is not on the roll" : nil) { throw .malformed(c) }
             if let w = cw.windowFailure { throw .malformed(w) }
-            guard seenPayloads.insert(Hash.sha256(e.payloadBytes)).inserted else { throw .malformed("the same spoil payload was already recorded") }
+            guard seenPayloads.insert(Digest128(Hash.sha256(e.payloadBytes))).inserted else { throw .malformed("the same spoil payload was already recorded") }
             guard let pk = publicKey else { throw .malformed("a spoiled ballot before the election key") }
             let inner: [UInt8]
             do { inner = try Base64.decode(try f.string("ballot")) } catch { throw .malformed("\"ballot\" is not base64") }
@@ -683,7 +683,7 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
             guard let items = closeItems else { throw .malformed("a result before term.close") }
             var trustees: [UInt64] = []
             for t in try f.array("trustees") {
-                guard let v = t.uint64Value else { throw .malformed("trustees must be indices") }
+                guard let v = t.uint64Value, v >= 1, v <= UInt64(setup.n) else { throw .malformed("trustees must be indices 1…\(setup.n)") }
                 trustees.append(v)
             }
             guard trustees.count >= setup.t else { throw .malformed("at least t = \(setup.t) trustees must decrypt") }
@@ -760,4 +760,25 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
             return []
         }
     }
+}
+
+/// A 128-bit digest prefix, hashable without allocation.
+struct Digest128: Hashable, Sendable {
+    let high: UInt64
+    let low: UInt64
+
+    init(_ digest: [UInt8]) {
+        var h: UInt64 = 0, l: UInt64 = 0
+        for i in 0..<8 { h = h << 8 | UInt64(digest[i]) }
+        for i in 8..<16 { l = l << 8 | UInt64(digest[i]) }
+        high = h
+        low = l
+    }
+
+    init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
+    var hex: String { Hex.encode(Bytes.u64be(high) + Bytes.u64be(low)) }
 }
