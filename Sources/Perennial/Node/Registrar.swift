@@ -50,10 +50,10 @@ public struct Registrar {
         return try node.submit(payload: payload.payloadBytes(record: node.origin, term: election.setup!.term), signer: node.key("registrar")).index
     }
 
-    /// A new card's code (from the CSPRNG) and its public credential key in hex.
+    /// A new card's code (from libsodium's CSPRNG, straight into wiped memory) and its public
+    /// credential key in hex.
     static func freshCredential(term: String) -> (CredentialCode, String) {
-        var rng = SystemRandomNumberGenerator()
-        let code = CredentialCode.random(using: &rng)
+        let code = CredentialCode.generate { SecureRandom.fill($0) }
         return (code, Hex.encode(CredentialKey.signingKey(for: code, term: term).publicKey.rawRepresentation))
     }
 
