@@ -63,6 +63,9 @@ public final class ElectionNode {
 
     struct NodeInfo: Codable { var origin: String }
 
+    /// Entry kinds owned by modules rather than the election.
+    public static let moduleKindPrefixes = ["ledger.", "delib."]
+
     /// A key of this node by role (`officer`, `registrar`), created on first use.
     public func key(_ role: String) throws -> Ed25519.SigningKey {
         try KeyFile.loadOrCreate(directory.appendingPathComponent("keys/\(role).key"))
@@ -113,6 +116,12 @@ public final class ElectionNode {
                 throw ElectionError.init(.malformed, "The entry names term \"\(header?.term ?? "")\", but this log holds term \"\(setup.term)\".")
             }
             try module.apply(entry, kind: kind, setup: setup, db: db, trusted: trusted)
+            appliedThrough = Int(entry.index)
+            return
+        }
+        if trusted, let kind = header?.kind, EntryKind(rawValue: kind) == nil, Self.moduleKindPrefixes.contains(where: kind.hasPrefix) {
+            // Written by a module this process did not register (e.g. deliberation through its own
+            // log front end); that module checked it when it was appended.
             appliedThrough = Int(entry.index)
             return
         }
