@@ -59,14 +59,17 @@ struct CommandLineTests {
                     "--start", "2027-01-01", "--end", "2029-01-01", "--trustees", "3", "--threshold", "2"]
                    + keys.flatMap { ["--trustee-key", $0] })
         for i in 1...3 {
-            _ = try ok(["trustee", "commit", before, "--trustee-dir", "t\(i)", "--index", "\(i)"], env: ["PERENNIAL_PASSPHRASE": "pass \(i)"])
+            _ = try ok(["trustee", "commit", before, "--trustee-dir", "t\(i)", "--seal-cost", "interactive", "--index", "\(i)"],
+                       env: ["PERENNIAL_PASSPHRASE": "pass \(i)"])
         }
         // A wrong passphrase is refused with exit 1.
         let wrong = try run(["trustee", "shares", before, "--trustee-dir", "t1"], env: ["PERENNIAL_PASSPHRASE": "nope"])
         #expect(wrong.status == 1)
         #expect(wrong.err.contains("passphrase"))
         for i in 1...3 { _ = try ok(["trustee", "shares", before, "--trustee-dir", "t\(i)"], env: ["PERENNIAL_PASSPHRASE": "pass \(i)"]) }
-        for i in 1...3 { _ = try ok(["trustee", "check", before, "--trustee-dir", "t\(i)"], env: ["PERENNIAL_PASSPHRASE": "pass \(i)"]) }
+        for i in 1...3 {
+            _ = try ok(["trustee", "check", before, "--trustee-dir", "t\(i)", "--seal-cost", "interactive"], env: ["PERENNIAL_PASSPHRASE": "pass \(i)"])
+        }
         _ = try ok(["term", "publish-key", before])
         _ = try ok(["contest", "declare", before, "--contest", "office", "--title", "Mayor", "--option", "ana=Ana", "--option", "ben=Ben",
                     "--option", "blank=Blank"])
