@@ -32,7 +32,17 @@ public struct ThreeWayMerge: Sendable {
     public let conflicts: [Conflict]
 
     /// Merges `ours` and `theirs`, both derived from `base`.
-    public init(base: TextLines, ours: TextLines, theirs: TextLines) {
+    ///
+    /// Lines are matched by content; whether the text ends with a newline is merged on its own (a
+    /// side that changed it wins), so adding a final newline never conflicts with editing the last line.
+    public init(base baseText: TextLines, ours oursText: TextLines, theirs theirsText: TextLines) {
+        func finalNewline(_ t: TextLines) -> Bool { t.lines.last?.terminated ?? true }
+        func allTerminated(_ t: TextLines) -> TextLines {
+            TextLines(lines: t.lines.map { TextLines.Line(bytes: $0.bytes, terminated: true) })
+        }
+        let base = allTerminated(baseText), ours = allTerminated(oursText), theirs = allTerminated(theirsText)
+        let endsWithNewline =
+            finalNewline(oursText) != finalNewline(baseText) ? finalNewline(oursText) : finalNewline(theirsText)
         let mapA = LineDiff(old: base, new: ours).oldToNew
         let mapB = LineDiff(old: base, new: theirs).oldToNew
         var result: [TextLines.Line] = []
@@ -79,7 +89,7 @@ public struct ThreeWayMerge: Sendable {
         }
         self.conflicts = conflicts
         if conflicts.isEmpty {
-            for i in result.indices.dropLast() where !result[i].terminated { result[i].terminated = true }
+            if !endsWithNewline, !result.isEmpty { result[result.count - 1].terminated = false }
             self.merged = TextLines(lines: result)
         } else {
             self.merged = nil
