@@ -1,6 +1,1 @@
-import Testing
-@testable import CivicCrypto
-
-@Test func CivicCryptoBuilds() {
-    #expect(Bool(true))
-}
+// Placeholder until the CivicCrypto test suite lands from its branch.

@@ -1,2 +1,0 @@
-// CivicLog: placeholder until its issue lands.
-enum CivicLogModule {}

@@ -1,0 +1,112 @@
+import Foundation
+
+/// An Ed25519 key pair whose secret half lives only in wiped memory.
+final class Ed25519KeyPair: Sendable {
+    let publicKey: [UInt8]
+    private let secretKey: SecretBytes
+    private let seed: SecretBytes
+
+    init(seed: SecretBytes) {
+        let pair = LogCrypto.ed25519KeyPair(seed: seed)
+        self.seed = seed
+        self.publicKey = pair.publicKey
+        self.secretKey = pair.secretKey
+    }
+
+    func sign(_ message: [UInt8]) -> [UInt8] {
+        LogCrypto.ed25519Sign(message, secretKey: secretKey)
+    }
+
+    func withSeed<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try seed.withUnsafeBytes(body)
+    }
+
+    static func fromSeed(_ raw: some Collection<UInt8>, role: String) throws -> Ed25519KeyPair {
+        guard raw.count == LogCrypto.seedBytes else {
+            throw LogError(.invalidKey, "A \(role) must be a 32-byte Ed25519 seed, but \(raw.count) bytes were given. Check the key file.")
+        }
+        return Ed25519KeyPair(seed: SecretBytes(copying: raw))
+    }
+}
+
+/// The log's own Ed25519 key: it signs checkpoints (SPEC §2.4).
+///
+/// - Important: the secret seed is kept in memory wiped with `sodium_memzero` when the last copy
+///   of the key is released; `description` shows only the public key.
+public struct LogSigningKey: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    let pair: Ed25519KeyPair
+
+    /// Loads a key from its 32-byte Ed25519 seed. The caller should wipe its own copy.
+    /// - Throws: ``LogError/Code-swift.struct/invalidKey`` if `seed` is not 32 bytes.
+    public init(rawRepresentation seed: some Collection<UInt8>) throws {
+        pair = try .fromSeed(seed, role: "log signing key")
+    }
+
+    /// A fresh random key.
+    public static func generate() -> LogSigningKey {
+        LogSigningKey(pair: Ed25519KeyPair(seed: LogCrypto.randomSecret(count: LogCrypto.seedBytes)))
+    }
+
+    private init(pair: Ed25519KeyPair) { self.pair = pair }
+
+    /// Loads the seed from `file`, or creates a random key and writes its seed there with
+    /// owner-only permissions (0600) if the file does not exist.
+    /// - Throws: ``LogError/Code-swift.struct/invalidKey`` or ``LogError/Code-swift.struct/io``.
+    public static func loadOrCreate(keyFile file: URL) throws -> LogSigningKey {
+        let path = file.path
+        if FileManager.default.fileExists(atPath: path) {
+            guard var data = FileManager.default.contents(atPath: path) else {
+                throw LogError(.io, "The log key file at \(path) cannot be read. Check its permissions.")
+            }
+            defer { data.resetBytes(in: 0..<data.count) }
+            return try LogSigningKey(rawRepresentation: data)
+        }
+        let key = generate()
+        var seed = key.pair.withSeed { Data($0) }
+        defer { seed.resetBytes(in: 0..<seed.count) }
+        guard FileManager.default.createFile(atPath: path, contents: seed, attributes: [.posixPermissions: 0o600]) else {
+            throw LogError(.io, "The log key file at \(path) cannot be created. Check that the directory exists and is writable.")
+        }
+        return key
+    }
+
+    /// The 32-byte Ed25519 public key (the record's `log_key`).
+    public var publicKey: [UInt8] { pair.publicKey }
+
+    func sign(_ message: [UInt8]) -> [UInt8] { pair.sign(message) }
+
+    public var description: String { "LogSigningKey(public: \(Hex.encode(publicKey)))" }
+    public var debugDescription: String { description }
+}
+
+/// An entry author's Ed25519 key (credential, registrar, organisation, trustee, participant),
+/// used to sign entry payloads (SPEC §2.2).
+///
+/// Authors whose keys live elsewhere (e.g. CivicCrypto) can sign
+/// ``EntryEnvelope/signingInput(payload:)`` themselves and build an ``EntryEnvelope`` directly.
+///
+/// - Important: the secret seed is wiped from memory when the last copy is released and is never printed.
+public struct AuthorSigningKey: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    let pair: Ed25519KeyPair
+
+    /// Loads a key from its 32-byte Ed25519 seed.
+    /// - Throws: ``LogError/Code-swift.struct/invalidKey`` if `seed` is not 32 bytes.
+    public init(rawRepresentation seed: some Collection<UInt8>) throws {
+        pair = try .fromSeed(seed, role: "author key")
+    }
+
+    /// A fresh random key.
+    public static func generate() -> AuthorSigningKey {
+        AuthorSigningKey(pair: Ed25519KeyPair(seed: LogCrypto.randomSecret(count: LogCrypto.seedBytes)))
+    }
+
+    private init(pair: Ed25519KeyPair) { self.pair = pair }
+
+    /// The 32-byte Ed25519 public key written as the entry's `author`.
+    public var publicKey: [UInt8] { pair.publicKey }
+
+    func sign(_ message: [UInt8]) -> [UInt8] { pair.sign(message) }
+
+    public var description: String { "AuthorSigningKey(public: \(Hex.encode(publicKey)))" }
+    public var debugDescription: String { description }
+}

@@ -1,6 +1,0 @@
-import Testing
-@testable import CivicLog
-
-@Test func CivicLogBuilds() {
-    #expect(Bool(true))
-}
