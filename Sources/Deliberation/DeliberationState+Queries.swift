@@ -113,3 +113,80 @@ extension DeliberationState {
         s.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: Locale(identifier: "fr_FR"))
     }
 }
+
+extension DeliberationState {
+    /// The hash of the version that accepting `amendment` would create now (what an accepting
+    /// `delib.decision` payload declares as `version`).
+    /// - Throws: ``DeliberationError/Code/unknownAmendment`` or ``DeliberationError/Code/unknownProposal``.
+    public func acceptedVersionHash(_ amendment: AmendmentID) throws -> ContentHash {
+        let a = try existingAmendment(amendment)
+        let p = try existingProposal(a.proposal)
+        var content = p.content
+        content.body = a.proposedBody
+        return content.hash(id: p.id, hasher: hasher)
+    }
+
+    /// Works out how a pending amendment applies to its proposal's current version (three-way merge of
+    /// the amendment's base, its proposed text and the current text).
+    /// - Returns: the change to submit as `rebaseAmendment`, the conflicts, or `.alreadyApplied`.
+    /// - Throws: ``DeliberationError/Code/unknownAmendment``, or ``DeliberationError/Code/noChange``
+    ///   if the amendment is already written against the current version.
+    public func rebaseOutcome(_ amendment: AmendmentID) throws -> RebaseOutcome {
+        let a = try existingAmendment(amendment)
+        let p = try existingProposal(a.proposal)
+        guard a.base != p.current.hash else {
+            throw DeliberationError(.noChange, "Amendment \(amendment) is already written against the current version.")
+        }
+        guard let base = p.version(a.base) else {
+            throw DeliberationError(.staleVersion, "The base version of amendment \(amendment) is not a version of \(p.id).")
+        }
+        return a.rebase(baseBody: base.content.body, currentBody: p.content.body)
+    }
+
+    /// The unified diff an amendment proposes, against the version it targets.
+    /// - Throws: ``DeliberationError/Code/unknownAmendment``.
+    public func diff(amendment id: AmendmentID) throws -> String {
+        let a = try existingAmendment(id)
+        let p = try existingProposal(a.proposal)
+        let base = p.version(a.base)
+        return LineDiff(old: TextLines(base?.content.body ?? ""), new: TextLines(a.proposedBody))
+            .unified(oldLabel: "\(p.id) v\(base?.number ?? 0)", newLabel: "\(p.id) + \(id)")
+    }
+
+    /// The unified diff of a proposal's body between two version numbers (1-based).
+    /// - Throws: ``DeliberationError/Code/unknownProposal`` or ``DeliberationError/Code/invalidInput``
+    ///   for a version number that does not exist.
+    public func diff(proposal id: ProposalID, from: Int, to: Int) throws -> String {
+        let p = try existingProposal(id)
+        guard (1...p.versions.count).contains(from), (1...p.versions.count).contains(to) else {
+            throw DeliberationError(.invalidInput, "Proposal \(id) has versions 1 to \(p.versions.count).")
+        }
+        return LineDiff(old: TextLines(p.versions[from - 1].content.body), new: TextLines(p.versions[to - 1].content.body))
+            .unified(oldLabel: "\(id) v\(from)", newLabel: "\(id) v\(to)")
+    }
+
+    /// A fresh amendment identifier (`a1`, `a2`, …) not used yet.
+    public func nextAmendmentID() -> AmendmentID {
+        var n = amendments.count + 1
+        while amendments[try! AmendmentID("a\(n)")] != nil { n += 1 }
+        return try! AmendmentID("a\(n)")
+    }
+
+    /// A fresh comment identifier (`c1`, `c2`, …) not used yet.
+    public func nextCommentID() -> CommentID {
+        var n = comments.count + 1
+        while comments[try! CommentID("c\(n)")] != nil { n += 1 }
+        return try! CommentID("c\(n)")
+    }
+
+    /// Who signed an entry: the registrar if `key` is the registrar's, else the participant registered
+    /// with it.
+    /// - Throws: ``DeliberationError/Code/unknownParticipant`` for a key that is neither.
+    public func actor(forKey key: [UInt8], registrar: [UInt8]) throws -> Actor {
+        if key == registrar { return .registrar }
+        guard let p = participant(withKey: key) else {
+            throw DeliberationError(.unknownParticipant, "The entry is signed by a key that is neither the registrar's nor a registered participant's.")
+        }
+        return .participant(p.id)
+    }
+}

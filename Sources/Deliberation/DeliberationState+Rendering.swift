@@ -122,13 +122,15 @@ extension DeliberationState {
     /// One line per proposal: id, status, track, supports of the current version, title.
     public func renderList(_ proposals: [Proposal]) -> String {
         guard !proposals.isEmpty else { return "No proposals.\n" }
-        let idWidth = proposals.map(\.id.rawValue.count).max() ?? 0
-        let statusWidth = proposals.map(\.status.text.count).max() ?? 0
+        let idWidth = max(2, proposals.map(\.id.rawValue.count).max() ?? 0)
+        let statusWidth = max(6, proposals.map(\.status.text.count).max() ?? 0)
         let trackWidth = Track.allCases.map(\.rawValue.count).max() ?? 0
-        return proposals.map { p in
+        let header = Self.pad("ID", idWidth) + "  " + Self.pad("STATUS", statusWidth) + "  " + Self.pad("TRACK", trackWidth)
+            + "  SUPPORTS  TITLE\n"
+        return header + proposals.map { p in
             let count = (try? supportSummary(p.id).current) ?? 0
             return Self.pad(p.id.rawValue, idWidth) + "  " + Self.pad(p.status.text, statusWidth) + "  "
-                + Self.pad(p.content.track.rawValue, trackWidth) + "  " + Self.pad("\(count)♥", 5) + "  "
+                + Self.pad(p.content.track.rawValue, trackWidth) + "  " + Self.pad("\(count)", 8) + "  "
                 + (p.hidden == nil ? p.content.title : "(hidden)") + "\n"
         }.joined()
     }

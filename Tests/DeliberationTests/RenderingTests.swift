@@ -51,7 +51,8 @@ struct RenderingTests {
         try s.act("alice", .changeStatus(id: F.prop("p1"), to: .closed, reason: ""))
         #expect(s.list(status: .open).map(\.id) == [F.prop("p2")])
         let text = s.renderList(s.list())
-        #expect(text.split(separator: "\n").count == 2)
+        #expect(text.split(separator: "\n").count == 3)
+        #expect(text.hasPrefix("ID  STATUS  TRACK"))
         #expect(text.contains("p1  closed  savoirs partagés"))
     }
 
