@@ -122,7 +122,7 @@ extension DeliberationState {
                     try add(author, .changeStatus(id: doc.id, to: step, reason: "import"))
                 }
             }
-            if scratch.proposals[doc.id].map({ _ in before == events.count }) == true {
+            if before == events.count {
                 unchanged.append(doc.id)
             } else if events[before...].contains(where: { if case .createProposal = $0.action { return true } else { return false } }) {
                 created.append(doc.id)
