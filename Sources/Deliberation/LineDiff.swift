@@ -15,6 +15,10 @@ public struct LineDiff: Sendable {
     /// The edit script, in text order: deletions before insertions within a change.
     public let operations: [Operation]
 
+    /// Beyond this many differing lines the diff stops looking for common lines in the middle and
+    /// shows it as replaced: the result stays correct, only less minimal.
+    public static let maximumEditDistance = 2000
+
     /// Compares `old` with `new`.
     public init(old: TextLines, new: TextLines) {
         self.old = old
@@ -79,10 +83,15 @@ public struct LineDiff: Sendable {
         let maxD = n + m
         let offset = maxD
         var v = [Int](repeating: 0, count: 2 * maxD + 2)
+        // trace[d] keeps v[-d-1 ... d+1] as it was before step d: O(D²) memory in all.
         var trace: [[Int]] = []
         var found = false
         for d in 0...maxD {
-            trace.append(v)
+            if d > Self.maximumEditDistance {
+                // Pathological: texts that share almost nothing. Replace the middle wholesale.
+                return (0..<n).map { .delete(old: $0) } + (0..<m).map { .insert(new: $0) }
+            }
+            trace.append(Array(v[max(0, offset - d - 1)...min(v.count - 1, offset + d + 1)]))
             var k = -d
             while k <= d {
                 var x: Int
@@ -109,7 +118,9 @@ public struct LineDiff: Sendable {
         var ops: [Operation] = []
         var x = n, y = m
         for d in stride(from: trace.count - 1, through: 0, by: -1) {
-            let vd = trace[d]
+            let window = trace[d]
+            let base = max(0, offset - d - 1)
+            func vd(_ k: Int) -> Int { window[offset + k - base] }
             let k = x - y
             let prevK: Int
             if d == 0 {
@@ -120,12 +131,12 @@ public struct LineDiff: Sendable {
                 }
                 break
             }
-            if k == -d || (k != d && vd[offset + k - 1] < vd[offset + k + 1]) {
+            if k == -d || (k != d && vd(k - 1) < vd(k + 1)) {
                 prevK = k + 1
             } else {
                 prevK = k - 1
             }
-            let prevX = vd[offset + prevK]
+            let prevX = vd(prevK)
             let prevY = prevX - prevK
             while x > prevX, y > prevY {
                 x -= 1

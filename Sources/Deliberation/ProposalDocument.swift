@@ -189,8 +189,11 @@ struct FrontMatterReader {
 
     mutating func expectLine(_ line: String) throws {
         let got = try next("\"\(line)\"")
-        guard got == line else {
+        guard Array(got.utf8) == Array(line.utf8) else {
             index -= 1
+            if got.utf8.last == 0x0D {
+                throw fail("the file uses Windows line ends (CR LF); save it with LF line ends.")
+            }
             throw fail("expected \"\(line)\"" + (line == "---" && index == 0 ? " (a proposal file starts with front matter between two \"---\" lines)." : "."))
         }
     }

@@ -14,6 +14,11 @@ public enum Track: String, CaseIterable, Sendable, Hashable, Comparable, CustomS
         // Compare bytes, not Characters: "é" precomposed and "e" + U+0301 would otherwise compare equal
         // and the file would no longer export byte for byte.
         guard let track = Track.allCases.first(where: { Array($0.rawValue.utf8) == Array(name.utf8) }) else {
+            if let lookalike = Track.allCases.first(where: { $0.rawValue == name }) {
+                throw DeliberationError(
+                    .invalidInput,
+                    "The track \"\(name)\" is written with a decomposed accent (e + U+0301); write \"\(lookalike.rawValue)\" with the precomposed letter.")
+            }
             let names = Track.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
             throw DeliberationError(.invalidInput, "Unknown track \"\(name)\"; use one of \(names).")
         }

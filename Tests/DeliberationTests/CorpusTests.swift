@@ -145,6 +145,18 @@ struct CorpusTests {
             // Track spelled with a decomposed accent: bytes differ from the canonical name.
             (good.replacingOccurrences(of: "savoirs partagés", with: "savoirs partage\u{301}s"), .invalidInput),
         ]
+        // Windows line ends get a specific hint.
+        do {
+            _ = try ProposalDocument(parsing: good.replacingOccurrences(of: "\n", with: "\r\n"))
+            Issue.record("accepted CRLF")
+        } catch let error as DeliberationError {
+            #expect(error.code == .malformedDocument && error.message.contains("CR LF"))
+        }
+        do {
+            _ = try ProposalDocument(parsing: good.replacingOccurrences(of: "savoirs partagés", with: "savoirs partage\u{301}s"))
+        } catch let error as DeliberationError {
+            #expect(error.message.contains("decomposed accent"))
+        }
         for (text, code) in cases {
             #expect(refusal { _ = try ProposalDocument(parsing: text) } == code, "\(text.prefix(80))")
         }

@@ -97,6 +97,21 @@ struct TextToolTests {
         }
     }
 
+    @Test func largeAndPathologicalDiffsStayCorrect() {
+        // Mostly shared text with scattered edits: minimal diff.
+        let old = (0..<3000).map { "ligne \($0)\n" }.joined()
+        var lines = (0..<3000).map { "ligne \($0)\n" }
+        for i in stride(from: 7, to: 3000, by: 97) { lines[i] = "modifiée \(i)\n" }
+        let d = LineDiff(old: TextLines(old), new: TextLines(lines.joined()))
+        #expect(d.operations.filter { if case .delete = $0 { return true } else { return false } }.count == 31)
+        // Nothing in common beyond the distance cap: everything replaced, still a valid script.
+        let n = LineDiff.maximumEditDistance / 2 + 10
+        let a = (0..<n).map { "a\($0)\n" }.joined(), b = (0..<n).map { "b\($0)\n" }.joined()
+        let e = LineDiff(old: TextLines(a), new: TextLines(b))
+        #expect(e.operations.count == 2 * n)
+        #expect(e.unified().hasPrefix("--- a\n+++ b\n@@ -1,\(n) +1,\(n) @@\n"))
+    }
+
     @Test func sections() throws {
         let text = TextLines("# T\n\n## A\n\na\n\n### A.1\n\n## B\n## C\n```\n## not a heading\n```\nc\n")
         #expect(MarkdownSections.headings(text).map(\.text) == ["# T", "## A", "### A.1", "## B", "## C"])
