@@ -45,6 +45,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["CivicCrypto"], path: "Tests/TestSupport"),
         .testTarget(name: "CivicCryptoTests", dependencies: ["CivicCrypto", "TestSupport"]),
         .testTarget(name: "CivicLogTests", dependencies: ["CivicLog", "TestSupport"]),
+        // Child process killed at random by CivicLogTests' crash-safety test (see its main.swift).
+        .executableTarget(name: "log-crash-writer", dependencies: ["CivicLog"], path: "Tests/LogCrashWriter"),
         .testTarget(name: "BallotCoreTests", dependencies: ["BallotCore", "TestSupport"]),
         .testTarget(name: "CivicLedgerTests", dependencies: ["CivicLedger", "TestSupport"]),
         .testTarget(name: "DeliberationTests", dependencies: ["Deliberation", "TestSupport"]),

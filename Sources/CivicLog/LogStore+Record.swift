@@ -86,6 +86,9 @@ extension LogStore {
             if let previous = checkpoints.last, checkpoint.size <= previous.size {
                 throw RecordLine.bad(RecordFile.checkpoints, number, "checkpoint sizes do not strictly increase")
             }
+            if let previous = checkpoints.last, checkpoint.timeMs < previous.timeMs {
+                throw RecordLine.bad(RecordFile.checkpoints, number, "its time is earlier than the previous checkpoint's")
+            }
             checkpoints.append(checkpoint)
         }
         guard checkpoints.count == manifest.checkpoints else {
@@ -117,25 +120,43 @@ extension LogStore {
                         }
                     }
                     try acceptCheckpoints(line: 0)
+                    // Lines are parsed as they stream in, verified in chunks on all cores, then inserted in order.
+                    var chunk: [(number: Int, index: UInt64, time: UInt64, envelope: EntryEnvelope)] = []
+                    let origin = self.origin
+                    func flush() throws {
+                        let lines = chunk
+                        try ParallelVerification.verifyAll(count: lines.count) { i in
+                            do {
+                                try lines[i].envelope.verify(origin: origin)
+                            } catch let error as LogError {
+                                throw RecordLine.bad(RecordFile.entries, lines[i].number, error.description)
+                            }
+                        }
+                        for line in lines {
+                            try writer.insertEntry(index: line.index, timeMs: line.time, envelope: line.envelope, leafHash: line.envelope.leafHash(timeMs: line.time))
+                            try acceptCheckpoints(line: line.number)
+                        }
+                        chunk.removeAll(keepingCapacity: true)
+                    }
+                    var expectedIndex: UInt64 = 0
+                    var lastTime: UInt64 = 0
                     try LineReader.forEachLine(directory.appendingPathComponent(RecordFile.entries)) { number, line in
                         let (index, time, envelope) = try RecordLine.parseEntry(line, number: number)
-                        guard index == writer.size else {
-                            throw RecordLine.bad(RecordFile.entries, number, "index \(index) is not its position \(writer.size)")
+                        guard index == expectedIndex else {
+                            throw RecordLine.bad(RecordFile.entries, number, "index \(index) is not its position \(expectedIndex)")
                         }
                         guard index < manifest.entries else {
                             throw RecordLine.bad(RecordFile.entries, number, "there are more entries than manifest.json announces")
                         }
-                        guard time >= writer.lastTime else {
+                        guard time >= lastTime else {
                             throw RecordLine.bad(RecordFile.entries, number, "its time is earlier than the previous entry's")
                         }
-                        do {
-                            try envelope.verify(origin: origin)
-                        } catch let error as LogError {
-                            throw RecordLine.bad(RecordFile.entries, number, error.description)
-                        }
-                        try writer.insertEntry(index: index, timeMs: time, envelope: envelope, leafHash: envelope.leafHash(timeMs: time))
-                        try acceptCheckpoints(line: number)
+                        expectedIndex += 1
+                        lastTime = time
+                        chunk.append((number, index, time, envelope))
+                        if chunk.count == 1024 { try flush() }
                     }
+                    try flush()
                     guard writer.size == manifest.entries else {
                         throw LogError(.malformedRecord, "manifest.json announces \(manifest.entries) entries but entries.jsonl has \(writer.size).")
                     }

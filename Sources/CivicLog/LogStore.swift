@@ -124,15 +124,18 @@ public final class LogStore: Sendable {
 
     /// Appends several entries in one transaction: all are written, or none.
     ///
-    /// Every envelope is validated first as in ``append(_:project:)``; `project` runs once per entry,
-    /// in order. All entries of a batch get the same log time.
+    /// Every envelope is validated first as in ``append(_:project:)`` (signatures are checked on all
+    /// cores for large batches); `project` runs once per entry, in order. All entries of a batch get
+    /// the same log time.
     /// - Returns: the appended entries, once committed durably.
     /// - Throws: as ``append(_:project:)``; the log is unchanged on any error.
     @discardableResult
     public func append(
         contentsOf envelopes: [EntryEnvelope], project: (Database, AppendedEntry) throws -> Void = { _, _ in }
     ) throws -> [AppendedEntry] {
-        for envelope in envelopes {
+        let origin = self.origin
+        try ParallelVerification.verifyAll(count: envelopes.count) { i in
+            let envelope = envelopes[i]
             guard envelope.payload.count <= Self.maximumPayloadBytes else {
                 throw LogError(.payloadTooLarge, "An entry's payload is \(envelope.payload.count) bytes; the log accepts at most \(Self.maximumPayloadBytes). Split the content or store it elsewhere and log its hash.")
             }

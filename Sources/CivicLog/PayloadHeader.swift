@@ -77,9 +77,12 @@ struct JSONValidator {
     }
 
     private mutating func parseValue(depth: Int) throws {
-        guard depth < PayloadHeader.maximumDepth else { throw Failure(reason: "it is nested too deeply") }
         skipWhitespace()
         guard let b = peek() else { throw Failure(reason: "it ends too early") }
+        // The payload object is level 1; a container value at `depth` is level depth + 1.
+        if b == UInt8(ascii: "{") || b == UInt8(ascii: "[") {
+            guard depth < PayloadHeader.maximumDepth else { throw Failure(reason: "it is nested more than 128 levels deep") }
+        }
         switch b {
         case UInt8(ascii: "{"):
             position += 1

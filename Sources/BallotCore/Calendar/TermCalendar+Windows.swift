@@ -48,6 +48,7 @@ extension TermCalendar {
         guard instant < termEndInstant else { return nil }
         let eligibility = Eligibility(self, from: eligibleFrom, until: eligibleUntil)
         let firstYear = instant < termStartInstant ? start.year : max(start.year, localDate(of: instant).year - 1)
+        guard firstYear <= termYears.upperBound else { return nil }
         for year in firstYear...termYears.upperBound {
             if let window = window(of: birthday, in: year, eligibility), window.opens > instant {
                 return window

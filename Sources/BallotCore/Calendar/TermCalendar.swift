@@ -117,10 +117,18 @@ public struct TermCalendar: Sendable, Hashable {
     ///
     /// That holds when `end` is in year `start.year + T` and both dates split the birthdays the same
     /// way: the same set of birthdays opens before `start` in its year as before `end` in its year.
-    /// Same month-day is enough, except around 29 February: under the 28-February rule a term that
-    /// starts on 29 February has no whole-year end unless T is a multiple of 4; under the 1-March rule
-    /// a term that starts on 1 March ends on 1 March only if no year flips (29 Feb birthdays would
-    /// otherwise get T ± 1 windows). Use ``wholeYearEnd(start:years:leapDayPolicy:)`` to pick `end`.
+    /// The same month-day is enough except next to 29 February, where leap and common years split
+    /// differently:
+    /// - under the 28-February rule, a term starting on 29 February has no whole-year end unless T is a
+    ///   multiple of 4 (ending on 28 February skips the 28 February birthdays, ending on 1 March gives
+    ///   29 February birthdays two windows in the last year);
+    /// - under the 1-March rule, a term from 1 March of a common year to 1 March of a leap year gives
+    ///   29 February birthdays T + 1 windows (it must end on 29 February instead), and a term starting
+    ///   on 1 March of a leap year has no whole-year end in a common year (ending on 1 March gives
+    ///   29 February birthdays T - 1 windows, ending on 2 March gives 1 March birthdays T + 1).
+    ///
+    /// The calendar does not refuse such terms (a term need not be whole years), but term setup should
+    /// check this and use ``wholeYearEnd(start:years:leapDayPolicy:)`` to pick `end`.
     public var wholeYears: Int? {
         let years = end.year - start.year
         guard years >= 1,
@@ -151,8 +159,9 @@ public struct TermCalendar: Sendable, Hashable {
         return nil
     }
 
-    /// How many birthdays (of the 366) open strictly before `date` in `date`'s year; with the
-    /// ordering of birthdays this identifies the set.
+    /// How many birthdays (of the 366) open strictly before `date` in `date`'s year. Opening days
+    /// never decrease along the birthdays' order (28 Feb ≤ the opening of 29 Feb ≤ 1 Mar), so that set
+    /// is always a prefix of ``Birthday/all`` and its size identifies it.
     static func openingsBefore(_ date: LocalDate, policy: LeapDayPolicy) -> Int {
         Birthday.all.reduce(0) { count, birthday in
             count + (birthday.openingDay(in: date.year, policy: policy) < date ? 1 : 0)

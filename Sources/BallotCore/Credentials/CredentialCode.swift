@@ -45,7 +45,8 @@ public struct CredentialCode: Sendable {
     /// Makes the code for 12 random bytes.
     ///
     /// - Parameter secretBytes: exactly ``secretByteCount`` bytes from a cryptographic random source;
-    ///   their first 90 bits become the payload.
+    ///   their first 90 bits become the payload. The caller's copy is not wiped: prefer
+    ///   ``generate(using:)``, which never puts the random bytes in an ordinary array.
     /// - Throws: ``CredentialCodeError`` (`.wrongSecretLength`) unless exactly 12 bytes are given.
     public init(secretBytes: some Collection<UInt8>) throws {
         guard secretBytes.count == CredentialCode.secretByteCount else {
@@ -134,7 +135,9 @@ public struct CredentialCode: Sendable {
                 text.append(byte)
             }
         }
-        return String(decoding: text, as: UTF8.self)
+        let printed = String(decoding: text, as: UTF8.self)
+        text.withUnsafeMutableBytes { SecretBuffer.wipe($0) }
+        return printed
     }
 }
 

@@ -20,6 +20,10 @@ public final class ElectionNode {
     public let store: LogStore
     public let clock: any LogClock
     public private(set) var election: (any ElectionHandle)?
+    /// Modules owning other entry kinds (ledger, deliberation); register them before appending.
+    public private(set) var modules: [any LogModule] = []
+    /// Index of the last entry applied to the election and the modules.
+    public private(set) var appliedThrough = -1
 
     /// Opens the node in `directory`, creating it with `origin` if it does not exist yet.
     /// - Parameters:
@@ -47,6 +51,8 @@ public final class ElectionNode {
             try encoder.encode(NodeInfo(origin: origin)).write(to: nodeFile)
             self.origin = origin
         }
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("keys"), withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
         let logKey = try LogSigningKey.loadOrCreate(keyFile: directory.appendingPathComponent("keys/log.key"))
         store = try LogStore(directory: directory.appendingPathComponent("log"), origin: self.origin, signingKey: logKey, clock: clock)
         try catchUp()
@@ -61,25 +67,57 @@ public final class ElectionNode {
 
     // MARK: - Replay
 
+    /// Adds a module and replays the log into it.
+    public func register(_ module: any LogModule) throws {
+        modules.append(module)
+        try reload()
+    }
+
     /// Applies entries appended since the state was last brought up to date (by this process or
     /// another one writing the same directory). Proofs of entries already in the log were verified
     /// when they were appended, so replay skips them.
     public func catchUp() throws {
         let size = Int(try store.size())
-        let next = (election?.lastIndex ?? -1) + 1
-        guard size > next else { return }
-        try store.forEachEntry(in: UInt64(next)..<UInt64(size)) { entry in
-            try project(entry, trusted: true)
+        var next = appliedThrough + 1
+        while next < size {
+            // Read a chunk, then apply it in one write transaction (GRDB forbids nesting the two).
+            var chunk: [LogEntry] = []
+            try store.forEachEntry(in: UInt64(next)..<UInt64(min(size, next + 2_000))) { chunk.append($0) }
+            try store.database.write { db in
+                for entry in chunk { try project(entry, db: db, trusted: true) }
+            }
+            next += chunk.count
         }
     }
 
-    /// Rebuilds the election from the whole log.
+    /// Rebuilds the election and every module from the whole log.
     public func reload() throws {
         election = nil
+        appliedThrough = -1
+        try store.database.write { db in
+            for module in modules { try module.reset(db: db) }
+        }
         try catchUp()
     }
 
-    private func project(_ entry: LogEntry, trusted: Bool) throws {
+    private func project(_ entry: LogEntry, db: Database, trusted: Bool) throws {
+        let header = try? JSONDecoder().decode(PayloadHeader.self, from: Data(entry.envelope.payload))
+        if let kind = header?.kind, let module = modules.first(where: { kind.hasPrefix($0.kindPrefix) }) {
+            guard let setup = election?.setup else {
+                throw ElectionError(.termSetup, "The term is not set up yet: its first entry must be term.setup.")
+            }
+            guard header?.term == setup.term else {
+                throw ElectionError.init(.malformed, "The entry names term \"\(header?.term ?? "")\", but this log holds term \"\(setup.term)\".")
+            }
+            try module.apply(entry, kind: kind, setup: setup, db: db, trusted: trusted)
+            appliedThrough = Int(entry.index)
+            return
+        }
+        try projectElection(entry, trusted: trusted)
+        appliedThrough = Int(entry.index)
+    }
+
+    private func projectElection(_ entry: LogEntry, trusted: Bool) throws {
         let e = ElectionEntry(index: Int(entry.index), timeMs: Int64(entry.timeMs), author: entry.envelope.author, payload: entry.envelope.payload)
         if election == nil {
             let setup = try TermSetup.decode(e.payload)
@@ -117,11 +155,11 @@ public final class ElectionNode {
         try catchUp()
         var projected = false
         do {
-            return try store.append(envelope) { _, entry in
-                guard Int(entry.index) == (self.election?.lastIndex ?? -1) + 1 else {
+            return try store.append(envelope) { db, entry in
+                guard Int(entry.index) == self.appliedThrough + 1 else {
                     throw NodeError("Another writer appended to this log at the same moment; try again.")
                 }
-                try self.project(entry, trusted: false)
+                try self.project(entry, db: db, trusted: false)
                 projected = true
             }
         } catch {

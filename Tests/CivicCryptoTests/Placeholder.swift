@@ -1,1 +1,0 @@
-// Placeholder until the CivicCrypto test suite lands from its branch.
