@@ -3,120 +3,95 @@ import CivicLog
 import Foundation
 import GRDB
 
-/// Deliberation on the civic log: signs and appends `delib.*` entries after checking them against
-/// every rule, keeps the state and the SQLite projection (with its FTS5 search index) up to date, and
-/// offers what the `perennial proposal …` commands need.
+/// Deliberation on the civic log, for a caller that drives it directly: signs and appends `delib.*`
+/// entries after checking them against every rule, replays the log, imports and exports `Proposals/`,
+/// and answers the reading commands (show, list, search).
 ///
-/// The log is the truth: ``DeliberationState`` is rebuilt from it on open (``catchUp()``), and the
-/// projection tables are written in the same transaction as each entry.
+/// The log is the truth: the state is rebuilt from it on open (``catchUp()``), and the projection
+/// tables are written in the same transaction as each entry. Entries of other kinds are skipped here
+/// (a node that routes kinds to modules drives ``DeliberationProjector`` instead).
 ///
-/// Not thread-safe: use one instance from one task (the engine's serial writer), like the log's
-/// other modules.
+/// Not thread-safe: use one instance from one task, like the log's other writers.
 public final class DeliberationLog {
     /// The civic log.
     public let store: LogStore
     /// The registrar's Ed25519 public key (the `registrar` of `term.setup`), who registers participants.
     public let registrarKey: [UInt8]
-    let hasher: any ContentHasher
-    /// Everything deliberation knows, up to ``lastIndex``.
-    public private(set) var state: DeliberationState
+    /// The term id every payload names.
+    public let term: String
+    /// The projector holding the state.
+    public private(set) var projector: DeliberationProjector
     /// The index of the last log entry examined (any kind); -1 before the first.
     public private(set) var lastIndex: Int64 = -1
-    /// The index of the last deliberation entry applied; -1 if none.
-    public private(set) var lastDeliberationIndex: Int64 = -1
+    let hasher: any ContentHasher
+
+    /// Everything deliberation knows.
+    public var state: DeliberationState { projector.state }
 
     /// Opens deliberation on `store`, creating the projection tables if needed and replaying the log.
     /// - Parameters:
     ///   - registrarKey: the registrar's public key.
+    ///   - term: the term id (`term` of `term.setup`).
     ///   - hasher: SHA-256 for content hashes (libsodium's by default).
     /// - Throws: ``DeliberationError`` if an entry in the log breaks a rule (the record is then not
     ///   trustworthy), or a storage error.
-    public init(store: LogStore, registrarKey: [UInt8], hasher: any ContentHasher = .sha256) throws {
+    public init(store: LogStore, registrarKey: [UInt8], term: String, hasher: any ContentHasher = .sha256) throws {
         self.store = store
         self.registrarKey = registrarKey
+        self.term = term
         self.hasher = hasher
-        self.state = DeliberationState(hasher: hasher)
-        try store.database.write { db in try DeliberationProjection.create(db) }
+        self.projector = DeliberationProjector(record: store.origin, hasher: hasher)
+        try store.database.write { db in try DeliberationProjector.createTables(db) }
         try catchUp()
     }
 
     // MARK: - Replay
 
     /// Applies the deliberation entries appended since the last call (by this or another process),
-    /// and rebuilds the projection if it lags behind the log.
+    /// and rebuilds the projection if it does not match.
     public func catchUp() throws {
         let size = Int64(try store.size())
-        // Read in chunks and apply outside the read: LogStore wraps errors thrown inside
+        // Read in chunks and apply outside the read: LogStore reports errors thrown inside
         // `forEachEntry` as storage errors, and a broken rule must surface as itself.
         while size > lastIndex + 1 {
             var chunk: [LogEntry] = []
             let start = lastIndex + 1
             try store.forEachEntry(in: UInt64(start)..<UInt64(min(size, start + 1024))) { chunk.append($0) }
-            for entry in chunk { try ingest(entry) }
+            for entry in chunk {
+                if owns(entry) { try projector.apply(entry, registrar: registrarKey, term: term, db: nil) }
+                lastIndex = Int64(entry.index)
+            }
         }
-        let projected = try store.database.read { db in try DeliberationProjection.lastIndex(db) }
-        if projected != lastDeliberationIndex {
+        let projected = try store.database.read { db in try DeliberationProjector.projectedIndex(db: db) }
+        if projected != projector.lastIndex {
             try rebuildProjection()
         }
     }
 
     /// Rebuilds every projection table from the state (itself rebuilt from the log).
     public func rebuildProjection() throws {
-        let state = self.state, last = lastDeliberationIndex
-        try store.database.write { db in try DeliberationProjection.rebuild(db, from: state, lastIndex: last) }
+        let projector = self.projector
+        try store.database.write { db in try projector.rebuildProjection(db: db) }
     }
 
-    /// Applies one log entry if it is a deliberation entry (kind `delib.*`); other kinds are skipped.
-    /// Entries must come in log order. The engine calls this when it routes entries by kind.
-    /// - Returns: the event applied, or nil for another module's entry.
-    /// - Throws: ``DeliberationError`` if the entry breaks a rule; the state is then unchanged.
-    @discardableResult
-    public func ingest(_ entry: LogEntry) throws -> DeliberationEvent? {
-        guard Int64(entry.index) > lastIndex else { return nil }
-        let event = try Self.event(of: entry, in: state, record: store.origin, registrar: registrarKey, hasher: hasher)
-        if let event {
-            try state.apply(event)
-            lastDeliberationIndex = Int64(entry.index)
-        }
-        lastIndex = Int64(entry.index)
-        return event
+    /// Forgets the state and replays the whole log.
+    public func reload() throws {
+        projector = DeliberationProjector(record: store.origin, hasher: hasher)
+        lastIndex = -1
+        try catchUp()
     }
 
-    /// Decodes a log entry into the event it records, checking everything that does not need the
-    /// state to change: kind, record, declared hashes, and who signed it.
-    /// - Returns: nil for a kind outside `delib.*`.
-    static func event(
-        of entry: LogEntry, in state: DeliberationState, record: String, registrar: [UInt8], hasher: any ContentHasher
-    ) throws -> DeliberationEvent? {
+    private func owns(_ entry: LogEntry) -> Bool {
         struct Header: Decodable { let kind: String }
-        guard let header = try? JSONDecoder().decode(Header.self, from: Data(entry.envelope.payload)),
-            DeliberationEntryKind.owns(header.kind)
-        else { return nil }
-        let decoded = try DeliberationPayload.decode(entry.envelope.payload, record: record, hasher: hasher)
-        let actor = try state.actor(forKey: entry.envelope.author, registrar: registrar)
-        if case .registerParticipant(_, _, let key, _) = decoded.action, key == registrar {
-            throw DeliberationError(.invalidInput, "The registrar's key cannot also be a participant's key.")
-        }
-        if let declared = decoded.declaredVersion, case .decideAmendment(let id, _, _) = decoded.action {
-            let actual = try state.acceptedVersionHash(id)
-            guard actual == declared else {
-                throw DeliberationError(.invalidInput, "The decision on \(id) declares version \(declared.short), but accepting it makes \(actual.short).")
-            }
-        }
-        return DeliberationEvent(actor: actor, time: Int64(clamping: entry.timeMs), action: decoded.action)
+        guard let header = try? JSONDecoder().decode(Header.self, from: Data(entry.envelope.payload)) else { return false }
+        return header.kind.hasPrefix(projector.kindPrefix)
     }
 
     // MARK: - Appending
 
     /// The payload bytes that record `action` now (an accepting decision declares the version it creates).
     public func payload(for action: DeliberationEvent.Action) throws -> [UInt8] {
-        try Self.payload(for: action, state: state, record: store.origin, hasher: hasher)
-    }
-
-    static func payload(for action: DeliberationEvent.Action, state: DeliberationState, record: String, hasher: any ContentHasher) throws -> [UInt8] {
-        var result: ContentHash? = nil
-        if case .decideAmendment(let id, true, _) = action { result = try state.acceptedVersionHash(id) }
-        return DeliberationPayload.encode(action, record: record, hasher: hasher, resultHash: result)
+        try projector.payload(for: action, term: term)
     }
 
     /// Signs `action` with `signer` and appends it, once the rules allow it.
@@ -134,7 +109,7 @@ public final class DeliberationLog {
         var scratch = state
         var envelopes: [EntryEnvelope] = []
         for (action, signer) in actions {
-            let payload = try Self.payload(for: action, state: scratch, record: store.origin, hasher: hasher)
+            let payload = try DeliberationProjector.payload(for: action, state: scratch, record: store.origin, term: term, hasher: hasher)
             let signature = try signer.signature(for: EntryEnvelope.signingInput(payload: payload))
             let envelope = try EntryEnvelope(payload: payload, author: signer.publicKey.rawRepresentation, signature: signature)
             // Check on a scratch state first so that payloads of later actions see earlier ones. No
@@ -150,24 +125,24 @@ public final class DeliberationLog {
     @discardableResult
     public func submit(envelopes: [EntryEnvelope]) throws -> [LogEntry] {
         try catchUp()
-        let saved = (state, lastIndex, lastDeliberationIndex)
-        let record = store.origin, registrar = registrarKey, hasher = hasher
+        let projector = self.projector, registrar = registrarKey, term = term
+        var applied = false
         do {
-            return try store.append(contentsOf: envelopes) { db, entry in
-                guard try DeliberationProjection.lastIndex(db) == self.lastDeliberationIndex else {
+            let entries = try store.append(contentsOf: envelopes) { db, entry in
+                guard try DeliberationProjector.projectedIndex(db: db) == projector.lastIndex else {
                     throw DeliberationError(.staleVersion, "Another writer added deliberation entries at the same moment; try again.")
                 }
-                guard let event = try Self.event(of: entry, in: self.state, record: record, registrar: registrar, hasher: hasher) else {
+                guard self.owns(entry) else {
                     throw DeliberationError(.invalidInput, "Only delib.* entries can be submitted here.")
                 }
-                try self.state.apply(event)
-                self.lastIndex = Int64(entry.index)
-                self.lastDeliberationIndex = Int64(entry.index)
-                try DeliberationProjection.write(db, self.state, event, index: Int64(entry.index))
+                try projector.apply(entry, registrar: registrar, term: term, db: db)
+                applied = true
             }
+            lastIndex = Int64(entries.last?.index ?? UInt64(lastIndex))
+            return entries
         } catch {
             // Nothing was committed: forget what the projection closure applied.
-            (state, lastIndex, lastDeliberationIndex) = saved
+            if applied || projector.needsReplay { try reload() }
             throw error
         }
     }
@@ -191,23 +166,8 @@ public final class DeliberationLog {
         displayName: (ParticipantID) -> String = { $0.rawValue }, moderator: ParticipantID? = nil
     ) throws -> ImportPlan {
         try catchUp()
-        let documents = try ProposalCorpus.read(directory: directory)
-        var scratch = state
-        var actions: [(DeliberationEvent.Action, Ed25519.SigningKey)] = []
-        for author in Set(documents.map(\.author)).sorted() where scratch.participants[author] == nil {
-            guard let registrar else {
-                throw DeliberationError(.notRegistrar, "Author \(author) is not registered; the registrar's key is needed to register them.")
-            }
-            let action = DeliberationEvent.Action.registerParticipant(
-                id: author, displayName: displayName(author), publicKey: try key(author).publicKey.rawRepresentation, moderator: false)
-            try scratch.apply(DeliberationEvent(actor: .registrar, time: 0, action: action))
-            actions.append((action, registrar))
-        }
-        let plan = try scratch.importPlan(documents, moderator: moderator, time: 0)
-        for event in plan.events {
-            guard case .participant(let id) = event.actor else { continue }
-            actions.append((event.action, try key(id)))
-        }
+        let (actions, plan) = try state.importActions(
+            ProposalCorpus.read(directory: directory), registrar: registrar, key: key, displayName: displayName, moderator: moderator)
         if !actions.isEmpty { try submit(actions) }
         return plan
     }
@@ -223,17 +183,10 @@ public final class DeliberationLog {
     // MARK: - Reading
 
     /// Full-text search (SQLite FTS5) over the titles and bodies of visible proposals, best match first.
-    /// Each word of `query` must appear (case and accents ignored); FTS5 operators are not interpreted.
     public func search(_ query: String, limit: Int = 50) throws -> [Proposal] {
         try catchUp()
-        let words = query.split(whereSeparator: { $0.isWhitespace }).map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-        guard !words.isEmpty else { return [] }
-        let ids = try store.database.read { db in
-            try String.fetchAll(
-                db, sql: "SELECT proposal_id FROM delib_search WHERE delib_search MATCH ? ORDER BY rank LIMIT ?",
-                arguments: [words.joined(separator: " "), limit])
-        }
-        return ids.compactMap { try? ProposalID($0) }.compactMap { state.proposals[$0] }
+        let projector = self.projector
+        return try store.database.read { db in try projector.search(query, limit: limit, db: db) }
     }
 
     /// The proposal as readable text (see ``DeliberationState/renderProposal(_:options:)``).
@@ -246,5 +199,32 @@ public final class DeliberationLog {
     public func list(track: Track? = nil, status: ProposalStatus? = nil) throws -> String {
         try catchUp()
         return state.renderList(state.list(track: track, status: status))
+    }
+}
+
+extension DeliberationState {
+    /// The signed actions that import `documents`: registrations of authors not yet registered (signed
+    /// by `registrar`), then the ``importPlan(_:moderator:time:)`` events, each with its actor's key.
+    public func importActions(
+        _ documents: [ProposalDocument], registrar: Ed25519.SigningKey?, key: (ParticipantID) throws -> Ed25519.SigningKey,
+        displayName: (ParticipantID) -> String = { $0.rawValue }, moderator: ParticipantID? = nil
+    ) throws -> (actions: [(DeliberationEvent.Action, Ed25519.SigningKey)], plan: ImportPlan) {
+        var scratch = self
+        var actions: [(DeliberationEvent.Action, Ed25519.SigningKey)] = []
+        for author in Set(documents.map(\.author)).sorted() where scratch.participants[author] == nil {
+            guard let registrar else {
+                throw DeliberationError(.notRegistrar, "Author \(author) is not registered; the registrar's key is needed to register them.")
+            }
+            let action = DeliberationEvent.Action.registerParticipant(
+                id: author, displayName: displayName(author), publicKey: try key(author).publicKey.rawRepresentation, moderator: false)
+            try scratch.apply(DeliberationEvent(actor: .registrar, time: 0, action: action))
+            actions.append((action, registrar))
+        }
+        let plan = try scratch.importPlan(documents, moderator: moderator, time: 0)
+        for event in plan.events {
+            guard case .participant(let id) = event.actor else { continue }
+            actions.append((event.action, try key(id)))
+        }
+        return (actions, plan)
     }
 }

@@ -39,18 +39,22 @@ public enum DeliberationEntryKind: String, CaseIterable, Sendable {
     }
 }
 
-/// Writes and reads deliberation payloads: compact JSON, `"kind"` first, `"record"` second, then the
-/// fields documented per kind, in that order. Payloads state the content hashes they create, so a
+/// Writes and reads deliberation payloads: compact JSON, `"kind"` first, `"record"` second, `"term"`
+/// third (as election kinds, so the node routes them alike), then the fields documented per kind, in
+/// that order. Payloads state the content hashes they create, so a
 /// verifier can check them without trusting the engine.
 public enum DeliberationPayload {
-    /// The payload bytes for `action` in record `record`.
+    /// The payload bytes for `action` in record `record` and term `term` (the `term.setup` term id).
     ///
     /// - Parameter resultHash: for an accepting `delib.decision`, the hash of the version it creates
     ///   (use ``DeliberationState/acceptedVersionHash(_:)``); ignored otherwise.
-    public static func encode(_ action: DeliberationEvent.Action, record: String, hasher: any ContentHasher, resultHash: ContentHash? = nil) -> [UInt8] {
+    public static func encode(
+        _ action: DeliberationEvent.Action, record: String, term: String, hasher: any ContentHasher, resultHash: ContentHash? = nil
+    ) -> [UInt8] {
         var w = JSONObjectWriter()
         w.string("kind", DeliberationEntryKind(action).rawValue)
         w.string("record", record)
+        w.string("term", term)
         switch action {
         case .registerParticipant(let id, let name, let key, let moderator):
             w.string("participant", id.rawValue)
@@ -130,7 +134,7 @@ public enum DeliberationPayload {
     /// Reads a payload of a `delib.*` kind, checking its record and the content hashes it declares.
     /// - Throws: ``DeliberationError/Code/invalidInput`` naming the field that is missing, malformed
     ///   or whose declared hash does not match the content.
-    public static func decode(_ payload: [UInt8], record: String, hasher: any ContentHasher) throws -> Decoded {
+    public static func decode(_ payload: [UInt8], record: String, term: String, hasher: any ContentHasher) throws -> Decoded {
         let raw: Raw
         do {
             raw = try JSONDecoder().decode(Raw.self, from: Data(payload))
@@ -139,6 +143,9 @@ public enum DeliberationPayload {
         }
         guard raw.record == record else {
             throw DeliberationError(.invalidInput, "The entry names record \"\(raw.record)\", but this log is \"\(record)\".")
+        }
+        guard raw.term == term else {
+            throw DeliberationError(.invalidInput, "The entry names term \"\(raw.term ?? "")\", but this log holds term \"\(term)\".")
         }
         guard let kind = DeliberationEntryKind(rawValue: raw.kind) else {
             throw DeliberationError(.invalidInput, "Unknown deliberation entry kind \"\(raw.kind)\".")
@@ -293,6 +300,7 @@ public enum DeliberationPayload {
     private struct Raw: Decodable {
         let kind: String
         let record: String
+        let term: String?
         let participant, name, key, proposal, status, title, track, body, hash, base, reason: String?
         let enjeux, paradoxes, possibles: [String]?
         let amendment, change, heading, replacement, summary, decision, version: String?

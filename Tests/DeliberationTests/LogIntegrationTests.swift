@@ -13,6 +13,7 @@ final class LogFixture {
     let registrar = Ed25519.SigningKey.generate()
     var keys: [String: Ed25519.SigningKey] = [:]
     static let origin = "perennial.example/delib-test"
+    static let term = "nancy-2026"
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("delib-log-\(UInt64.random(in: 0...UInt64.max))")
@@ -29,7 +30,7 @@ final class LogFixture {
     }
 
     func open() throws -> DeliberationLog {
-        try DeliberationLog(store: store, registrarKey: registrar.publicKey.rawRepresentation)
+        try DeliberationLog(store: store, registrarKey: registrar.publicKey.rawRepresentation, term: Self.term)
     }
 
     /// A log with alice (author of p1, open), bob, carol and moderator mod registered.
@@ -187,7 +188,7 @@ struct LogIntegrationTests {
         try log.submit(.proposeAmendment(id: F.amd("a1"), proposal: p1, base: log.state.current("p1"), change: .lines(start: 1, count: 1, replacement: "# X\n"), summary: ""), signer: fx.key("bob"))
         // Bob accepts his own amendment to Alice's proposal, written straight into the log.
         let payload = DeliberationPayload.encode(
-            .decideAmendment(id: F.amd("a1"), accept: true, reason: "moi"), record: LogFixture.origin, hasher: .sha256,
+            .decideAmendment(id: F.amd("a1"), accept: true, reason: "moi"), record: LogFixture.origin, term: LogFixture.term, hasher: .sha256,
             resultHash: try log.state.acceptedVersionHash(F.amd("a1")))
         try fx.forge(payload, signer: fx.key("bob"))
         #expect(refusal { _ = try fx.open() } == .notAllowed)
@@ -199,7 +200,7 @@ struct LogIntegrationTests {
         let log = try fx.populated()
         var payload = String(decoding: DeliberationPayload.encode(
             .comment(id: F.cid("c1"), target: .proposal(F.prop("p1")), parent: nil, stance: .for, body: "Oui"),
-            record: LogFixture.origin, hasher: .sha256), as: UTF8.self)
+            record: LogFixture.origin, term: LogFixture.term, hasher: .sha256), as: UTF8.self)
         payload = payload.replacingOccurrences(of: "\"body\":\"Oui\"", with: "\"body\":\"Non\"")
         try fx.forge(Array(payload.utf8), signer: fx.key("bob"))
         #expect(refusal { _ = try fx.open() } == .invalidInput)
@@ -210,7 +211,7 @@ struct LogIntegrationTests {
         #expect(refusal { try log2.submit(.moderate(target: .comment(F.cid("c1")), hide: true, reason: "x", contentHash: log2.state.current("p1")), signer: fx2.key("mod")) } == .invalidInput)
         // An accepting decision declaring another version.
         try log2.submit(.proposeAmendment(id: F.amd("a1"), proposal: F.prop("p1"), base: log2.state.current("p1"), change: .lines(start: 1, count: 1, replacement: "# X\n"), summary: ""), signer: fx2.key("bob"))
-        let forged = DeliberationPayload.encode(.decideAmendment(id: F.amd("a1"), accept: true, reason: "ok"), record: LogFixture.origin, hasher: .sha256, resultHash: log2.state.current("p1"))
+        let forged = DeliberationPayload.encode(.decideAmendment(id: F.amd("a1"), accept: true, reason: "ok"), record: LogFixture.origin, term: LogFixture.term, hasher: .sha256, resultHash: log2.state.current("p1"))
         let envelope = try EntryEnvelope(payload: forged, author: fx2.key("alice").publicKey.rawRepresentation, signature: fx2.key("alice").signature(for: EntryEnvelope.signingInput(payload: forged)))
         #expect(refusal { try log2.submit(envelopes: [envelope]) } == .invalidInput)
         _ = log
@@ -229,12 +230,12 @@ struct LogIntegrationTests {
     @Test func payloadsHaveTheDocumentedShape() throws {
         let key = [UInt8](repeating: 0xab, count: 32)
         let bytes = DeliberationPayload.encode(
-            .registerParticipant(id: F.pid("alice"), displayName: "Alice \"A\"", publicKey: key, moderator: false), record: "r", hasher: .sha256)
-        #expect(String(decoding: bytes, as: UTF8.self) == "{\"kind\":\"delib.participant\",\"record\":\"r\",\"participant\":\"alice\",\"name\":\"Alice \\\"A\\\"\",\"key\":\"\(String(repeating: "ab", count: 32))\",\"moderator\":false}")
+            .registerParticipant(id: F.pid("alice"), displayName: "Alice \"A\"", publicKey: key, moderator: false), record: "r", term: "t", hasher: .sha256)
+        #expect(String(decoding: bytes, as: UTF8.self) == "{\"kind\":\"delib.participant\",\"record\":\"r\",\"term\":\"t\",\"participant\":\"alice\",\"name\":\"Alice \\\"A\\\"\",\"key\":\"\(String(repeating: "ab", count: 32))\",\"moderator\":false}")
         let amend = String(decoding: DeliberationPayload.encode(
             .proposeAmendment(id: F.amd("a1"), proposal: F.prop("p1"), base: try ContentHash(bytes: key), change: .lines(start: 2, count: 0, replacement: "x\n"), summary: ""),
-            record: "r", hasher: .sha256), as: UTF8.self)
-        #expect(amend.hasPrefix("{\"kind\":\"delib.amendment\",\"record\":\"r\",\"amendment\":\"a1\",\"proposal\":\"p1\",\"base\":\"abab"))
+            record: "r", term: "t", hasher: .sha256), as: UTF8.self)
+        #expect(amend.hasPrefix("{\"kind\":\"delib.amendment\",\"record\":\"r\",\"term\":\"t\",\"amendment\":\"a1\",\"proposal\":\"p1\",\"base\":\"abab"))
         #expect(amend.contains(",\"change\":\"lines\",\"heading\":null,\"start\":2,\"count\":0,\"replacement\":\"x\\n\",\"summary\":\"\",\"hash\":\""))
         // Every action round-trips through its payload.
         var s = try F.state()
@@ -252,11 +253,60 @@ struct LogIntegrationTests {
             .moderate(target: .amendment(F.amd("a1")), hide: false, reason: "ok", contentHash: v1),
         ]
         for action in actions {
-            let decoded = try DeliberationPayload.decode(DeliberationPayload.encode(action, record: "r", hasher: .sha256), record: "r", hasher: .sha256)
+            let decoded = try DeliberationPayload.decode(DeliberationPayload.encode(action, record: "r", term: "t", hasher: .sha256), record: "r", term: "t", hasher: .sha256)
             #expect(decoded.action == action)
         }
-        #expect(refusal { _ = try DeliberationPayload.decode(Array("{\"kind\":\"delib.support\",\"record\":\"other\"}".utf8), record: "r", hasher: .sha256) } == .invalidInput)
-        #expect(refusal { _ = try DeliberationPayload.decode(Array("{\"kind\":\"delib.support\",\"record\":\"r\"}".utf8), record: "r", hasher: .sha256) } == .invalidInput)
+        #expect(refusal { _ = try DeliberationPayload.decode(Array("{\"kind\":\"delib.support\",\"record\":\"other\"}".utf8), record: "r", term: "t", hasher: .sha256) } == .invalidInput)
+        #expect(refusal { _ = try DeliberationPayload.decode(Array("{\"kind\":\"delib.support\",\"record\":\"r\"}".utf8), record: "r", term: "t", hasher: .sha256) } == .invalidInput)
+        #expect(refusal { _ = try DeliberationPayload.decode(DeliberationPayload.encode(.withdrawAmendment(id: F.amd("a1")), record: "r", term: "other", hasher: .sha256), record: "r", term: "t", hasher: .sha256) } == .invalidInput)
         _ = try s.act("registrar", .setModerator(F.pid("bob"), true))
+    }
+}
+
+@Suite("Projector driven by a node")
+struct ProjectorTests {
+    typealias F = Fixture
+
+    @Test func nodeStyleAppendAndReplay() throws {
+        let fx = try LogFixture()
+        let projector = DeliberationProjector(record: LogFixture.origin)
+        try fx.store.database.write { db in try DeliberationProjector.createTables(db) }
+        let registrar = fx.registrar.publicKey.rawRepresentation
+        func append(_ action: DeliberationEvent.Action, _ signer: Ed25519.SigningKey) throws {
+            let payload = try projector.payload(for: action, term: LogFixture.term)
+            let envelope = try EntryEnvelope(payload: payload, author: signer.publicKey.rawRepresentation, signature: signer.signature(for: EntryEnvelope.signingInput(payload: payload)))
+            try fx.store.append(envelope) { db, entry in
+                try projector.apply(entry, registrar: registrar, term: LogFixture.term, db: db)
+            }
+        }
+        // Another module's entry first, which the node routes elsewhere.
+        try fx.forge(Array("{\"kind\":\"term.setup\",\"record\":\"\(LogFixture.origin)\",\"term\":\"\(LogFixture.term)\"}".utf8), signer: fx.key("officer"))
+        try append(.registerParticipant(id: F.pid("alice"), displayName: "Alice", publicKey: fx.key("alice").publicKey.rawRepresentation, moderator: false), fx.registrar)
+        try append(.createProposal(id: F.prop("p1"), content: F.content, status: .open), fx.key("alice"))
+        // A refused entry rolls back the append: nothing written, state unchanged.
+        let size = try fx.store.size()
+        #expect(refusal { try append(.createProposal(id: F.prop("p1"), content: F.content, status: .open), fx.key("alice")) } == .duplicateIdentifier)
+        #expect(try fx.store.size() == size)
+        #expect(projector.state.proposals.count == 1 && !projector.needsReplay)
+        // The wrong term is refused.
+        let wrong = DeliberationPayload.encode(.support(proposal: F.prop("p1"), version: projector.state.current("p1")), record: LogFixture.origin, term: "other", hasher: .sha256)
+        let envelope = try EntryEnvelope(payload: wrong, author: fx.key("alice").publicKey.rawRepresentation, signature: fx.key("alice").signature(for: EntryEnvelope.signingInput(payload: wrong)))
+        #expect(refusal { try fx.store.append(envelope) { db, entry in try projector.apply(entry, registrar: registrar, term: LogFixture.term, db: db) } } == .invalidInput)
+
+        // Reset and replay as the node's reload() does.
+        let rows = try fx.store.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM delib_versions") }
+        try fx.store.database.write { db in try projector.reset(db: db) }
+        #expect(projector.state.proposals.isEmpty)
+        #expect(try fx.store.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM delib_versions") } == 0)
+        var entries: [LogEntry] = []
+        try fx.store.forEachEntry(in: 0..<(try fx.store.size())) { entries.append($0) }
+        try fx.store.database.write { db in
+            for entry in entries where String(decoding: entry.envelope.payload, as: UTF8.self).hasPrefix("{\"kind\":\"delib.") {
+                try projector.apply(entry, registrar: registrar, term: LogFixture.term, db: db)
+            }
+        }
+        #expect(projector.state.proposals.count == 1)
+        #expect(try fx.store.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM delib_versions") } == rows)
+        #expect(try fx.store.database.read { db in try projector.search("AMAP", db: db) }.map(\.id) == [F.prop("p1")])
     }
 }
