@@ -26,7 +26,8 @@ extension DeliberationState {
             out += "\n" + head + String(repeating: "─", count: max(3, options.width - head.count)) + "\n"
         }
         let content = p.content
-        out += "\(content.title)\n"
+        let showText = p.hidden == nil || options.revealHidden
+        out += showText ? "\(content.title)\n" : "(hidden proposal)\n"
         out += "id: \(p.id)   track: \(content.track.rawValue) (\(content.track.question))\n"
         out += "status: \(p.status.text)   author: \(name(p.author))\n"
         out += "version \(p.current.number) of \(p.versions.count)   sha256: \(p.current.hash.hex)\n"
@@ -34,7 +35,6 @@ extension DeliberationState {
             out += "HIDDEN by moderator \(name(hidden.moderator)) on \(Self.formatTime(hidden.time)): \(hidden.reason)\n"
             out += "The hidden content keeps its hash \(hidden.contentHash.hex).\n"
         }
-        let showText = p.hidden == nil || options.revealHidden
         if showText {
             for (label, items) in [("Enjeux", content.facets.enjeux), ("Paradoxes", content.facets.paradoxes), ("Possibles", content.facets.possibles)] where !items.isEmpty {
                 out += "\n\(label):\n"

@@ -241,6 +241,10 @@ struct StateRefusalTests {
         // Hiding a proposal removes it from lists and searches, keeps it in the record.
         try s.act("mod", .moderate(target: .proposal(p1), hide: true, reason: "doublon", contentHash: s.current("p1")))
         #expect(s.list().isEmpty && s.list(includeHidden: true).count == 1)
+        let hiddenView = try s.renderProposal(p1)
+        #expect(hiddenView.hasPrefix("(hidden proposal)\n") && !hiddenView.contains("Vers une AMAP"))
+        #expect(hiddenView.contains("HIDDEN by moderator Mod (mod)") && hiddenView.contains(s.current("p1").hex))
+        #expect(try s.renderProposal(p1, options: .init(revealHidden: true)).hasPrefix("Vers une AMAP"))
         #expect(s.search("AMAP").isEmpty)
         #expect(s.moderationLog.count == 3)
     }
