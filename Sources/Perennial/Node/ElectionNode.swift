@@ -29,7 +29,9 @@ public final class ElectionNode {
     /// - Parameters:
     ///   - origin: required to create a node; when opening, it must match (or be nil).
     ///   - clock: the log's clock (inject a `ManualClock` to simulate a term).
-    public init(directory: URL, origin: String? = nil, clock: any LogClock = SystemClock()) throws {
+    ///   - durability: `.simulation` only for simulated terms (see `LogStore.Durability`).
+    public init(directory: URL, origin: String? = nil, clock: any LogClock = SystemClock(),
+                durability: LogStore.Durability = .full) throws {
         self.directory = directory
         self.clock = clock
         let nodeFile = directory.appendingPathComponent("node.json")
@@ -54,7 +56,8 @@ public final class ElectionNode {
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("keys"), withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         let logKey = try LogSigningKey.loadOrCreate(keyFile: directory.appendingPathComponent("keys/log.key"))
-        store = try LogStore(directory: directory.appendingPathComponent("log"), origin: self.origin, signingKey: logKey, clock: clock)
+        store = try LogStore(directory: directory.appendingPathComponent("log"), origin: self.origin, signingKey: logKey, clock: clock,
+                             durability: durability)
         try catchUp()
     }
 
