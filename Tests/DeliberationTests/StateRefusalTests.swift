@@ -75,8 +75,13 @@ struct StateRefusalTests {
         #expect(refusal { try s.act("alice", .changeStatus(id: p1, to: .adopted, reason: "")) } == .notModerator)
         #expect(refusal { try s.act("mod", .changeStatus(id: p1, to: .withdrawn, reason: "")) } == .notAuthor)
         #expect(refusal { try s.act("mod", .changeStatus(id: p1, to: .onBallot(year: 1999), reason: "")) } == .invalidInput)
+        #expect(refusal { _ = try s.referendum(p1) } == .invalidTransition)
         try s.act("mod", .changeStatus(id: p1, to: .onBallot(year: 2027), reason: "référendum"))
         #expect(s.proposals[p1]!.status == .onBallot(year: 2027))
+        let question = try s.referendum(p1)
+        #expect(question.contest == "delib-p1" && question.year == 2027 && question.version == s.current("p1"))
+        #expect(question.title.hasPrefix("Vers une AMAP de la donnée (version "))
+        #expect(question.options.map(\.id) == ["oui", "non", "blank"])
         #expect(refusal { try s.act("alice", .changeStatus(id: p1, to: .withdrawn, reason: "")) } == .invalidTransition)
     }
 
