@@ -112,6 +112,24 @@ struct TextToolTests {
         #expect(e.unified().hasPrefix("--- a\n+++ b\n@@ -1,\(n) +1,\(n) @@\n"))
     }
 
+    @Test func diffIsMinimal() {
+        // Myers finds a shortest edit script: its edits equal n + m − 2·LCS (checked by dynamic programming).
+        var rng = SplitMix(seed: 2026)
+        for _ in 0..<60 {
+            let a = (0..<rng.next(60)).map { _ in ["x", "y", "z", "é", ""][rng.next(5)] }
+            let b = (0..<rng.next(60)).map { _ in ["x", "y", "z", "é", ""][rng.next(5)] }
+            let ta = TextLines(a.map { $0 + "\n" }.joined()), tb = TextLines(b.map { $0 + "\n" }.joined())
+            var lcs = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+            for i in stride(from: a.count - 1, through: 0, by: -1) {
+                for j in stride(from: b.count - 1, through: 0, by: -1) {
+                    lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : max(lcs[i + 1][j], lcs[i][j + 1])
+                }
+            }
+            let edits = LineDiff(old: ta, new: tb).operations.filter { if case .keep = $0 { return false } else { return true } }.count
+            #expect(edits == a.count + b.count - 2 * lcs[0][0])
+        }
+    }
+
     @Test func sections() throws {
         let text = TextLines("# T\n\n## A\n\na\n\n### A.1\n\n## B\n## C\n```\n## not a heading\n```\nc\n")
         #expect(MarkdownSections.headings(text).map(\.text) == ["# T", "## A", "### A.1", "## B", "## C"])
