@@ -111,13 +111,13 @@ public final class DeliberationProjector {
     }
 
     /// Full-text search (SQLite FTS5) over the titles and bodies of visible proposals, best match
-    /// first. Each word of `query` must appear (case and accents ignored); FTS5 operators in the query
-    /// are treated as words.
+    /// first (BM25, a title match weighing five times a body match). Each word of `query` must appear
+    /// (case and accents ignored); FTS5 operators in the query are treated as words.
     public func search(_ query: String, limit: Int = 50, db: Database) throws -> [Proposal] {
         let words = query.split(whereSeparator: { $0.isWhitespace }).map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
         guard !words.isEmpty else { return [] }
         let ids = try String.fetchAll(
-            db, sql: "SELECT proposal_id FROM delib_search WHERE delib_search MATCH ? ORDER BY rank LIMIT ?",
+            db, sql: "SELECT proposal_id FROM delib_search WHERE delib_search MATCH ? ORDER BY bm25(delib_search, 0.0, 5.0, 1.0), proposal_id LIMIT ?",
             arguments: [words.joined(separator: " "), limit])
         return ids.compactMap { try? ProposalID($0) }.compactMap { state.proposals[$0] }
     }

@@ -95,6 +95,8 @@ struct LogIntegrationTests {
         // Accents and case ignored.
         #expect(try log.search("ELECTIONS anniversaire").map(\.id.rawValue) == ["elections-tout-au-long-de-la-vie"])
         #expect(try log.search("impots").map(\.id.rawValue).contains("impots-en-temps-d-interet-general"))
+        // Title matches rank first (title weighs five times the body).
+        #expect(try log.search("démocratie vivante").first?.id.rawValue == "parcours-democratie-vivante")
         // FTS5 syntax in user input is treated as words.
         #expect(try log.search("\"AND OR NEAR(").isEmpty)
         #expect(try log.search("   ").isEmpty)
