@@ -71,9 +71,6 @@ public final class LogStore: Sendable {
         self.databaseURL = databaseURL
         var configuration = Configuration()
         configuration.busyMode = .timeout(60)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         let pool = try Self.storage("open the log database") {
             try DatabasePool(path: databaseURL.path, configuration: configuration)
         }
@@ -81,6 +78,10 @@ public final class LogStore: Sendable {
         let logKey = self.logKey
         try Self.storage("set up the log database") {
             try pool.writeWithoutTransaction { db in
+                // GRDB sets `synchronous = NORMAL` on the pool's writer after `prepareDatabase`
+                // when it enables WAL. NORMAL may lose the last commits on power loss, so set FULL
+                // here, outside any transaction, on the one writer connection the pool keeps.
+                try db.execute(sql: "PRAGMA synchronous = FULL")
                 try db.inTransaction(.immediate) {
                     try LogSchema.create(db)
                     try LogSchema.checkMeta(db, origin: origin, logKey: logKey)

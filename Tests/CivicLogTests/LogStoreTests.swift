@@ -201,6 +201,15 @@ struct LogStoreTests {
         #expect(try store.size() == 300)
     }
 
+    @Test func databaseIsWALWithFullSync() throws {
+        let store = try Fixture.store(Fixture.temporaryDirectory())
+        let (mode, sync) = try store.database.write { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
+        }
+        #expect(mode == "wal")
+        #expect(sync == 2)  // FULL
+    }
+
     @Test func logTablesRefuseRewrites() throws {
         let store = try Fixture.store(Fixture.temporaryDirectory())
         try store.append(contentsOf: (0..<3).map { Fixture.envelope($0) })
