@@ -47,6 +47,16 @@ public final class LogStore: Sendable {
     let clock: any LogClock
     let pool: DatabasePool
 
+    /// How hard an append waits for the disk.
+    public enum Durability: Sendable {
+        /// `synchronous=FULL`: an acknowledged entry survives a crash of the process or the machine.
+        case full
+        /// `synchronous=OFF`: for simulations only (the demo, benchmarks of everything but the disk).
+        /// The database stays consistent after a process crash, but a machine crash may lose the
+        /// latest acknowledged entries. Never use it for a real term.
+        case simulation
+    }
+
     /// Opens (creating if needed) the log stored in `directory`.
     ///
     /// - Parameters:
@@ -54,9 +64,11 @@ public final class LogStore: Sendable {
     ///   - origin: the log origin, e.g. `perennial.example/nancy-2026` (see ``LogOrigin``).
     ///   - signingKey: the log's checkpoint key.
     ///   - clock: where log time comes from.
+    ///   - durability: `.full` (the default) for every real log; `.simulation` skips fsync.
     /// - Throws: ``LogError`` if the origin is invalid, the store was created with another origin or
     ///   key (`storeMismatch`), or the database cannot be opened (`storage`).
-    public init(directory: URL, origin: String, signingKey: LogSigningKey, clock: any LogClock = SystemClock()) throws {
+    public init(directory: URL, origin: String, signingKey: LogSigningKey, clock: any LogClock = SystemClock(),
+                durability: Durability = .full) throws {
         try LogOrigin.validate(origin)
         self.origin = origin
         self.signingKey = signingKey
@@ -78,10 +90,11 @@ public final class LogStore: Sendable {
         let logKey = self.logKey
         try Self.storage("set up the log database") {
             try pool.writeWithoutTransaction { db in
-                // GRDB sets `synchronous = NORMAL` on the pool's writer after `prepareDatabase`
-                // when it enables WAL. NORMAL may lose the last commits on power loss, so set FULL
-                // here, outside any transaction, on the one writer connection the pool keeps.
-                try db.execute(sql: "PRAGMA synchronous = FULL")
+                // GRDB sets `synchronous = NORMAL` on the pool's writer when it enables WAL, after
+                // any `prepareDatabase` hook, and NORMAL may lose the last commits on power loss. So
+                // the setting is made here, outside any transaction, on the one writer connection
+                // the pool keeps for its whole life.
+                try db.execute(sql: durability == .full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
                 try db.inTransaction(.immediate) {
                     try LogSchema.create(db)
                     try LogSchema.checkMeta(db, origin: origin, logKey: logKey)

@@ -1,10 +1,65 @@
 import ArgumentParser
+import BallotCore
+import CivicCrypto
+import CivicLog
+import Foundation
+import Perennial
 
 /// `perennial` — the clerks' command line.
+///
+/// Exit codes: 0 success; 1 a refused or failed operation (one line on stderr saying why and what to
+/// do); 2 unusable arguments or input.
 @main
 struct PerennialCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "perennial",
-        abstract: "Run a Perennial node: lifelong election, civic time ledger, deliberation.",
-        subcommands: [])
+        abstract: "Run a Perennial node: the lifelong election, the civic time ledger and deliberation.",
+        discussion: """
+            Every act is an entry in one signed, append-only Merkle log kept in the node's data directory \
+            (--data, default perennial-data/). Export the public record with `perennial export` and check it \
+            with the independent `perennial-audit`.
+            """,
+        subcommands: [
+            TermCommand.self, TrusteeCommand.self, RollCommand.self, ContestCommand.self, BallotCommand.self,
+            CloseCommand.self, TallyCommand.self, CheckpointCommand.self, ExportCommand.self, ReceiptCommand.self,
+            DemoCommand.self, Bench.self,
+        ])
+
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withReport: error)
+        }
+    }
+
+    /// Reports `error` the documented way and exits.
+    static func exit(withReport error: Error) -> Never {
+        let refusal: String? = switch error {
+        case let e as ElectionError: e.message
+        case let e as NodeError: e.message
+        case let e as LogError: e.description
+        case let e as CryptoError: e.description
+        case let e as CalendarError: e.description
+        case let e as CredentialCodeError: e.description
+        case let e as Refusal: e.description
+        default: nil
+        }
+        if let refusal {
+            FileHandle.standardError.write(Data("perennial: \(refusal)\n".utf8))
+            Foundation.exit(1)
+        }
+        let code = exitCode(for: error)
+        if code == .success {
+            print(fullMessage(for: error))
+            Foundation.exit(0)
+        }
+        FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+        Foundation.exit(code == .validationFailure ? 2 : code.rawValue == 64 ? 2 : code.rawValue)
+    }
 }

@@ -208,6 +208,9 @@ struct LogStoreTests {
         }
         #expect(mode == "wal")
         #expect(sync == 2)  // FULL
+        let simulation = try LogStore(
+            directory: Fixture.temporaryDirectory(), origin: Fixture.origin, signingKey: Fixture.logKey, durability: .simulation)
+        #expect(try simulation.database.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 0)  // OFF
     }
 
     @Test func logTablesRefuseRewrites() throws {

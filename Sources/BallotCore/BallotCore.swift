@@ -1,2 +1,0 @@
-// BallotCore: placeholder until its issue lands.
-enum BallotCoreModule {}

@@ -1,0 +1,61 @@
+import CivicCrypto
+
+/// The election's use of CivicCrypto's proofs, with the record's hex encodings (SPEC §3.5).
+/// Every function returns `false` (never throws) for any undecodable value, so a malformed proof is
+/// simply a proof that does not verify.
+enum ProofAdapter {
+    static func verifySchnorr<G: PrimeOrderGroup>(_ group: G, x: G.Element, proof: ProofCR, context: [UInt8], binding: [UInt8]) -> Bool {
+        guard let p = try? SchnorrProof(group: group, cHex: proof.c, rHex: proof.r) else { return false }
+        return p.verify(publicElement: x, group: group, context: context, binding: binding)
+    }
+
+    static func proveSchnorr<G: PrimeOrderGroup>(_ group: G, secret: G.Scalar, context: [UInt8], binding: [UInt8]) -> ProofCR {
+        let p = SchnorrProof.prove(secret: secret, group: group, context: context, binding: binding)
+        return ProofCR(c: group.hex(p.c), r: group.hex(p.r))
+    }
+
+    static func verifyChaumPedersen<G: PrimeOrderGroup>(_ group: G, x: G.Element, h: G.Element, y: G.Element, proof: ProofCR,
+                                                        context: [UInt8], binding: [UInt8]) -> Bool {
+        guard let p = try? ChaumPedersenProof(group: group, cHex: proof.c, rHex: proof.r) else { return false }
+        return p.verify(X: x, h: h, Y: y, group: group, context: context, binding: binding)
+    }
+
+    static func verifyRange<G: PrimeOrderGroup>(_ group: G, pk: G.Element, a: G.Element, b: G.Element, lo: Int, hi: Int,
+                                                c: [String], r: [String], disjunctive: Bool, context: [UInt8], binding: [UInt8]) -> Bool {
+        let branches = hi - lo + 1
+        guard branches >= 1, c.count == branches, r.count == branches else { return false }
+        let ct = ElGamalCiphertext(group: group, alpha: a, beta: b)
+        let key = ElGamalPublicKey(group: group, element: pk)
+        if disjunctive {
+            guard let p = try? DisjunctiveProof(group: group, cHex: c, rHex: r) else { return false }
+            return p.verify(ciphertext: ct, pk: key, context: context, binding: binding)
+        }
+        guard let p = try? RangeProof(group: group, lo: lo, hi: hi, cHex: c, rHex: r) else { return false }
+        return p.verify(ciphertext: ct, pk: key, lo: lo, hi: hi, context: context, binding: binding)
+    }
+
+    static func proveRange<G: PrimeOrderGroup>(_ group: G, pk: G.Element, a: G.Element, b: G.Element, m: Int, r: G.Scalar,
+                                               lo: Int, hi: Int, disjunctive: Bool, context: [UInt8], binding: [UInt8]) -> (c: [String], r: [String]) {
+        let ct = ElGamalCiphertext(group: group, alpha: a, beta: b)
+        let key = ElGamalPublicKey(group: group, element: pk)
+        // The callers have checked lo ≤ m ≤ hi, so the provers cannot refuse.
+        if disjunctive {
+            let p = try! DisjunctiveProof.prove(m: m, randomness: r, ciphertext: ct, pk: key, context: context, binding: binding)
+            return (p.c.map(group.hex), p.r.map(group.hex))
+        }
+        let p = try! RangeProof.prove(m: m, randomness: r, ciphertext: ct, pk: key, lo: lo, hi: hi, context: context, binding: binding)
+        return (p.c.map(group.hex), p.r.map(group.hex))
+    }
+
+    static func lagrange<G: PrimeOrderGroup>(_ group: G, index: Int, subset: [Int]) throws -> G.Scalar {
+        do { return try Threshold.lagrangeCoefficientAtZero(index: index, subset: subset, group: group) } catch {
+            throw ElectionError(.tally, "The trustee set \(subset) cannot be combined: \(error)")
+        }
+    }
+
+    /// The discrete log of `gm` in `[0, max]`, or nil.
+    static func smallLog<G: PrimeOrderGroup>(_ group: G, _ gm: G.Element, max: Int) -> Int? {
+        guard let solver = try? DiscreteLogSolver(group: group, max: Swift.max(max, 1)) else { return nil }
+        return try? solver.solve(gm)
+    }
+}

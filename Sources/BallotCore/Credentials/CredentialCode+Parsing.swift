@@ -1,0 +1,52 @@
+extension CredentialCode {
+    /// Reads a code as a person typed it.
+    ///
+    /// Forgiving of what people type: upper or lower case; spaces, tabs, line breaks and dashes
+    /// anywhere are ignored; `I` and `L` are read as `1`, `O` as `0` (Crockford's rule). Any other
+    /// character, `U` included, is refused.
+    ///
+    /// - Parameter text: what was typed, for example `7kq2m xw4pb 9trhd 3nve0`.
+    /// - Throws: ``CredentialCodeError``:
+    ///   - `.invalidCharacter` for the first character that cannot be part of a code, with its 1-based
+    ///     ``CredentialCodeError/position`` in `text` (spaces and dashes counted);
+    ///   - `.wrongLength` unless exactly 20 code characters were typed;
+    ///   - `.checksumMismatch` if the check characters do not match: a character is mistyped.
+    public init(parsing text: String) throws {
+        let code = SecretBuffer(count: CredentialCode.characterCount)
+        var significant = 0
+        var position = 0
+        for character in text {
+            position += 1
+            if character == "-" || character.isWhitespace { continue }
+            guard let normalized = CredentialCode.normalize(character) else {
+                throw CredentialCodeError(.invalidCharacter(position: position))
+            }
+            if significant < CredentialCode.characterCount { code[significant] = normalized }
+            significant += 1
+        }
+        guard significant == CredentialCode.characterCount else {
+            throw CredentialCodeError(.wrongLength(typed: significant))
+        }
+        let check = CredentialCode.checkValue(of: code)
+        let typedCheck = CredentialCode.value(ofNormalized: code[CredentialCode.payloadCharacterCount]) * 32
+            + CredentialCode.value(ofNormalized: code[CredentialCode.payloadCharacterCount + 1])
+        guard check == typedCheck else {
+            throw CredentialCodeError(.checksumMismatch)
+        }
+        self.init(normalizedStorage: code)
+    }
+
+    /// The canonical ASCII character for a typed one, or nil if it cannot appear in a code.
+    static func normalize(_ character: Character) -> UInt8? {
+        guard let ascii = character.asciiValue else { return nil }
+        var upper = ascii
+        if upper >= UInt8(ascii: "a") && upper <= UInt8(ascii: "z") { upper -= 32 }
+        switch upper {
+        case UInt8(ascii: "I"), UInt8(ascii: "L"): return UInt8(ascii: "1")
+        case UInt8(ascii: "O"): return UInt8(ascii: "0")
+        case UInt8(ascii: "U"): return nil
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"): return upper
+        default: return nil
+        }
+    }
+}

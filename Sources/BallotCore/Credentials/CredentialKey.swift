@@ -1,0 +1,25 @@
+import CivicCrypto
+
+/// The signing key a kiosk derives from a credential code (not part of the record format: only the
+/// resulting public key is on the roll).
+///
+/// `seed = BLAKE2b-256(key: the 20 normalised characters, message: "perennial-credential-v1" || lp(term))`,
+/// then Ed25519 from that seed. The code carries 90 bits of secret, far beyond brute force, so no
+/// slow password hash is needed; binding the term means one card never signs for another term.
+public enum CredentialKey {
+    /// Derives the credential's Ed25519 signing key for `term`.
+    /// - Important: the key is as secret as the code; wipe both when the voter leaves.
+    public static func signingKey(for code: CredentialCode, term: String) -> Ed25519.SigningKey {
+        let message = Array("perennial-credential-v1".utf8) + Bytes.lp(term)
+        let seed = code.withSecretBytes { raw in
+            // BLAKE2b accepts 16–64 byte keys; the 20 characters always fit.
+            var key = Array(raw)
+            defer { key.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
+            return try! BLAKE2b.hash(message, key: key, outputLength: 32)
+        }
+        var seedCopy = seed
+        defer { seedCopy.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
+        let secret = SecureBytes(seedCopy)
+        return try! Ed25519.SigningKey(seed: secret)
+    }
+}

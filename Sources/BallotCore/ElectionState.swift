@@ -1,0 +1,648 @@
+import CivicCrypto
+import Foundation
+
+/// One log entry as the election sees it: where the log put it, when, who signed it, and the exact
+/// signed payload bytes. (The log has already checked the signature.)
+public struct ElectionEntry: Sendable {
+    public var index: Int
+    public var timeMs: Int64
+    public var author: [UInt8]
+    public var payload: [UInt8]
+    public init(index: Int, timeMs: Int64, author: [UInt8], payload: [UInt8]) {
+        self.index = index; self.timeMs = timeMs; self.author = author; self.payload = payload
+    }
+    public var date: Date { Date(timeIntervalSince1970: Double(timeMs) / 1000) }
+}
+
+/// An exponential ElGamal ciphertext as a pair of elements.
+public struct CipherPair<G: PrimeOrderGroup>: Sendable, Hashable {
+    public var a: G.Element
+    public var b: G.Element
+    public init(a: G.Element, b: G.Element) { self.a = a; self.b = b }
+}
+
+/// Where one encrypted count accumulates: an option of a contest, overall (`year == nil`) or for one
+/// window number.
+public struct TallyKey: Sendable, Hashable {
+    public var contest: String
+    public var option: String
+    public var year: Int?
+    public init(contest: String, option: String, year: Int?) { self.contest = contest; self.option = option; self.year = year }
+}
+
+/// What applying an entry did, for callers that report it (the kiosk, the command line).
+public enum ElectionEffect: Sendable, Equatable {
+    case setup, ceremony, electionKey, roll, contest
+    /// A counted ballot; `superseded` is the index of the ballot it replaced in the same window.
+    case ballotCounted(window: Int, superseded: Int?)
+    case ballotSpoiled(window: Int)
+    case closed, share, result
+}
+
+/// The life cycle of a term, as an explicit state machine.
+public enum TermPhase: String, Sendable {
+    case awaitingSetup, ceremony, open, closed, tallied
+}
+
+/// The whole state of a lifelong election as of some log index, and every rule of `Audit/SPEC.md` §4.
+///
+/// ``apply(_:)`` checks an entry completely **before** changing anything, so a refused entry leaves the
+/// state exactly as it was. The engine calls it inside the log's append transaction (refusal ⇒ nothing
+/// is written) and when it replays the log at start-up.
+public struct ElectionState<G: PrimeOrderGroup>: Sendable {
+    public let group: G
+    public let record: String
+    public private(set) var setup: TermSetup?
+    public private(set) var calendar: TermCalendar?
+    public private(set) var electionKey: G.Element?
+    public private(set) var roll = Roll()
+    public private(set) var contests = ContestRegistry()
+    public private(set) var phase: TermPhase = .awaitingSetup
+
+    // Ceremony.
+    public private(set) var commitments: [Int: [G.Element]] = [:]
+    public private(set) var boxKeys: [Int: [UInt8]] = [:]
+    public private(set) var sharesPosted: Set<Int> = []
+    /// The `trustee.shares` payloads, for trustees checking what was sent to them.
+    public private(set) var sharePayloads: [Int: TrusteeShares] = [:]
+    public private(set) var verificationKeys: [Int: G.Element] = [:]
+    public private(set) var complaints: [(trustee: Int, against: Int)] = []
+
+    // Ballots and the running encrypted tally.
+    struct Counted: Sendable {
+        var index: Int
+        var contributions: [(TallyKey, CipherPair<G>)]
+    }
+    private var counted: [String: Counted] = [:]  // key: lineage + "#" + window
+    private var seenPayloads: Set<[UInt8]> = []
+    public private(set) var tally: [TallyKey: CipherPair<G>] = [:]
+    public private(set) var countedBallots = 0
+    public private(set) var spoiledBallots = 0
+    public private(set) var supersededBallots = 0
+    public private(set) var lastIndex = -1
+
+    // Term end.
+    public private(set) var close: TermClose?
+    public private(set) var partials: [Int: [G.Element]] = [:]
+    public private(set) var result: TallyResult?
+
+    /// When false, proofs are not re-verified: only for replaying this node's own log, whose entries
+    /// were fully verified when appended. Every other rule is still checked.
+    public var verifyProofs = true
+
+    public init(group: G, record: String) {
+        self.group = group
+        self.record = record
+    }
+
+    /// The term id, once set up.
+    public var term: String? { setup?.term }
+
+    // MARK: - Applying entries
+
+    /// Checks `entry` against every rule and, only if all pass, applies it.
+    /// - Throws: ``ElectionError`` naming the rule broken; the state is then unchanged.
+    @discardableResult
+    public mutating func apply(_ entry: ElectionEntry) throws -> ElectionEffect {
+        let header: PayloadHeader
+        do { header = try JSONDecoder().decode(PayloadHeader.self, from: Data(entry.payload)) } catch {
+            throw ElectionError.malformed("The entry is not a JSON object with \"kind\" and \"record\".")
+        }
+        guard header.record == record else {
+            throw ElectionError.malformed("The entry names record \"\(header.record)\", but this log is \"\(record)\".")
+        }
+        guard let kind = EntryKind(rawValue: header.kind) else {
+            throw ElectionError.malformed("Unknown entry kind \"\(header.kind)\".")
+        }
+        if kind != .termSetup {
+            guard let setup else { throw ElectionError(.termSetup, "The term is not set up yet: its first entry must be term.setup.") }
+            guard header.term == setup.term else {
+                throw ElectionError.malformed("The entry names term \"\(header.term ?? "")\", but this log holds term \"\(setup.term)\".")
+            }
+        }
+        let effect: ElectionEffect
+        switch kind {
+        case .termSetup: effect = try applySetup(entry)
+        case .trusteeCommitments: effect = try applyCommitments(entry)
+        case .trusteeShares: effect = try applyShares(entry)
+        case .trusteeComplaint: effect = try applyComplaint(entry)
+        case .trusteeReady: effect = try applyReady(entry)
+        case .electionKey: effect = try applyElectionKey(entry)
+        case .rollEnrol, .rollUpdate, .rollReplace: effect = try applyRoll(kind, entry)
+        case .contestVersion: effect = try applyContest(entry)
+        case .ballotCast: effect = try applyBallot(entry)
+        case .ballotSpoil: effect = try applySpoil(entry)
+        case .termClose: effect = try applyClose(entry)
+        case .tallyShare: effect = try applyTallyShare(entry)
+        case .tallyResult: effect = try applyResult(entry)
+        }
+        lastIndex = entry.index
+        return effect
+    }
+
+    // MARK: Authorisation
+
+    func requireAuthor(_ entry: ElectionEntry, is key: String, role: String) throws {
+        guard Hex.encode(entry.author) == key else {
+            throw ElectionError(.notAuthorised, "Only the \(role) may write this entry.")
+        }
+    }
+
+    func requireTrustee(_ entry: ElectionEntry, index i: Int) throws {
+        guard let setup, i >= 1, i <= setup.trustees.n else {
+            throw ElectionError(.ceremony, "Trustee \(i) does not exist in this term.")
+        }
+        try requireAuthor(entry, is: setup.trusteeKeys[i - 1], role: "trustee \(i)")
+    }
+
+    // MARK: Setup
+
+    mutating func applySetup(_ entry: ElectionEntry) throws -> ElectionEffect {
+        guard setup == nil, entry.index == 0 else {
+            throw ElectionError(.termSetup, "term.setup must be the first entry of the log, and only once.")
+        }
+        let s = try TermSetup.decode(entry.payload)
+        try requireAuthor(entry, is: s.officer, role: "officer named in term.setup")
+        guard s.group == group.name else {
+            throw ElectionError(.termSetup, "This node runs group \(group.name) but the term names \(s.group).")
+        }
+        guard s.trustees.t >= 1, s.trustees.t <= s.trustees.n, s.trusteeKeys.count == s.trustees.n else {
+            throw ElectionError(.termSetup, "Trustees must satisfy 1 ≤ t ≤ n with one key per trustee.")
+        }
+        guard s.winnerRule == "plurality" else {
+            throw ElectionError(.termSetup, "The only winner rule is \"plurality\".")
+        }
+        for key in [s.officer, s.registrar] + s.trusteeKeys {
+            guard let raw = try? Hex.decode(key), raw.count == 32 else {
+                throw ElectionError(.termSetup, "Every key in term.setup must be a 32-byte Ed25519 public key in hex.")
+            }
+        }
+        guard let policy = LeapDayPolicy(rawValue: s.leapDay) else {
+            throw ElectionError(.termSetup, "leap_day must be \"feb28\" or \"mar1\".")
+        }
+        let cal: TermCalendar
+        do {
+            cal = try TermCalendar(timeZone: s.timeZone, start: LocalDate(iso: s.start), end: LocalDate(iso: s.end),
+                                   windowDays: s.windowDays, leapDayPolicy: policy)
+        } catch {
+            throw ElectionError(.termSetup, "The term's calendar is invalid: \(error)")
+        }
+        setup = s
+        calendar = cal
+        phase = .ceremony
+        return .setup
+    }
+
+    // MARK: Ceremony
+
+    /// Context of the ceremony's proofs (SPEC §4.4).
+    public static func trusteeContext(record: String, term: String) -> [UInt8] {
+        Bytes.lp("perennial-trustee-v1") + Bytes.lp(record) + Bytes.lp(term)
+    }
+
+    mutating func applyCommitments(_ entry: ElectionEntry) throws -> ElectionEffect {
+        let p = try TrusteeCommitments.decode(entry.payload)
+        try requireTrustee(entry, index: p.trustee)
+        guard phase == .ceremony, sharesPosted.isEmpty else {
+            throw ElectionError(.ceremony, "Commitments are accepted only at the start of the key ceremony.")
+        }
+        guard commitments[p.trustee] == nil else {
+            throw ElectionError(.ceremony, "Trustee \(p.trustee) already published its commitments.")
+        }
+        let t = setup!.trustees.t
+        guard p.commitments.count == t, p.proofs.count == t else {
+            throw ElectionError(.ceremony, "A trustee publishes exactly t = \(t) commitments, each with its proof.")
+        }
+        guard let box = try? Hex.decode(p.boxKey), box.count == 32 else {
+            throw ElectionError(.ceremony, "box_key must be a 32-byte X25519 public key in hex.")
+        }
+        let context = Self.trusteeContext(record: record, term: setup!.term)
+        var elements: [G.Element] = []
+        for (k, (hex, proof)) in zip(p.commitments, p.proofs).enumerated() {
+            guard let c = try? group.decodeElement(hex: hex) else {
+                throw ElectionError(.badProof, "Commitment \(k) of trustee \(p.trustee) is not a valid group element.")
+            }
+            let binding = Bytes.u32(p.trustee) + Bytes.u32(k)
+            guard !verifyProofs || ProofAdapter.verifySchnorr(group, x: c, proof: proof, context: context, binding: binding) else {
+                throw ElectionError(.badProof, "The proof of knowledge for commitment \(k) of trustee \(p.trustee) does not verify.")
+            }
+            elements.append(c)
+        }
+        commitments[p.trustee] = elements
+        boxKeys[p.trustee] = box
+        return .ceremony
+    }
+
+    mutating func applyShares(_ entry: ElectionEntry) throws -> ElectionEffect {
+        let p = try TrusteeShares.decode(entry.payload)
+        try requireTrustee(entry, index: p.trustee)
+        let n = setup!.trustees.n
+        guard phase == .ceremony, commitments.count == n else {
+            throw ElectionError(.ceremony, "Shares are sent only after every trustee has published commitments.")
+        }
+        guard !sharesPosted.contains(p.trustee) else {
+            throw ElectionError(.ceremony, "Trustee \(p.trustee) already sent its shares.")
+        }
+        let expected = (1...n).filter { $0 != p.trustee }
+        guard p.shares.map(\.to) == expected else {
+            throw ElectionError(.ceremony, "Shares must go to every other trustee, in increasing order.")
+        }
+        guard p.shares.allSatisfy({ Data(base64Encoded: $0.sealed) != nil }) else {
+            throw ElectionError(.malformed, "A sealed share is not base64.")
+        }
+        sharesPosted.insert(p.trustee)
+        sharePayloads[p.trustee] = p
+        return .ceremony
+    }
+
+    mutating func applyComplaint(_ entry: ElectionEntry) throws -> ElectionEffect {
+        let p = try TrusteeComplaint.decode(entry.payload)
+        try requireTrustee(entry, index: p.trustee)
+        guard phase == .ceremony, electionKey == nil else {
+            throw ElectionError(.ceremony, "Complaints are filed during the key ceremony.")
+        }
+        guard p.against != p.trustee, (1...setup!.trustees.n).contains(p.against) else {
+            throw ElectionError(.ceremony, "A complaint names another trustee of this term.")
+        }
+        complaints.append((p.trustee, p.against))
+        return .ceremony
+    }
+
+    /// `P_j = Π_i Π_k C_{i,k}^(j^k)` (SPEC §3.6).
+    public func expectedVerificationKey(_ j: Int) -> G.Element? {
+        guard let setup, commitments.count == setup.trustees.n else { return nil }
+        var acc = group.identity
+        for i in 1...setup.trustees.n {
+            var power = group.scalar(1)
+            for c in commitments[i]! {
+                acc = group.op(acc, group.expPublic(c, power))
+                power = group.scalarMul(power, group.scalar(UInt64(j)))
+            }
+        }
+        return acc
+    }
+
+    mutating func applyReady(_ entry: ElectionEntry) throws -> ElectionEffect {
+        let p = try TrusteeReady.decode(entry.payload)
+        try requireTrustee(entry, index: p.trustee)
+        guard phase == .ceremony, sharesPosted.count == setup!.trustees.n else {
+            throw ElectionError(.ceremony, "A trustee confirms only after every trustee has sent its shares.")
+        }
+        guard verificationKeys[p.trustee] == nil else {
+            throw ElectionError(.ceremony, "Trustee \(p.trustee) already confirmed.")
+        }
+        guard let key = try? group.decodeElement(hex: p.verificationKey), key == expectedVerificationKey(p.trustee) else {
+            throw ElectionError(.ceremony, "Trustee \(p.trustee)'s verification key does not match the published commitments.")
+        }
+        verificationKeys[p.trustee] = key
+        return .ceremony
+    }
+
+    /// `pk = Π_i C_{i,0}`.
+    public var expectedElectionKey: G.Element? {
+        guard let setup, commitments.count == setup.trustees.n else { return nil }
+        return group.product((1...setup.trustees.n).map { commitments[$0]![0] })
+    }
+
+    mutating func applyElectionKey(_ entry: ElectionEntry) throws -> ElectionEffect {
+        let p = try ElectionKeyPayload.decode(entry.payload)
+        try requireAuthor(entry, is: setup!.officer, role: "officer")
+        guard electionKey == nil else { throw ElectionError(.ceremony, "The election key is already published.") }
+        guard complaints.isEmpty else {
+            throw ElectionError(.ceremony, "A trustee complained during the ceremony; the key cannot be published. Start a new ceremony in a new term.")
+        }
+        guard verificationKeys.count == setup!.trustees.n else {
+            throw ElectionError(.ceremony, "Every trustee must confirm its shares before the election key is published.")
+        }
+        guard let key = try? group.decodeElement(hex: p.publicKey), key == expectedElectionKey else {
+            throw ElectionError(.ceremony, "The election key is not the product of the trustees' first commitments.")
+        }
+        electionKey = key
+        phase = .open
+        return .electionKey
+    }
+
+    // MARK: Roll
+
+    mutating func applyRoll(_ kind: EntryKind, _ entry: ElectionEntry) throws -> ElectionEffect {
+        try requireAuthor(entry, is: setup!.registrar, role: "registrar")
+        guard close == nil else { throw ElectionError(.closed, "The term is closed; the roll is frozen.") }
+        switch kind {
+        case .rollEnrol:
+            let p = try RollEnrol.decode(entry.payload)
+            guard let raw = try? Hex.decode(p.credential), raw.count == 32, (try? Ed25519.PublicKey(rawRepresentation: raw)) != nil else {
+                throw ElectionError(.roll, "The credential must be a 32-byte Ed25519 public key in hex.")
+            }
+            let record = try roll.checkEnrol(p)
+            roll.enrol(p.credential, record)
+        case .rollUpdate:
+            let p = try RollUpdate.decode(entry.payload)
+            let record = try roll.checkUpdate(p)
+            roll.update(p.credential, record)
+        default:
+            let p = try RollReplace.decode(entry.payload)
+            guard let raw = try? Hex.decode(p.new), raw.count == 32 else {
+                throw ElectionError(.roll, "The new credential must be a 32-byte Ed25519 public key in hex.")
+            }
+            let (old, new) = try roll.checkReplace(p)
+            roll.update(p.old, old)
+            roll.enrol(p.new, new)
+        }
+        return .roll
+    }
+
+    // MARK: Contests
+
+    mutating func applyContest(_ entry: ElectionEntry) throws -> ElectionEffect {
+        let p = try ContestVersion.decode(entry.payload)
+        try requireAuthor(entry, is: setup!.officer, role: "officer")
+        guard close == nil else { throw ElectionError(.closed, "The term is closed; contests are frozen.") }
+        try contests.check(p)
+        contests.add(p)
+        return .contest
+    }
+
+    // MARK: Ballots
+
+    /// Context of a ballot proof (SPEC §4.7); `position` is the option index, or nil for the range proof.
+    public static func ballotContext(record: String, term: String, contest: String, version: Int, position: Int?) -> [UInt8] {
+        Bytes.lp("perennial-ballot-v1") + Bytes.lp(record) + Bytes.lp(term) + Bytes.lp(contest)
+            + Bytes.u32(version) + (position.map { Bytes.u32($0) } ?? [0xff, 0xff, 0xff, 0xff])
+    }
+
+    /// Binding of a ballot proof: the credential and the window.
+    public static func ballotBinding(credential: [UInt8], window: Int) -> [UInt8] { credential + Bytes.u32(window) }
+
+    /// The window of `credential` that contains `date`, or a clear refusal.
+    public func openWindow(credential: String, at date: Date) throws -> (Roll.Record, VotingWindow) {
+        guard let calendar else { throw ElectionError(.termSetup, "The term is not set up yet.") }
+        guard let rec = roll[credential] else {
+            throw ElectionError(.unknownCredential, "This credential is not on the roll. Please ask the registrar.")
+        }
+        guard let w = calendar.window(containing: date, birthday: rec.birthday,
+                                      eligibleFrom: rec.eligibleFrom, eligibleUntil: rec.eligibleUntil) else {
+            if rec.replacedBy != nil {
+                throw ElectionError(.notEligible, "This credential was replaced by a new card; please use the new card.")
+            }
+            throw ElectionError(.outsideWindow, "There is no voting window open for this credential now.")
+        }
+        return (rec, w)
+    }
+
+    func checkCommon(_ entry: ElectionEntry, window: Int) throws -> Roll.Record {
+        guard electionKey != nil else {
+            throw ElectionError(.noElectionKey, "Voting has not opened: the trustees' key ceremony is not finished.")
+        }
+        guard close == nil else { throw ElectionError(.closed, "The term is closed; no more ballots are accepted.") }
+        let (rec, w) = try openWindow(credential: Hex.encode(entry.author), at: entry.date)
+        guard w.number == window else {
+            throw ElectionError(.wrongWindow, "The ballot is for window \(window) but the open window is \(w.number).")
+        }
+        guard !seenPayloads.contains(SHA256.hash(entry.payload)) else {
+            throw ElectionError(.replay, "This exact ballot was already recorded (a replay).")
+        }
+        return rec
+    }
+
+    /// Verifies every proof of a ballot and returns its selection ciphertexts by tally key.
+    func verifyBallotContests(_ contestsIn: [EncryptedContest], window: Int, credential: [UInt8]) throws -> [(TallyKey, CipherPair<G>)] {
+        let inForce = contests.inForce(window: window)
+        guard contestsIn.map(\.contest) == inForce.map(\.contest) else {
+            throw ElectionError(.contests, "The ballot must answer exactly the contests in force for this window: \(inForce.map(\.contest).joined(separator: ", ")).")
+        }
+        let pk = electionKey!
+        let binding = Self.ballotBinding(credential: credential, window: window)
+        var out: [(TallyKey, CipherPair<G>)] = []
+        for (answer, version) in zip(contestsIn, inForce) {
+            guard answer.version == version.version else {
+                throw ElectionError(.staleContest, "Contest \"\(version.contest)\" is now at version \(version.version); the ballot used version \(answer.version). Please restart the vote.")
+            }
+            guard answer.selections.count == version.options.count else {
+                throw ElectionError(.contests, "Contest \"\(version.contest)\" needs one selection per option (\(version.options.count)).")
+            }
+            var sumA = group.identity, sumB = group.identity
+            for (position, (sel, option)) in zip(answer.selections, version.options).enumerated() {
+                let ct = try decodeCipher(sel.a, sel.b)
+                let context = Self.ballotContext(record: record, term: setup!.term, contest: version.contest, version: version.version, position: position)
+                guard !verifyProofs || ProofAdapter.verifyRange(group, pk: pk, a: ct.a, b: ct.b, lo: 0, hi: 1, c: sel.c, r: sel.r,
+                                               disjunctive: true, context: context, binding: binding) else {
+                    throw ElectionError(.badProof, "The proof for option \(position + 1) of contest \"\(version.contest)\" does not verify.")
+                }
+                sumA = group.op(sumA, ct.a); sumB = group.op(sumB, ct.b)
+                out.append((TallyKey(contest: version.contest, option: option.id, year: nil), ct))
+            }
+            let context = Self.ballotContext(record: record, term: setup!.term, contest: version.contest, version: version.version, position: nil)
+            guard !verifyProofs || ProofAdapter.verifyRange(group, pk: pk, a: sumA, b: sumB, lo: version.min, hi: version.max,
+                                           c: answer.range.c, r: answer.range.r, disjunctive: false, context: context, binding: binding) else {
+                throw ElectionError(.badProof, "The proof that contest \"\(version.contest)\" has between \(version.min) and \(version.max) choices does not verify.")
+            }
+        }
+        return out
+    }
+
+    func decodeCipher(_ a: String, _ b: String) throws -> CipherPair<G> {
+        guard let ea = try? group.decodeElement(hex: a), let eb = try? group.decodeElement(hex: b) else {
+            throw ElectionError(.badProof, "A ciphertext is not made of valid group elements.")
+        }
+        return CipherPair(a: ea, b: eb)
+    }
+
+    mutating func applyBallot(_ entry: ElectionEntry) throws -> ElectionEffect {
+        let p = try BallotCast.decode(entry.payload)
+        let rec = try checkCommon(entry, window: p.window)
+        var contributions = try verifyBallotContests(p.contests, window: p.window, credential: entry.author)
+        if setup!.perYearResults {
+            contributions += contributions.map { (TallyKey(contest: $0.0.contest, option: $0.0.option, year: p.window), $0.1) }
+        }
+        // Every check passed: from here on nothing throws.
+        let slot = rec.lineage + "#\(p.window)"
+        var superseded: Int?
+        if let previous = counted[slot] {
+            for (key, ct) in previous.contributions { subtract(key, ct) }
+            superseded = previous.index
+            supersededBallots += 1
+        } else {
+            countedBallots += 1
+        }
+        for (key, ct) in contributions { add(key, ct) }
+        counted[slot] = Counted(index: entry.index, contributions: contributions)
+        seenPayloads.insert(SHA256.hash(entry.payload))
+        return .ballotCounted(window: p.window, superseded: superseded)
+    }
+
+    mutating func add(_ key: TallyKey, _ ct: CipherPair<G>) {
+        let old = tally[key] ?? CipherPair(a: group.identity, b: group.identity)
+        tally[key] = CipherPair(a: group.op(old.a, ct.a), b: group.op(old.b, ct.b))
+    }
+
+    mutating func subtract(_ key: TallyKey, _ ct: CipherPair<G>) {
+        let old = tally[key] ?? CipherPair(a: group.identity, b: group.identity)
+        tally[key] = CipherPair(a: group.divide(old.a, ct.a), b: group.divide(old.b, ct.b))
+    }
+
+    mutating func applySpoil(_ entry: ElectionEntry) throws -> ElectionEffect {
+        let p = try BallotSpoil.decode(entry.payload)
+        _ = try checkCommon(entry, window: p.window)
+        guard let inner = Data(base64Encoded: p.ballot).map(Array.init) else {
+            throw ElectionError.malformed("The challenged ballot is not base64.")
+        }
+        let header = try? JSONDecoder().decode(PayloadHeader.self, from: Data(inner))
+        guard header?.kind == EntryKind.ballotCast.rawValue, header?.record == record, header?.term == setup!.term else {
+            throw ElectionError.malformed("The challenged ballot is not a ballot.cast of this term.")
+        }
+        let ballot = try BallotCast.decode(inner)
+        guard ballot.window == p.window else { throw ElectionError(.wrongWindow, "The challenged ballot is for another window.") }
+        let cts = try verifyBallotContests(ballot.contests, window: p.window, credential: entry.author)
+        let openings = p.openings.flatMap { o in o.selections.map { (o.contest, $0) } }
+        guard openings.count == cts.count, zip(openings, cts).allSatisfy({ $0.0 == $1.0.contest }) else {
+            throw ElectionError(.badProof, "The openings do not match the challenged ballot's selections.")
+        }
+        let pk = electionKey!
+        for ((_, opening), (_, ct)) in zip(openings, cts) where verifyProofs {
+            guard opening.m == 0 || opening.m == 1, let r = try? group.decodeScalar(hex: opening.r),
+                  group.expGenerator(r) == ct.a,
+                  group.op(group.exp(pk, r), group.elementForSmallInt(opening.m)) == ct.b else {
+                throw ElectionError(.badProof, "A revealed selection does not reproduce the challenged ballot's ciphertext.")
+            }
+        }
+        seenPayloads.insert(SHA256.hash(entry.payload))
+        seenPayloads.insert(SHA256.hash(inner))
+        spoiledBallots += 1
+        return .ballotSpoiled(window: p.window)
+    }
+
+    // MARK: Close, shares, result
+
+    /// The items `term.close` must freeze, in SPEC order, with the running tally.
+    public func closeItems() -> [TallyItem] {
+        var keys: [TallyKey] = []
+        for id in contests.contestIDs {
+            for option in contests.allOptions(id) { keys.append(TallyKey(contest: id, option: option.id, year: nil)) }
+        }
+        if setup?.perYearResults == true {
+            let maxYear = tally.keys.compactMap(\.year).max() ?? 0
+            if maxYear > 0 {
+                for year in 1...maxYear {
+                    for id in contests.contestIDs {
+                        for option in contests.allOptions(id) { keys.append(TallyKey(contest: id, option: option.id, year: year)) }
+                    }
+                }
+            }
+        }
+        return keys.map { key in
+            let ct = tally[key] ?? CipherPair(a: group.identity, b: group.identity)
+            return TallyItem(contest: key.contest, option: key.option, year: key.year, a: group.hex(ct.a), b: group.hex(ct.b))
+        }
+    }
+
+    mutating func applyClose(_ entry: ElectionEntry) throws -> ElectionEffect {
+        let p = try TermClose.decode(entry.payload)
+        try requireAuthor(entry, is: setup!.officer, role: "officer")
+        guard close == nil else { throw ElectionError(.closed, "The term is already closed.") }
+        guard entry.date >= calendar!.termEndInstant else {
+            throw ElectionError(.sealed, "Results are sealed until the term ends on \(setup!.end); the term cannot be closed before.")
+        }
+        guard electionKey != nil else { throw ElectionError(.noElectionKey, "The term never had an election key; nothing to close.") }
+        guard p.tally == closeItems(), p.counted == countedBallots else {
+            throw ElectionError(.tally, "The frozen tally does not equal the running encrypted tally.")
+        }
+        close = p
+        phase = .closed
+        return .closed
+    }
+
+    /// Context of the decryption proof for item `item` (SPEC §4.8).
+    public static func decryptionContext(record: String, term: String, item: Int) -> [UInt8] {
+        Bytes.lp("perennial-decryption-v1") + Bytes.lp(record) + Bytes.lp(term) + Bytes.u32(item)
+    }
+
+    mutating func applyTallyShare(_ entry: ElectionEntry) throws -> ElectionEffect {
+        let p = try TallyShare.decode(entry.payload)
+        try requireTrustee(entry, index: p.trustee)
+        guard let close else {
+            throw ElectionError(.sealed, "Results are sealed: decryption shares are accepted only after the term is closed.")
+        }
+        guard partials[p.trustee] == nil else { throw ElectionError(.tally, "Trustee \(p.trustee) already published its shares.") }
+        guard p.shares.count == close.tally.count else {
+            throw ElectionError(.tally, "One decryption share is needed per tally item (\(close.tally.count)).")
+        }
+        let key = verificationKeys[p.trustee]!
+        var ds: [G.Element] = []
+        for (i, (share, item)) in zip(p.shares, close.tally).enumerated() {
+            guard let d = try? group.decodeElement(hex: share.d), let a = try? group.decodeElement(hex: item.a) else {
+                throw ElectionError(.badProof, "Decryption share \(i) is not a valid group element.")
+            }
+            let context = Self.decryptionContext(record: record, term: setup!.term, item: i)
+            guard !verifyProofs || ProofAdapter.verifyChaumPedersen(group, x: key, h: a, y: d, proof: ProofCR(c: share.c, r: share.r),
+                                                   context: context, binding: Bytes.u32(p.trustee)) else {
+                throw ElectionError(.badProof, "The proof of decryption share \(i) of trustee \(p.trustee) does not verify.")
+            }
+            ds.append(d)
+        }
+        partials[p.trustee] = ds
+        return .share
+    }
+
+    /// Combines the partial decryptions of `trustees` and solves each count (SPEC §3.6, §4.8).
+    public func computeResult(trustees: [Int], solver: (G.Element) -> Int?) throws -> TallyResult {
+        guard let close, let setup else { throw ElectionError(.notClosed, "The term is not closed yet.") }
+        guard trustees.count >= setup.trustees.t, trustees == trustees.sorted(), Set(trustees).count == trustees.count,
+              trustees.allSatisfy({ partials[$0] != nil }) else {
+            throw ElectionError(.tally, "At least t = \(setup.trustees.t) distinct trustees who published shares are needed, in increasing order.")
+        }
+        let lambdas = try trustees.map { try ProofAdapter.lagrange(group, index: $0, subset: trustees) }
+        var counts: [Int] = []
+        for (i, item) in close.tally.enumerated() {
+            let b = try group.decodeElement(hex: item.b)
+            var combined = group.identity
+            for (j, lambda) in zip(trustees, lambdas) { combined = group.op(combined, group.expPublic(partials[j]![i], lambda)) }
+            let gm = group.divide(b, combined)
+            guard let m = solver(gm) else {
+                throw ElectionError(.tally, "A count could not be recovered (item \(i)): the shares do not decrypt to a count of at most the number of ballots.")
+            }
+            counts.append(m)
+        }
+        var results: [ContestResult] = []
+        var i = 0
+        while i < close.tally.count {
+            let first = close.tally[i]
+            var options: [OptionResult] = []
+            while i < close.tally.count, close.tally[i].contest == first.contest, close.tally[i].year == first.year {
+                let item = close.tally[i]
+                let latest = contests.current(item.contest)
+                let withdrawn = !(latest?.options.contains { $0.id == item.option } ?? false)
+                options.append(OptionResult(id: item.option, label: contests.label(contest: item.contest, option: item.option),
+                                            count: counts[i], withdrawn: withdrawn))
+                i += 1
+            }
+            let eligible = options.filter { $0.id != ContestOption.blankID && !$0.withdrawn }
+            let top = eligible.map(\.count).max()
+            let winners = top.map { t in eligible.filter { $0.count == t }.map(\.id) } ?? []
+            results.append(ContestResult(contest: first.contest, year: first.year, options: options, winners: winners, tie: winners.count > 1))
+        }
+        return TallyResult(trustees: trustees, results: results)
+    }
+
+    mutating func applyResult(_ entry: ElectionEntry) throws -> ElectionEffect {
+        let p = try TallyResult.decode(entry.payload)
+        try requireAuthor(entry, is: setup!.officer, role: "officer")
+        guard close != nil else { throw ElectionError(.notClosed, "Results are sealed until the term is closed.") }
+        guard result == nil else { throw ElectionError(.tally, "The result is already published.") }
+        let solver = try? DiscreteLogSolver(group: group, max: Swift.max(countedBallots, 1))
+        let expected = try computeResult(trustees: p.trustees) { gm in try? solver?.solve(gm) }
+        guard expected == p else { throw ElectionError(.tally, "The published result does not match the decrypted tally.") }
+        result = p
+        phase = .tallied
+        return .result
+    }
+}
+
+/// Byte helpers for contexts and bindings.
+public enum Bytes {
+    public static func u32(_ v: Int) -> [UInt8] {
+        let x = UInt32(truncatingIfNeeded: v)
+        return [UInt8(x >> 24), UInt8(x >> 16 & 0xff), UInt8(x >> 8 & 0xff), UInt8(x & 0xff)]
+    }
+    public static func lp(_ s: String) -> [UInt8] { lp(Array(s.utf8)) }
+    public static func lp(_ b: [UInt8]) -> [UInt8] { u32(b.count) + b }
+}

@@ -1,0 +1,113 @@
+import CSodium
+
+/// Ed25519 signatures (RFC 8032) via libsodium `crypto_sign_*`.
+public enum Ed25519 {
+    /// Signature length in bytes.
+    public static let signatureByteCount = Int(crypto_sign_BYTES)
+    /// Seed (RFC 8032 "secret key") length in bytes.
+    public static let seedByteCount = Int(crypto_sign_SEEDBYTES)
+
+    /// An Ed25519 public key: 32 bytes.
+    public struct PublicKey: Sendable, Hashable, CustomStringConvertible {
+        /// The 32-byte encoding.
+        public let rawRepresentation: [UInt8]
+
+        /// Validates the length and the point (canonical, on the curve, not of small order —
+        /// `crypto_core_ed25519_is_valid_point`).
+        /// - Throws: ``CryptoError/Code/invalidLength`` or ``CryptoError/Code/invalidElement``.
+        public init(rawRepresentation: some Collection<UInt8>) throws {
+            Sodium.ensureInitialized()
+            try checkLength(rawRepresentation.count, Int(crypto_sign_PUBLICKEYBYTES), "An Ed25519 public key")
+            let bytes = Array(rawRepresentation)
+            guard crypto_core_ed25519_is_valid_point(bytes) == 1 else {
+                throw CryptoError.invalidElement("Ed25519", "not a valid public key")
+            }
+            self.rawRepresentation = bytes
+        }
+
+        public var description: String { "Ed25519.PublicKey(\(Hex.encode(rawRepresentation)))" }
+
+        /// Whether `signature` is a valid signature of `message` under this key.
+        public func isValidSignature(_ signature: some Collection<UInt8>, for message: some Collection<UInt8>) -> Bool {
+            Ed25519.verify(signature: signature, message: message, publicKey: self)
+        }
+    }
+
+    /// An Ed25519 signing key; the 64-byte libsodium secret key (seed ‖ public key) is held in
+    /// ``SecureBytes`` and wiped when released.
+    public struct SigningKey: Sendable, CustomStringConvertible {
+        private let secretKey: SecureBytes
+        /// The matching public key.
+        public let publicKey: PublicKey
+
+        /// Derives the key pair from a 32-byte seed (`crypto_sign_seed_keypair`).
+        /// - Throws: ``CryptoError/Code/invalidLength`` if the seed is not 32 bytes.
+        public init(seed: SecureBytes) throws {
+            Sodium.ensureInitialized()
+            try checkLength(seed.count, Ed25519.seedByteCount, "An Ed25519 seed")
+            var pk = [UInt8](repeating: 0, count: Int(crypto_sign_PUBLICKEYBYTES))
+            let sk = try SecureBytes(count: Int(crypto_sign_SECRETKEYBYTES)) { skBuffer in
+                try seed.withUnsafeBytes { s in
+                    try check(
+                        crypto_sign_seed_keypair(
+                            &pk, skBuffer.u8, s.u8),
+                        "crypto_sign_seed_keypair")
+                }
+            }
+            secretKey = sk
+            publicKey = try PublicKey(rawRepresentation: pk)
+        }
+
+        /// Derives the key pair from a 32-byte seed given as plain bytes (copied into secure memory).
+        public init(seed: some Collection<UInt8>) throws {
+            try self.init(seed: SecureBytes(seed))
+        }
+
+        /// The key from its stored form, the 32-byte seed (same as `init(seed:)`).
+        public init(rawRepresentation: SecureBytes) throws {
+            try self.init(seed: rawRepresentation)
+        }
+
+        /// A fresh random key.
+        public static func generate() -> SigningKey {
+            // A 32-byte random seed always has the right length.
+            try! SigningKey(seed: SecureBytes.random(count: Ed25519.seedByteCount))
+        }
+
+        /// The 32-byte seed, in secure memory (for sealing at rest).
+        public var seed: SecureBytes {
+            secretKey.withUnsafeBytes { sk in SecureBytes(count: Ed25519.seedByteCount) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: sk[0..<32])) } }
+        }
+
+        /// Signs `message` (`crypto_sign_detached`); deterministic per RFC 8032.
+        public func signature(for message: some Collection<UInt8>) throws -> [UInt8] {
+            Sodium.ensureInitialized()
+            var sig = [UInt8](repeating: 0, count: Ed25519.signatureByteCount)
+            let rc = withContiguousBytes(message) { m in
+                secretKey.withUnsafeBytes { sk in
+                    crypto_sign_detached(
+                        &sig, nil, m.bindMemory(to: UInt8.self).baseAddress, UInt64(m.count),
+                        sk.u8)
+                }
+            }
+            try check(rc, "crypto_sign_detached")
+            return sig
+        }
+
+        /// Same as ``signature(for:)``.
+        public func sign(_ message: some Collection<UInt8>) throws -> [UInt8] { try signature(for: message) }
+
+        public var description: String { "Ed25519.SigningKey(public: \(Hex.encode(publicKey.rawRepresentation)))" }
+    }
+
+    /// Verifies a detached signature (`crypto_sign_verify_detached`). Wrong lengths are simply invalid.
+    public static func verify(signature: some Collection<UInt8>, message: some Collection<UInt8>, publicKey: PublicKey) -> Bool {
+        Sodium.ensureInitialized()
+        guard signature.count == signatureByteCount else { return false }
+        let sig = Array(signature)
+        return withContiguousBytes(message) { m in
+            crypto_sign_verify_detached(
+                sig, m.bindMemory(to: UInt8.self).baseAddress, UInt64(m.count), publicKey.rawRepresentation) == 0
+        }
+    }
+}

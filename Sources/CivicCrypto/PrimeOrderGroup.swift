@@ -1,0 +1,152 @@
+/// A cyclic group of prime order `q` with a fixed generator `g`, written multiplicatively
+/// (SPEC §3.1). Proof and ElGamal code is written once, generic over this protocol.
+///
+/// Instances carry their parameters (the MODP modulus lives in the instance), so use the shared
+/// instances ``Ristretto255Group/shared``, ``ModPGroup/rfc3526_3072``, ``ModPGroup/rfc3526_2048``, or
+/// pick one at run time with ``GroupName/accept(_:)``.
+///
+/// Exponentiation comes in two flavours:
+/// - ``exp(_:_:)`` and ``expGenerator(_:)`` are safe for **secret** exponents (keys, encryption
+///   randomness, proof nonces): constant time (libsodium; GMP `mpz_powm_sec`).
+/// - ``expPublic(_:_:)`` and ``expGeneratorPublic(_:)`` may take time that depends on the exponent and
+///   are only for **public** exponents (proof verification: challenges and responses). They are
+///   faster for the MODP groups and identical for ristretto255.
+public protocol PrimeOrderGroup: Sendable {
+    /// A validated group element.
+    associatedtype Element: Sendable, Hashable
+    /// An integer modulo `q`.
+    associatedtype Scalar: Sendable, Hashable
+
+    /// The group's name as written in the record: `"ristretto255"`, `"modp3072"` or `"modp2048"`.
+    var name: String { get }
+    /// The group's name as a value.
+    var groupName: GroupName { get }
+    /// Length of an element encoding.
+    var elementByteCount: Int { get }
+    /// Length of a scalar encoding.
+    var scalarByteCount: Int { get }
+    /// The neutral element.
+    var identity: Element { get }
+    /// The fixed generator `g`.
+    var generator: Element { get }
+    /// The prime order `q`, big-endian hex (for display and documentation).
+    var orderHex: String { get }
+
+    /// The group operation `a·b`.
+    func op(_ a: Element, _ b: Element) -> Element
+    /// `a^(-1)`.
+    func inverse(_ a: Element) -> Element
+    /// `a·b^(-1)`.
+    func divide(_ a: Element, _ b: Element) -> Element
+    /// `base^s`, constant time in `s` (secret exponents).
+    func exp(_ base: Element, _ s: Scalar) -> Element
+    /// `g^s`, constant time in `s`, using the fixed-base fast path where the library has one.
+    func expGenerator(_ s: Scalar) -> Element
+    /// `base^s` for a public `s` (verification).
+    func expPublic(_ base: Element, _ s: Scalar) -> Element
+    /// `g^s` for a public `s` (verification); MODP uses a precomputed fixed-base table.
+    func expGeneratorPublic(_ s: Scalar) -> Element
+    /// `g^m` for a small integer `m` (negative allowed: `g^(-|m|)`).
+    func elementForSmallInt(_ m: Int) -> Element
+
+    /// The scalar `v mod q`.
+    func scalar(_ v: UInt64) -> Scalar
+    /// `a + b mod q`.
+    func scalarAdd(_ a: Scalar, _ b: Scalar) -> Scalar
+    /// `a − b mod q`.
+    func scalarSub(_ a: Scalar, _ b: Scalar) -> Scalar
+    /// `a · b mod q`.
+    func scalarMul(_ a: Scalar, _ b: Scalar) -> Scalar
+    /// `−a mod q`.
+    func scalarNegate(_ a: Scalar) -> Scalar
+    /// `a^(-1) mod q`.
+    /// - Throws: ``CryptoError/Code/notInvertible`` when `a = 0`.
+    func scalarInvert(_ a: Scalar) throws -> Scalar
+    /// A uniformly random scalar in `[0, q)` from the CSPRNG.
+    func randomScalar() -> Scalar
+    /// Whether `s = 0`.
+    func isZero(_ s: Scalar) -> Bool
+
+    /// The canonical encoding of an element (SPEC §3.1).
+    func encode(_ e: Element) -> [UInt8]
+    /// Decodes and **validates** an element: canonical ristretto255 encoding (identity allowed), or
+    /// for MODP an integer `1 ≤ x < p` in the order-`q` subgroup.
+    /// - Throws: ``CryptoError/Code/invalidLength`` or ``CryptoError/Code/invalidElement``.
+    func decodeElement(_ bytes: some Collection<UInt8>) throws -> Element
+    /// The canonical encoding of a scalar (ristretto255 little-endian, MODP big-endian).
+    func encode(_ s: Scalar) -> [UInt8]
+    /// Decodes a canonical scalar `< q`.
+    /// - Throws: ``CryptoError/Code/invalidLength`` or ``CryptoError/Code/invalidScalar``.
+    func decodeScalar(_ bytes: some Collection<UInt8>) throws -> Scalar
+    /// `H(T)` of SPEC §3.2: SHA-512 of the transcript reduced mod `q` (little-endian for
+    /// ristretto255, big-endian for MODP).
+    func hashToScalar(_ transcript: [UInt8]) -> Scalar
+}
+
+extension PrimeOrderGroup {
+    public func divide(_ a: Element, _ b: Element) -> Element { op(a, inverse(b)) }
+    public func expPublic(_ base: Element, _ s: Scalar) -> Element { exp(base, s) }
+    public func expGeneratorPublic(_ s: Scalar) -> Element { expGenerator(s) }
+
+    /// Whether `e` is the identity.
+    public func isIdentity(_ e: Element) -> Bool { e == identity }
+
+    /// The scalar `v mod q` for a possibly negative integer.
+    public func scalar(int v: Int) -> Scalar {
+        v >= 0 ? scalar(UInt64(v)) : scalarNegate(scalar(UInt64(v.magnitude)))
+    }
+
+    /// The zero scalar.
+    public var zeroScalar: Scalar { scalar(0) }
+
+    /// Lowercase hex of an element's encoding (the JSON form, SPEC §3.1).
+    public func hex(_ e: Element) -> String { Hex.encode(encode(e)) }
+    /// Lowercase hex of a scalar's encoding.
+    public func hex(_ s: Scalar) -> String { Hex.encode(encode(s)) }
+    /// Decodes and validates an element from hex.
+    public func decodeElement(hex: String) throws -> Element { try decodeElement(Hex.decode(hex, what: "The \(name) element")) }
+    /// Decodes a canonical scalar from hex.
+    public func decodeScalar(hex: String) throws -> Scalar { try decodeScalar(Hex.decode(hex, what: "The \(name) scalar")) }
+
+    /// The product of `elements` (identity for none).
+    public func product(_ elements: some Sequence<Element>) -> Element {
+        elements.reduce(identity) { op($0, $1) }
+    }
+}
+
+/// The groups an election may name (SPEC §3.1).
+public enum GroupName: String, Codable, Sendable, CaseIterable, CustomStringConvertible {
+    case ristretto255
+    case modp3072
+    case modp2048
+
+    public var description: String { rawValue }
+
+    /// Calls `visitor` with the concrete group instance for this name: the way to run generic code
+    /// over a group chosen at run time (Swift has no generic closures).
+    public func accept<V: GroupVisitor>(_ visitor: V) throws -> V.Result {
+        switch self {
+        case .ristretto255: try visitor.visit(Ristretto255Group.shared)
+        case .modp3072: try visitor.visit(ModPGroup.rfc3526_3072)
+        case .modp2048: try visitor.visit(ModPGroup.rfc3526_2048)
+        }
+    }
+}
+
+/// Generic code to run over a group picked at run time; see ``GroupName/accept(_:)``.
+///
+/// ```swift
+/// struct CountBytes: GroupVisitor {
+///     func visit<G: PrimeOrderGroup>(_ group: G) -> Int { group.elementByteCount }
+/// }
+/// let n = try GroupName.modp3072.accept(CountBytes())   // 384
+/// ```
+public protocol GroupVisitor {
+    associatedtype Result
+    func visit<G: PrimeOrderGroup>(_ group: G) throws -> Result
+}
+
+/// Runs `visitor` over the group named `name`; same as `name.accept(visitor)`.
+public func withGroup<V: GroupVisitor>(_ name: GroupName, _ visitor: V) throws -> V.Result {
+    try name.accept(visitor)
+}

@@ -1,0 +1,145 @@
+import BallotCore
+import CivicCrypto
+import Foundation
+
+/// The election of a node, with its group chosen at run time (from `term.setup`). Everything the
+/// command line, the kiosk and the demo need, without generics.
+public protocol ElectionHandle: AnyObject {
+    var groupName: String { get }
+    var setup: TermSetup? { get }
+    var calendar: TermCalendar? { get }
+    var phase: TermPhase { get }
+    var lastIndex: Int { get }
+    var verifyProofs: Bool { get set }
+    var contests: ContestRegistry { get }
+    var roll: Roll { get }
+    var statistics: ElectionStatistics { get }
+    var result: TallyResult? { get }
+    var close: TermClose? { get }
+    var trusteeBoxKeys: [Int: [UInt8]] { get }
+    var trusteeSharePayloads: [Int: TrusteeShares] { get }
+    var readyTrustees: Set<Int> { get }
+    var sharedTrustees: Set<Int> { get }
+    var hasElectionKey: Bool { get }
+
+    /// Checks and applies one entry (nothing changes if it throws).
+    func apply(_ entry: ElectionEntry) throws -> ElectionEffect
+    /// Checks an entry without applying it.
+    func check(_ entry: ElectionEntry) throws
+
+    func openWindow(credential: String, at date: Date) throws -> VotingWindow
+    func prepareBallot(choices: [ContestChoice], credential: [UInt8], window: Int) throws -> PreparedBallot
+    func electionKeyPayload() throws -> ElectionKeyPayload
+    func closePayload() -> TermClose
+    func resultPayload(trustees: [Int]) throws -> TallyResult
+
+    func trusteeStart(index: Int) throws -> TrusteeSecrets
+    func trusteeCommitments(_ s: TrusteeSecrets) throws -> TrusteeCommitments
+    func trusteeShares(_ s: TrusteeSecrets) throws -> TrusteeShares
+    func trusteeCheck(_ s: TrusteeSecrets) throws -> TrusteeCheck
+    func trusteeDecrypt(_ s: TrusteeSecrets) throws -> TallyShare
+}
+
+/// Counts a clerk wants to see.
+public struct ElectionStatistics: Sendable, Equatable, Codable {
+    public var rollSize: Int
+    public var counted: Int
+    public var superseded: Int
+    public var spoiled: Int
+}
+
+/// ``ElectionHandle`` for one concrete group.
+///
+/// Not `Sendable`: a node's election is used from one thread at a time (the node serialises appends).
+final class GroupElection<G: PrimeOrderGroup>: ElectionHandle {
+    var state: ElectionState<G>
+
+    init(group: G, record: String) { state = ElectionState(group: group, record: record) }
+
+    var groupName: String { state.group.name }
+    var setup: TermSetup? { state.setup }
+    var calendar: TermCalendar? { state.calendar }
+    var phase: TermPhase { state.phase }
+    var lastIndex: Int { state.lastIndex }
+    var verifyProofs: Bool {
+        get { state.verifyProofs }
+        set { state.verifyProofs = newValue }
+    }
+    var contests: ContestRegistry { state.contests }
+    var roll: Roll { state.roll }
+    var statistics: ElectionStatistics {
+        ElectionStatistics(rollSize: state.roll.count, counted: state.countedBallots, superseded: state.supersededBallots,
+                           spoiled: state.spoiledBallots)
+    }
+    var result: TallyResult? { state.result }
+    var close: TermClose? { state.close }
+    var trusteeBoxKeys: [Int: [UInt8]] { state.boxKeys }
+    var trusteeSharePayloads: [Int: TrusteeShares] { state.sharePayloads }
+    var readyTrustees: Set<Int> { Set(state.verificationKeys.keys) }
+    var sharedTrustees: Set<Int> { Set(state.partials.keys) }
+    var hasElectionKey: Bool { state.electionKey != nil }
+
+    func apply(_ entry: ElectionEntry) throws -> ElectionEffect { try state.apply(entry) }
+
+    func check(_ entry: ElectionEntry) throws {
+        var copy = state
+        _ = try copy.apply(entry)
+    }
+
+    func openWindow(credential: String, at date: Date) throws -> VotingWindow { try state.openWindow(credential: credential, at: date).1 }
+
+    func prepareBallot(choices: [ContestChoice], credential: [UInt8], window: Int) throws -> PreparedBallot {
+        guard let key = state.electionKey, let setup = state.setup else {
+            throw ElectionError(.noElectionKey, "Voting has not opened: the trustees' key ceremony is not finished.")
+        }
+        let builder = BallotBuilder(group: state.group, record: state.record, term: setup.term, electionKey: key)
+        return try builder.build(contests: state.contests.inForce(window: window), choices: choices, credential: credential, window: window)
+    }
+
+    func electionKeyPayload() throws -> ElectionKeyPayload {
+        guard let key = state.expectedElectionKey else {
+            throw ElectionError(.ceremony, "Not every trustee has published its commitments yet.")
+        }
+        return ElectionKeyPayload(publicKey: state.group.hex(key))
+    }
+
+    func closePayload() -> TermClose { TermClose(tally: state.closeItems(), counted: state.countedBallots) }
+
+    func resultPayload(trustees: [Int]) throws -> TallyResult {
+        let solver = try DiscreteLogSolver(group: state.group, max: max(state.countedBallots, 1))
+        return try state.computeResult(trustees: trustees) { try? solver.solve($0) }
+    }
+
+    private var workbench: TrusteeWorkbench<G> { TrusteeWorkbench(group: state.group) }
+
+    private func requireSetup() throws -> TermSetup {
+        guard let setup = state.setup else { throw ElectionError(.termSetup, "The term is not set up yet.") }
+        return setup
+    }
+
+    func trusteeStart(index: Int) throws -> TrusteeSecrets {
+        let setup = try requireSetup()
+        guard (1...setup.trustees.n).contains(index) else {
+            throw ElectionError(.ceremony, "This term has trustees 1 to \(setup.trustees.n); there is no trustee \(index).")
+        }
+        return try workbench.start(record: state.record, term: setup.term, index: index, n: setup.trustees.n, t: setup.trustees.t)
+    }
+
+    func trusteeCommitments(_ s: TrusteeSecrets) throws -> TrusteeCommitments { try workbench.commitments(s) }
+    func trusteeShares(_ s: TrusteeSecrets) throws -> TrusteeShares { try workbench.shares(s, boxKeys: state.boxKeys) }
+    func trusteeCheck(_ s: TrusteeSecrets) throws -> TrusteeCheck {
+        try workbench.check(s, received: Array(state.sharePayloads.values), commitments: state.commitments)
+    }
+    func trusteeDecrypt(_ s: TrusteeSecrets) throws -> TallyShare {
+        guard let close = state.close else {
+            throw ElectionError(.sealed, "Results are sealed until the term is closed; there is nothing to decrypt yet.")
+        }
+        return try workbench.decrypt(s, items: close.tally)
+    }
+}
+
+/// Creates the election handle for a group name.
+struct MakeElection: GroupVisitor {
+    let record: String
+    func visit<G: PrimeOrderGroup>(_ group: G) throws -> any ElectionHandle { GroupElection(group: group, record: record) }
+}

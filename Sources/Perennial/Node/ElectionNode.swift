@@ -1,0 +1,182 @@
+import BallotCore
+import CivicCrypto
+import CivicLog
+import Foundation
+import GRDB
+
+/// A Perennial node: its data directory (`--data DIR`), the civic log inside it, and the election
+/// state projected from that log.
+///
+/// Layout of `DIR`:
+/// - `node.json` — `{"origin": …}` the log origin (also the record id);
+/// - `log/` — the SQLite log (see `CivicLog.LogStore`);
+/// - `keys/log.key`, `keys/officer.key`, `keys/registrar.key` — the node's signing keys (mode 0600).
+///
+/// Every append goes through ``submit(payload:signer:)``: the election checks the entry inside the
+/// log's write transaction, so a refused entry writes nothing, and an acknowledged one is durable.
+public final class ElectionNode {
+    public let directory: URL
+    public let origin: String
+    public let store: LogStore
+    public let clock: any LogClock
+    public private(set) var election: (any ElectionHandle)?
+    /// Modules owning other entry kinds (ledger, deliberation); register them before appending.
+    public private(set) var modules: [any LogModule] = []
+    /// Index of the last entry applied to the election and the modules.
+    public private(set) var appliedThrough = -1
+
+    /// Opens the node in `directory`, creating it with `origin` if it does not exist yet.
+    /// - Parameters:
+    ///   - origin: required to create a node; when opening, it must match (or be nil).
+    ///   - clock: the log's clock (inject a `ManualClock` to simulate a term).
+    ///   - durability: `.simulation` only for simulated terms (see `LogStore.Durability`).
+    public init(directory: URL, origin: String? = nil, clock: any LogClock = SystemClock(),
+                durability: LogStore.Durability = .full) throws {
+        self.directory = directory
+        self.clock = clock
+        let nodeFile = directory.appendingPathComponent("node.json")
+        if let data = FileManager.default.contents(atPath: nodeFile.path) {
+            guard let info = try? JSONDecoder().decode(NodeInfo.self, from: data) else {
+                throw NodeError("\(nodeFile.path) is damaged; restore it from backup.")
+            }
+            if let origin, origin != info.origin {
+                throw NodeError("The data directory holds the log \"\(info.origin)\", not \"\(origin)\". Use another --data directory.")
+            }
+            self.origin = info.origin
+        } else {
+            guard let origin else {
+                throw NodeError("No node in \(directory.path). Set up a term first (perennial term setup), or pass the right --data directory.")
+            }
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            try encoder.encode(NodeInfo(origin: origin)).write(to: nodeFile)
+            self.origin = origin
+        }
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("keys"), withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        let logKey = try LogSigningKey.loadOrCreate(keyFile: directory.appendingPathComponent("keys/log.key"))
+        store = try LogStore(directory: directory.appendingPathComponent("log"), origin: self.origin, signingKey: logKey, clock: clock,
+                             durability: durability)
+        try catchUp()
+    }
+
+    struct NodeInfo: Codable { var origin: String }
+
+    /// A key of this node by role (`officer`, `registrar`), created on first use.
+    public func key(_ role: String) throws -> Ed25519.SigningKey {
+        try KeyFile.loadOrCreate(directory.appendingPathComponent("keys/\(role).key"))
+    }
+
+    // MARK: - Replay
+
+    /// Adds a module and replays the log into it.
+    public func register(_ module: any LogModule) throws {
+        modules.append(module)
+        try reload()
+    }
+
+    /// Applies entries appended since the state was last brought up to date (by this process or
+    /// another one writing the same directory). Proofs of entries already in the log were verified
+    /// when they were appended, so replay skips them.
+    public func catchUp() throws {
+        let size = Int(try store.size())
+        var next = appliedThrough + 1
+        while next < size {
+            // Read a chunk, then apply it in one write transaction (GRDB forbids nesting the two).
+            var chunk: [LogEntry] = []
+            try store.forEachEntry(in: UInt64(next)..<UInt64(min(size, next + 2_000))) { chunk.append($0) }
+            try store.database.write { db in
+                for entry in chunk { try project(entry, db: db, trusted: true) }
+            }
+            next += chunk.count
+        }
+    }
+
+    /// Rebuilds the election and every module from the whole log.
+    public func reload() throws {
+        election = nil
+        appliedThrough = -1
+        try store.database.write { db in
+            for module in modules { try module.reset(db: db) }
+        }
+        try catchUp()
+    }
+
+    private func project(_ entry: LogEntry, db: Database, trusted: Bool) throws {
+        let header = try? JSONDecoder().decode(PayloadHeader.self, from: Data(entry.envelope.payload))
+        if let kind = header?.kind, let module = modules.first(where: { kind.hasPrefix($0.kindPrefix) }) {
+            guard let setup = election?.setup else {
+                throw ElectionError(.termSetup, "The term is not set up yet: its first entry must be term.setup.")
+            }
+            guard header?.term == setup.term else {
+                throw ElectionError.init(.malformed, "The entry names term \"\(header?.term ?? "")\", but this log holds term \"\(setup.term)\".")
+            }
+            try module.apply(entry, kind: kind, setup: setup, db: db, trusted: trusted)
+            appliedThrough = Int(entry.index)
+            return
+        }
+        try projectElection(entry, trusted: trusted)
+        appliedThrough = Int(entry.index)
+    }
+
+    private func projectElection(_ entry: LogEntry, trusted: Bool) throws {
+        let e = ElectionEntry(index: Int(entry.index), timeMs: Int64(entry.timeMs), author: entry.envelope.author, payload: entry.envelope.payload)
+        if election == nil {
+            let setup = try TermSetup.decode(e.payload)
+            guard let group = GroupName(rawValue: setup.group) else {
+                throw ElectionError(.termSetup, "Unknown group \"\(setup.group)\"; use ristretto255, modp3072 or modp2048.")
+            }
+            let handle = try group.accept(MakeElection(record: origin))
+            _ = try handle.apply(e)
+            election = handle
+            return
+        }
+        let handle = election!
+        let saved = handle.verifyProofs
+        handle.verifyProofs = !trusted
+        defer { handle.verifyProofs = saved }
+        _ = try handle.apply(e)
+    }
+
+    // MARK: - Appending
+
+    /// Signs `payload` with `signer` and appends it, after the election has checked it against every
+    /// rule at its log time.
+    /// - Returns: the acknowledged (durable) entry.
+    /// - Throws: ``BallotCore/ElectionError`` or `LogError`; then nothing was written.
+    @discardableResult
+    public func submit(payload: [UInt8], signer: Ed25519.SigningKey) throws -> LogEntry {
+        let signature = try signer.signature(for: EntryEnvelope.signingInput(payload: payload))
+        let envelope = try EntryEnvelope(payload: payload, author: signer.publicKey.rawRepresentation, signature: signature)
+        return try submit(envelope)
+    }
+
+    /// Appends an envelope signed elsewhere (a kiosk, a trustee's machine).
+    @discardableResult
+    public func submit(_ envelope: EntryEnvelope) throws -> LogEntry {
+        try catchUp()
+        var projected = false
+        do {
+            return try store.append(envelope) { db, entry in
+                guard Int(entry.index) == self.appliedThrough + 1 else {
+                    throw NodeError("Another writer appended to this log at the same moment; try again.")
+                }
+                try self.project(entry, db: db, trusted: false)
+                projected = true
+            }
+        } catch {
+            // The projection changed memory but the commit failed: rebuild from what is durable.
+            if projected { try reload() }
+            throw error
+        }
+    }
+
+    /// The election, or a clear error if no term is set up.
+    public func requireElection() throws -> any ElectionHandle {
+        guard let election else {
+            throw NodeError("No term is set up in this node yet. Run `perennial term setup` first.")
+        }
+        return election
+    }
+}

@@ -1,2 +1,0 @@
-// Perennial: placeholder until its issue lands.
-enum PerennialModule {}

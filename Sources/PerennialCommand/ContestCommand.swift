@@ -1,0 +1,92 @@
+import ArgumentParser
+import BallotCore
+import Foundation
+import Perennial
+
+struct ContestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "contest", abstract: "Declare contests; declare and withdraw candidates during the term.",
+        discussion: "Every change makes a new contest version; ballots are cast on the version in force at their time.",
+        subcommands: [Declare.self, AddOption.self, Withdraw.self, Show.self])
+
+    static func submit(_ node: NodeOptions, _ version: ContestVersion) throws {
+        let n = try node.open()
+        let e = try n.requireElection()
+        let entry = try n.submit(payload: version.payloadBytes(record: n.origin, term: e.setup!.term), signer: n.key("officer"))
+        node.emit(["Contest \(version.contest) is now at version \(version.version) (entry \(entry.index)): "
+                   + version.options.map { "\($0.id) = \($0.label)" }.joined(separator: ", ")],
+                  json: ["contest": version.contest, "version": version.version, "index": entry.index])
+    }
+
+    static func current(_ node: NodeOptions, _ contest: String) throws -> ContestVersion {
+        guard let v = try node.open().requireElection().contests.current(contest) else {
+            throw Refusal("There is no contest \"\(contest)\". Declare it first with `perennial contest declare`.")
+        }
+        return v
+    }
+
+    struct Declare: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Declare a new contest (the office, or a referendum for one year).")
+        @OptionGroup var node: NodeOptions
+        @Option(help: "Contest id, e.g. maire.") var contest: String
+        @Option(help: "Title as voters read it.") var title: String
+        @Option(name: .customLong("option"), help: "An option as id=label, in ballot order; include blank=… for the blank vote.")
+        var options: [String] = []
+        @Option(help: "For a referendum: the window number (term year) whose ballots carry it.") var year: Int?
+        @Option(help: "Fewest choices a voter makes.") var min = 1
+        @Option(help: "Most choices a voter makes.") var max = 1
+
+        func run() throws {
+            let parsed = try options.map { text -> ContestOption in
+                let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--option must look like id=Label, got \"\(text)\".") }
+                return ContestOption(id: parts[0], label: parts[1])
+            }
+            try ContestCommand.submit(node, ContestVersion(contest: contest, version: 1, title: title, year: year, options: parsed, min: min, max: max))
+        }
+    }
+
+    struct AddOption: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "add-candidate", abstract: "Declare a new candidate (a new contest version).")
+        @OptionGroup var node: NodeOptions
+        @Option(help: "Contest id.") var contest: String
+        @Option(help: "The candidate's option id.") var id: String
+        @Option(help: "The candidate's name as voters read it.") var label: String
+        func run() throws {
+            var v = try ContestCommand.current(node, contest)
+            v.version += 1
+            let blankAt = v.options.firstIndex { $0.id == ContestOption.blankID } ?? v.options.count
+            v.options.insert(ContestOption(id: id, label: label), at: blankAt)
+            try ContestCommand.submit(node, v)
+        }
+    }
+
+    struct Withdraw: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Withdraw a candidate (votes already cast for them are still reported).")
+        @OptionGroup var node: NodeOptions
+        @Option(help: "Contest id.") var contest: String
+        @Option(help: "The candidate's option id.") var id: String
+        func run() throws {
+            var v = try ContestCommand.current(node, contest)
+            guard v.options.contains(where: { $0.id == id }) else { throw Refusal("Contest \(contest) has no option \"\(id)\" in its current version.") }
+            v.version += 1
+            v.options.removeAll { $0.id == id }
+            v.max = Swift.min(v.max, v.options.count)
+            v.min = Swift.min(v.min, v.max)
+            try ContestCommand.submit(node, v)
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the contests and their current versions.")
+        @OptionGroup var node: NodeOptions
+        func run() throws {
+            let e = try node.open().requireElection()
+            for id in e.contests.contestIDs {
+                let v = e.contests.current(id)!
+                print("\(id) v\(v.version)\(v.year.map { " (year \($0))" } ?? ""): \(v.title)")
+                for o in v.options { print("  \(o.id): \(o.label)") }
+            }
+        }
+    }
+}

@@ -1,6 +1,0 @@
-import Testing
-@testable import BallotCore
-
-@Test func BallotCoreBuilds() {
-    #expect(Bool(true))
-}

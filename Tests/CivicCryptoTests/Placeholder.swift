@@ -1,6 +1,0 @@
-import Testing
-@testable import CivicCrypto
-
-@Test func CivicCryptoBuilds() {
-    #expect(Bool(true))
-}
