@@ -84,6 +84,7 @@ struct LogStoreTests {
             (signed(#"{"record":"\#(Fixture.origin)","kind":"x"}"#), .malformedPayload),
             (signed(#"{"kind":"x"}"#), .malformedPayload),
             (signed(#"{"kind":1,"record":"\#(Fixture.origin)"}"#), .malformedPayload),
+            (signed(#"{"kind":"","record":"\#(Fixture.origin)"}"#), .malformedPayload),
             (signed(#"{"kind":"x","other":"\#(Fixture.origin)"}"#), .malformedPayload),
             (signed(#"{"kind":"x","record":"\#(Fixture.origin)","a":}"#), .malformedPayload),
             (signed(#"{"kind":"x","record":"\#(Fixture.origin)"} trailing"#), .malformedPayload),
