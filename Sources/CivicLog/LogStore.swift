@@ -30,6 +30,9 @@ import GRDB
 /// are safe: every write runs in an `IMMEDIATE` SQLite transaction that re-reads the tree state,
 /// so two writers can never assign the same index.
 ///
+/// Every method is synchronous and blocks the calling thread (an append waits for its fsync,
+/// typically a millisecond or a few); from Swift concurrency, call it from a task that may block.
+///
 /// - Important: an append returns only after its transaction has committed with
 ///   `synchronous=FULL`, so an acknowledged entry survives a crash of the process or the machine.
 public final class LogStore: Sendable {
