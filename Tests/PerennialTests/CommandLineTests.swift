@@ -149,5 +149,13 @@ struct CommandLineTests {
         _ = try ok(["proposal", "support", "--as", "alice", "--proposal", "amap-de-la-donnee"])
         #expect(try run(["proposal", "support", "--as", "alice", "--proposal", "amap-de-la-donnee"]).status == 1)
         #expect(try ok(["proposal", "search", "capteurs"]).contains("centre-de-visualisation-de-data-urbaine"))
+        // A moderator sends a proposal to the 2028 ballot; the officer declares it as a referendum.
+        _ = try ok(["proposal", "participant", "--id", "mod", "--name", "Modération", "--moderator"])
+        #expect(try run(["contest", "referendum", "--proposal", "amap-de-la-donnee"]).status == 1)  // not on the ballot yet
+        _ = try ok(["proposal", "status", "--as", "mod", "--proposal", "amap-de-la-donnee", "--to", "closed", "--reason", "fin"])
+        _ = try ok(["proposal", "status", "--as", "mod", "--proposal", "amap-de-la-donnee", "--to", "on-ballot 2028", "--reason", "vote"])
+        let contest = try ok(["contest", "referendum", "--proposal", "amap-de-la-donnee", "--json"])
+        #expect(contest.contains("\"contest\":\"delib-amap-de-la-donnee\""))
+        #expect(try ok(["contest", "show"]).contains("delib-amap-de-la-donnee v1 (year 2)"))
     }
 }
