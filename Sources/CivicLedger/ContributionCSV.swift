@@ -17,6 +17,10 @@ public enum ContributionCSV {
         public let contribution: Contribution?
         public let error: LedgerError?
         public var isValid: Bool { error == nil && contribution != nil }
+
+        public init(number: Int, contribution: Contribution?, error: LedgerError?) {
+            self.number = number; self.contribution = contribution; self.error = error
+        }
     }
 
     public static let columns = ["account", "category", "date", "start", "end", "minutes", "description", "attestation"]
