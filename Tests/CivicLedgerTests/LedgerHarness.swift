@@ -2,6 +2,7 @@ import BallotCore
 import CivicCrypto
 import CivicLedger
 import Foundation
+import Testing
 
 /// A ledger fed by hand: entries get consecutive indices and a log time (by default long after any
 /// date used, so that LED-5's "already over" holds).
@@ -65,7 +66,6 @@ struct Harness {
         return key
     }
 
-    static var serial = 0
     static func contribution(_ org: String, account: AccountID = .numbered(1), category: String = "food-aid", date: String,
                              start: String, end: String? = nil, minutes: Int? = nil, attestation: String? = nil) -> Contribution {
         let att = attestation ?? "att-\(date)-\(start)-\(end ?? "")-\(minutes ?? 0)-\(account.text.prefix(4))"

@@ -21,7 +21,7 @@ struct LedgerRuleTests {
         var h = try Harness()
         let stranger = Ed25519.SigningKey.generate()
         let key = Ed25519.SigningKey.generate()
-        func acc(_ org: String = "restos", key: String? = nil, categories: [String] = ["food-aid"], from: String = "2026-01-01", until: String? = nil) -> Accreditation {
+        func acc(org: String = "restos", key: String? = nil, categories: [String] = ["food-aid"], from: String = "2026-01-01", until: String? = nil) -> Accreditation {
             Accreditation(org: org, name: "Restos", key: key ?? Harness.hex(Ed25519.SigningKey.generate()), categories: categories, validFrom: from, validUntil: until)
         }
         _ = h.refuse(acc(), by: stranger, check: "LED-1")                                       // not the officer
@@ -182,7 +182,7 @@ struct LedgerRuleTests {
         let a = try h.append(Harness.contribution("restos", date: "2026-03-29", start: "01:30", end: "03:30"), by: key)
         guard case .contribution(let ca) = a else { return }
         #expect(ca.minutes == 60)                                     // one real hour
-        #expect(ca.startUTC == 1_774_747_800)                         // 00:30Z
+        #expect(ca.startUTC == 1_774_744_200)                         // 00:30Z
         // 03:00 CEST is 01:00Z, inside [00:30Z, 01:30Z).
         _ = h.refuse(Harness.contribution("restos", date: "2026-03-29", start: "03:00", minutes: 30), by: key, check: "LED-7")
         // 02:15 does not exist: it means the jump (01:00Z), also inside.
@@ -273,7 +273,7 @@ struct LedgerRuleTests {
         let c = Contribution(org: "restos", attestation: "R-1", account: AccountID.numbered(1).text, category: "food-aid", date: "2026-04-01",
                              start: "22:00", end: "02:00", minutes: nil, description: "Distribution — soir")
         let text = String(decoding: c.payloadBytes(record: "perennial.example/x", term: "t"), as: UTF8.self)
-        #expect(text == #"{"kind":"ledger.contribution","record":"perennial.example/x","term":"t","org":"restos","attestation":"R-1","account":"0000-0000-0000-0011","category":"food-aid","date":"2026-04-01","start":"22:00","end":"02:00","minutes":null,"description":"Distribution — soir"}"#)
+        #expect(text == #"{"kind":"ledger.contribution","record":"perennial.example/x","term":"t","org":"restos","attestation":"R-1","account":"0000-0000-0000-001Y","category":"food-aid","date":"2026-04-01","start":"22:00","end":"02:00","minutes":null,"description":"Distribution — soir"}"#)
         let r = Reversal(entry: 12, reason: "x")
         #expect(String(decoding: r.payloadBytes(record: "p/x", term: "t"), as: UTF8.self) == #"{"kind":"ledger.reversal","record":"p/x","term":"t","entry":12,"reason":"x"}"#)
     }
