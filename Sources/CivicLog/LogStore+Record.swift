@@ -246,6 +246,9 @@ enum RecordLine {
             throw bad(file, number, error.description)
         }
         guard checkpoint.size == wire.size else { throw bad(file, number, "its size differs from its note's") }
+        guard checkpoint.size <= UInt64(Int64.max), checkpoint.timeMs <= UInt64(Int64.max) else {
+            throw bad(file, number, "its size or time is 2^63 or more")
+        }
         guard self.checkpoint(checkpoint).utf8.dropLast().elementsEqual(line) else {
             throw bad(file, number, "it is not in canonical form")
         }
@@ -264,6 +267,9 @@ enum RecordLine {
             scanner.literal(#"","payload":""#), let payloadText = scanner.untilQuote(),
             scanner.literal("\"}"), scanner.atEnd
         else { throw bad(file, number, shape) }
+        guard index <= UInt64(Int64.max), time <= UInt64(Int64.max) else {
+            throw bad(file, number, "the index or time is 2^63 or more")
+        }
         guard let author = Hex.decode(utf8: authorText), author.count == 32 else {
             throw bad(file, number, "the author is not 32 bytes of lowercase hex")
         }

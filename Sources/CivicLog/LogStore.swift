@@ -56,7 +56,18 @@ public final class LogStore: Sendable {
     ///   - clock: where log time comes from.
     /// - Throws: ``LogError`` if the origin is invalid, the store was created with another origin or
     ///   key (`storeMismatch`), or the database cannot be opened (`storage`).
-    public init(directory: URL, origin: String, signingKey: LogSigningKey, clock: any LogClock = SystemClock()) throws {
+    /// How hard an append waits for the disk.
+    public enum Durability: Sendable {
+        /// `synchronous=FULL`: an acknowledged entry survives a crash of the process or the machine.
+        case full
+        /// `synchronous=OFF`: for simulations only (the demo, benchmarks of everything but the disk).
+        /// The database stays consistent after a process crash, but a machine crash may lose the
+        /// latest acknowledged entries. Never use it for a real term.
+        case simulation
+    }
+
+    public init(directory: URL, origin: String, signingKey: LogSigningKey, clock: any LogClock = SystemClock(),
+                durability: Durability = .full) throws {
         try LogOrigin.validate(origin)
         self.origin = origin
         self.signingKey = signingKey
@@ -72,7 +83,7 @@ public final class LogStore: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(60)
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: durability == .full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
         }
         let pool = try Self.storage("open the log database") {
             try DatabasePool(path: databaseURL.path, configuration: configuration)
@@ -112,6 +123,8 @@ public final class LogStore: Sendable {
     ///   - envelope: the author-signed entry.
     ///   - project: validates the entry against the projection tables and updates them, with the
     ///     assigned index and time. If it throws, nothing at all is written and its error is rethrown.
+    ///     It runs inside the store's write transaction, so it must use only the `Database` it is
+    ///     given and must not call back into this store (GRDB forbids re-entrant writes).
     /// - Returns: the entry with its index, log time and leaf hash, once committed durably.
     /// - Throws: ``LogError`` (`badSignature`, `malformedPayload`, `wrongRecord`, `payloadTooLarge`,
     ///   `storage`) or whatever `project` throws; in every case the log is unchanged.
@@ -150,7 +163,7 @@ public final class LogStore: Sendable {
                 try db.inTransaction(.immediate) {
                     appended.removeAll(keepingCapacity: true)
                     var writer = try TreeWriter(db: db)
-                    let time = max(clock.nowMilliseconds(), writer.lastTime)
+                    let time = max(Self.now(clock), writer.lastTime)
                     for envelope in envelopes {
                         let entry = try writer.append(envelope, timeMs: time)
                         do {
@@ -232,6 +245,11 @@ public final class LogStore: Sendable {
     }
 
     // MARK: - Internals
+
+    /// The clock's reading, capped at Int64.max (SQLite's integer range).
+    static func now(_ clock: any LogClock) -> UInt64 {
+        min(clock.nowMilliseconds(), UInt64(Int64.max))
+    }
 
     static func requireSize(_ size: UInt64, _ db: Database) throws {
         let current = try TreeWriter.size(db)

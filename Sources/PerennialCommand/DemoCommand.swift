@@ -17,6 +17,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "ristretto255, modp3072 or modp2048.") var group = "ristretto255"
     @Option(help: "Output directory (its node/, trustees/ and record/ are replaced).") var out = "demo-data"
     @Flag(help: "Print the summary as JSON.") var json = false
+    @Flag(help: "Do not wait for the disk on each append (simulation only: a machine crash could lose entries).") var skipFsync = false
 
     func validate() throws {
         guard citizens >= 1, citizens <= 10_000_000 else { throw ValidationError("--citizens must be between 1 and 10,000,000.") }
@@ -30,6 +31,7 @@ struct DemoCommand: ParsableCommand {
         options.years = years
         options.seed = seed
         options.group = GroupName(rawValue: group)!
+        options.durability = skipFsync ? .simulation : .full
         let simulator = DemoSimulator(options: options) { FileHandle.standardError.write(Data("demo: \($0)\n".utf8)) }
         let summary = try simulator.run()
         let node = try ElectionNode(directory: options.output.appendingPathComponent("node"))

@@ -19,6 +19,8 @@ public struct DemoSimulator {
         public var revoteRate = 0.05
         public var perYearResults = true
         public var checkpointEveryDays = 7
+        /// Full durability by default, as a real node; `.simulation` skips fsync (`perennial demo --skip-fsync`).
+        public var durability: LogStore.Durability = .full
         /// Argon2id cost for the trustees' sealed secrets (the demo uses the minimum to stay fast).
         public var trusteeSealCost: PassphraseSeal.Cost = .minimumForTesting
         public init(output: URL) { self.output = output }
@@ -94,7 +96,8 @@ public struct DemoSimulator {
         let zone = "Europe/Paris"
         let calendar = try TermCalendar(timeZone: zone, start: start, end: end, windowDays: 7, leapDayPolicy: .february28)
         let clock = ManualClock(milliseconds: Self.ms(calendar.instant(of: start.adding(days: -30))))
-        let node = try ElectionNode(directory: nodeDir, origin: "perennial.example/\(termID)", clock: clock)
+        let node = try ElectionNode(directory: nodeDir, origin: "perennial.example/\(termID)", clock: clock,
+                                    durability: options.durability)
 
         // Trustees, each with its own directory.
         let trustees = (1...3).map { i in
