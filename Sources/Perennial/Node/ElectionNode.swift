@@ -199,20 +199,27 @@ public final class ElectionNode {
     /// - Throws: the first refusal or log error.
     @discardableResult
     public func submit(batch envelopes: [EntryEnvelope]) throws -> [LogEntry] {
-        try catchUp()
-        var projected = false
-        do {
-            return try store.append(contentsOf: envelopes) { db, entry in
-                guard Int(entry.index) == self.appliedThrough + 1 else {
-                    throw NodeError("Another writer appended to this log at the same moment; try again.")
+        var attempt = 0
+        while true {
+            attempt += 1
+            try catchUp()
+            var projected = false
+            var raced = false
+            do {
+                return try store.append(contentsOf: envelopes) { db, entry in
+                    guard Int(entry.index) == self.appliedThrough + 1 else {
+                        raced = true
+                        throw NodeError("Another writer keeps appending to this log at the same moment; try again.")
+                    }
+                    try self.project(entry, db: db, trusted: false)
+                    projected = true
                 }
-                try self.project(entry, db: db, trusted: false)
-                projected = true
+            } catch {
+                // Earlier entries of the batch changed memory but nothing was committed: rebuild.
+                if projected { try reload() }
+                if raced && attempt < 5 { continue }
+                throw error
             }
-        } catch {
-            // Earlier entries of the batch changed memory but nothing was committed: rebuild.
-            if projected { try reload() }
-            throw error
         }
     }
 
