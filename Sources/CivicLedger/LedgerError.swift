@@ -15,7 +15,7 @@ public struct LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
 
         /// The payload does not have the documented form (LED-0).
         public static let malformed = Reason(.malformed)
-        /// The author does not hold the role the entry needs (LED-1, LED-2, LED-S, LED-10).
+        /// The author does not hold the role the entry needs (LED-1, LED-2, LED-3, LED-10).
         public static let notAuthorised = Reason(.notAuthorised)
         /// No accreditation of the organisation is in force on the date (LED-4).
         public static let notAccredited = Reason(.notAccredited)
@@ -37,7 +37,7 @@ public struct LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let duplicate = Reason(.duplicate)
         /// The reversal is not allowed (LED-10).
         public static let reversal = Reason(.reversal)
-        /// The settings entry is not valid (LED-S).
+        /// The settings entry is not valid (LED-3).
         public static let settings = Reason(.settings)
         /// An organisation key file cannot be read, opened or written.
         public static let keyFile = Reason(.keyFile)

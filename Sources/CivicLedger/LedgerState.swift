@@ -264,9 +264,9 @@ public struct LedgerState: Sendable {
     }
 
     private func applySettings(_ s: LedgerSettings, _ entry: LedgerEntry, _ author: String) throws -> LedgerChange {
-        try requireOfficer(author, .settings, "LED-S")
-        let from = try Form.date(s.from, "from", check: "LED-S")
-        func bad(_ message: String) -> LedgerError { LedgerError(.settings, check: "LED-S", message) }
+        try requireOfficer(author, .settings, "LED-3")
+        let from = try Form.date(s.from, "from", check: "LED-3")
+        func bad(_ message: String) -> LedgerError { LedgerError(.settings, check: "LED-3", message) }
         guard (0...8784).contains(s.obligationHours) else { throw bad("The yearly obligation must be 0 to 8784 hours.") }
         guard (0...1_000_000_000).contains(s.hourValueMinor) else { throw bad("The value of an hour must be 0 to 1000000000 (in cents or the currency's minor unit).") }
         guard s.currency.utf8.count == 3, s.currency.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) else {
