@@ -1,4 +1,6 @@
 import BallotCore
+import CivicCrypto
+import CivicLog
 import Foundation
 
 /// A citizen account's yearly statement (SPEC §5.5): every contribution dated in the calendar year,
@@ -20,8 +22,8 @@ public struct AccountStatement: Sendable {
         /// The reversal that cancelled it, if any (then it does not count).
         public let reversedBy: Int?
         public let reversalReason: String?
-        /// The log receipt (SPEC §2.6) as JSON, when a checkpoint covers the entry.
-        public let receipt: String?
+        /// The log receipt (SPEC §2.6), when a checkpoint covers the entry.
+        public let receipt: Receipt?
         public var counts: Bool { reversedBy == nil }
     }
 
@@ -52,7 +54,7 @@ public struct AccountStatement: Sendable {
                 ("description", .string(l.description)), ("attestation", .string(l.attestation)), ("counts", .bool(l.counts)),
                 ("reversed_by", .optional(l.reversedBy)), ("reversal_reason", .optional(l.reversalReason)),
             ]
-            fields.append(("receipt", l.receipt.map { .string($0) } ?? .null))
+            fields.append(("receipt", l.receipt.map(Self.json(receipt:)) ?? .null))
             return .object(fields)
         }
         let object = OrderedJSON.object([
@@ -69,7 +71,18 @@ public struct AccountStatement: Sendable {
         return String(decoding: object.serialized(), as: UTF8.self)
     }
 
-    /// The statement as printable text (receipts are in the JSON form).
+    /// A receipt as a JSON object with the keys of SPEC §2.6.
+    static func json(receipt r: Receipt) -> OrderedJSON {
+        var fields: [(String, OrderedJSON)] = [
+            ("format", .string("perennial-receipt")), ("version", .int(1)), ("origin", .string(r.origin)),
+            ("log_key", .string(Hex.encode(r.logKey))), ("index", .int(Int(r.index))), ("leaf_hash", .string(r.leafHash.hex)),
+            ("checkpoint", .string(r.checkpoint.note)), ("inclusion", .array(r.inclusion.map { .string($0.hex) })),
+        ]
+        if let tracker = r.tracker { fields.append(("tracker", .string(tracker))) }
+        return .object(fields)
+    }
+
+    /// The statement as printable text (the full receipts are in the JSON form).
     public func text() -> String {
         var out: [String] = []
         out.append("Civic time statement — account \(account.text) — year \(year)")
@@ -90,7 +103,11 @@ public struct AccountStatement: Sendable {
             if let by = l.reversedBy { line += "  REVERSED by #\(by): \(l.reversalReason ?? "")" }
             out.append(line)
             if !l.description.isEmpty { out.append("        \(l.description)") }
-            out.append("        receipt: \(l.receipt == nil ? "not yet covered by a checkpoint" : "in the JSON statement (index \(l.index))")")
+            if let r = l.receipt {
+                out.append("        receipt: leaf \(r.leafHash.hex.prefix(16))…, proved in the signed checkpoint of \(r.checkpoint.size) entries")
+            } else {
+                out.append("        receipt: not yet covered by a signed checkpoint")
+            }
         }
         if lines.isEmpty { out.append("  (no contribution this year)") }
         return out.joined(separator: "\n") + "\n"
@@ -156,7 +173,7 @@ public struct CityTotals: Sendable {
 extension LedgerState {
     /// The yearly statement of `account` for calendar year `year` (contributions whose `date` lies in it).
     /// - Parameter receipt: the receipt JSON of a log index, if one can be made.
-    public func statement(account: AccountID, year: Int, receipt: (Int) -> String? = { _ in nil }) -> AccountStatement {
+    public func statement(account: AccountID, year: Int, receipt: (Int) -> Receipt? = { _ in nil }) -> AccountStatement {
         let mine = (accountEntries[account] ?? []).compactMap { contributions[$0] }.filter { $0.date.year == year }
             .sorted { ($0.startUTC, $0.index) < ($1.startUTC, $1.index) }
         var lines: [AccountStatement.Line] = []

@@ -188,6 +188,7 @@ struct LedgerCommand: ParsableCommand {
         @OptionGroup var key: OrgKeyOptions
         @Argument(help: "The CSV file.") var csv: String
         @Flag(help: "Append the valid lines (otherwise only check).") var confirm = false
+        @Option(help: "Write the citizens' receipts of the appended lines into this directory (<attestation>.receipt.json).") var receipts: String?
         func run() throws {
             guard let data = FileManager.default.contents(atPath: csv) else { throw ValidationError("Cannot read \(csv).") }
             let n = try node.open()
@@ -204,6 +205,17 @@ struct LedgerCommand: ParsableCommand {
             if confirm && !valid.isEmpty {
                 appended = try refusing { try n.submitContributions(valid.compactMap(\.contribution), signer: signer) }
                 text.append("Appended \(appended.count) contributions as entries \(appended.first!.index)–\(appended.last!.index); \(errors.count) lines left out.")
+                if let receipts {
+                    let dir = URL(fileURLWithPath: receipts, isDirectory: true)
+                    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+                    for (entry, line) in zip(appended, valid) {
+                        let attestation = line.contribution!.attestation
+                        let r = try n.ledgerReceipt(index: Int(entry.index), tracker: "\(file.org):\(attestation)")
+                        let name = attestation.replacingOccurrences(of: "/", with: "_") + ".receipt.json"
+                        try Data((r.json() + "\n").utf8).write(to: dir.appendingPathComponent(name))
+                    }
+                    text.append("Receipts written to \(receipts).")
+                }
             } else {
                 text.append("\(valid.count) lines valid, \(errors.count) with errors. Nothing was written\(valid.isEmpty ? "." : "; run again with --confirm to append the valid lines.")")
             }
@@ -226,7 +238,7 @@ struct LedgerCommand: ParsableCommand {
         func run() throws {
             let n = try node.open()
             let statement = try refusing {
-                try n.ledgerState().statement(account: try AccountID(parsing: account), year: year) { n.existingReceiptJSON(index: $0) }
+                try n.ledgerState().statement(account: try AccountID(parsing: account), year: year) { n.existingReceipt(index: $0) }
             }
             if let out {
                 let dir = URL(fileURLWithPath: out, isDirectory: true)

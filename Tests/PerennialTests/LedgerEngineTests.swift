@@ -103,6 +103,12 @@ struct LedgerEngineTests {
         try f.node.submitLedger(Reversal(entry: Int(a.index), reason: "duplicate"), signer: f.officer)
         let receipt = try f.node.ledgerReceipt(index: Int(a.index), tracker: "restos:R-1")
         try receipt.verify()
+        let withReceipts = try f.node.ledgerState().statement(account: .numbered(1), year: 2026) { f.node.existingReceipt(index: $0) }
+        #expect(withReceipts.lines.first { $0.index == Int(a.index) }?.receipt?.leafHash == a.leafHash)
+        let json = try JSONSerialization.jsonObject(with: Data(withReceipts.json().utf8)) as! [String: Any]
+        let first = (json["entries"] as! [[String: Any]]).first { $0["entry"] as? Int == Int(a.index) }!
+        let receiptJSON = try JSONSerialization.data(withJSONObject: first["receipt"]!)
+        try Receipt.parse(json: String(decoding: receiptJSON, as: UTF8.self)).verify()
         let before = try f.node.ledgerState().statement(account: .numbered(1), year: 2026).json()
 
         let reopened = try ElectionNode(directory: f.directory, clock: f.clock)
@@ -112,7 +118,7 @@ struct LedgerEngineTests {
         #expect(statement.totalMinutes == 180)
         #expect(statement.valueMinor == 6000)
         #expect(try reopened.store.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_contributions WHERE reversed_by IS NULL") } == 1)
-        #expect(reopened.existingReceiptJSON(index: Int(a.index)) != nil)
+        #expect(reopened.existingReceipt(index: Int(a.index)) != nil)
     }
 
     @Test func demoAddsOrganisationsContributionsAndTotals() throws {

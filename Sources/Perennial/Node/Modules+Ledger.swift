@@ -132,8 +132,8 @@ extension ElectionNode {
         return try store.receipt(index: UInt64(index), tracker: tracker)
     }
 
-    /// The receipt JSON of `index` if a checkpoint already covers it (statements never sign).
-    public func existingReceiptJSON(index: Int) -> String? {
-        try? store.receipt(index: UInt64(index)).json()
+    /// The receipt of `index` if a checkpoint already covers it (statements never sign).
+    public func existingReceipt(index: Int) -> Receipt? {
+        try? store.receipt(index: UInt64(index))
     }
 }
