@@ -104,6 +104,14 @@ public struct Accreditation: LedgerPayload, Equatable {
 
     enum CodingKeys: String, CodingKey { case org, name, key, categories, validFrom = "valid_from", validUntil = "valid_until" }
 
+    /// Every key is required; `valid_until` may be `null` but not absent.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        org = try c.decode(String.self, forKey: .org); name = try c.decode(String.self, forKey: .name)
+        key = try c.decode(String.self, forKey: .key); categories = try c.decode([String].self, forKey: .categories)
+        validFrom = try c.decode(String.self, forKey: .validFrom); validUntil = try c.decode(String?.self, forKey: .validUntil)
+    }
+
     public init(org: String, name: String, key: String, categories: [String], validFrom: String, validUntil: String?) {
         self.org = org; self.name = name; self.key = key; self.categories = categories
         self.validFrom = validFrom; self.validUntil = validUntil
@@ -127,6 +135,15 @@ public struct Suspension: LedgerPayload, Equatable {
 
     public init(org: String, from: String, until: String?, reason: String) {
         self.org = org; self.from = from; self.until = until; self.reason = reason
+    }
+
+    enum CodingKeys: String, CodingKey { case org, from, until, reason }
+
+    /// Every key is required; `until` may be `null` but not absent.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        org = try c.decode(String.self, forKey: .org); from = try c.decode(String.self, forKey: .from)
+        until = try c.decode(String?.self, forKey: .until); reason = try c.decode(String.self, forKey: .reason)
     }
 
     public var fields: [(String, OrderedJSON)] {
@@ -157,6 +174,18 @@ public struct Contribution: LedgerPayload, Equatable {
                 end: String?, minutes: Int?, description: String) {
         self.org = org; self.attestation = attestation; self.account = account; self.category = category
         self.date = date; self.start = start; self.end = end; self.minutes = minutes; self.description = description
+    }
+
+    enum CodingKeys: String, CodingKey { case org, attestation, account, category, date, start, end, minutes, description }
+
+    /// Every key is required; `end` and `minutes` may be `null` but not absent.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        org = try c.decode(String.self, forKey: .org); attestation = try c.decode(String.self, forKey: .attestation)
+        account = try c.decode(String.self, forKey: .account); category = try c.decode(String.self, forKey: .category)
+        date = try c.decode(String.self, forKey: .date); start = try c.decode(String.self, forKey: .start)
+        end = try c.decode(String?.self, forKey: .end); minutes = try c.decode(Int?.self, forKey: .minutes)
+        description = try c.decode(String.self, forKey: .description)
     }
 
     public var fields: [(String, OrderedJSON)] {

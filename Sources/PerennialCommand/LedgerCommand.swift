@@ -113,7 +113,10 @@ struct LedgerCommand: ParsableCommand {
                 try file.write(to: URL(fileURLWithPath: out))
                 return file
             }
-            if json { print(#"{"org":"\#(org)","public_key":"\#(file.publicKey)","file":"\#(out)"}"#) } else {
+            if json {
+                let data = try JSONSerialization.data(withJSONObject: ["org": org, "public_key": file.publicKey, "file": out], options: [.sortedKeys])
+                print(String(decoding: data, as: UTF8.self))
+            } else {
                 print("Key of \(org) written to \(out) (sealed). Public key: \(file.publicKey)")
             }
         }

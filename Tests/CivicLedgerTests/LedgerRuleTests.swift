@@ -278,3 +278,18 @@ struct LedgerRuleTests {
         #expect(String(decoding: r.payloadBytes(record: "p/x", term: "t"), as: UTF8.self) == #"{"kind":"ledger.reversal","record":"p/x","term":"t","entry":12,"reason":"x"}"#)
     }
 }
+
+@Suite("Ledger payload form")
+struct LedgerPayloadFormTests {
+    @Test func nullableKeysMustBePresent() throws {
+        var h = try Harness()
+        let key = try h.accredit("restos")
+        let account = AccountID.numbered(1).text
+        let missingEnd = #"{"kind":"ledger.contribution","record":"perennial.example/test","term":"paris-2026","org":"restos","attestation":"X","account":"\#(account)","category":"food-aid","date":"2026-04-01","start":"10:00","minutes":60,"description":""}"#
+        let entry = LedgerEntry(index: h.index, timeMs: h.timeMs, author: key.publicKey.rawRepresentation, payload: Array(missingEnd.utf8))
+        #expect { try h.state.apply(entry) } throws: { ($0 as? LedgerError)?.check == "LED-0" }
+        // Spaces and key escapes are fine (payloads need not be canonical).
+        let spaced = #"{ "kind" : "ledger.contribution", "record":"perennial.example\/test","term":"paris-2026","org":"restos","attestation":"X","account":"\#(account)","category":"food-aid","date":"2026-04-01","start":"10:00","end":null,"minutes":60,"description":"" }"#
+        try h.state.apply(LedgerEntry(index: h.index, timeMs: h.timeMs, author: key.publicKey.rawRepresentation, payload: Array(spaced.utf8)))
+    }
+}
