@@ -196,9 +196,14 @@ struct LedgerCommand: ParsableCommand {
             guard let data = FileManager.default.contents(atPath: csv) else { throw ValidationError("Cannot read \(csv).") }
             let n = try node.open()
             let (file, signer) = try key.open()
+            let parsed: [ContributionCSV.Line]
+            do {
+                parsed = try ContributionCSV.parse(String(decoding: data, as: UTF8.self), org: file.org)
+            } catch let error as LedgerError {
+                throw ValidationError(error.message)   // an unusable file: exit 2
+            }
             let lines = try refusing {
-                let parsed = try ContributionCSV.parse(String(decoding: data, as: UTF8.self), org: file.org)
-                return ContributionCSV.check(parsed, state: try n.ledgerState(), author: signer.publicKey.rawRepresentation, record: n.origin,
+                ContributionCSV.check(parsed, state: try n.ledgerState(), author: signer.publicKey.rawRepresentation, record: n.origin,
                                              timeMs: n.clock.nowMilliseconds(), nextIndex: Int(try n.store.size()))
             }
             let valid = lines.filter(\.isValid)

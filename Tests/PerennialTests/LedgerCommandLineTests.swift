@@ -70,6 +70,8 @@ struct LedgerCommandLineTests {
 
             """
         try Data(csv.utf8).write(to: work.appendingPathComponent("batch.csv"))
+        try Data("account,when\n".utf8).write(to: work.appendingPathComponent("bad.csv"))
+        #expect(try run(["ledger", "import", "--key-file", "restos.orgkey", "bad.csv"]).status == 2)   // unusable file
         let check = try run(["ledger", "import", "--at=2026-04-01T10:00:00+02:00", "--key-file", "restos.orgkey", "batch.csv"])
         #expect(check.status == 1)
         #expect(check.out.contains("line 3: LED-7"))
