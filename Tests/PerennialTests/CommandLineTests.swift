@@ -119,4 +119,35 @@ struct CommandLineTests {
         #expect(!everything.contains("pass 1"))
         #expect(!everything.contains("ref-1"))
     }
+
+    @Test func deliberationFromTheCommandLine() throws {
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let key = try ok(["trustee", "key", "--trustee-dir", "t1"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        _ = try ok(["term", "setup", "--origin", "x.example/d", "--term", "d", "--title", "D", "--time-zone", "Europe/Paris",
+                    "--start", "2027-01-01", "--end", "2029-01-01", "--trustees", "1", "--threshold", "1", "--trustee-key", key])
+        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Proposals")
+        _ = try ok(["proposal", "import", corpus.path])
+        _ = try ok(["proposal", "export", "out"])
+        for file in try FileManager.default.contentsOfDirectory(atPath: work.appendingPathComponent("out").path) {
+            #expect(try Data(contentsOf: work.appendingPathComponent("out/\(file)")) == Data(contentsOf: corpus.appendingPathComponent(file)),
+                    "\(file) changed in the round trip")
+        }
+        #expect(try ok(["proposal", "list", "--track", "démocratie vivante"]).contains("elections-tout-au-long-de-la-vie"))
+        _ = try ok(["proposal", "participant", "--id", "alice", "--name", "Alice"])
+        try Data("Un texte plus précis.\n".utf8).write(to: work.appendingPathComponent("a.txt"))
+        _ = try ok(["proposal", "amend", "--as", "alice", "--proposal", "amap-de-la-donnee", "--section", "## À préciser",
+                    "--text-file", "a.txt", "--summary", "Préciser"])
+        let show = try ok(["proposal", "show", "amap-de-la-donnee"])
+        #expect(show.contains("+Un texte plus précis."))
+        // Alice is not the author: she may not decide the proposal's fate (exit 1, with the reason).
+        let refused = try run(["proposal", "status", "--as", "alice", "--proposal", "amap-de-la-donnee", "--to", "adopted", "--reason", "x"])
+        #expect(refused.status == 1)
+        #expect(refused.err.hasPrefix("perennial: "))
+        _ = try ok(["proposal", "comment", "--as", "alice", "--proposal", "amap-de-la-donnee", "--stance", "for", "--text", "Bravo"])
+        _ = try ok(["proposal", "support", "--as", "alice", "--proposal", "amap-de-la-donnee"])
+        #expect(try run(["proposal", "support", "--as", "alice", "--proposal", "amap-de-la-donnee"]).status == 1)
+        #expect(try ok(["proposal", "search", "capteurs"]).contains("centre-de-visualisation-de-data-urbaine"))
+    }
 }
