@@ -74,11 +74,11 @@ public struct LedgerState: Sendable {
         let author = Hex.encode(entry.author)
         let change: LedgerChange
         switch kind {
-        case .settings: change = try applySettings(try LedgerSettings.decode(entry.payload), entry, author)
-        case .accredit: change = try applyAccredit(try Accreditation.decode(entry.payload), entry, author)
-        case .suspend: change = try applySuspend(try Suspension.decode(entry.payload), entry, author)
-        case .contribution: change = try applyContribution(try Contribution.decode(entry.payload), entry, author)
-        case .reversal: change = try applyReversal(try Reversal.decode(entry.payload), entry, author)
+        case .settings: change = try checkSettings(try LedgerSettings.decode(entry.payload), entry, author)
+        case .accredit: change = try checkAccredit(try Accreditation.decode(entry.payload), entry, author)
+        case .suspend: change = try checkSuspend(try Suspension.decode(entry.payload), entry, author)
+        case .contribution: change = try checkContribution(try Contribution.decode(entry.payload), entry, author)
+        case .reversal: change = try checkReversal(try Reversal.decode(entry.payload), entry, author)
         }
         return change
     }
@@ -119,7 +119,7 @@ public struct LedgerState: Sendable {
         }
     }
 
-    private func applySettings(_ s: LedgerSettings, _ entry: LedgerEntry, _ author: String) throws -> LedgerChange {
+    private func checkSettings(_ s: LedgerSettings, _ entry: LedgerEntry, _ author: String) throws -> LedgerChange {
         try requireOfficer(author, .settings, "LED-3")
         let from = try Form.date(s.from, "from", check: "LED-3")
         func bad(_ message: String) -> LedgerError { LedgerError(.settings, check: "LED-3", message) }
@@ -133,7 +133,7 @@ public struct LedgerState: Sendable {
         return .settings(index: entry.index, from: from, s)
     }
 
-    private func applyAccredit(_ a: Accreditation, _ entry: LedgerEntry, _ author: String) throws -> LedgerChange {
+    private func checkAccredit(_ a: Accreditation, _ entry: LedgerEntry, _ author: String) throws -> LedgerChange {
         try requireOfficer(author, .accredit, "LED-1")
         try Form.slug(a.org, "organisation id", check: "LED-1")
         try Form.text(a.name, "organisation name", max: 200, required: true, check: "LED-1")
@@ -165,7 +165,7 @@ public struct LedgerState: Sendable {
         return .accredit(a, period)
     }
 
-    private func applySuspend(_ s: Suspension, _ entry: LedgerEntry, _ author: String) throws -> LedgerChange {
+    private func checkSuspend(_ s: Suspension, _ entry: LedgerEntry, _ author: String) throws -> LedgerChange {
         try requireOfficer(author, .suspend, "LED-2")
         guard organisations[s.org] != nil else {
             throw LedgerError(.notAccredited, check: "LED-2", "No organisation \"\(s.org.prefix(40))\" was ever accredited; check its id.")
@@ -211,7 +211,7 @@ public struct LedgerState: Sendable {
         return (date, startUTC, endUTC, minutes)
     }
 
-    private func applyContribution(_ c: Contribution, _ entry: LedgerEntry, _ author: String) throws -> LedgerChange {
+    private func checkContribution(_ c: Contribution, _ entry: LedgerEntry, _ author: String) throws -> LedgerChange {
         // LED-0: form.
         let account = try AccountID(canonical: c.account)
         try Form.slug(c.org, "organisation id", check: "LED-0")
@@ -286,7 +286,7 @@ public struct LedgerState: Sendable {
         return .contribution(recorded)
     }
 
-    private func applyReversal(_ r: Reversal, _ entry: LedgerEntry, _ author: String) throws -> LedgerChange {
+    private func checkReversal(_ r: Reversal, _ entry: LedgerEntry, _ author: String) throws -> LedgerChange {
         try Form.text(r.reason, "reason", max: 500, required: true, check: "LED-10")
         guard r.entry >= 0, r.entry < entry.index else {
             throw LedgerError(.reversal, check: "LED-10", "A reversal names an earlier entry of the log (got \(r.entry)).")
