@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "CivicCrypto", dependencies: ["CSodium", "CGMP"]),
         .target(name: "CivicLog", dependencies: ["CivicCrypto", "CSodium", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "BallotCore", dependencies: ["CivicCrypto", "CivicLog"]),
-        .target(name: "CivicLedger", dependencies: ["CivicCrypto", "CivicLog"]),
+        .target(name: "CivicLedger", dependencies: ["CivicCrypto", "CivicLog", "BallotCore"]),
         .target(name: "Deliberation", dependencies: ["CivicCrypto", "CivicLog", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "Perennial",

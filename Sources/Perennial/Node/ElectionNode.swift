@@ -191,6 +191,38 @@ public final class ElectionNode {
         }
     }
 
+    /// Appends several envelopes in ONE log transaction: every entry is checked in order (each against
+    /// the state left by the previous ones) and all are written, or none.
+    ///
+    /// Added for the civic time ledger's CSV import (an organisation's batch is never half applied);
+    /// any module may use it. On a refusal the log is unchanged and the in-memory state is rebuilt.
+    /// - Throws: the first refusal or log error.
+    @discardableResult
+    public func submit(batch envelopes: [EntryEnvelope]) throws -> [LogEntry] {
+        var attempt = 0
+        while true {
+            attempt += 1
+            try catchUp()
+            var projected = false
+            var raced = false
+            do {
+                return try store.append(contentsOf: envelopes) { db, entry in
+                    guard Int(entry.index) == self.appliedThrough + 1 else {
+                        raced = true
+                        throw NodeError("Another writer keeps appending to this log at the same moment; try again.")
+                    }
+                    try self.project(entry, db: db, trusted: false)
+                    projected = true
+                }
+            } catch {
+                // Earlier entries of the batch changed memory but nothing was committed: rebuild.
+                if projected { try reload() }
+                if raced && attempt < 5 { continue }
+                throw error
+            }
+        }
+    }
+
     /// The election, or a clear error if no term is set up.
     public func requireElection() throws -> any ElectionHandle {
         guard let election else {
