@@ -42,6 +42,8 @@ demo: release
 
 bench: release
 	.build/release/perennial bench crypto
+	.build/release/perennial bench ballot
+	.build/release/perennial bench tally
 	.build/release/perennial bench log
 
 clean:

@@ -30,6 +30,9 @@ import GRDB
 /// are safe: every write runs in an `IMMEDIATE` SQLite transaction that re-reads the tree state,
 /// so two writers can never assign the same index.
 ///
+/// Every method is synchronous and blocks the calling thread (an append waits for its fsync,
+/// typically a millisecond or a few); from Swift concurrency, call it from a task that may block.
+///
 /// - Important: an append returns only after its transaction has committed with
 ///   `synchronous=FULL`, so an acknowledged entry survives a crash of the process or the machine.
 public final class LogStore: Sendable {
@@ -47,15 +50,6 @@ public final class LogStore: Sendable {
     let clock: any LogClock
     let pool: DatabasePool
 
-    /// Opens (creating if needed) the log stored in `directory`.
-    ///
-    /// - Parameters:
-    ///   - directory: the store's directory; created if missing. The database is `log.sqlite` inside it.
-    ///   - origin: the log origin, e.g. `perennial.example/nancy-2026` (see ``LogOrigin``).
-    ///   - signingKey: the log's checkpoint key.
-    ///   - clock: where log time comes from.
-    /// - Throws: ``LogError`` if the origin is invalid, the store was created with another origin or
-    ///   key (`storeMismatch`), or the database cannot be opened (`storage`).
     /// How hard an append waits for the disk.
     public enum Durability: Sendable {
         /// `synchronous=FULL`: an acknowledged entry survives a crash of the process or the machine.
@@ -66,6 +60,16 @@ public final class LogStore: Sendable {
         case simulation
     }
 
+    /// Opens (creating if needed) the log stored in `directory`.
+    ///
+    /// - Parameters:
+    ///   - directory: the store's directory; created if missing. The database is `log.sqlite` inside it.
+    ///   - origin: the log origin, e.g. `perennial.example/nancy-2026` (see ``LogOrigin``).
+    ///   - signingKey: the log's checkpoint key.
+    ///   - clock: where log time comes from.
+    ///   - durability: `.full` (the default) for every real log; `.simulation` skips fsync.
+    /// - Throws: ``LogError`` if the origin is invalid, the store was created with another origin or
+    ///   key (`storeMismatch`), or the database cannot be opened (`storage`).
     public init(directory: URL, origin: String, signingKey: LogSigningKey, clock: any LogClock = SystemClock(),
                 durability: Durability = .full) throws {
         try LogOrigin.validate(origin)
@@ -82,9 +86,6 @@ public final class LogStore: Sendable {
         self.databaseURL = databaseURL
         var configuration = Configuration()
         configuration.busyMode = .timeout(60)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: durability == .full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
-        }
         let pool = try Self.storage("open the log database") {
             try DatabasePool(path: databaseURL.path, configuration: configuration)
         }
@@ -92,6 +93,11 @@ public final class LogStore: Sendable {
         let logKey = self.logKey
         try Self.storage("set up the log database") {
             try pool.writeWithoutTransaction { db in
+                // GRDB sets `synchronous = NORMAL` on the pool's writer when it enables WAL, after
+                // any `prepareDatabase` hook, and NORMAL may lose the last commits on power loss. So
+                // the setting is made here, outside any transaction, on the one writer connection
+                // the pool keeps for its whole life.
+                try db.execute(sql: durability == .full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
                 try db.inTransaction(.immediate) {
                     try LogSchema.create(db)
                     try LogSchema.checkMeta(db, origin: origin, logKey: logKey)

@@ -16,6 +16,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Seed of the simulation (same seed, same term).") var seed: UInt64 = 2026
     @Option(help: "ristretto255, modp3072 or modp2048.") var group = "ristretto255"
     @Option(help: "Output directory (its node/, trustees/ and record/ are replaced).") var out = "demo-data"
+    @Option(help: "The proposals corpus to import into deliberation (skipped if the directory does not exist).") var proposals = "Proposals"
     @Flag(help: "Print the summary as JSON.") var json = false
     @Flag(help: "Do not wait for the disk on each append (simulation only: a machine crash could lose entries).") var skipFsync = false
 
@@ -32,6 +33,10 @@ struct DemoCommand: ParsableCommand {
         options.seed = seed
         options.group = GroupName(rawValue: group)!
         options.durability = skipFsync ? .simulation : .full
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: proposals, isDirectory: &isDirectory), isDirectory.boolValue {
+            options.proposals = URL(fileURLWithPath: proposals, isDirectory: true)
+        }
         let simulator = DemoSimulator(options: options) { FileHandle.standardError.write(Data("demo: \($0)\n".utf8)) }
         let summary = try simulator.run()
         let node = try ElectionNode(directory: options.output.appendingPathComponent("node"))

@@ -59,14 +59,17 @@ struct CommandLineTests {
                     "--start", "2027-01-01", "--end", "2029-01-01", "--trustees", "3", "--threshold", "2"]
                    + keys.flatMap { ["--trustee-key", $0] })
         for i in 1...3 {
-            _ = try ok(["trustee", "commit", before, "--trustee-dir", "t\(i)", "--index", "\(i)"], env: ["PERENNIAL_PASSPHRASE": "pass \(i)"])
+            _ = try ok(["trustee", "commit", before, "--trustee-dir", "t\(i)", "--seal-cost", "interactive", "--index", "\(i)"],
+                       env: ["PERENNIAL_PASSPHRASE": "pass \(i)"])
         }
         // A wrong passphrase is refused with exit 1.
         let wrong = try run(["trustee", "shares", before, "--trustee-dir", "t1"], env: ["PERENNIAL_PASSPHRASE": "nope"])
         #expect(wrong.status == 1)
         #expect(wrong.err.contains("passphrase"))
         for i in 1...3 { _ = try ok(["trustee", "shares", before, "--trustee-dir", "t\(i)"], env: ["PERENNIAL_PASSPHRASE": "pass \(i)"]) }
-        for i in 1...3 { _ = try ok(["trustee", "check", before, "--trustee-dir", "t\(i)"], env: ["PERENNIAL_PASSPHRASE": "pass \(i)"]) }
+        for i in 1...3 {
+            _ = try ok(["trustee", "check", before, "--trustee-dir", "t\(i)", "--seal-cost", "interactive"], env: ["PERENNIAL_PASSPHRASE": "pass \(i)"])
+        }
         _ = try ok(["term", "publish-key", before])
         _ = try ok(["contest", "declare", before, "--contest", "office", "--title", "Mayor", "--option", "ana=Ana", "--option", "ben=Ben",
                     "--option", "blank=Blank"])
@@ -115,5 +118,44 @@ struct CommandLineTests {
         #expect(!everything.contains(code.replacingOccurrences(of: "-", with: "")))
         #expect(!everything.contains("pass 1"))
         #expect(!everything.contains("ref-1"))
+    }
+
+    @Test func deliberationFromTheCommandLine() throws {
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let key = try ok(["trustee", "key", "--trustee-dir", "t1"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        _ = try ok(["term", "setup", "--origin", "x.example/d", "--term", "d", "--title", "D", "--time-zone", "Europe/Paris",
+                    "--start", "2027-01-01", "--end", "2029-01-01", "--trustees", "1", "--threshold", "1", "--trustee-key", key])
+        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Proposals")
+        _ = try ok(["proposal", "import", corpus.path])
+        _ = try ok(["proposal", "export", "out"])
+        for file in try FileManager.default.contentsOfDirectory(atPath: work.appendingPathComponent("out").path) {
+            #expect(try Data(contentsOf: work.appendingPathComponent("out/\(file)")) == Data(contentsOf: corpus.appendingPathComponent(file)),
+                    "\(file) changed in the round trip")
+        }
+        #expect(try ok(["proposal", "list", "--track", "démocratie vivante"]).contains("elections-tout-au-long-de-la-vie"))
+        _ = try ok(["proposal", "participant", "--id", "alice", "--name", "Alice"])
+        try Data("Un texte plus précis.\n".utf8).write(to: work.appendingPathComponent("a.txt"))
+        _ = try ok(["proposal", "amend", "--as", "alice", "--proposal", "amap-de-la-donnee", "--section", "## À préciser",
+                    "--text-file", "a.txt", "--summary", "Préciser"])
+        let show = try ok(["proposal", "show", "amap-de-la-donnee"])
+        #expect(show.contains("+Un texte plus précis."))
+        // Alice is not the author: she may not decide the proposal's fate (exit 1, with the reason).
+        let refused = try run(["proposal", "status", "--as", "alice", "--proposal", "amap-de-la-donnee", "--to", "adopted", "--reason", "x"])
+        #expect(refused.status == 1)
+        #expect(refused.err.hasPrefix("perennial: "))
+        _ = try ok(["proposal", "comment", "--as", "alice", "--proposal", "amap-de-la-donnee", "--stance", "for", "--text", "Bravo"])
+        _ = try ok(["proposal", "support", "--as", "alice", "--proposal", "amap-de-la-donnee"])
+        #expect(try run(["proposal", "support", "--as", "alice", "--proposal", "amap-de-la-donnee"]).status == 1)
+        #expect(try ok(["proposal", "search", "capteurs"]).contains("centre-de-visualisation-de-data-urbaine"))
+        // A moderator sends a proposal to the 2028 ballot; the officer declares it as a referendum.
+        _ = try ok(["proposal", "participant", "--id", "mod", "--name", "Modération", "--moderator"])
+        #expect(try run(["contest", "referendum", "--proposal", "amap-de-la-donnee"]).status == 1)  // not on the ballot yet
+        _ = try ok(["proposal", "status", "--as", "mod", "--proposal", "amap-de-la-donnee", "--to", "closed", "--reason", "fin"])
+        _ = try ok(["proposal", "status", "--as", "mod", "--proposal", "amap-de-la-donnee", "--to", "on-ballot 2028", "--reason", "vote"])
+        let contest = try ok(["contest", "referendum", "--proposal", "amap-de-la-donnee", "--json"])
+        #expect(contest.contains("\"contest\":\"delib-amap-de-la-donnee\""))
+        #expect(try ok(["contest", "show"]).contains("delib-amap-de-la-donnee v1 (year 2)"))
     }
 }

@@ -23,6 +23,9 @@ public struct DemoSimulator {
         public var durability: LogStore.Durability = .full
         /// Argon2id cost for the trustees' sealed secrets (the demo uses the minimum to stay fast).
         public var trusteeSealCost: PassphraseSeal.Cost = .minimumForTesting
+        /// The `Proposals/` corpus to import into deliberation (its tax-in-time proposal becomes the
+        /// referendum); without it the demo declares the referendum by hand.
+        public var proposals: URL?
         public init(output: URL) { self.output = output }
     }
 
@@ -128,10 +131,16 @@ public struct DemoSimulator {
             ContestOption(id: "cand-c", label: "Chloé Chevalier"), ContestOption(id: "cand-d", label: "David Dupont"),
             ContestOption(id: ContestOption.blankID, label: "Vote blanc"),
         ], min: 1, max: 1)
-        let referendum = ContestVersion(contest: "referendum-temps", version: 1,
-                                        title: "Adopter l'impôt payé en temps d'intérêt général ?", year: min(3, options.years),
+        let referendumWindow = min(3, options.years)
+        var referendum = ContestVersion(contest: "referendum-temps", version: 1,
+                                        title: "Adopter l'impôt payé en temps d'intérêt général ?", year: referendumWindow,
                                         options: [ContestOption(id: "oui", label: "Oui"), ContestOption(id: "non", label: "Non"),
                                                   ContestOption(id: ContestOption.blankID, label: "Vote blanc")], min: 1, max: 1)
+        if let corpus = options.proposals,
+           let fromDeliberation = try DeliberationDemo.run(node: node, corpus: corpus, window: referendumWindow,
+                                                           year: start.year + referendumWindow - 1, progress: progress) {
+            referendum = fromDeliberation
+        }
         for c in [office, referendum] {
             try node.submit(payload: c.payloadBytes(record: node.origin, term: termID), signer: officer)
         }
