@@ -66,9 +66,11 @@ import Testing
         #expect(cp.signatureFailure(logKey: b.logKey.publicKey) == nil)
         #expect(cp.signatureFailure(logKey: b.author.publicKey) != nil)
         #expect(cp.noteText == note)
-        // SPEC.md §2.4: exactly one signature line (no witness cosignatures in version 1).
-        let witnessed = note + "\u{2014} witness.example \(Base64.encode([1, 2, 3, 4] + [UInt8](repeating: 9, count: 64)))\n"
-        #expect(throws: AuditError.self) { try Checkpoint(note: witnessed) }
+        // SPEC.md §2.4: witness cosignature lines are ignored; the log's line is required.
+        let witnessed = note + "\u{2014} witness.example \(Base64.encode([1, 2, 3, 4] + [UInt8](repeating: 9, count: 72)))\n"
+        #expect(try Checkpoint(note: witnessed).signatureFailure(logKey: b.logKey.publicKey) == nil)
+        let onlyWitness = String(note[..<note.range(of: "\u{2014}")!.lowerBound]) + "\u{2014} witness.example \(Base64.encode([UInt8](repeating: 9, count: 68)))\n"
+        #expect(try Checkpoint(note: onlyWitness).signatureFailure(logKey: b.logKey.publicKey) != nil)
         let tampered = note.replacingOccurrences(of: "\n5\n", with: "\n4\n")
         #expect(try Checkpoint(note: tampered).signatureFailure(logKey: b.logKey.publicKey) != nil)
         for bad in [note.replacingOccurrences(of: "time ", with: "tim "), note.replacingOccurrences(of: "\n\n", with: "\n"),
