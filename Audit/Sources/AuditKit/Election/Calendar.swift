@@ -108,6 +108,28 @@ public final class TermClock {
         calendar = c
     }
 
+    /// `instant(D, T)` of SPEC.md §5.1 in ms: the earliest instant at which the local clock reads
+    /// `D T` or later (a skipped time gives the instant of the jump, a repeated one its first occurrence).
+    public func instant(_ date: LocalDate, minutes: Int) -> Int64 {
+        let local = Int64(date.dayNumber) * 86_400 + Int64(minutes) * 60  // the wall reading, in "local seconds"
+        let tz = calendar.timeZone
+        // The offset is constant between transitions: collect those within two days of the reading.
+        var bounds: [Int64] = [local - 2 * 86_400]
+        var cursor = Date(timeIntervalSince1970: TimeInterval(local - 2 * 86_400))
+        while let next = tz.nextDaylightSavingTimeTransition(after: cursor), Int64(next.timeIntervalSince1970) < local + 2 * 86_400 {
+            bounds.append(Int64(next.timeIntervalSince1970))
+            cursor = next
+        }
+        bounds.append(local + 2 * 86_400)
+        var best: Int64? = nil
+        for k in 0..<(bounds.count - 1) {
+            let offset = Int64(tz.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(bounds[k]))))
+            let t = max(bounds[k], local - offset)
+            if t < bounds[k + 1] { best = min(best ?? t, t) }
+        }
+        return (best ?? local) * 1000
+    }
+
     /// Log time (ms) of local midnight of `date`, or of the first instant of that day when midnight
     /// does not exist (a daylight-saving jump at midnight).
     public func midnight(_ date: LocalDate) -> Int64 {

@@ -98,6 +98,7 @@ public final class ElectionChecker: KindChecker {
 
     private func start(_ s: TermSetup, clock: TermClock) {
         setup = s
+        self.clock = clock
         let calendar = WindowCalendar(setup: s, clock: clock)
         switch try? AnyGroup(name: s.group) {
         case let .ristretto255(g)?: core = ElectionCore(group: g, setup: s, record: origin, calendar: calendar)
@@ -108,6 +109,13 @@ public final class ElectionChecker: KindChecker {
 
     /// `term.close` compares against the tally the ballot jobs accumulate.
     public func needsBarrier(before kind: String) -> Bool { kind == "term.close" }
+
+    /// The term, once a valid `term.setup` was read (the ledger and deliberation checkers use it).
+    var term: (setup: TermSetup, clock: TermClock)? {
+        guard let setup, let clock else { return nil }
+        return (setup, clock)
+    }
+    private var clock: TermClock? = nil
 
     /// The term's group name, once `term.setup` was read.
     public var groupName: String? { setup?.group }

@@ -27,7 +27,8 @@ public enum Bench {
     /// - Throws: ``AuditError`` (unreadable) if the record cannot be read.
     public static func run(directory: String, workers: Int) throws(AuditError) -> (Report, [Figure]) {
         let checker = ElectionChecker()
-        let verifier = RecordVerifier(directory: directory, options: VerifyOptions(workers: workers), checkers: [checker])
+        let verifier = RecordVerifier(directory: directory, options: VerifyOptions(workers: workers),
+                                      checkers: [checker, LedgerChecker(election: checker)])
         let started = DispatchTime.now()
         let report = try verifier.verify()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
