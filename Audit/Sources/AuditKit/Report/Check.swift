@@ -14,7 +14,8 @@ public struct Check: Sendable, Hashable, Comparable {
         let (pa, na) = a.sortKey
         let (pb, nb) = b.sortKey
         if pa != pb { return Check.familyOrder(pa) < Check.familyOrder(pb) }
-        return na < nb
+        if na != nb { return na < nb }
+        return a.id < b.id
     }
 
     private var sortKey: (String, Int) {

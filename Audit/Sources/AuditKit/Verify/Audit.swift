@@ -3,7 +3,7 @@ public enum Audit {
     /// The per-kind checkers of SPEC.md version 1 (§4 and following).
     public static func defaultCheckers() -> [KindChecker] {
         let election = ElectionChecker()
-        return [election, LedgerChecker(election: election)]
+        return [election, LedgerChecker(election: election), DeliberationChecker(election: election)]
     }
 
     /// Verifies a record directory with the default checkers.

@@ -28,7 +28,7 @@ public enum Bench {
     public static func run(directory: String, workers: Int) throws(AuditError) -> (Report, [Figure]) {
         let checker = ElectionChecker()
         let verifier = RecordVerifier(directory: directory, options: VerifyOptions(workers: workers),
-                                      checkers: [checker, LedgerChecker(election: checker)])
+                                      checkers: [checker, LedgerChecker(election: checker), DeliberationChecker(election: checker)])
         let started = DispatchTime.now()
         let report = try verifier.verify()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
