@@ -70,10 +70,11 @@ public struct Report: Sendable {
         for (k, v) in facts { out += "\(k): \(v)\n" }
         if !facts.isEmpty { out += "\n" }
         let width = max(24, checks.map { $0.check.name.count }.max() ?? 0)
+        let idWidth = max(7, checks.map { $0.check.id.count }.max() ?? 0)
         for r in checks {
             let status = r.passed ? "PASS" : "FAIL"
             let name = r.check.name.padding(toLength: width, withPad: " ", startingAt: 0)
-            let id = r.check.id.padding(toLength: 7, withPad: " ", startingAt: 0)
+            let id = r.check.id.padding(toLength: idWidth, withPad: " ", startingAt: 0)
             var line = "\(status)  \(id) \(name)  \(r.checked) checked"
             if !r.passed { line += ", \(r.failed) failed" }
             out += line + "\n"
