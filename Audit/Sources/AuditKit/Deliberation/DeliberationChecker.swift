@@ -214,6 +214,10 @@ public final class DeliberationChecker: KindChecker {
         guard key != setup.registrar, byKey[key] == nil else { throw .malformed("the key is the registrar's or another participant's") }
         participants[p] = Participant(key: key, moderator: moderator)
         byKey[key] = p
+        if election.isCredential(key) {
+            // SPEC.md §6.1: a SHOULD, so a warning in the header rather than a failed check.
+            report.setFact("warning", "participant \"\(p)\" (\(loc)) uses a voting credential key: what they say could be linked to how they vote")
+        }
         report.record(.delibParticipants, loc, failure: nil)
     }
 

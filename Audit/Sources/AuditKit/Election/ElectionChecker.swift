@@ -117,6 +117,9 @@ public final class ElectionChecker: KindChecker {
     }
     private var clock: TermClock? = nil
 
+    /// True if `key` is a credential of the roll (deliberation keys must not be, SPEC.md §6.1).
+    func isCredential(_ key: [UInt8]) -> Bool { core?.isOnRoll(key) ?? false }
+
     /// The term's group name, once `term.setup` was read.
     public var groupName: String? { setup?.group }
     /// The exponentiations the record's ballots needed.
@@ -154,6 +157,7 @@ public struct ProofCost: Sendable, Equatable {
 
 protocol ElectionCoreProtocol: AnyObject {
     var ballotCost: ProofCost { get }
+    func isOnRoll(_ credential: [UInt8]) -> Bool
     func apply(_ entry: VerifiedEntry, report: inout Report) -> [ProofJob]
     func finish(report: inout Report) -> [ProofJob]
     func saveState() -> JSON

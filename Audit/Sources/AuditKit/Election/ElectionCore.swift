@@ -79,6 +79,8 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
         return []
     }
 
+    func isOnRoll(_ credential: [UInt8]) -> Bool { roll[credential] != nil }
+
     func finish(report: inout Report) -> [ProofJob] {
         report.setFact("ballots", "\(countedBallots) counted, \(supersededBallots) superseded, \(spoiledBallots) spoiled")
         return []
