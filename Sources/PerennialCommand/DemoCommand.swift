@@ -61,6 +61,7 @@ struct DemoCommand: ParsableCommand {
                 }
                 print(r.tie ? "      tie: \(r.winners.joined(separator: ", "))" : "      winner: \(r.winners.first ?? "none")")
             }
+            for line in summary.ledger?.lines ?? [] { print("  " + line) }
             print("  record exported to \(out)/record (\(record.entries) entries) in \(String(format: "%.1f", summary.seconds)) s")
             print(summary.matches ? "  RESULT MATCHES GROUND TRUTH" : "  RESULT DIFFERS FROM GROUND TRUTH")
         }

@@ -23,7 +23,7 @@ struct PerennialCommand: AsyncParsableCommand {
         subcommands: [
             TermCommand.self, TrusteeCommand.self, RollCommand.self, ContestCommand.self, BallotCommand.self,
             CloseCommand.self, TallyCommand.self, CheckpointCommand.self, ExportCommand.self, ReceiptCommand.self,
-            ProposalCommand.self, DemoCommand.self, Bench.self,
+            LedgerCommand.self, ProposalCommand.self, DemoCommand.self, Bench.self,
         ])
 
     static func main() async {

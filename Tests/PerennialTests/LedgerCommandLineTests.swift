@@ -4,9 +4,9 @@ import Testing
 /// `perennial ledger …` end to end through the real executable: key file, settings, accreditation,
 /// attestation with receipt, refusals (exit 1), CSV import (check, then confirm), reversal, statement
 /// and totals. Runs once `LedgerCommand` is registered under `perennial`.
-@Suite("perennial ledger command line", .serialized, .enabled(if: LedgerCommandProbe.registered))
+@Suite("perennial ledger command line", .serialized)
 struct LedgerCommandLineTests {
-    static let binary = LedgerCommandProbe.binary
+    static let binary = CommandLineTests.binDir.appendingPathComponent("perennial")
 
     let work = FileManager.default.temporaryDirectory.appendingPathComponent("perennial-ledger-cli-\(UUID().uuidString)")
 
@@ -93,24 +93,4 @@ struct LedgerCommandLineTests {
         #expect(totals.contains("\"total_minutes\":120"))
         #expect(totals.contains("\"reversed\":1"))
     }
-}
-
-/// Whether the built `perennial` has the `ledger` subcommand (the coordinator registers it).
-enum LedgerCommandProbe {
-    static let binary = CommandLineTests.binDir.appendingPathComponent("perennial")
-
-    static var registered: Bool {
-        guard FileManager.default.fileExists(atPath: binary.path) else { return false }
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = ["ledger", "new-account"]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = Pipe()
-        guard (try? p.run()) != nil else { return false }
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        return p.terminationStatus == 0 && text.trimmingCharacters(in: .whitespacesAndNewlines).count == 19
-    }
-
 }

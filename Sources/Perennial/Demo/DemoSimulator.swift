@@ -42,6 +42,8 @@ public struct DemoSimulator {
         public var matches: Bool
         public var seconds: Double
         public var checkpoints: Int
+        /// The civic time ledger's part (organisations, contributions, the city's totals).
+        public var ledger: LedgerDemo.Summary?
     }
 
     public let options: Options
@@ -87,7 +89,7 @@ public struct DemoSimulator {
         var rng = SeededGenerator(seed: options.seed)
         let fm = FileManager.default
         let nodeDir = options.output.appendingPathComponent("node")
-        for sub in ["node", "trustees", "record"] {
+        for sub in ["node", "trustees", "record", "organisations"] {
             let url = options.output.appendingPathComponent(sub)
             if fm.fileExists(atPath: url.path) { try fm.removeItem(at: url) }
         }
@@ -101,6 +103,7 @@ public struct DemoSimulator {
         let clock = ManualClock(milliseconds: Self.ms(calendar.instant(of: start.adding(days: -30))))
         let node = try ElectionNode(directory: nodeDir, origin: "perennial.example/\(termID)", clock: clock,
                                     durability: options.durability)
+        try node.registerLedgerModule()
 
         // Trustees, each with its own directory.
         let trustees = (1...3).map { i in
@@ -282,8 +285,10 @@ public struct DemoSimulator {
             }
         }
 
-        // Term end.
+        // Term end: first the hours citizens gave over the term, then the close.
         clock.set(milliseconds: Self.ms(calendar.termEndInstant.addingTimeInterval(86_400)))
+        let ledger = try LedgerDemo.run(on: node, keyDirectory: options.output.appendingPathComponent("organisations"), seed: options.seed)
+        progress("civic time ledger: \(ledger.contributions) contributions attested by \(ledger.organisations) organisations")
         try node.submit(payload: election.closePayload().payloadBytes(record: node.origin, term: termID), signer: officer)
         progress("term closed: the encrypted tally is frozen; trustees 1 and 3 decrypt")
         for i in [0, 2] { try trustees[i].decrypt(on: node, passphrase: passphrases[i]) }
@@ -305,7 +310,7 @@ public struct DemoSimulator {
         return Summary(entries: Int(try node.store.size()), ballotsCast: ballotsCast, counted: stats.counted,
                        superseded: stats.superseded, spoiled: stats.spoiled, refused: refused, result: result, truth: truth,
                        matches: matches && stats.counted == truthSlots.count, seconds: Date().timeIntervalSince(began),
-                       checkpoints: checkpoints)
+                       checkpoints: checkpoints, ledger: ledger)
     }
 
     /// A random option with a mild popularity order (earlier candidates a little more popular).

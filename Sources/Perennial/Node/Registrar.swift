@@ -61,7 +61,9 @@ public struct Registrar {
         let fm = FileManager.default
         try fm.createDirectory(at: peopleFile.deletingLastPathComponent(), withIntermediateDirectories: true)
         if !fm.fileExists(atPath: peopleFile.path) {
-            fm.createFile(atPath: peopleFile.path, contents: Data("person,credential\n".utf8), attributes: [.posixPermissions: 0o600])
+            guard fm.createFile(atPath: peopleFile.path, contents: Data("person,credential\n".utf8), attributes: [.posixPermissions: 0o600]) else {
+                throw NodeError("Could not create \(peopleFile.path); check that the data directory is writable.")
+            }
         }
         let handle = try FileHandle(forWritingTo: peopleFile)
         defer { try? handle.close() }
