@@ -151,7 +151,9 @@ public final class ElectionChecker: KindChecker {
 /// How many exponentiations the ballots of a record need: the work no verifier can avoid.
 public struct ProofCost: Sendable, Equatable {
     public var ballots = 0
+    /// Exponentiations of a variable base (`pk^r`, `α^c`, `(β/g^j)^c`).
     public var variableBase = 0
+    /// Exponentiations of the generator by a full-size scalar (`g^r`).
     public var fixedBase = 0
 }
 

@@ -490,9 +490,11 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
         // Proofs (BAL-4), on the workers.
         ballotCost.ballots += 1
         for dc in decoded {
-            // Each disjunctive pair: A = g^r·α^(-c), B = pk^r·(β/g^j)^(-c); the range proof likewise, plus g^lo.
-            ballotCost.variableBase += 3 * (2 * dc.selections.count + dc.range.c.count)
-            ballotCost.fixedBase += 2 * dc.selections.count + dc.range.c.count + 1
+            // Each pair j: A = g^r / α^c, B = pk^r / (β/g^j)^c, plus g^lo when lo > 0. The simulated
+            // challenges c_j of a disjunctive proof are uniform in Z_q, so every exponent is full-size.
+            let pairs = 2 * dc.selections.count + dc.range.c.count
+            ballotCost.variableBase += 3 * pairs
+            ballotCost.fixedBase += pairs + (dc.version.min > 0 ? 1 : 0)
         }
         let g = group
         let binding = e.author + u32(k)

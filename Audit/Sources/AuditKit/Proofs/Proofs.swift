@@ -89,7 +89,9 @@ public enum ProofVerifier {
     public static func schnorr<G: PrimeOrderGroup>(
         _ group: G, X: G.Element, proof: CompactProof<G>, binding: ProofBinding
     ) -> String? {
-        let A = group.op(group.expG(proof.r), group.exp(X, group.neg(proof.c)))
+        // X^(-c) is computed as a division by X^c: a challenge is a 512-bit hash, far shorter than
+        // q - c in the MODP groups, so this is several times cheaper there (and the same for ristretto255).
+        let A = group.div(group.expG(proof.r), group.exp(X, proof.c))
         var t = Transcript(protocol: "schnorr", group: group.name, context: binding.context, binding: binding.binding)
         t.append(group.encodeElement(group.generator))
         t.append(group.encodeElement(X))
@@ -102,9 +104,8 @@ public enum ProofVerifier {
     public static func chaumPedersen<G: PrimeOrderGroup>(
         _ group: G, X: G.Element, h: G.Element, Y: G.Element, proof: CompactProof<G>, binding: ProofBinding
     ) -> String? {
-        let negC = group.neg(proof.c)
-        let A = group.op(group.expG(proof.r), group.exp(X, negC))
-        let B = group.exp2(h, proof.r, Y, negC)
+        let A = group.div(group.expG(proof.r), group.exp(X, proof.c))
+        let B = group.div(group.exp(h, proof.r), group.exp(Y, proof.c))
         var t = Transcript(protocol: "chaum-pedersen", group: group.name, context: binding.context, binding: binding.binding)
         for e in [group.generator, X, h, Y, A, B] { t.append(group.encodeElement(e)) }
         return t.challenge(in: group) == proof.c ? nil : "the Chaum–Pedersen proof does not verify"
@@ -132,9 +133,8 @@ public enum ProofVerifier {
         var betaOverGj = lo == 0 ? ciphertext.beta : group.div(ciphertext.beta, group.expG(group.scalar(UInt64(lo))))
         var sum = group.zeroScalar
         for k in 0..<width {
-            let negC = group.neg(proof.c[k])
-            let A = group.op(group.expG(proof.r[k]), group.exp(ciphertext.alpha, negC))
-            let B = group.exp2(pk, proof.r[k], betaOverGj, negC)
+            let A = group.div(group.expG(proof.r[k]), group.exp(ciphertext.alpha, proof.c[k]))
+            let B = group.div(group.exp(pk, proof.r[k]), group.exp(betaOverGj, proof.c[k]))
             t.append(group.encodeElement(A))
             t.append(group.encodeElement(B))
             sum = group.add(sum, proof.c[k])

@@ -34,10 +34,10 @@ public enum Bench {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         guard let groupName = checker.groupName, let group = try? AnyGroup(name: groupName) else { return (report, []) }
         let cost = checker.ballotCost
-        let (variable, fixed): (Double, Double)
+        let (variable, fixed, short): (Double, Double, Double)
         switch group {
-        case let .ristretto255(g): (variable, fixed) = measure(g)
-        case let .modp(g): (variable, fixed) = measure(g)
+        case let .ristretto255(g): (variable, fixed, short) = measure(g)
+        case let .modp(g): (variable, fixed, short) = measure(g)
         }
         // The floor: the ballots' exponentiations alone, spread over the same cores.
         let floorSeconds = (Double(cost.variableBase) * variable + Double(cost.fixedBase) * fixed) / 1e9 / Double(workers)
@@ -48,18 +48,26 @@ public enum Bench {
             Figure(name: "audit.\(groupName).verify", unit: "s", value: seconds, floor: floorSeconds, cores: workers, group: groupName),
             Figure(name: "audit.\(groupName).exp", unit: "ns", value: variable, floor: nil, cores: 1, group: groupName),
             Figure(name: "audit.\(groupName).exp_g", unit: "ns", value: fixed, floor: nil, cores: 1, group: groupName),
+            Figure(name: "audit.\(groupName).exp_hash_size", unit: "ns", value: short, floor: nil, cores: 1, group: groupName),
         ]
         figures.append(Figure(name: "audit.\(groupName).ballots", unit: "count", value: ballots, floor: nil, cores: workers, group: groupName))
         return (report, figures)
     }
 
-    /// Median ns of one variable-base and one fixed-base exponentiation by a full-size scalar.
-    static func measure<G: PrimeOrderGroup>(_ g: G) -> (Double, Double) {
+    /// Median ns of one variable-base and one fixed-base exponentiation by a full-size scalar, and of
+    /// one exponentiation by a challenge-size (512-bit hash) scalar.
+    static func measure<G: PrimeOrderGroup>(_ g: G) -> (Double, Double, Double) {
         var digest = Hash.sha512(Array("perennial-audit bench".utf8))
         var scalars: [G.Scalar] = []
+        var challenges: [G.Scalar] = []
         for _ in 0..<16 {
-            scalars.append(g.scalar(fromDigest: digest))
-            digest = Hash.sha512(digest)
+            challenges.append(g.scalar(fromDigest: digest))
+            // A full-size scalar: enough hash output to fill len(q), reduced by the group's decoder.
+            var wide: [UInt8] = []
+            while wide.count < g.scalarLength { digest = Hash.sha512(digest); wide += digest }
+            var bytes = Array(wide.prefix(g.scalarLength))
+            if g.name == "ristretto255" { bytes[31] &= 0x0f } else { bytes[0] &= 0x3f }
+            scalars.append((try? g.scalar(bytes)) ?? challenges.last!)
         }
         let base = g.expG(scalars[0])
         func time(_ body: () -> Void) -> Double {
@@ -74,7 +82,8 @@ public enum Bench {
         var sink = g.identity
         let variable = time { for s in scalars { sink = g.exp(base, s) } }
         let fixed = time { for s in scalars { sink = g.expG(s) } }
+        let short = time { for c in challenges { sink = g.exp(base, c) } }
         _ = sink
-        return (variable, fixed)
+        return (variable, fixed, short)
     }
 }

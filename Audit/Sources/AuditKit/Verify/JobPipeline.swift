@@ -4,7 +4,7 @@ import Dispatch
 /// entries, and hands their results back **in submission order**, so the report does not depend on
 /// timing or on the number of workers.
 ///
-/// At most `workers` chunks run at once, and at most `4 × workers` chunks wait, which bounds the memory
+/// At most `workers` chunks run at once, and at most `16 × workers` chunks wait, which bounds the memory
 /// held by pending proofs.
 final class JobPipeline {
     private let workers: Int
@@ -18,11 +18,11 @@ final class JobPipeline {
     private var flushed = 0
     private var pending: [ProofJob] = []
 
-    init(workers: Int, chunkSize: Int = 16) {
+    init(workers: Int, chunkSize: Int = 2) {
         self.workers = max(1, workers)
         self.chunkSize = chunkSize
         running = DispatchSemaphore(value: max(1, workers))
-        inFlight = DispatchSemaphore(value: 4 * max(1, workers))
+        inFlight = DispatchSemaphore(value: 16 * max(1, workers))
     }
 
     /// Queues jobs; they start once a chunk is full (or at ``flush(into:)``).

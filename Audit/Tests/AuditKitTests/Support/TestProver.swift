@@ -6,9 +6,12 @@ import AuditSodium
 struct TestProver<G: PrimeOrderGroup> {
     let group: G
 
+    /// A uniformly random scalar: 64 random bytes reduced for ristretto255, `len(q) + 16` for MODP
+    /// (full-size exponents, as a real prover's).
     func randomScalar() -> G.Scalar {
-        var wide = [UInt8](repeating: 0, count: 64)
-        randombytes_buf(&wide, 64)
+        let n = group.name == "ristretto255" ? 64 : group.scalarLength + 16
+        var wide = [UInt8](repeating: 0, count: n)
+        randombytes_buf(&wide, n)
         return group.scalar(fromDigest: wide)
     }
 
