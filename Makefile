@@ -27,7 +27,7 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-test: test-engine test-audit
+test: test-engine test-audit test-cross
 
 test-engine: deps
 	$(SWIFT) test
@@ -41,7 +41,7 @@ test-cross: deps
 	$(SWIFT) build --product perennial
 	cd Audit && $(SWIFT) build --product perennial-audit
 	rm -rf $(CROSS)
-	.build/debug/perennial demo --citizens 40 --years 3 --seed 11 --skip-fsync --out $(CROSS) > $(CROSS).log
+	.build/debug/perennial demo --citizens 40 --years 3 --seed 11 --skip-fsync --out $(CROSS) > $(CROSS).log 2>&1
 	Audit/.build/debug/perennial-audit verify $(CROSS)/record > $(CROSS)/audit.txt || { cat $(CROSS)/audit.txt; exit 1; }
 	@tail -1 $(CROSS)/audit.txt
 	@python3 -c "import sys; p='$(CROSS)/record/entries.jsonl'; b=bytearray(open(p,'rb').read()); i=len(b)//2; b[i]=b[i]^1 if b[i]^1 not in (10,) else b[i]^2; open(p,'wb').write(b)"

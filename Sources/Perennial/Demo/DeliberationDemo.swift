@@ -20,6 +20,18 @@ enum DeliberationDemo {
             _ = try delib.submit(.registerParticipant(id: id, displayName: name, publicKey: try node.participantKey(id).publicKey.rawRepresentation,
                                                       moderator: isModerator), signer: registrar)
         }
+        // An amendment, accepted by the proposal's author: a new version, shown as a diff.
+        let amap = try ProposalID("amap-de-la-donnee")
+        if let p = delib.state.proposals[amap], p.current.content.body.contains("\n## À préciser\n") {
+            let amend = try delib.state.amendment(amap, change: .section(heading: "## À préciser", replacement:
+                "\nQui met en commun quelles données, et selon quelles règles : à écrire ensemble en atelier.\n\n"),
+                summary: "Proposer un atelier pour préciser la démarche")
+            _ = try delib.submit(amend, signer: try node.participantKey(citizen))
+            if case .proposeAmendment(let id, _, _, _, _) = amend {
+                _ = try delib.submit(.decideAmendment(id: id, accept: true, reason: "Bonne idée, merci."),
+                                     signer: try node.participantKey(p.author))
+            }
+        }
         let proposal = try ProposalID(referendumProposal)
         guard delib.state.proposals[proposal] != nil else { return nil }
         _ = try delib.submit(delib.state.comment(on: .proposal(proposal), stance: .for,
