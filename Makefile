@@ -4,7 +4,7 @@ APT_PACKAGES := libsodium-dev libgmp-dev libsqlite3-dev pkg-config
 DEMO_OUT ?= demo-data
 AUDIT_BIN = Audit/.build/release/perennial-audit
 
-.PHONY: all deps build release test test-engine test-audit demo bench clean
+.PHONY: all deps build release test test-engine test-audit test-cross demo bench clean
 
 all: build
 
@@ -27,13 +27,25 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-test: test-engine test-audit
+test: test-engine test-audit test-cross
 
 test-engine: deps
 	$(SWIFT) test
 
 test-audit: deps
 	@if [ -f Audit/Package.swift ]; then cd Audit && $(SWIFT) test; else echo "Audit package not present yet."; fi
+
+# The engine writes a record, the independent audit checks it; a record with one flipped byte must fail.
+CROSS = .build/cross-check
+test-cross: deps
+	$(SWIFT) build --product perennial
+	cd Audit && $(SWIFT) build --product perennial-audit
+	rm -rf $(CROSS)
+	.build/debug/perennial demo --citizens 40 --years 3 --seed 11 --skip-fsync --out $(CROSS) > $(CROSS).log 2>&1
+	Audit/.build/debug/perennial-audit verify $(CROSS)/record > $(CROSS)/audit.txt || { cat $(CROSS)/audit.txt; exit 1; }
+	@tail -1 $(CROSS)/audit.txt
+	@python3 -c "import sys; p='$(CROSS)/record/entries.jsonl'; b=bytearray(open(p,'rb').read()); i=len(b)//2; b[i]=b[i]^1 if b[i]^1 not in (10,) else b[i]^2; open(p,'wb').write(b)"
+	@if Audit/.build/debug/perennial-audit verify $(CROSS)/record > $(CROSS)/tampered.txt; then echo "the audit accepted a tampered record"; exit 1; else echo "tampered record rejected, as it must be: $$(grep -c FAIL $(CROSS)/tampered.txt) failing checks"; fi
 
 demo: release
 	@if [ -f Audit/Package.swift ]; then cd Audit && $(SWIFT) build -c release; fi
@@ -42,6 +54,8 @@ demo: release
 
 bench: release
 	.build/release/perennial bench crypto
+	.build/release/perennial bench ballot
+	.build/release/perennial bench tally
 	.build/release/perennial bench log
 
 clean:

@@ -28,8 +28,8 @@ let package = Package(
         .target(name: "CivicCrypto", dependencies: ["CSodium", "CGMP"]),
         .target(name: "CivicLog", dependencies: ["CivicCrypto", "CSodium", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "BallotCore", dependencies: ["CivicCrypto", "CivicLog"]),
-        .target(name: "CivicLedger", dependencies: ["CivicCrypto", "CivicLog"]),
-        .target(name: "Deliberation", dependencies: ["CivicCrypto", "CivicLog"]),
+        .target(name: "CivicLedger", dependencies: ["CivicCrypto", "CivicLog", "BallotCore"]),
+        .target(name: "Deliberation", dependencies: ["CivicCrypto", "CivicLog", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "Perennial",
             dependencies: [
@@ -38,7 +38,8 @@ let package = Package(
             ]),
         .executableTarget(
             name: "PerennialCommand",
-            dependencies: ["Perennial", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Perennial", "BallotCore", "CivicCrypto", "CivicLog", "Deliberation",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "PerennialKiosk",
             dependencies: ["Perennial", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

@@ -12,11 +12,17 @@ public enum Ed25519 {
         /// The 32-byte encoding.
         public let rawRepresentation: [UInt8]
 
-        /// Validates the length (the curve point itself is checked by `verify`).
-        /// - Throws: ``CryptoError/Code/invalidLength``.
+        /// Validates the length and the point (canonical, on the curve, not of small order —
+        /// `crypto_core_ed25519_is_valid_point`).
+        /// - Throws: ``CryptoError/Code/invalidLength`` or ``CryptoError/Code/invalidElement``.
         public init(rawRepresentation: some Collection<UInt8>) throws {
+            Sodium.ensureInitialized()
             try checkLength(rawRepresentation.count, Int(crypto_sign_PUBLICKEYBYTES), "An Ed25519 public key")
-            self.rawRepresentation = Array(rawRepresentation)
+            let bytes = Array(rawRepresentation)
+            guard crypto_core_ed25519_is_valid_point(bytes) == 1 else {
+                throw CryptoError.invalidElement("Ed25519", "not a valid public key")
+            }
+            self.rawRepresentation = bytes
         }
 
         public var description: String { "Ed25519.PublicKey(\(Hex.encode(rawRepresentation)))" }
@@ -55,6 +61,11 @@ public enum Ed25519 {
         /// Derives the key pair from a 32-byte seed given as plain bytes (copied into secure memory).
         public init(seed: some Collection<UInt8>) throws {
             try self.init(seed: SecureBytes(seed))
+        }
+
+        /// The key from its stored form, the 32-byte seed (same as `init(seed:)`).
+        public init(rawRepresentation: SecureBytes) throws {
+            try self.init(seed: rawRepresentation)
         }
 
         /// A fresh random key.

@@ -123,3 +123,6 @@ public struct PassphraseSeal: Codable, Sendable, Hashable {
         }
     }
 }
+
+/// The name used in the design notes for secrets at rest under a passphrase; same type as ``PassphraseSeal``.
+public typealias SecretStore = PassphraseSeal

@@ -171,15 +171,14 @@ enum RangeProofCore {
         let group = pk.group
         var t = statement(protocol: name, ciphertext: ciphertext, pk: pk, lo: lo, hi: hi, context: context, binding: binding)
         var sum = group.zeroScalar
-        var gj = group.elementForSmallInt(lo)
         for k in 0..<c.count {
             let A = group.divide(group.expGeneratorPublic(r[k]), group.expPublic(ciphertext.alpha, c[k]))
-            let shifted = group.divide(ciphertext.beta, gj)
+            // g^j: a table lookup (ristretto255, small j) or a shift (MODP), never an exponentiation.
+            let shifted = group.divide(ciphertext.beta, group.elementForSmallInt(lo + k))
             let B = group.divide(group.expPublic(pk.element, r[k]), group.expPublic(shifted, c[k]))
             t.append(A, in: group)
             t.append(B, in: group)
             sum = group.scalarAdd(sum, c[k])
-            gj = group.op(gj, group.generator)
         }
         return sum == t.challenge(in: group)
     }

@@ -2,9 +2,14 @@ import CSodium
 
 // The few libsodium calls CivicLog needs: SHA-256, Ed25519, random bytes.
 //
-// TEMPORARY: CivicCrypto (branch `crypto`) will provide `SHA256`, `Ed25519` and `SecureBytes`.
-// Once those land on main, this file switches to CivicCrypto's wrappers and the direct CSodium
-// dependency of CivicLog goes away. Everything here is `internal` so the switch changes no public API.
+// TEMPORARY: written before CivicCrypto's `SHA256`, `Ed25519` and `SecureBytes` existed; this file
+// is to switch to them, and CivicLog's direct CSodium dependency to go away. Everything here is
+// `internal`, so the switch changes no public API. Two points to settle first:
+// - CivicCrypto's SHA256 is one-shot; leaf and node hashing here stream their parts (no copy of
+//   the payload per leaf), so CivicCrypto needs an incremental hasher, or the log accepts copies.
+// - CivicCrypto's `Ed25519.PublicKey` rejects points that libsodium's verify alone accepts;
+//   entry verification must stay exactly SPEC §2.2's "Ed25519 verify", which an auditor
+//   implements with plain `crypto_sign_verify_detached`, unless the SPEC says otherwise.
 
 /// Internal funnel for libsodium: initialisation, return-code checks, hashing, signatures.
 enum LogCrypto {

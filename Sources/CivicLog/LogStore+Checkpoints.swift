@@ -22,7 +22,7 @@ extension LogStore {
                         result = latest
                         return .commit
                     }
-                    let time = max(clock.nowMilliseconds(), writer.lastTime, latest?.timeMs ?? 0)
+                    let time = max(Self.now(clock), writer.lastTime, latest?.timeMs ?? 0)
                     let checkpoint = SignedCheckpoint.sign(
                         origin: origin, size: writer.size, rootHash: writer.root, timeMs: time, key: signingKey)
                     try Self.insert(checkpoint, db)
@@ -51,7 +51,7 @@ extension LogStore {
     /// The stored checkpoint of exactly `size` entries, if one was signed.
     public func checkpoint(size: UInt64) throws -> SignedCheckpoint? {
         try read { db in
-            try String.fetchOne(db, sql: "SELECT note FROM checkpoints WHERE size = ?", arguments: [Int64(size)])
+            try String.fetchOne(db, sql: "SELECT note FROM checkpoints WHERE size = ?", arguments: [Int64(clamping: size)])
                 .map { try SignedCheckpoint.parse(note: $0) }
         }
     }

@@ -107,7 +107,7 @@ extension LogStore {
                         throw LogError(.storeNotEmpty, "A record can only be imported into an empty store, and this one already has entries or checkpoints. Use a new directory.")
                     }
                     var pending = checkpoints[...]
-                    func acceptCheckpoints(line: Int) throws {
+                    func acceptCheckpoints() throws {
                         while let next = pending.first, next.size == writer.size {
                             guard next.rootHash == writer.root else {
                                 throw RecordLine.bad(RecordFile.checkpoints, checkpoints.firstIndex(of: next)! + 1, "the root does not match the entries (recomputed at size \(next.size))")
@@ -119,7 +119,7 @@ extension LogStore {
                             pending = pending.dropFirst()
                         }
                     }
-                    try acceptCheckpoints(line: 0)
+                    try acceptCheckpoints()
                     // Lines are parsed as they stream in, verified in chunks on all cores, then inserted in order.
                     var chunk: [(number: Int, index: UInt64, time: UInt64, envelope: EntryEnvelope)] = []
                     let origin = self.origin
@@ -134,7 +134,7 @@ extension LogStore {
                         }
                         for line in lines {
                             try writer.insertEntry(index: line.index, timeMs: line.time, envelope: line.envelope, leafHash: line.envelope.leafHash(timeMs: line.time))
-                            try acceptCheckpoints(line: line.number)
+                            try acceptCheckpoints()
                         }
                         chunk.removeAll(keepingCapacity: true)
                     }
@@ -246,6 +246,9 @@ enum RecordLine {
             throw bad(file, number, error.description)
         }
         guard checkpoint.size == wire.size else { throw bad(file, number, "its size differs from its note's") }
+        guard checkpoint.size <= UInt64(Int64.max), checkpoint.timeMs <= UInt64(Int64.max) else {
+            throw bad(file, number, "its size or time is 2^63 or more")
+        }
         guard self.checkpoint(checkpoint).utf8.dropLast().elementsEqual(line) else {
             throw bad(file, number, "it is not in canonical form")
         }
@@ -264,6 +267,9 @@ enum RecordLine {
             scanner.literal(#"","payload":""#), let payloadText = scanner.untilQuote(),
             scanner.literal("\"}"), scanner.atEnd
         else { throw bad(file, number, shape) }
+        guard index <= UInt64(Int64.max), time <= UInt64(Int64.max) else {
+            throw bad(file, number, "the index or time is 2^63 or more")
+        }
         guard let author = Hex.decode(utf8: authorText), author.count == 32 else {
             throw bad(file, number, "the author is not 32 bytes of lowercase hex")
         }

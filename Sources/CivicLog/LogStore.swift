@@ -30,6 +30,9 @@ import GRDB
 /// are safe: every write runs in an `IMMEDIATE` SQLite transaction that re-reads the tree state,
 /// so two writers can never assign the same index.
 ///
+/// Every method is synchronous and blocks the calling thread (an append waits for its fsync,
+/// typically a millisecond or a few); from Swift concurrency, call it from a task that may block.
+///
 /// - Important: an append returns only after its transaction has committed with
 ///   `synchronous=FULL`, so an acknowledged entry survives a crash of the process or the machine.
 public final class LogStore: Sendable {
@@ -47,6 +50,16 @@ public final class LogStore: Sendable {
     let clock: any LogClock
     let pool: DatabasePool
 
+    /// How hard an append waits for the disk.
+    public enum Durability: Sendable {
+        /// `synchronous=FULL`: an acknowledged entry survives a crash of the process or the machine.
+        case full
+        /// `synchronous=OFF`: for simulations only (the demo, benchmarks of everything but the disk).
+        /// The database stays consistent after a process crash, but a machine crash may lose the
+        /// latest acknowledged entries. Never use it for a real term.
+        case simulation
+    }
+
     /// Opens (creating if needed) the log stored in `directory`.
     ///
     /// - Parameters:
@@ -54,9 +67,11 @@ public final class LogStore: Sendable {
     ///   - origin: the log origin, e.g. `perennial.example/nancy-2026` (see ``LogOrigin``).
     ///   - signingKey: the log's checkpoint key.
     ///   - clock: where log time comes from.
+    ///   - durability: `.full` (the default) for every real log; `.simulation` skips fsync.
     /// - Throws: ``LogError`` if the origin is invalid, the store was created with another origin or
     ///   key (`storeMismatch`), or the database cannot be opened (`storage`).
-    public init(directory: URL, origin: String, signingKey: LogSigningKey, clock: any LogClock = SystemClock()) throws {
+    public init(directory: URL, origin: String, signingKey: LogSigningKey, clock: any LogClock = SystemClock(),
+                durability: Durability = .full) throws {
         try LogOrigin.validate(origin)
         self.origin = origin
         self.signingKey = signingKey
@@ -71,9 +86,6 @@ public final class LogStore: Sendable {
         self.databaseURL = databaseURL
         var configuration = Configuration()
         configuration.busyMode = .timeout(60)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         let pool = try Self.storage("open the log database") {
             try DatabasePool(path: databaseURL.path, configuration: configuration)
         }
@@ -81,6 +93,11 @@ public final class LogStore: Sendable {
         let logKey = self.logKey
         try Self.storage("set up the log database") {
             try pool.writeWithoutTransaction { db in
+                // GRDB sets `synchronous = NORMAL` on the pool's writer when it enables WAL, after
+                // any `prepareDatabase` hook, and NORMAL may lose the last commits on power loss. So
+                // the setting is made here, outside any transaction, on the one writer connection
+                // the pool keeps for its whole life.
+                try db.execute(sql: durability == .full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
                 try db.inTransaction(.immediate) {
                     try LogSchema.create(db)
                     try LogSchema.checkMeta(db, origin: origin, logKey: logKey)
@@ -112,6 +129,8 @@ public final class LogStore: Sendable {
     ///   - envelope: the author-signed entry.
     ///   - project: validates the entry against the projection tables and updates them, with the
     ///     assigned index and time. If it throws, nothing at all is written and its error is rethrown.
+    ///     It runs inside the store's write transaction, so it must use only the `Database` it is
+    ///     given and must not call back into this store (GRDB forbids re-entrant writes).
     /// - Returns: the entry with its index, log time and leaf hash, once committed durably.
     /// - Throws: ``LogError`` (`badSignature`, `malformedPayload`, `wrongRecord`, `payloadTooLarge`,
     ///   `storage`) or whatever `project` throws; in every case the log is unchanged.
@@ -150,7 +169,7 @@ public final class LogStore: Sendable {
                 try db.inTransaction(.immediate) {
                     appended.removeAll(keepingCapacity: true)
                     var writer = try TreeWriter(db: db)
-                    let time = max(clock.nowMilliseconds(), writer.lastTime)
+                    let time = max(Self.now(clock), writer.lastTime)
                     for envelope in envelopes {
                         let entry = try writer.append(envelope, timeMs: time)
                         do {
@@ -232,6 +251,11 @@ public final class LogStore: Sendable {
     }
 
     // MARK: - Internals
+
+    /// The clock's reading, capped at Int64.max (SQLite's integer range).
+    static func now(_ clock: any LogClock) -> UInt64 {
+        min(clock.nowMilliseconds(), UInt64(Int64.max))
+    }
 
     static func requireSize(_ size: UInt64, _ db: Database) throws {
         let current = try TreeWriter.size(db)

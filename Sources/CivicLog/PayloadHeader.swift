@@ -36,6 +36,7 @@ struct JSONValidator {
         try colon()
         guard peek() == UInt8(ascii: "\"") else { throw Failure(reason: "\"kind\" is not a string") }
         let kind = try parseString()
+        guard !kind.isEmpty else { throw Failure(reason: "\"kind\" is empty") }
         skipWhitespace()
         try expect(UInt8(ascii: ","), "there is no second key")
         skipWhitespace()

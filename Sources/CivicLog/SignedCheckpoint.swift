@@ -20,9 +20,9 @@ public struct SignedCheckpoint: Hashable, Sendable {
     public let timeMs: UInt64
     /// The whole signed note text, exactly as signed and stored.
     public let note: String
-    /// The 4-byte key ID from the signature line.
+    /// The 4-byte key ID from the log's signature line (the first named after the origin).
     public let keyID: [UInt8]
-    /// The 64-byte Ed25519 signature over ``body``.
+    /// The 64-byte Ed25519 signature over ``body`` from that line.
     public let signature: [UInt8]
 
     /// The signed body: `origin\nsize\nb64(root)\ntime <ms>\n`.
@@ -57,17 +57,18 @@ public struct SignedCheckpoint: Hashable, Sendable {
         self.signature = signature
     }
 
-    /// Parses a signed note in exactly the form of SPEC §2.4. Does not check the signature.
+    /// Parses a signed note in the form of SPEC §2.4. Does not check the signature. Signature
+    /// lines by other names (witness cosignatures) are allowed, kept in ``note`` and ignored.
     /// - Throws: ``LogError/Code-swift.struct/malformedCheckpoint`` saying which part is wrong.
     public static func parse(note: String) throws -> SignedCheckpoint {
         func bad(_ what: String) -> LogError {
             LogError(.malformedCheckpoint, "The checkpoint is not a signed note in the form of SPEC §2.4: \(what). Copy the whole checkpoint text unchanged.")
         }
         guard note.utf8.last == 0x0A else { throw bad("it does not end with a newline") }
-        let lines = note.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
-        // origin, size, root, time, "", signature line, "" (after the final newline)
-        guard lines.count == 7, lines[4].isEmpty, lines[6].isEmpty else {
-            throw bad("it must have four body lines, one empty line and one signature line")
+        let lines = note.utf8.dropLast().split(separator: 0x0A, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        // origin, size, root, time, "", then one or more signature lines.
+        guard lines.count >= 6, lines[4].isEmpty else {
+            throw bad("it must have four body lines, one empty line and at least one signature line")
         }
         let origin = lines[0]
         do { try LogOrigin.validate(origin) } catch { throw bad("the origin line is not a valid origin") }
@@ -76,11 +77,19 @@ public struct SignedCheckpoint: Hashable, Sendable {
         guard lines[3].hasPrefix("time "), let time = Decimal64.parse(String(lines[3].dropFirst(5))) else {
             throw bad("the fourth line is not \"time <milliseconds>\"")
         }
-        let prefix = "\u{2014} \(origin) "
-        guard lines[5].hasPrefix(prefix) else { throw bad("the signature line does not start with \u{2014}, a space, the origin and a space") }
-        guard let blob = Base64.decodeCanonical(String(lines[5].dropFirst(prefix.count))), blob.count == 68 else {
-            throw bad("the signature is not base64 of a 4-byte key ID and a 64-byte signature")
+        var logSignature: [UInt8]? = nil
+        for line in lines[5...] {
+            guard line.hasPrefix("\u{2014} ") else { throw bad("a signature line does not start with \u{2014} and a space") }
+            let fields = line.dropFirst(2).split(separator: " ", omittingEmptySubsequences: false)
+            guard fields.count == 2, !fields[0].isEmpty, let blob = Base64.decodeCanonical(String(fields[1])), blob.count > 4 else {
+                throw bad("a signature line is not \u{2014} <name> <base64>")
+            }
+            if logSignature == nil, fields[0] == origin {
+                guard blob.count == 68 else { throw bad("the log's signature is not base64 of a 4-byte key ID and a 64-byte signature") }
+                logSignature = blob
+            }
         }
+        guard let blob = logSignature else { throw bad("no signature line carries the origin's name") }
         return SignedCheckpoint(
             origin: origin, size: size, rootHash: root, timeMs: time, note: note,
             keyID: Array(blob[0..<4]), signature: Array(blob[4...]))
@@ -89,10 +98,25 @@ public struct SignedCheckpoint: Hashable, Sendable {
     /// Checks the key ID and the Ed25519 signature against the log's public key.
     /// - Throws: ``LogError/Code-swift.struct/badCheckpointSignature`` if either does not match.
     public func verify(logKey: [UInt8]) throws {
-        guard keyID == Self.keyID(origin: origin, publicKey: logKey),
-            LogCrypto.ed25519Verify(signature: signature, message: Array(body.utf8), publicKey: logKey)
+        let expectedID = Self.keyID(origin: origin, publicKey: logKey)
+        let message = Array(body.utf8)
+        // Any line named after the origin with the log key's ID may carry the log's signature.
+        let candidates = [(keyID, signature)] + Self.signatureLines(note).filter { $0.name == origin }.compactMap { line -> ([UInt8], [UInt8])? in
+            line.blob.count == 68 ? (Array(line.blob[0..<4]), Array(line.blob[4...])) : nil
+        }
+        guard candidates.contains(where: { $0.0 == expectedID && LogCrypto.ed25519Verify(signature: $0.1, message: message, publicKey: logKey) })
         else {
             throw LogError(.badCheckpointSignature, "The checkpoint for \(size) entries is not signed by this log's key. It was altered or comes from another log; do not trust it.")
+        }
+    }
+
+    /// The signature lines of a note already parsed by ``parse(note:)``.
+    private static func signatureLines(_ note: String) -> [(name: Substring, blob: [UInt8])] {
+        let lines = note.utf8.dropLast().split(separator: 0x0A, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        return lines.dropFirst(5).compactMap { line in
+            let fields = line.dropFirst(2).split(separator: " ", omittingEmptySubsequences: false)
+            guard fields.count == 2, let blob = Base64.decodeCanonical(String(fields[1])) else { return nil }
+            return (fields[0], blob)
         }
     }
 

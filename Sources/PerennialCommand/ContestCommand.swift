@@ -1,5 +1,6 @@
 import ArgumentParser
 import BallotCore
+import Deliberation
 import Foundation
 import Perennial
 
@@ -7,7 +8,7 @@ struct ContestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "contest", abstract: "Declare contests; declare and withdraw candidates during the term.",
         discussion: "Every change makes a new contest version; ballots are cast on the version in force at their time.",
-        subcommands: [Declare.self, AddOption.self, Withdraw.self, Show.self])
+        subcommands: [Declare.self, Referendum.self, AddOption.self, Withdraw.self, Show.self])
 
     static func submit(_ node: NodeOptions, _ version: ContestVersion) throws {
         let n = try node.open()
@@ -87,6 +88,29 @@ struct ContestCommand: ParsableCommand {
                 print("\(id) v\(v.version)\(v.year.map { " (year \($0))" } ?? ""): \(v.title)")
                 for o in v.options { print("  \(o.id): \(o.label)") }
             }
+        }
+    }
+
+    struct Referendum: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Put a proposal that deliberation sent to the ballot (on-ballot YEAR) to the vote as a referendum contest.",
+            discussion: "The contest names the exact version put to the vote by its hash; it is on the ballots of one window number (term year).")
+        @OptionGroup var node: NodeOptions
+        @Option(help: "The proposal id.") var proposal: String
+        @Option(help: "The window number (term year) whose ballots carry it; by default the term year in which the on-ballot year begins.")
+        var window: Int?
+
+        func run() throws {
+            let n = try node.open()
+            let e = try n.requireElection()
+            let q = try n.deliberation().state.referendum(try ProposalID(proposal))
+            let start = try LocalDate(iso: e.setup!.start)
+            // Term year k runs from start + (k−1) years; it contains 1 January of year Y when
+            // k = Y − start.year (+1 if the term starts on 1 January).
+            guard window != nil || q.year >= start.year else { throw Refusal("The ballot year \(q.year) is before the term; give --window.") }
+            let k = window ?? max(1, q.year - start.year + (start.month == 1 && start.day == 1 ? 1 : 0))
+            try ContestCommand.submit(node, ContestVersion(contest: q.contest, version: 1, title: q.title, year: k,
+                                                           options: q.options.map { ContestOption(id: $0.id, label: $0.label) }, min: 1, max: 1))
         }
     }
 }

@@ -16,11 +16,13 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Seed of the simulation (same seed, same term).") var seed: UInt64 = 2026
     @Option(help: "ristretto255, modp3072 or modp2048.") var group = "ristretto255"
     @Option(help: "Output directory (its node/, trustees/ and record/ are replaced).") var out = "demo-data"
+    @Option(help: "The proposals corpus to import into deliberation (skipped if the directory does not exist).") var proposals = "Proposals"
     @Flag(help: "Print the summary as JSON.") var json = false
     @Flag(help: ArgumentHelp(
         "Instead of simulating a term, prepare a node to try the kiosk today: OUT/node, and credential letters in OUT/letters/.",
         discussion: "Then run `perennial-kiosk --data OUT/node` and type a code from a letter."))
     var kioskTrial = false
+    @Flag(help: "Do not wait for the disk on each append (simulation only: a machine crash could lose entries).") var skipFsync = false
 
     func validate() throws {
         guard citizens >= 1, citizens <= 10_000_000 else { throw ValidationError("--citizens must be between 1 and 10,000,000.") }
@@ -35,6 +37,11 @@ struct DemoCommand: ParsableCommand {
         options.years = years
         options.seed = seed
         options.group = GroupName(rawValue: group)!
+        options.durability = skipFsync ? .simulation : .full
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: proposals, isDirectory: &isDirectory), isDirectory.boolValue {
+            options.proposals = URL(fileURLWithPath: proposals, isDirectory: true)
+        }
         let simulator = DemoSimulator(options: options) { FileHandle.standardError.write(Data("demo: \($0)\n".utf8)) }
         let summary = try simulator.run()
         let node = try ElectionNode(directory: options.output.appendingPathComponent("node"))
@@ -59,6 +66,7 @@ struct DemoCommand: ParsableCommand {
                 }
                 print(r.tie ? "      tie: \(r.winners.joined(separator: ", "))" : "      winner: \(r.winners.first ?? "none")")
             }
+            for line in summary.ledger?.lines ?? [] { print("  " + line) }
             print("  record exported to \(out)/record (\(record.entries) entries) in \(String(format: "%.1f", summary.seconds)) s")
             print(summary.matches ? "  RESULT MATCHES GROUND TRUTH" : "  RESULT DIFFERS FROM GROUND TRUTH")
         }

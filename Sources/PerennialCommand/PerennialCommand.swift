@@ -2,6 +2,7 @@ import ArgumentParser
 import BallotCore
 import CivicCrypto
 import CivicLog
+import Deliberation
 import Foundation
 import Perennial
 
@@ -22,7 +23,7 @@ struct PerennialCommand: AsyncParsableCommand {
         subcommands: [
             TermCommand.self, TrusteeCommand.self, RollCommand.self, ContestCommand.self, BallotCommand.self,
             CloseCommand.self, TallyCommand.self, CheckpointCommand.self, ExportCommand.self, ReceiptCommand.self,
-            DemoCommand.self, Bench.self,
+            LedgerCommand.self, ProposalCommand.self, DemoCommand.self, Bench.self,
         ])
 
     static func main() async {
@@ -47,6 +48,7 @@ struct PerennialCommand: AsyncParsableCommand {
         case let e as CryptoError: e.description
         case let e as CalendarError: e.description
         case let e as CredentialCodeError: e.description
+        case let e as DeliberationError: e.description
         case let e as Refusal: e.description
         default: nil
         }

@@ -17,7 +17,17 @@ struct TrusteeCommand: ParsableCommand {
 
     struct TrusteeDir: ParsableArguments {
         @Option(help: "The trustee's own directory (its key and sealed secrets).") var trusteeDir: String
-        var files: TrusteeFiles { TrusteeFiles(directory: URL(fileURLWithPath: trusteeDir, isDirectory: true)) }
+        @Option(help: ArgumentHelp("How costly the passphrase hash is when secrets are sealed: moderate (default, about a second) or interactive (faster, weaker).",
+                                   valueName: "cost"))
+        var sealCost = "moderate"
+
+        func validate() throws {
+            guard ["moderate", "interactive"].contains(sealCost) else { throw ValidationError("--seal-cost must be moderate or interactive.") }
+        }
+
+        var files: TrusteeFiles {
+            TrusteeFiles(directory: URL(fileURLWithPath: trusteeDir, isDirectory: true), cost: sealCost == "interactive" ? .interactive : .moderate)
+        }
     }
 
     struct Key: ParsableCommand {

@@ -43,6 +43,12 @@ struct SignatureAndHashVectorTests {
     func keyLengths() {
         #expect(throws: CryptoError.self) { try Ed25519.SigningKey(seed: [UInt8](repeating: 1, count: 31)) }
         #expect(throws: CryptoError.self) { try Ed25519.PublicKey(rawRepresentation: [UInt8](repeating: 1, count: 33)) }
+        // Small-order point (the identity, y = 1) and a non-canonical encoding (y = p) are refused.
+        var identity = [UInt8](repeating: 0, count: 32)
+        identity[0] = 1
+        #expect(throws: CryptoError.self) { try Ed25519.PublicKey(rawRepresentation: identity) }
+        let nonCanonical: [UInt8] = [0xed] + [UInt8](repeating: 0xff, count: 30) + [0x7f]
+        #expect(throws: CryptoError.self) { try Ed25519.PublicKey(rawRepresentation: nonCanonical) }
     }
 
     @Test("a signing key's description does not reveal its seed")

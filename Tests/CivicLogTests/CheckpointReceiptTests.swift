@@ -58,6 +58,19 @@ struct CheckpointReceiptTests {
                 try SignedCheckpoint.verified(note: text, origin: Fixture.origin, logKey: store.logKey)
             }
         }
+        // Witness cosignature lines are kept and ignored; the log's line must still verify.
+        let witnessLine = "\u{2014} witness.example/w1 " + Data(repeating: 5, count: 72).base64EncodedString() + "\n"
+        let witnessed = try SignedCheckpoint.verified(note: note + witnessLine, origin: Fixture.origin, logKey: store.logKey)
+        #expect(witnessed.note == note + witnessLine)
+        let logLine = lines[5] + "\n"
+        let body = lines[0...4].joined(separator: "\n") + "\n"
+        let witnessFirst = try SignedCheckpoint.verified(note: body + witnessLine + logLine, origin: Fixture.origin, logKey: store.logKey)
+        #expect(witnessFirst.size == 3)
+        // Another line named after the origin, with a bad signature, before the real one: still the log's.
+        let forgedLine = "\u{2014} \(Fixture.origin) " + Data(repeating: 1, count: 68).base64EncodedString() + "\n"
+        _ = try SignedCheckpoint.verified(note: body + forgedLine + logLine, origin: Fixture.origin, logKey: store.logKey)
+        // Only witness lines: refused.
+        #expect(throws: LogError.self) { try SignedCheckpoint.verified(note: body + witnessLine, origin: Fixture.origin, logKey: store.logKey) }
         // Signature under another key.
         #expect(throws: LogError.self) { try SignedCheckpoint.verified(note: note, origin: Fixture.origin, logKey: LogSigningKey.generate().publicKey) }
     }

@@ -84,6 +84,7 @@ struct LogStoreTests {
             (signed(#"{"record":"\#(Fixture.origin)","kind":"x"}"#), .malformedPayload),
             (signed(#"{"kind":"x"}"#), .malformedPayload),
             (signed(#"{"kind":1,"record":"\#(Fixture.origin)"}"#), .malformedPayload),
+            (signed(#"{"kind":"","record":"\#(Fixture.origin)"}"#), .malformedPayload),
             (signed(#"{"kind":"x","other":"\#(Fixture.origin)"}"#), .malformedPayload),
             (signed(#"{"kind":"x","record":"\#(Fixture.origin)","a":}"#), .malformedPayload),
             (signed(#"{"kind":"x","record":"\#(Fixture.origin)"} trailing"#), .malformedPayload),
@@ -199,6 +200,18 @@ struct LogStoreTests {
             #expect { try store.append(contentsOf: envelopes) } throws: { ($0 as? LogError)?.code == .malformedPayload }
         }
         #expect(try store.size() == 300)
+    }
+
+    @Test func databaseIsWALWithFullSync() throws {
+        let store = try Fixture.store(Fixture.temporaryDirectory())
+        let (mode, sync) = try store.database.write { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
+        }
+        #expect(mode == "wal")
+        #expect(sync == 2)  // FULL
+        let simulation = try LogStore(
+            directory: Fixture.temporaryDirectory(), origin: Fixture.origin, signingKey: Fixture.logKey, durability: .simulation)
+        #expect(try simulation.database.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 0)  // OFF
     }
 
     @Test func logTablesRefuseRewrites() throws {

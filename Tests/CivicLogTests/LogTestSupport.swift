@@ -10,10 +10,17 @@ enum Fixture {
     static var logKey: LogSigningKey { try! LogSigningKey(rawRepresentation: logSeed) }
     static var author: AuthorSigningKey { try! AuthorSigningKey(rawRepresentation: authorSeed) }
 
-    /// A fresh empty directory under the system temporary directory.
-    static func temporaryDirectory(_ name: String = #function) -> URL {
+    /// This test process's scratch directory, removed when the process exits.
+    static let scratch: URL = {
         let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("civiclog-tests", isDirectory: true)
+            .appendingPathComponent("civiclog-tests-\(getpid())", isDirectory: true)
+        atexit { try? FileManager.default.removeItem(at: Fixture.scratch) }
+        return url
+    }()
+
+    /// A fresh empty directory under this process's scratch directory.
+    static func temporaryDirectory(_ name: String = #function) -> URL {
+        let url = scratch
             .appendingPathComponent("\(name.filter { $0.isLetter || $0.isNumber })-\(UUID().uuidString)", isDirectory: true)
         try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url

@@ -47,8 +47,8 @@ public struct ContestRegistry: Sendable {
         guard !v.contest.isEmpty, !v.options.isEmpty else {
             throw ElectionError(.contests, "A contest needs an id and at least one option.")
         }
-        guard Set(v.options.map(\.id)).count == v.options.count else {
-            throw ElectionError(.contests, "Option ids must be unique within a contest version.")
+        guard v.options.allSatisfy({ !$0.id.isEmpty }), Set(v.options.map(\.id)).count == v.options.count else {
+            throw ElectionError(.contests, "Option ids must be non-empty and unique within a contest version.")
         }
         guard 0 <= v.min, v.min <= v.max, v.max <= v.options.count else {
             throw ElectionError(.contests, "The number of choices must satisfy 0 ≤ min ≤ max ≤ number of options.")

@@ -19,8 +19,13 @@ public struct DemoSimulator {
         public var revoteRate = 0.05
         public var perYearResults = true
         public var checkpointEveryDays = 7
+        /// Full durability by default, as a real node; `.simulation` skips fsync (`perennial demo --skip-fsync`).
+        public var durability: LogStore.Durability = .full
         /// Argon2id cost for the trustees' sealed secrets (the demo uses the minimum to stay fast).
         public var trusteeSealCost: PassphraseSeal.Cost = .minimumForTesting
+        /// The `Proposals/` corpus to import into deliberation (its tax-in-time proposal becomes the
+        /// referendum); without it the demo declares the referendum by hand.
+        public var proposals: URL?
         public init(output: URL) { self.output = output }
     }
 
@@ -37,6 +42,8 @@ public struct DemoSimulator {
         public var matches: Bool
         public var seconds: Double
         public var checkpoints: Int
+        /// The civic time ledger's part (organisations, contributions, the city's totals).
+        public var ledger: LedgerDemo.Summary?
     }
 
     public let options: Options
@@ -82,7 +89,7 @@ public struct DemoSimulator {
         var rng = SeededGenerator(seed: options.seed)
         let fm = FileManager.default
         let nodeDir = options.output.appendingPathComponent("node")
-        for sub in ["node", "trustees", "record"] {
+        for sub in ["node", "trustees", "record", "organisations"] {
             let url = options.output.appendingPathComponent(sub)
             if fm.fileExists(atPath: url.path) { try fm.removeItem(at: url) }
         }
@@ -94,7 +101,9 @@ public struct DemoSimulator {
         let zone = "Europe/Paris"
         let calendar = try TermCalendar(timeZone: zone, start: start, end: end, windowDays: 7, leapDayPolicy: .february28)
         let clock = ManualClock(milliseconds: Self.ms(calendar.instant(of: start.adding(days: -30))))
-        let node = try ElectionNode(directory: nodeDir, origin: "perennial.example/\(termID)", clock: clock)
+        let node = try ElectionNode(directory: nodeDir, origin: "perennial.example/\(termID)", clock: clock,
+                                    durability: options.durability)
+        try node.registerLedgerModule()
 
         // Trustees, each with its own directory.
         let trustees = (1...3).map { i in
@@ -125,10 +134,16 @@ public struct DemoSimulator {
             ContestOption(id: "cand-c", label: "Chloé Chevalier"), ContestOption(id: "cand-d", label: "David Dupont"),
             ContestOption(id: ContestOption.blankID, label: "Vote blanc"),
         ], min: 1, max: 1)
-        let referendum = ContestVersion(contest: "referendum-temps", version: 1,
-                                        title: "Adopter l'impôt payé en temps d'intérêt général ?", year: min(3, options.years),
+        let referendumWindow = min(3, options.years)
+        var referendum = ContestVersion(contest: "referendum-temps", version: 1,
+                                        title: "Adopter l'impôt payé en temps d'intérêt général ?", year: referendumWindow,
                                         options: [ContestOption(id: "oui", label: "Oui"), ContestOption(id: "non", label: "Non"),
                                                   ContestOption(id: ContestOption.blankID, label: "Vote blanc")], min: 1, max: 1)
+        if let corpus = options.proposals,
+           let fromDeliberation = try DeliberationDemo.run(node: node, corpus: corpus, window: referendumWindow,
+                                                           year: start.year + referendumWindow - 1, progress: progress) {
+            referendum = fromDeliberation
+        }
         for c in [office, referendum] {
             try node.submit(payload: c.payloadBytes(record: node.origin, term: termID), signer: officer)
         }
@@ -270,8 +285,10 @@ public struct DemoSimulator {
             }
         }
 
-        // Term end.
+        // Term end: first the hours citizens gave over the term, then the close.
         clock.set(milliseconds: Self.ms(calendar.termEndInstant.addingTimeInterval(86_400)))
+        let ledger = try LedgerDemo.run(on: node, keyDirectory: options.output.appendingPathComponent("organisations"), seed: options.seed)
+        progress("civic time ledger: \(ledger.contributions) contributions attested by \(ledger.organisations) organisations")
         try node.submit(payload: election.closePayload().payloadBytes(record: node.origin, term: termID), signer: officer)
         progress("term closed: the encrypted tally is frozen; trustees 1 and 3 decrypt")
         for i in [0, 2] { try trustees[i].decrypt(on: node, passphrase: passphrases[i]) }
@@ -293,7 +310,7 @@ public struct DemoSimulator {
         return Summary(entries: Int(try node.store.size()), ballotsCast: ballotsCast, counted: stats.counted,
                        superseded: stats.superseded, spoiled: stats.spoiled, refused: refused, result: result, truth: truth,
                        matches: matches && stats.counted == truthSlots.count, seconds: Date().timeIntervalSince(began),
-                       checkpoints: checkpoints)
+                       checkpoints: checkpoints, ledger: ledger)
     }
 
     /// A random option with a mild popularity order (earlier candidates a little more popular).

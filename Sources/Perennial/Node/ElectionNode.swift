@@ -29,7 +29,9 @@ public final class ElectionNode {
     /// - Parameters:
     ///   - origin: required to create a node; when opening, it must match (or be nil).
     ///   - clock: the log's clock (inject a `ManualClock` to simulate a term).
-    public init(directory: URL, origin: String? = nil, clock: any LogClock = SystemClock()) throws {
+    ///   - durability: `.simulation` only for simulated terms (see `LogStore.Durability`).
+    public init(directory: URL, origin: String? = nil, clock: any LogClock = SystemClock(),
+                durability: LogStore.Durability = .full) throws {
         self.directory = directory
         self.clock = clock
         let nodeFile = directory.appendingPathComponent("node.json")
@@ -54,11 +56,15 @@ public final class ElectionNode {
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("keys"), withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         let logKey = try LogSigningKey.loadOrCreate(keyFile: directory.appendingPathComponent("keys/log.key"))
-        store = try LogStore(directory: directory.appendingPathComponent("log"), origin: self.origin, signingKey: logKey, clock: clock)
+        store = try LogStore(directory: directory.appendingPathComponent("log"), origin: self.origin, signingKey: logKey, clock: clock,
+                             durability: durability)
         try catchUp()
     }
 
     struct NodeInfo: Codable { var origin: String }
+
+    /// Entry kinds owned by modules rather than the election.
+    public static let moduleKindPrefixes = ["ledger.", "delib."]
 
     /// A key of this node by role (`officer`, `registrar`), created on first use.
     public func key(_ role: String) throws -> Ed25519.SigningKey {
@@ -113,6 +119,12 @@ public final class ElectionNode {
             appliedThrough = Int(entry.index)
             return
         }
+        if trusted, let kind = header?.kind, EntryKind(rawValue: kind) == nil, Self.moduleKindPrefixes.contains(where: kind.hasPrefix) {
+            // Written by a module this process did not register (e.g. deliberation through its own
+            // log front end); that module checked it when it was appended.
+            appliedThrough = Int(entry.index)
+            return
+        }
         try projectElection(entry, trusted: trusted)
         appliedThrough = Int(entry.index)
     }
@@ -150,22 +162,64 @@ public final class ElectionNode {
     }
 
     /// Appends an envelope signed elsewhere (a kiosk, a trustee's machine).
+    ///
+    /// If another process appended to the same log since this node last read it, the node reads
+    /// those entries and tries again (a few times), so concurrent writers never clash.
     @discardableResult
     public func submit(_ envelope: EntryEnvelope) throws -> LogEntry {
-        try catchUp()
-        var projected = false
-        do {
-            return try store.append(envelope) { db, entry in
-                guard Int(entry.index) == self.appliedThrough + 1 else {
-                    throw NodeError("Another writer appended to this log at the same moment; try again.")
+        var attempt = 0
+        while true {
+            attempt += 1
+            try catchUp()
+            var projected = false
+            var raced = false
+            do {
+                return try store.append(envelope) { db, entry in
+                    guard Int(entry.index) == self.appliedThrough + 1 else {
+                        raced = true
+                        throw NodeError("Another writer keeps appending to this log at the same moment; try again.")
+                    }
+                    try self.project(entry, db: db, trusted: false)
+                    projected = true
                 }
-                try self.project(entry, db: db, trusted: false)
-                projected = true
+            } catch {
+                // The projection changed memory but the commit failed: rebuild from what is durable.
+                if projected { try reload() }
+                if raced && attempt < 5 { continue }
+                throw error
             }
-        } catch {
-            // The projection changed memory but the commit failed: rebuild from what is durable.
-            if projected { try reload() }
-            throw error
+        }
+    }
+
+    /// Appends several envelopes in ONE log transaction: every entry is checked in order (each against
+    /// the state left by the previous ones) and all are written, or none.
+    ///
+    /// Added for the civic time ledger's CSV import (an organisation's batch is never half applied);
+    /// any module may use it. On a refusal the log is unchanged and the in-memory state is rebuilt.
+    /// - Throws: the first refusal or log error.
+    @discardableResult
+    public func submit(batch envelopes: [EntryEnvelope]) throws -> [LogEntry] {
+        var attempt = 0
+        while true {
+            attempt += 1
+            try catchUp()
+            var projected = false
+            var raced = false
+            do {
+                return try store.append(contentsOf: envelopes) { db, entry in
+                    guard Int(entry.index) == self.appliedThrough + 1 else {
+                        raced = true
+                        throw NodeError("Another writer keeps appending to this log at the same moment; try again.")
+                    }
+                    try self.project(entry, db: db, trusted: false)
+                    projected = true
+                }
+            } catch {
+                // Earlier entries of the batch changed memory but nothing was committed: rebuild.
+                if projected { try reload() }
+                if raced && attempt < 5 { continue }
+                throw error
+            }
         }
     }
 

@@ -23,10 +23,7 @@ public struct Registrar {
     public func enrol(person: String, birthday: String, eligibleFrom: String?, eligibleUntil: String?) throws -> Issued {
         let election = try node.requireElection()
         let term = election.setup!.term
-        var rng = SystemRandomNumberGenerator()
-        let code = CredentialCode.random(using: &rng)
-        let key = CredentialKey.signingKey(for: code, term: term)
-        let credential = Hex.encode(key.publicKey.rawRepresentation)
+        let (code, credential) = Self.freshCredential(term: term)
         let payload = RollEnrol(credential: credential, birthday: birthday, eligibleFrom: eligibleFrom, eligibleUntil: eligibleUntil)
         let entry = try node.submit(payload: payload.payloadBytes(record: node.origin, term: term), signer: node.key("registrar"))
         try remember(person: person, credential: credential)
@@ -38,10 +35,7 @@ public struct Registrar {
         let election = try node.requireElection()
         let term = election.setup!.term
         guard let record = election.roll[old] else { throw NodeError("This credential is not on the roll.") }
-        var rng = SystemRandomNumberGenerator()
-        let code = CredentialCode.random(using: &rng)
-        let key = CredentialKey.signingKey(for: code, term: term)
-        let credential = Hex.encode(key.publicKey.rawRepresentation)
+        let (code, credential) = Self.freshCredential(term: term)
         let payload = RollReplace(old: old, new: credential, date: date, reason: reason)
         let entry = try node.submit(payload: payload.payloadBytes(record: node.origin, term: term), signer: node.key("registrar"))
         try remember(person: person, credential: credential)
@@ -56,11 +50,20 @@ public struct Registrar {
         return try node.submit(payload: payload.payloadBytes(record: node.origin, term: election.setup!.term), signer: node.key("registrar")).index
     }
 
+    /// A new card's code (from libsodium's CSPRNG, straight into wiped memory) and its public
+    /// credential key in hex.
+    static func freshCredential(term: String) -> (CredentialCode, String) {
+        let code = CredentialCode.generate { SecureRandom.fill($0) }
+        return (code, Hex.encode(CredentialKey.signingKey(for: code, term: term).publicKey.rawRepresentation))
+    }
+
     private func remember(person: String, credential: String) throws {
         let fm = FileManager.default
         try fm.createDirectory(at: peopleFile.deletingLastPathComponent(), withIntermediateDirectories: true)
         if !fm.fileExists(atPath: peopleFile.path) {
-            fm.createFile(atPath: peopleFile.path, contents: Data("person,credential\n".utf8), attributes: [.posixPermissions: 0o600])
+            guard fm.createFile(atPath: peopleFile.path, contents: Data("person,credential\n".utf8), attributes: [.posixPermissions: 0o600]) else {
+                throw NodeError("Could not create \(peopleFile.path); check that the data directory is writable.")
+            }
         }
         let handle = try FileHandle(forWritingTo: peopleFile)
         defer { try? handle.close() }

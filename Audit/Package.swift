@@ -1,0 +1,33 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// perennial-audit: the independent verifier of a Perennial public record.
+///
+/// Written from `SPEC.md` alone. It shares no code with the engine in the parent directory: it depends
+/// only on the system C libraries (libsodium, GMP), Foundation and swift-argument-parser. Its C module
+/// names (`AuditSodium`, `AuditGMP`) are its own so that the two packages can never be confused.
+///
+///   AuditSodium, AuditGMP   system C libraries, each with its own module map and shim
+///   AuditKit                every rule: record reading, Merkle log, groups, proofs, checks, report
+///   perennial-audit         thin command line over AuditKit
+let package = Package(
+    name: "PerennialAudit",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "perennial-audit", targets: ["perennial-audit"]),
+        .library(name: "AuditKit", targets: ["AuditKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "AuditSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(name: "AuditGMP", pkgConfig: "gmp", providers: [.apt(["libgmp-dev"])]),
+        .target(name: "AuditKit", dependencies: ["AuditSodium", "AuditGMP"]),
+        .executableTarget(
+            name: "perennial-audit",
+            dependencies: ["AuditKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(name: "AuditKitTests", dependencies: ["AuditKit", "AuditSodium"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

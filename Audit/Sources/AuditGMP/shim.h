@@ -1,0 +1,45 @@
+#ifndef PERENNIAL_AUDIT_GMP_SHIM_H
+#define PERENNIAL_AUDIT_GMP_SHIM_H
+/*
+ * The audit's own view of GMP (not the engine's CGMP). Swift cannot import GMP's #define aliases
+ * (mpz_init is __gmpz_init) nor its function-like macros (mpz_sgn), so every call Swift makes goes
+ * through one of these audit_-prefixed static inline functions. The audit only verifies: every
+ * exponent it uses is public, so plain mpz_powm is used throughout.
+ */
+#include <stddef.h>
+#include <gmp.h>
+
+typedef __mpz_struct audit_mpz;
+
+static inline void audit_mpz_init(audit_mpz *x) { mpz_init(x); }
+static inline void audit_mpz_clear(audit_mpz *x) { mpz_clear(x); }
+static inline void audit_mpz_set(audit_mpz *r, const audit_mpz *a) { mpz_set(r, a); }
+static inline void audit_mpz_set_ui(audit_mpz *r, unsigned long v) { mpz_set_ui(r, v); }
+static inline void audit_mpz_import_be(audit_mpz *r, const void *bytes, size_t count) {
+    mpz_import(r, count, 1, 1, 1, 0, bytes);
+}
+/* Writes a (>= 0) big-endian into out, left-padded with zeros to `length` bytes; returns 0 if it does not fit. */
+static inline int audit_mpz_export_be(const audit_mpz *a, unsigned char *out, size_t length) {
+    size_t needed = mpz_sgn(a) == 0 ? 0 : (mpz_sizeinbase(a, 2) + 7) / 8;
+    if (mpz_sgn(a) < 0 || needed > length) return 0;
+    for (size_t i = 0; i < length; i++) out[i] = 0;
+    size_t written = 0;
+    if (needed > 0) mpz_export(out + (length - needed), &written, 1, 1, 1, 0, a);
+    return 1;
+}
+static inline size_t audit_mpz_sizeinbase2(const audit_mpz *a) { return mpz_sizeinbase(a, 2); }
+static inline int audit_mpz_sgn(const audit_mpz *a) { return mpz_sgn(a); }
+static inline int audit_mpz_cmp(const audit_mpz *a, const audit_mpz *b) { return mpz_cmp(a, b); }
+static inline int audit_mpz_cmp_ui(const audit_mpz *a, unsigned long b) { return mpz_cmp_ui(a, b); }
+static inline void audit_mpz_add(audit_mpz *r, const audit_mpz *a, const audit_mpz *b) { mpz_add(r, a, b); }
+static inline void audit_mpz_sub(audit_mpz *r, const audit_mpz *a, const audit_mpz *b) { mpz_sub(r, a, b); }
+static inline void audit_mpz_sub_ui(audit_mpz *r, const audit_mpz *a, unsigned long b) { mpz_sub_ui(r, a, b); }
+static inline void audit_mpz_mul(audit_mpz *r, const audit_mpz *a, const audit_mpz *b) { mpz_mul(r, a, b); }
+static inline void audit_mpz_mod(audit_mpz *r, const audit_mpz *a, const audit_mpz *m) { mpz_mod(r, a, m); }
+static inline void audit_mpz_fdiv_q_2exp(audit_mpz *r, const audit_mpz *a, unsigned long bits) { mpz_fdiv_q_2exp(r, a, bits); }
+static inline int audit_mpz_invert(audit_mpz *r, const audit_mpz *a, const audit_mpz *m) { return mpz_invert(r, a, m); }
+static inline void audit_mpz_powm(audit_mpz *r, const audit_mpz *b, const audit_mpz *e, const audit_mpz *m) { mpz_powm(r, b, e, m); }
+static inline int audit_mpz_jacobi(const audit_mpz *a, const audit_mpz *b) { return mpz_jacobi(a, b); }
+static inline int audit_mpz_probab_prime_p(const audit_mpz *a, int reps) { return mpz_probab_prime_p(a, reps); }
+
+#endif

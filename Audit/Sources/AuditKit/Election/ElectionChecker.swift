@@ -1,0 +1,167 @@
+/// The checker of every election kind (SPEC.md §4). It reads `term.setup`, then hands the entries to
+/// an ``ElectionCore`` specialised for the term's group.
+public final class ElectionChecker: KindChecker {
+    public static let allKinds = [
+        "term.setup", "election.key", "contest.version", "term.close", "tally.result",
+        "roll.enrol", "roll.update", "roll.replace",
+        "trustee.commitments", "trustee.shares", "trustee.ready", "trustee.complaint", "tally.share",
+        "ballot.cast", "ballot.spoil",
+    ]
+    static let officerKinds: Set<String> = ["term.setup", "election.key", "contest.version", "term.close", "tally.result"]
+    static let registrarKinds: Set<String> = ["roll.enrol", "roll.update", "roll.replace"]
+    static let trusteeKinds: Set<String> = ["trustee.commitments", "trustee.shares", "trustee.ready", "trustee.complaint", "tally.share"]
+
+    public var kinds: [String] { ElectionChecker.allKinds }
+    public var checks: [Check] { Check.electionChecks }
+
+    /// The record's origin (every payload's `record`, already checked equal to the manifest's).
+    private var origin = ""
+    private var core: ElectionCoreProtocol? = nil
+    private var setup: TermSetup? = nil
+    private var setupPayload: JSON? = nil
+    private var sawSetup = false
+
+    public init() {}
+
+    public func apply(_ entry: VerifiedEntry, report: inout Report) -> [ProofJob] {
+        let kind = entry.payload.kind
+        let loc = Location.entry(entry.index)
+        origin = entry.payload.record
+        if kind == "term.setup" { return applySetup(entry, report: &report) }
+        guard let setup, let core else {
+            report.record(.auth, loc, failure: "\(kind) before a valid term.setup: no role can be checked")
+            return []
+        }
+        // Payload envelope: third key is the term id.
+        let members = entry.payload.json.objectMembers ?? []
+        guard members.count >= 3, members[2].0 == "term", members[2].1.stringValue == setup.term else {
+            report.record(.auth, loc, failure: "\(kind): the third key must be \"term\":\"\(setup.term)\"")
+            return []
+        }
+        // Roles (ballots are checked against the roll as BAL-1 / BAL-8).
+        if ElectionChecker.officerKinds.contains(kind) {
+            report.record(.auth, loc, failure: entry.author == setup.officer ? nil : "\(kind) must be written by the officer")
+            guard entry.author == setup.officer else { return [] }
+        } else if ElectionChecker.registrarKinds.contains(kind) {
+            report.record(.auth, loc, failure: entry.author == setup.registrar ? nil : "\(kind) must be written by the registrar")
+            guard entry.author == setup.registrar else { return [] }
+        } else if ElectionChecker.trusteeKinds.contains(kind) {
+            let claimed = entry.payload.json["trustee"]?.uint64Value
+            var failure: String? = nil
+            if let i = claimed, i >= 1, i <= UInt64(setup.n) {
+                if setup.trusteeKeys[Int(i - 1)] != entry.author { failure = "\(kind) for trustee \(i) is not signed by trustee \(i)'s key" }
+            } else {
+                failure = "\(kind): \"trustee\" must be a trustee index 1…\(setup.n)"
+            }
+            report.record(.auth, loc, failure: failure)
+            guard failure == nil else { return [] }
+        }
+        return core.apply(entry, report: &report)
+    }
+
+    private func applySetup(_ entry: VerifiedEntry, report: inout Report) -> [ProofJob] {
+        let loc = Location.entry(entry.index)
+        if sawSetup {
+            report.record(.term, loc, failure: "a second term.setup (there must be exactly one, at index 0)")
+            return []
+        }
+        sawSetup = true
+        guard entry.index == 0 else {
+            report.record(.term, loc, failure: "term.setup must be entry 0")
+            return []
+        }
+        let s: TermSetup
+        do { s = try TermSetup(try Fields(entry.payload.json, kind: "term.setup")) } catch {
+            report.record(.term, loc, failure: error.message)
+            return []
+        }
+        let members = entry.payload.json.objectMembers ?? []
+        guard members.count >= 3, members[2].0 == "term" else {
+            report.record(.term, loc, failure: "term.setup: the third key must be \"term\"")
+            return []
+        }
+        guard let clock = TermClock(zone: s.timeZone) else {
+            report.record(.term, loc, failure: "term.setup: \"\(s.timeZone)\" is not an IANA time zone")
+            return []
+        }
+        report.record(.auth, loc, failure: entry.author == s.officer ? nil : "term.setup must be written by the officer it names")
+        guard entry.author == s.officer else {
+            report.fail(.term, loc, "term.setup is not signed by its officer")
+            return []
+        }
+        report.record(.term, loc, failure: nil)
+        start(s, clock: clock)
+        setupPayload = entry.payload.json
+        report.setFact("term", "\(s.term) (\(s.start) to \(s.end), \(s.timeZone), group \(s.group), \(s.t) of \(s.n) trustees)")
+        return []
+    }
+
+    private func start(_ s: TermSetup, clock: TermClock) {
+        setup = s
+        self.clock = clock
+        let calendar = WindowCalendar(setup: s, clock: clock)
+        switch try? AnyGroup(name: s.group) {
+        case let .ristretto255(g)?: core = ElectionCore(group: g, setup: s, record: origin, calendar: calendar)
+        case let .modp(g)?: core = ElectionCore(group: g, setup: s, record: origin, calendar: calendar)
+        case nil: break
+        }
+    }
+
+    /// `term.close` compares against the tally the ballot jobs accumulate.
+    public func needsBarrier(before kind: String) -> Bool { kind == "term.close" }
+
+    /// The term, once a valid `term.setup` was read (the ledger and deliberation checkers use it).
+    var term: (setup: TermSetup, clock: TermClock)? {
+        guard let setup, let clock else { return nil }
+        return (setup, clock)
+    }
+    private var clock: TermClock? = nil
+
+    /// True if `key` is a credential of the roll (deliberation keys must not be, SPEC.md §6.1).
+    func isCredential(_ key: [UInt8]) -> Bool { core?.isOnRoll(key) ?? false }
+
+    /// The term's group name, once `term.setup` was read.
+    public var groupName: String? { setup?.group }
+    /// The exponentiations the record's ballots needed.
+    public var ballotCost: ProofCost { core?.ballotCost ?? ProofCost() }
+
+    public func saveState() -> JSON {
+        .object([("origin", .string(origin)), ("saw_setup", .bool(sawSetup)), ("setup", setupPayload ?? .null),
+                 ("core", core?.saveState() ?? .null)])
+    }
+
+    public func restoreState(_ state: JSON) throws(AuditError) {
+        origin = state["origin"]?.stringValue ?? ""
+        sawSetup = state["saw_setup"]?.boolValue ?? false
+        guard let payload = state["setup"], payload != .null else { return }
+        let s = try TermSetup(try Fields(payload, kind: "term.setup"))
+        guard let clock = TermClock(zone: s.timeZone) else { throw .malformed("saved term.setup has an unknown time zone") }
+        setupPayload = payload
+        start(s, clock: clock)
+        if let c = state["core"], c != .null { try core?.restoreState(c) }
+    }
+
+    public func finish(report: inout Report) -> [ProofJob] {
+        if !sawSetup { report.record(.term, .record, failure: "the record has no term.setup") }
+        return core?.finish(report: &report) ?? []
+    }
+}
+
+/// The group-independent face of ``ElectionCore``.
+/// How many exponentiations the ballots of a record need: the work no verifier can avoid.
+public struct ProofCost: Sendable, Equatable {
+    public var ballots = 0
+    /// Exponentiations of a variable base (`pk^r`, `α^c`, `(β/g^j)^c`).
+    public var variableBase = 0
+    /// Exponentiations of the generator by a full-size scalar (`g^r`).
+    public var fixedBase = 0
+}
+
+protocol ElectionCoreProtocol: AnyObject {
+    var ballotCost: ProofCost { get }
+    func isOnRoll(_ credential: [UInt8]) -> Bool
+    func apply(_ entry: VerifiedEntry, report: inout Report) -> [ProofJob]
+    func finish(report: inout Report) -> [ProofJob]
+    func saveState() -> JSON
+    func restoreState(_ state: JSON) throws(AuditError)
+}

@@ -1,0 +1,47 @@
+/// Lowercase hexadecimal without `0x`, as SPEC.md uses everywhere.
+public enum Hex {
+    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// Encodes bytes as lowercase hex.
+    public static func encode<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    @inline(__always)
+    static func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c &- UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c &- UInt8(ascii: "a") &+ 10
+        default: return nil
+        }
+    }
+
+    /// Decodes lowercase hex; uppercase and odd lengths are rejected (SPEC.md: `hex` is lowercase).
+    /// - Throws: ``AuditError`` when the text is not lowercase hex, or not `length` bytes when given.
+    public static func decode<C: Collection>(_ text: C, length: Int? = nil) throws(AuditError) -> [UInt8]
+    where C.Element == UInt8 {
+        guard text.count % 2 == 0 else { throw .malformed("hex text has an odd number of digits") }
+        if let length, text.count != 2 * length {
+            throw .malformed("expected \(length) bytes of hex, found \(text.count / 2)")
+        }
+        var out = [UInt8]()
+        out.reserveCapacity(text.count / 2)
+        var it = text.makeIterator()
+        while let hi = it.next(), let lo = it.next() {
+            guard let h = nibble(hi), let l = nibble(lo) else { throw .malformed("not lowercase hex") }
+            out.append(h << 4 | l)
+        }
+        return out
+    }
+
+    /// Decodes lowercase hex from a string.
+    public static func decode(_ text: String, length: Int? = nil) throws(AuditError) -> [UInt8] {
+        try decode(Array(text.utf8), length: length)
+    }
+}

@@ -1,0 +1,95 @@
+/// A prime-order group as SPEC.md §3.1 describes it, written multiplicatively. The proof verifiers
+/// are written once against this protocol.
+public protocol PrimeOrderGroup: Sendable {
+    associatedtype Element: Sendable & Equatable & Hashable
+    associatedtype Scalar: Sendable & Equatable
+
+    /// The group's name in the record (`ristretto255`, `modp2048`, `modp3072`).
+    var name: String { get }
+    /// Encoded element length in bytes.
+    var elementLength: Int { get }
+    /// Encoded scalar length in bytes.
+    var scalarLength: Int { get }
+    var generator: Element { get }
+    var identity: Element { get }
+
+    /// Decodes an element, refusing non-canonical encodings and anything outside the group.
+    func element(_ bytes: [UInt8]) throws(AuditError) -> Element
+    func encodeElement(_ e: Element) -> [UInt8]
+    /// Decodes a scalar, refusing values `≥ q`.
+    func scalar(_ bytes: [UInt8]) throws(AuditError) -> Scalar
+    func encodeScalar(_ s: Scalar) -> [UInt8]
+    /// The scalar `n mod q`.
+    func scalar(_ n: UInt64) -> Scalar
+    /// `H(T)`: SHA-512 digest (64 bytes) read as an integer in the group's byte order, reduced mod q.
+    func scalar(fromDigest digest: [UInt8]) -> Scalar
+
+    /// The group operation `a·b`.
+    func op(_ a: Element, _ b: Element) -> Element
+    /// `a / b = a·b^(-1)`.
+    func div(_ a: Element, _ b: Element) -> Element
+    /// `a^s`.
+    func exp(_ a: Element, _ s: Scalar) -> Element
+    /// `g^s`.
+    func expG(_ s: Scalar) -> Element
+
+    func add(_ a: Scalar, _ b: Scalar) -> Scalar
+    func sub(_ a: Scalar, _ b: Scalar) -> Scalar
+    func mul(_ a: Scalar, _ b: Scalar) -> Scalar
+    func neg(_ a: Scalar) -> Scalar
+    /// `a^(-1) mod q`, or nil for zero.
+    func inverse(_ a: Scalar) -> Scalar?
+}
+
+extension PrimeOrderGroup {
+    /// Decodes an element given as hex (SPEC.md §3.1: JSON carries hex of the encoding).
+    public func element(hex: String) throws(AuditError) -> Element {
+        let bytes: [UInt8]
+        do { bytes = try Hex.decode(hex, length: elementLength) } catch {
+            throw .invalidElement("a \(name) element must be \(elementLength) bytes of lowercase hex")
+        }
+        return try element(bytes)
+    }
+
+    /// Decodes a scalar given as hex.
+    public func scalar(hex: String) throws(AuditError) -> Scalar {
+        let bytes: [UInt8]
+        do { bytes = try Hex.decode(hex, length: scalarLength) } catch {
+            throw .invalidScalar("a \(name) scalar must be \(scalarLength) bytes of lowercase hex")
+        }
+        return try scalar(bytes)
+    }
+
+    /// `a^s · b^t`, the shape of every commitment the verifiers recompute.
+    @inline(__always)
+    public func exp2(_ a: Element, _ s: Scalar, _ b: Element, _ t: Scalar) -> Element {
+        op(exp(a, s), exp(b, t))
+    }
+
+    public var zeroScalar: Scalar { scalar(0) }
+    public var oneScalar: Scalar { scalar(1) }
+}
+
+/// The group named in a record, opened at run time.
+public enum AnyGroup: Sendable {
+    case ristretto255(Ristretto255)
+    case modp(ModpGroup)
+
+    /// Opens a group by its SPEC.md name.
+    /// - Throws: ``AuditError`` if the name is not one of SPEC.md §3.1.
+    public init(name: String) throws(AuditError) {
+        switch name {
+        case "ristretto255": self = .ristretto255(Ristretto255())
+        case "modp2048": self = .modp(.modp2048)
+        case "modp3072": self = .modp(.modp3072)
+        default: throw .malformed("unknown group \"\(name)\" (SPEC.md §3.1 names ristretto255, modp2048, modp3072)")
+        }
+    }
+
+    public var name: String {
+        switch self {
+        case let .ristretto255(g): return g.name
+        case let .modp(g): return g.name
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import AuditSodium
+
+/// ristretto255 (RFC 9496) through libsodium's `crypto_core_ristretto255_*` and
+/// `crypto_scalarmult_ristretto255*`.
+///
+/// Elements and scalars are kept as their canonical encodings; an ``Ristretto255/Element`` can only be
+/// built by decoding with validation (or by a libsodium operation on valid elements), so every
+/// libsodium call below receives valid points.
+public struct Ristretto255: PrimeOrderGroup {
+    public struct Element: Sendable, Hashable { public let bytes: [UInt8] }
+    public struct Scalar: Sendable, Hashable { public let bytes: [UInt8] }
+
+    public let name = "ristretto255"
+    public let elementLength = 32
+    public let scalarLength = 32
+    /// The RFC 9496 generator's encoding.
+    public let generator = Element(bytes: Hex.uncheckedDecode("e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76"))
+    public let identity = Element(bytes: [UInt8](repeating: 0, count: 32))
+
+    public init() { Sodium.ensure() }
+
+    public func element(_ bytes: [UInt8]) throws(AuditError) -> Element {
+        guard bytes.count == 32 else { throw .invalidElement("a ristretto255 element is 32 bytes") }
+        // libsodium's decoder accepts exactly the canonical encodings of RFC 9496 §4.3.1, identity included.
+        guard crypto_core_ristretto255_is_valid_point(bytes) == 1 else {
+            throw .invalidElement("not a canonical ristretto255 encoding")
+        }
+        return Element(bytes: bytes)
+    }
+
+    public func encodeElement(_ e: Element) -> [UInt8] { e.bytes }
+
+    public func scalar(_ bytes: [UInt8]) throws(AuditError) -> Scalar {
+        guard bytes.count == 32 else { throw .invalidScalar("a ristretto255 scalar is 32 bytes") }
+        // Canonical iff reducing it mod q leaves it unchanged.
+        var wide = bytes + [UInt8](repeating: 0, count: 32)
+        var reduced = [UInt8](repeating: 0, count: 32)
+        crypto_core_ristretto255_scalar_reduce(&reduced, &wide)
+        guard reduced == bytes else { throw .invalidScalar("a ristretto255 scalar must be below the group order") }
+        return Scalar(bytes: bytes)
+    }
+
+    public func encodeScalar(_ s: Scalar) -> [UInt8] { s.bytes }
+
+    public func scalar(_ n: UInt64) -> Scalar {
+        var b = [UInt8](repeating: 0, count: 32)
+        for i in 0..<8 { b[i] = UInt8(n >> (8 * UInt64(i)) & 0xff) }
+        return Scalar(bytes: b)
+    }
+
+    public func scalar(fromDigest digest: [UInt8]) -> Scalar {
+        precondition(digest.count == 64)
+        var d = digest
+        var out = [UInt8](repeating: 0, count: 32)
+        crypto_core_ristretto255_scalar_reduce(&out, &d)
+        return Scalar(bytes: out)
+    }
+
+    public func op(_ a: Element, _ b: Element) -> Element {
+        var out = [UInt8](repeating: 0, count: 32)
+        let rc = crypto_core_ristretto255_add(&out, a.bytes, b.bytes)
+        precondition(rc == 0, "ristretto255 add on a validated element failed")
+        return Element(bytes: out)
+    }
+
+    public func div(_ a: Element, _ b: Element) -> Element {
+        var out = [UInt8](repeating: 0, count: 32)
+        let rc = crypto_core_ristretto255_sub(&out, a.bytes, b.bytes)
+        precondition(rc == 0, "ristretto255 sub on a validated element failed")
+        return Element(bytes: out)
+    }
+
+    public func exp(_ a: Element, _ s: Scalar) -> Element {
+        var out = [UInt8](repeating: 0, count: 32)
+        // Returns -1 exactly when the result is the identity (a is valid by construction): legitimate here.
+        _ = crypto_scalarmult_ristretto255(&out, s.bytes, a.bytes)
+        return Element(bytes: out)
+    }
+
+    public func expG(_ s: Scalar) -> Element {
+        var out = [UInt8](repeating: 0, count: 32)
+        _ = crypto_scalarmult_ristretto255_base(&out, s.bytes)
+        return Element(bytes: out)
+    }
+
+    public func add(_ a: Scalar, _ b: Scalar) -> Scalar {
+        var out = [UInt8](repeating: 0, count: 32)
+        crypto_core_ristretto255_scalar_add(&out, a.bytes, b.bytes)
+        return Scalar(bytes: out)
+    }
+
+    public func sub(_ a: Scalar, _ b: Scalar) -> Scalar {
+        var out = [UInt8](repeating: 0, count: 32)
+        crypto_core_ristretto255_scalar_sub(&out, a.bytes, b.bytes)
+        return Scalar(bytes: out)
+    }
+
+    public func mul(_ a: Scalar, _ b: Scalar) -> Scalar {
+        var out = [UInt8](repeating: 0, count: 32)
+        crypto_core_ristretto255_scalar_mul(&out, a.bytes, b.bytes)
+        return Scalar(bytes: out)
+    }
+
+    public func neg(_ a: Scalar) -> Scalar {
+        var out = [UInt8](repeating: 0, count: 32)
+        crypto_core_ristretto255_scalar_negate(&out, a.bytes)
+        return Scalar(bytes: out)
+    }
+
+    public func inverse(_ a: Scalar) -> Scalar? {
+        var out = [UInt8](repeating: 0, count: 32)
+        guard crypto_core_ristretto255_scalar_invert(&out, a.bytes) == 0 else { return nil }
+        return Scalar(bytes: out)
+    }
+}
+
+extension Hex {
+    /// Decodes a compile-time constant known to be valid hex.
+    static func uncheckedDecode(_ s: String) -> [UInt8] {
+        do { return try decode(s) } catch { preconditionFailure("invalid constant hex") }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+/// `perennial-audit bench`: times a full verification and the group operations it cannot avoid.
+public enum Bench {
+    /// One benchmark figure (DESIGN.md §8 format).
+    public struct Figure: Sendable {
+        public let name: String
+        public let unit: String
+        public let value: Double
+        public let floor: Double?
+        public let cores: Int
+        public let group: String
+
+        public var json: JSON {
+            var m: [(String, JSON)] = [("name", .string(name)), ("unit", .string(unit)), ("value", .number(Bench.format(value)))]
+            if let floor { m.append(("floor", .number(Bench.format(floor)))) }
+            m += [("cores", .int(cores)), ("group", .string(group))]
+            return .object(m)
+        }
+    }
+
+    static func format(_ v: Double) -> String {
+        v >= 100 ? String(Int64(v.rounded())) : String(format: "%.3f", v)
+    }
+
+    /// Verifies `directory` on `workers` threads and measures the primitive exponentiations of its group.
+    /// - Throws: ``AuditError`` (unreadable) if the record cannot be read.
+    public static func run(directory: String, workers: Int) throws(AuditError) -> (Report, [Figure]) {
+        let checker = ElectionChecker()
+        let verifier = RecordVerifier(directory: directory, options: VerifyOptions(workers: workers),
+                                      checkers: [checker, LedgerChecker(election: checker), DeliberationChecker(election: checker)])
+        let started = DispatchTime.now()
+        let report = try verifier.verify()
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        guard let groupName = checker.groupName, let group = try? AnyGroup(name: groupName) else { return (report, []) }
+        let cost = checker.ballotCost
+        let (variable, fixed, short): (Double, Double, Double)
+        switch group {
+        case let .ristretto255(g): (variable, fixed, short) = measure(g)
+        case let .modp(g): (variable, fixed, short) = measure(g)
+        }
+        // The floor: the ballots' exponentiations alone, spread over the same cores.
+        let floorSeconds = (Double(cost.variableBase) * variable + Double(cost.fixedBase) * fixed) / 1e9 / Double(workers)
+        let ballots = Double(cost.ballots)
+        var figures = [
+            Figure(name: "audit.\(groupName).ballots_per_s", unit: "per_s", value: seconds > 0 ? ballots / seconds : 0,
+                   floor: floorSeconds > 0 ? ballots / floorSeconds : nil, cores: workers, group: groupName),
+            Figure(name: "audit.\(groupName).verify", unit: "s", value: seconds, floor: floorSeconds, cores: workers, group: groupName),
+            Figure(name: "audit.\(groupName).exp", unit: "ns", value: variable, floor: nil, cores: 1, group: groupName),
+            Figure(name: "audit.\(groupName).exp_g", unit: "ns", value: fixed, floor: nil, cores: 1, group: groupName),
+            Figure(name: "audit.\(groupName).exp_hash_size", unit: "ns", value: short, floor: nil, cores: 1, group: groupName),
+        ]
+        figures.append(Figure(name: "audit.\(groupName).ballots", unit: "count", value: ballots, floor: nil, cores: workers, group: groupName))
+        return (report, figures)
+    }
+
+    /// Median ns of one variable-base and one fixed-base exponentiation by a full-size scalar, and of
+    /// one exponentiation by a challenge-size (512-bit hash) scalar.
+    static func measure<G: PrimeOrderGroup>(_ g: G) -> (Double, Double, Double) {
+        var digest = Hash.sha512(Array("perennial-audit bench".utf8))
+        var scalars: [G.Scalar] = []
+        var challenges: [G.Scalar] = []
+        for _ in 0..<16 {
+            challenges.append(g.scalar(fromDigest: digest))
+            // A full-size scalar: enough hash output to fill len(q), reduced by the group's decoder.
+            var wide: [UInt8] = []
+            while wide.count < g.scalarLength { digest = Hash.sha512(digest); wide += digest }
+            var bytes = Array(wide.prefix(g.scalarLength))
+            if g.name == "ristretto255" { bytes[31] &= 0x0f } else { bytes[0] &= 0x3f }
+            scalars.append((try? g.scalar(bytes)) ?? challenges.last!)
+        }
+        let base = g.expG(scalars[0])
+        func time(_ body: () -> Void) -> Double {
+            var samples: [Double] = []
+            for _ in 0..<5 {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                body()
+                samples.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / Double(scalars.count))
+            }
+            return samples.sorted()[samples.count / 2]
+        }
+        var sink = g.identity
+        let variable = time { for s in scalars { sink = g.exp(base, s) } }
+        let fixed = time { for s in scalars { sink = g.expG(s) } }
+        let short = time { for c in challenges { sink = g.exp(base, c) } }
+        _ = sink
+        return (variable, fixed, short)
+    }
+}

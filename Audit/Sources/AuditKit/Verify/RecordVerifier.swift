@@ -1,0 +1,334 @@
+import Foundation
+
+/// How a verification runs.
+public struct VerifyOptions: Sendable {
+    /// Threads used for signatures and proofs (the audit machine's cores).
+    public var workers: Int = 2
+    /// Entries read, then verified together; bounds memory.
+    public var batchSize: Int = 512
+    /// Incremental mode: where the verified checkpoint and running aggregates are kept.
+    public var statePath: String? = nil
+    /// Called from time to time with (entries done, entries announced by the manifest).
+    public var progress: (@Sendable (UInt64, UInt64) -> Void)? = nil
+
+    public init(workers: Int = 2, batchSize: Int = 512, statePath: String? = nil,
+                progress: (@Sendable (UInt64, UInt64) -> Void)? = nil) {
+        self.workers = workers
+        self.batchSize = batchSize
+        self.statePath = statePath
+        self.progress = progress
+    }
+}
+
+/// Replays a record directory (SPEC.md §1) and checks every rule, streaming: the entries are read
+/// line by line, the Merkle tree is kept as a ``CompactRange``, and each checkpoint is checked when
+/// the stream reaches its size.
+public final class RecordVerifier {
+    public let directory: String
+    public let options: VerifyOptions
+    private let checkers: [KindChecker]
+    private var checkerByKind: [String: KindChecker] = [:]
+
+    // Streaming state.
+    private var manifest: Manifest!
+    private var report = Report()
+    private var tree = CompactRange()
+    private var lastTime: UInt64? = nil
+    private var firstUnreadable: UInt64? = nil
+    private var checkpointReader: LineReader!
+    private var nextCheckpointPosition: UInt64 = 0
+    private var pending: (position: UInt64, checkpoint: Checkpoint)? = nil
+    private var lastCheckpointSize: UInt64? = nil
+    private var lastGoodCheckpoint: Checkpoint? = nil
+    private var lastCheckpointTime: UInt64? = nil
+    private var manifestBytes: [UInt8] = []
+    private var kindCounts: [String: UInt64] = [:]
+    private var pipeline: JobPipeline!
+    /// Jobs submitted whose results are not recorded yet (their checks and locations).
+    private var outstanding: [ProofJob] = []
+
+    /// - Parameters:
+    ///   - directory: the record directory holding manifest.json, entries.jsonl, checkpoints.jsonl.
+    ///   - checkers: the per-kind checkers; entries of other kinds fail `KND-1`.
+    public init(directory: String, options: VerifyOptions = VerifyOptions(), checkers: [KindChecker]) {
+        self.directory = directory
+        self.options = options
+        self.checkers = checkers
+        for c in checkers { for k in c.kinds { checkerByKind[k] = c } }
+    }
+
+    private func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+
+    /// Verifies the record.
+    /// - Returns: the report (check it with ``Report/passed``).
+    /// - Throws: ``AuditError`` (unreadable) when the record cannot be read at all.
+    public func verify() throws(AuditError) -> Report {
+        guard let data = FileManager.default.contents(atPath: path("manifest.json")) else {
+            throw .unreadable("\(path("manifest.json")) is missing or unreadable")
+        }
+        do { manifest = try Manifest(json: Array(data)) } catch { throw .unreadable(error.message) }
+        manifestBytes = Array(data)
+        for c in Check.logChecks { report.register(c) }
+        report.register(.knownKinds)
+        for c in checkers { for k in c.checks { report.register(k) } }
+        report.setFact("record", manifest.origin)
+        report.setFact("log key", Hex.encode(manifest.logKey))
+
+        var entryOffset: UInt64 = 0
+        var checkpointOffset: UInt64 = 0
+        var state: AuditState? = nil
+        if let sp = options.statePath, FileManager.default.fileExists(atPath: sp) {
+            let s = try AuditState.load(path: sp)
+            guard s.origin == manifest.origin, s.logKey == manifest.logKey else {
+                throw .unreadable("the state file \(sp) belongs to another record (origin or log key differ)")
+            }
+            state = s
+            tree = s.tree
+            lastTime = s.lastTime
+            entryOffset = s.entriesOffset
+            checkpointOffset = s.checkpointsOffset
+            nextCheckpointPosition = s.checkpointsSeen
+            lastCheckpointSize = s.checkpoint.size
+            lastGoodCheckpoint = s.checkpoint
+            lastCheckpointTime = s.checkpoint.time
+            report = s.report
+            kindCounts = s.kindCounts
+            for c in checkers {
+                if let j = s.checkers.first(where: { $0.0 == c.kinds.joined(separator: ",") })?.1 { try c.restoreState(j) }
+            }
+            report.setFact("resumed from", "checkpoint of size \(s.checkpoint.size)")
+        }
+
+        let entries = try LineReader(path: path("entries.jsonl"), startingAt: entryOffset)
+        checkpointReader = try LineReader(path: path("checkpoints.jsonl"), startingAt: checkpointOffset)
+        loadNextCheckpoint()
+        if state == nil { checkpointsReached(size: 0) }
+
+        // The entry at the resume point must be the one the saved frontier expects.
+        let origin = manifest.origin
+        pipeline = JobPipeline(workers: options.workers)
+        var position = tree.size
+        var lastProgress = position
+        while true {
+            var lines: [[UInt8]] = []
+            lines.reserveCapacity(options.batchSize)
+            while lines.count < options.batchSize, let line = try entries.nextLine() { lines.append(line) }
+            if lines.isEmpty { break }
+            let base = position
+            let prepared = parallelMap(Array(lines.enumerated()), workers: options.workers) { (offset, line) in
+                PreparedEntry(line: line, position: base + UInt64(offset), origin: origin)
+            }
+            for p in prepared {
+                if let kind = p.payload?.kind, let checker = checkerByKind[kind], checker.needsBarrier(before: kind) {
+                    pipeline.flush(&outstanding, into: &report)
+                }
+                let jobs = apply(p)
+                outstanding += jobs
+                pipeline.submit(jobs)
+            }
+            pipeline.drain(&outstanding, into: &report)
+            position += UInt64(lines.count)
+            if let progress = options.progress, position - lastProgress >= 4096 {
+                progress(position, manifest.entries)
+                lastProgress = position
+            }
+        }
+        pipeline.flush(&outstanding, into: &report)
+        // What the stream established; whole-record checks below are re-evaluated on every run, so
+        // the incremental state keeps the counts from before them.
+        let streamed = report
+        if entries.missingFinalNewline {
+            report.fail(.manifest, .record, "entries.jsonl does not end with a newline")
+        }
+        finishCheckpoints(totalEntries: position)
+        var finalJobs: [ProofJob] = []
+        for c in checkers { finalJobs += c.finish(report: &report) }
+        run(finalJobs)
+
+        report.record(.manifest, .record, failure: manifestBytes == Array((manifest.jsonText + "\n").utf8) ? nil
+            : "manifest.json is not in the canonical form of SPEC.md §1 (keys in order, no spaces, one newline)")
+        report.record(.manifest, .record, failure: manifest.checkpoints >= 1 ? nil
+            : "manifest.json announces no checkpoint (an empty log still has one of size 0)")
+        report.record(.manifest, .record, failure: manifest.entries == position ? nil
+            : "manifest.json announces \(manifest.entries) entries but entries.jsonl has \(position)")
+        report.record(.manifest, .record, failure: manifest.checkpoints == nextCheckpointPosition ? nil
+            : "manifest.json announces \(manifest.checkpoints) checkpoints but checkpoints.jsonl has \(nextCheckpointPosition)")
+        report.setFact("entries", String(position))
+        report.setFact("checkpoints", String(nextCheckpointPosition))
+        if !kindCounts.isEmpty {
+            report.setFact("kinds", kindCounts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+        }
+        options.progress?(position, manifest.entries)
+
+        if let sp = options.statePath, report.passed, let cp = lastGoodCheckpoint, cp.size == position {
+            var finalReport = streamed
+            finalReport.facts.removeAll { $0.0 == "resumed from" }
+            let s = AuditState(
+                origin: manifest.origin, logKey: manifest.logKey, checkpoint: cp, tree: tree, lastTime: lastTime,
+                entriesOffset: entries.offset, checkpointsOffset: checkpointReader.offset,
+                checkpointsSeen: nextCheckpointPosition, report: finalReport, kindCounts: kindCounts,
+                checkers: checkers.map { ($0.kinds.joined(separator: ","), $0.saveState()) })
+            try s.save(path: sp)
+        }
+        return report
+    }
+
+    // MARK: Entries
+
+    private func apply(_ p: PreparedEntry) -> [ProofJob] {
+        let loc = Location.entry(p.position)
+        guard let entry = p.entry, let leafHash = p.leafHash else {
+            report.record(.entriesWellFormed, loc, failure: p.lineError ?? "unreadable line")
+            if firstUnreadable == nil { firstUnreadable = p.position }
+            // The leaf cannot be recomputed: append a stand-in so later sizes stay aligned; every
+            // checkpoint from here on then fails LOG-4 with the reason.
+            tree.append(leafHash: Merkle.leafHash(Array("unreadable entry \(p.position)".utf8)))
+            checkpointsReached(size: tree.size)
+            return []
+        }
+        report.record(.entriesWellFormed, loc, failure: entry.index == p.position ? nil
+            : "the line at position \(p.position) says index \(entry.index) (entry dropped, duplicated or reordered)")
+        tree.append(leafHash: leafHash)
+        report.record(.entrySignatures, loc, failure: p.signatureValid ? nil
+            : "the author's Ed25519 signature over the payload does not verify")
+        if let last = lastTime {
+            report.record(.timesNonDecreasing, loc, failure: entry.time >= last ? nil
+                : "log time \(entry.time) is earlier than the previous entry's \(last)")
+        } else {
+            report.passed(.timesNonDecreasing)
+        }
+        lastTime = max(lastTime ?? 0, entry.time)
+        checkpointsReached(size: tree.size)
+        guard p.signatureValid else { return [] }  // SPEC.md §2.2: never parse an unsigned payload.
+        report.record(.payloadEnvelopes, loc, failure: p.payloadError)
+        guard let payload = p.payload else { return [] }
+        kindCounts[payload.kind, default: 0] += 1
+        guard let checker = checkerByKind[payload.kind] else {
+            report.record(.knownKinds, loc, failure: "entry kind \"\(payload.kind)\" is not defined by SPEC.md version 1")
+            return []
+        }
+        report.passed(.knownKinds)
+        let verified = VerifiedEntry(index: entry.index, time: entry.time, author: entry.author, leafHash: leafHash,
+                                     payload: payload, payloadBytes: entry.payload)
+        return checker.apply(verified, report: &report)
+    }
+
+    private func run(_ jobs: [ProofJob]) {
+        guard !jobs.isEmpty else { return }
+        let results = parallelMap(jobs, workers: options.workers) { $0.work() }
+        for (job, failure) in zip(jobs, results) { report.record(job.check, job.location, failure: failure) }
+    }
+
+    // MARK: Checkpoints
+
+    /// Reads checkpoint lines until one can be checked later, checking form, signature and order.
+    private func loadNextCheckpoint() {
+        pending = nil
+        while true {
+            let line: [UInt8]?
+            do { line = try checkpointReader.nextLine() } catch {
+                report.fail(.checkpointSignatures, .record, error.message)
+                return
+            }
+            guard let line else {
+                if checkpointReader.missingFinalNewline {
+                    report.fail(.manifest, .record, "checkpoints.jsonl does not end with a newline")
+                }
+                return
+            }
+            let position = nextCheckpointPosition
+            nextCheckpointPosition += 1
+            let cp: Checkpoint
+            do throws(AuditError) {
+                let cl = try CheckpointLine(line: line)
+                cp = try Checkpoint(note: cl.note)
+                guard cp.size == cl.size else {
+                    throw .malformed("the line says size \(cl.size) but the note says \(cp.size)")
+                }
+                guard cp.origin == manifest.origin else {
+                    throw .malformed("the note's origin \"\(cp.origin)\" is not the record's \"\(manifest.origin)\"")
+                }
+                guard Array(cl.line.utf8) == line else {
+                    throw .malformed("the line is not in the canonical form of SPEC.md §1")
+                }
+            } catch {
+                report.record(.checkpointSignatures, .checkpoint(position: position, size: nil), failure: "malformed: \(error.message)")
+                report.fail(.checkpointRoots, .checkpoint(position: position, size: nil), "malformed checkpoint; root not checked")
+                continue
+            }
+            let loc = Location.checkpoint(position: position, size: cp.size)
+            report.record(.checkpointSignatures, loc, failure: cp.signatureFailure(logKey: manifest.logKey))
+            if let previous = lastCheckpointTime {
+                report.record(.checkpointTimes, loc, failure: cp.time >= previous ? nil
+                    : "checkpoint time \(cp.time) is earlier than the previous checkpoint's \(previous)")
+            }
+            lastCheckpointTime = cp.time
+            if let last = lastCheckpointSize, cp.size <= last {
+                report.record(.checkpointSequence, loc, failure: "size \(cp.size) does not increase on the previous checkpoint's \(last)")
+                report.record(.checkpointRoots, loc, failure: "out of order; the root cannot be recomputed in one pass")
+                continue
+            }
+            report.passed(.checkpointSequence)
+            lastCheckpointSize = cp.size
+            pending = (position, cp)
+            return
+        }
+    }
+
+    /// Checks every pending checkpoint whose size the entry stream has just reached.
+    private func checkpointsReached(size: UInt64) {
+        while let (position, cp) = pending, cp.size == size {
+            let loc = Location.checkpoint(position: position, size: cp.size)
+            var rootFailure: String? = nil
+            if tree.root != cp.root {
+                rootFailure = "the root recomputed from entries 0..<\(size) does not match the signed root"
+                if let bad = firstUnreadable { rootFailure! += " (entry \(bad) is unreadable)" }
+            }
+            report.record(.checkpointRoots, loc, failure: rootFailure)
+            if size > 0, let t = lastTime {
+                report.record(.checkpointTimes, loc, failure: cp.time >= t ? nil
+                    : "checkpoint time \(cp.time) is earlier than entry \(size - 1)'s time \(t)")
+            }
+            if rootFailure == nil && cp.signatureFailure(logKey: manifest.logKey) == nil { lastGoodCheckpoint = cp }
+            loadNextCheckpoint()
+        }
+    }
+
+    /// After the last entry: checkpoints beyond the entries, and the last one covering them all.
+    private func finishCheckpoints(totalEntries: UInt64) {
+        while let (position, cp) = pending {
+            report.record(.checkpointRoots, .checkpoint(position: position, size: cp.size),
+                          failure: "size \(cp.size) is beyond the \(totalEntries) entries of the record")
+            loadNextCheckpoint()
+        }
+        let covered = lastCheckpointSize
+        report.record(.checkpointSequence, .record, failure: covered == totalEntries ? nil
+            : covered.map { "the last checkpoint covers \($0) of \(totalEntries) entries" } ?? "the record has no checkpoint")
+    }
+}
+
+/// The order-independent work on one line: decoding, leaf hash, signature, payload envelope.
+struct PreparedEntry: Sendable {
+    let position: UInt64
+    var entry: Entry? = nil
+    var lineError: String? = nil
+    var leafHash: [UInt8]? = nil
+    var signatureValid = false
+    var payload: Payload? = nil
+    var payloadError: String? = nil
+
+    init(line: [UInt8], position: UInt64, origin: String) {
+        self.position = position
+        do {
+            let e = try Entry(line: line)
+            entry = e
+            leafHash = e.leafHash
+            signatureValid = e.signatureIsValid
+            if signatureValid {
+                do { payload = try Payload(bytes: e.payload, origin: origin) } catch { payloadError = error.message }
+            }
+        } catch {
+            lineError = error.message
+        }
+    }
+}

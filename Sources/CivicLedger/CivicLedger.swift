@@ -1,2 +1,0 @@
-// CivicLedger: placeholder until its issue lands.
-enum CivicLedgerModule {}

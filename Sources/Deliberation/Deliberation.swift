@@ -1,2 +1,0 @@
-// Deliberation: placeholder until its issue lands.
-enum DeliberationModule {}

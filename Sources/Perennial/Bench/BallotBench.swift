@@ -1,0 +1,214 @@
+import BallotCore
+import CivicCrypto
+import CivicLog
+import Foundation
+
+/// `perennial bench ballot` and `perennial bench tally` (DESIGN §8): JSON lines with `name`, `unit`,
+/// `value`, `floor` where it applies, `group` and `cores`.
+///
+/// - `ballot.<group>.construct` / `.validate` (ms per ballot, one core): a birthday ballot for one
+///   contest of `options` options (10 candidates + blank by default), with its floor = the
+///   exponentiations it cannot avoid priced at this run's measured cost (proving with the
+///   constant-time kinds, verifying with the public-exponent kinds). Validation is the election's
+///   whole check (window, roll, contests, every proof, replay, tally update), without the log.
+/// - `ballot.<group>.append_validated` (per_s): ballots appended through a node, each checked inside
+///   the log's durable write transaction.
+/// - `tally.<group>.term_end_<N>` (ms): the whole term-end work for a tally of N ballots: t = 2
+///   trustees' partial decryptions with proofs, their verification, the combination and the bounded
+///   discrete logs. It does not grow with N but through the discrete-log search (√N).
+public enum BallotBench {
+    public typealias Line = CryptoBench.Line
+
+    public static func ballot(group: GroupName, ballots: Int, options: Int, emit: @escaping (Line) -> Void) throws {
+        try group.accept(BallotRunner(ballots: max(2, ballots), options: max(2, options), emit: emit))
+    }
+
+    public static func tally(group: GroupName, sizes: [Int], emit: @escaping (Line) -> Void) throws {
+        try group.accept(TallyRunner(sizes: sizes, emit: emit))
+    }
+
+    static func milliseconds(_ body: () throws -> Void) rethrows -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+    }
+
+    /// Measured cost in ms of the four kinds of exponentiation.
+    struct Prices {
+        var fixedSecret = 0.0, varSecret = 0.0, fixedPublic = 0.0, varPublic = 0.0
+
+        /// Each price is the fastest of five rounds (a shared machine only ever adds time).
+        init<G: PrimeOrderGroup>(_ group: G) {
+            let n = group.name == "ristretto255" ? 200 : 10
+            let s = (0..<n).map { _ in group.randomScalar() }
+            let base = group.expGenerator(group.randomScalar())
+            var sink = group.identity
+            func fastest(_ body: () -> Void) -> Double { (0..<5).map { _ in BallotBench.milliseconds(body) }.min()! / Double(n) }
+            fixedSecret = fastest { for x in s { sink = group.op(sink, group.expGenerator(x)) } }
+            varSecret = fastest { for x in s { sink = group.op(sink, group.exp(base, x)) } }
+            fixedPublic = fastest { for x in s { sink = group.op(sink, group.expGeneratorPublic(x)) } }
+            varPublic = fastest { for x in s { sink = group.op(sink, group.expPublic(base, x)) } }
+            withExtendedLifetime(sink) {}
+        }
+
+        func proving(_ c: ExponentiationCount) -> Double { Double(c.fixedBase) * fixedSecret + Double(c.variableBase) * varSecret }
+        func verifying(_ c: ExponentiationCount) -> Double { Double(c.fixedBase) * fixedPublic + Double(c.variableBase) * varPublic }
+    }
+
+    struct BallotRunner: GroupVisitor {
+        let ballots: Int
+        let options: Int
+        let emit: (Line) -> Void
+
+        func visit<G: PrimeOrderGroup>(_ group: G) throws {
+            let prices = Prices(group)
+            var bench = try BenchElection(group: group, voters: ballots, options: options)
+            let builder = BallotBuilder(group: group, record: bench.record, term: bench.term, electionKey: bench.state.electionKey!)
+            let contests = bench.state.contests.inForce(window: 1)
+            var prepared: [PreparedBallot] = []
+            let choice = [ContestChoice(contest: "office", selected: ["c1"])]
+            let build = try BallotBench.milliseconds {
+                for v in bench.voters {
+                    prepared.append(try builder.build(contests: contests, choices: choice, credential: v.publicKey.rawRepresentation, window: 1))
+                }
+            }
+            let k = options
+            let constructFloor = Double(k) * (prices.fixedSecret + prices.varSecret)
+                + Double(k) * prices.proving(RangeProof<G>.provingExponentiations(branches: 2))
+                + prices.proving(RangeProof<G>.provingExponentiations(branches: 1))
+            emit(Line(name: "ballot.\(group.name).construct", unit: "ms", value: build / Double(ballots), floor: constructFloor, group: group.name, cores: 1))
+
+            let validateFloor = Double(k) * prices.verifying(RangeProof<G>.verificationExponentiations(branches: 2))
+                + prices.verifying(RangeProof<G>.verificationExponentiations(branches: 1))
+            let validate = try BallotBench.milliseconds {
+                for (v, b) in zip(bench.voters, prepared) { try bench.apply(b.payload, by: v, at: bench.voteTime) }
+            }
+            emit(Line(name: "ballot.\(group.name).validate", unit: "ms", value: validate / Double(ballots), floor: validateFloor, group: group.name, cores: 1))
+            emit(Line(name: "ballot.\(group.name).payload", unit: "bytes", value: Double(prepared[0].payload.count), floor: nil, group: group.name, cores: 1))
+
+            // Appends through a node: the same checks inside the log's durable transaction.
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("perennial-bench-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let clock = ManualClock(milliseconds: UInt64(bench.setupTime))
+            let node = try ElectionNode(directory: dir, origin: bench.record, clock: clock)
+            for (payload, key, time) in bench.history {
+                clock.set(milliseconds: UInt64(time))
+                try node.submit(payload: payload, signer: key)
+            }
+            clock.set(milliseconds: UInt64(bench.voteTime))
+            let append = try BallotBench.milliseconds {
+                for (v, b) in zip(bench.voters, prepared) { try node.submit(payload: b.payload, signer: v) }
+            }
+            emit(Line(name: "ballot.\(group.name).append_validated", unit: "per_s", value: Double(ballots) / (append / 1000), floor: nil,
+                      group: group.name, cores: 1))
+        }
+    }
+
+    struct TallyRunner: GroupVisitor {
+        let sizes: [Int]
+        let emit: (Line) -> Void
+
+        func visit<G: PrimeOrderGroup>(_ group: G) throws {
+            let bench = TrusteeWorkbench(group: group)
+            var secrets = try (1...3).map { try bench.start(record: "bench.example/t", term: "t", index: $0, n: 3, t: 2) }
+            let commitments = try Dictionary(uniqueKeysWithValues: secrets.map { s in
+                (s.index, try bench.commitments(s).commitments.map { try group.decodeElement(hex: $0) })
+            })
+            var boxKeys: [Int: [UInt8]] = [:]
+            for s in secrets { boxKeys[s.index] = try Hex.decode(try bench.commitments(s).boxKey) }
+            let shares = try secrets.map { try bench.shares($0, boxKeys: boxKeys) }
+            for i in secrets.indices {
+                guard case .ready(let updated, _) = try bench.check(secrets[i], received: shares, commitments: commitments) else {
+                    throw NodeError("The benchmark's own ceremony failed.")
+                }
+                secrets[i] = updated
+            }
+            let pk = ElGamalPublicKey(group: group, element: group.product((1...3).map { commitments[$0]![0] }))
+            let verificationKeys = (1...3).map { j in Threshold.verificationKey(index: j, group: group, commitments: (1...3).map {
+                FeldmanCommitments(group: group, elements: commitments[$0]!) }) }
+            for n in sizes {
+                // An encrypted tally of n ballots over 11 options (its counts add up to n).
+                var counts = Array(repeating: n / 11, count: 11)
+                counts[0] += n - counts.reduce(0, +)
+                let items = counts.map { m -> TallyItem in
+                    let ct = pk.encrypt(m: m, randomness: group.randomScalar())
+                    return TallyItem(contest: "office", option: "o", year: nil, a: group.hex(ct.alpha), b: group.hex(ct.beta))
+                }
+                var recovered: [Int] = []
+                let ms = try BallotBench.milliseconds {
+                    let partials = try [0, 2].map { try bench.decrypt(secrets[$0], items: items) }
+                    let lambdas = try [1, 3].map { try Threshold.lagrangeCoefficientAtZero(index: $0, subset: [1, 3], group: group) }
+                    let solver = try DiscreteLogSolver(group: group, max: n)
+                    for (i, item) in items.enumerated() {
+                        let a = try group.decodeElement(hex: item.a), b = try group.decodeElement(hex: item.b)
+                        var combined = group.identity
+                        for (p, (j, lambda)) in zip(partials, zip([1, 3], lambdas)) {
+                            let d = try group.decodeElement(hex: p.shares[i].d)
+                            let proof = try ChaumPedersenProof(group: group, cHex: p.shares[i].c, rHex: p.shares[i].r)
+                            guard proof.verify(X: verificationKeys[j - 1], h: a, Y: d, group: group,
+                                               context: ElectionState<G>.decryptionContext(record: "bench.example/t", term: "t", item: i),
+                                               binding: Bytes.u32(j)) else { throw NodeError("A benchmark share did not verify.") }
+                            combined = group.op(combined, group.expPublic(d, lambda))
+                        }
+                        recovered.append(try solver.solve(group.divide(b, combined)))
+                    }
+                }
+                guard recovered == counts else { throw NodeError("The benchmark's tally decrypted to the wrong counts.") }
+                emit(Line(name: "tally.\(group.name).term_end_\(n)", unit: "ms", value: ms, floor: nil, group: group.name, cores: 1))
+            }
+        }
+    }
+}
+
+/// A ready election (ceremony done, one contest, `voters` credentials with a window open on
+/// 2027-03-10) for benchmarks, built without a log; `history` replays it into a node.
+struct BenchElection<G: PrimeOrderGroup> {
+    let record = "bench.example/perennial"
+    let term = "bench"
+    var state: ElectionState<G>
+    var voters: [Ed25519.SigningKey] = []
+    var history: [([UInt8], Ed25519.SigningKey, Int64)] = []
+    var index = 0
+    let setupTime: Int64 = 1_795_000_000_000          // 2026-11-18
+    let voteTime: Int64 = 1_804_669_200_000           // 2027-03-10 10:00 Paris
+
+    init(group: G, voters count: Int, options: Int) throws {
+        state = ElectionState(group: group, record: record)
+        let officer = Ed25519.SigningKey.generate(), registrar = Ed25519.SigningKey.generate()
+        let trustees = (1...3).map { _ in Ed25519.SigningKey.generate() }
+        try apply(TermSetup(term: term, title: "Benchmark", timeZone: "Europe/Paris", start: "2027-01-01", end: "2033-01-01",
+                            windowDays: 7, leapDay: "feb28", group: group.name, trustees: TrusteeCount(n: 3, t: 2),
+                            trusteeKeys: trustees.map { Hex.encode($0.publicKey.rawRepresentation) },
+                            officer: Hex.encode(officer.publicKey.rawRepresentation),
+                            registrar: Hex.encode(registrar.publicKey.rawRepresentation), perYearResults: false).payloadBytes(record: record, term: term),
+                  by: officer, at: setupTime)
+        let bench = TrusteeWorkbench(group: group)
+        var secrets = try (1...3).map { try bench.start(record: record, term: term, index: $0, n: 3, t: 2) }
+        for i in 0..<3 { try apply(try bench.commitments(secrets[i]).payloadBytes(record: record, term: term), by: trustees[i], at: setupTime) }
+        for i in 0..<3 { try apply(try bench.shares(secrets[i], boxKeys: state.boxKeys).payloadBytes(record: record, term: term), by: trustees[i], at: setupTime) }
+        for i in 0..<3 {
+            guard case .ready(let s, let ready) = try bench.check(secrets[i], received: Array(state.sharePayloads.values), commitments: state.commitments) else {
+                throw NodeError("The benchmark's own ceremony failed.")
+            }
+            secrets[i] = s
+            try apply(ready.payloadBytes(record: record, term: term), by: trustees[i], at: setupTime)
+        }
+        try apply(ElectionKeyPayload(publicKey: group.hex(state.expectedElectionKey!)).payloadBytes(record: record, term: term), by: officer, at: setupTime)
+        let office = ContestVersion(contest: "office", version: 1, title: "Office", year: nil,
+                                    options: (1..<options).map { ContestOption(id: "c\($0)", label: "Candidate \($0)") }
+                                        + [ContestOption(id: ContestOption.blankID, label: "Blank")], min: 1, max: 1)
+        try apply(office.payloadBytes(record: record, term: term), by: officer, at: setupTime)
+        for _ in 0..<count {
+            let v = Ed25519.SigningKey.generate()
+            voters.append(v)
+            try apply(RollEnrol(credential: Hex.encode(v.publicKey.rawRepresentation), birthday: "03-10", eligibleFrom: nil, eligibleUntil: nil)
+                .payloadBytes(record: record, term: term), by: registrar, at: setupTime)
+        }
+    }
+
+    mutating func apply(_ payload: [UInt8], by key: Ed25519.SigningKey, at time: Int64) throws {
+        try state.apply(ElectionEntry(index: index, timeMs: time, author: key.publicKey.rawRepresentation, payload: payload))
+        index += 1
+        if time == setupTime { history.append((payload, key, time)) }
+    }
+}

@@ -1,0 +1,139 @@
+import BallotCore
+import CivicCrypto
+import CivicLedger
+import CivicLog
+import Foundation
+import GRDB
+
+/// The civic time ledger as a module of the node: it owns the `ledger.*` entry kinds.
+///
+/// The rules are ``CivicLedger/LedgerState`` (pure, shared with any replay); this class keeps that
+/// state in memory and writes a small SQLite projection beside the log, in the log's transaction:
+///
+/// - `ledger_organisations(org TEXT PRIMARY KEY, name, key, accredited_at)` — latest accreditation;
+/// - `ledger_contributions(idx INTEGER PRIMARY KEY, org, attestation, account, category, date,
+///   start_utc, end_utc, minutes, reversed_by)` — every contribution, with its reversal if any.
+///
+/// Both are rebuilt from the log when the node opens (``reset(db:)`` then replay).
+public final class LedgerModule: LogModule {
+    public let kindPrefix = LedgerKind.prefix
+    /// The log origin (every payload's `record`).
+    public let record: String
+    /// The ledger as of the last applied entry; nil until the first ledger entry (or ``prepare(setup:)``).
+    public private(set) var state: LedgerState?
+
+    public init(record: String) { self.record = record }
+
+    public func apply(_ entry: LogEntry, kind: String, setup: TermSetup, db: Database, trusted: Bool) throws {
+        if state == nil { state = try LedgerState(context: LedgerContext(record: record, setup: setup)) }
+        // Check first, then project, then commit: a refused entry or a failed write changes nothing.
+        let change = try state!.check(LedgerEntry(entry))
+        try Self.project(change, db: db)
+        state!.commit(change)
+    }
+
+    public func reset(db: Database) throws {
+        state = nil
+        try db.execute(sql: """
+            CREATE TABLE IF NOT EXISTS ledger_organisations(org TEXT PRIMARY KEY, name TEXT NOT NULL, key TEXT NOT NULL, accredited_at INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS ledger_contributions(idx INTEGER PRIMARY KEY, org TEXT NOT NULL, attestation TEXT NOT NULL,
+                account TEXT NOT NULL, category TEXT NOT NULL, date TEXT NOT NULL, start_utc INTEGER NOT NULL, end_utc INTEGER NOT NULL,
+                minutes INTEGER NOT NULL, reversed_by INTEGER);
+            CREATE INDEX IF NOT EXISTS ledger_contributions_account ON ledger_contributions(account, date);
+            DELETE FROM ledger_organisations;
+            DELETE FROM ledger_contributions;
+            """)
+    }
+
+    /// An empty ledger for the term (before any ledger entry), so that statements can be asked for.
+    func prepare(setup: TermSetup) throws {
+        if state == nil { state = try LedgerState(context: LedgerContext(record: record, setup: setup)) }
+    }
+
+    static func project(_ change: LedgerChange, db: Database) throws {
+        switch change {
+        case .accredit(let a, let period):
+            try db.execute(sql: "INSERT OR REPLACE INTO ledger_organisations(org, name, key, accredited_at) VALUES (?, ?, ?, ?)",
+                           arguments: [a.org, a.name, a.key, period.index])
+        case .contribution(let c):
+            try db.execute(sql: """
+                INSERT INTO ledger_contributions(idx, org, attestation, account, category, date, start_utc, end_utc, minutes, reversed_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
+                """, arguments: [c.index, c.payload.org, c.payload.attestation, c.account.text, c.payload.category, c.payload.date,
+                                 c.startUTC, c.endUTC, c.minutes])
+        case .reversal(let r):
+            try db.execute(sql: "UPDATE ledger_contributions SET reversed_by = ? WHERE idx = ?", arguments: [r.index, r.entry])
+        case .settings, .suspend:
+            break
+        }
+    }
+}
+
+extension ElectionNode {
+    /// Registers the civic time ledger module (once) and replays the log into it.
+    /// - Returns: the module.
+    @discardableResult
+    public func registerLedgerModule() throws -> LedgerModule {
+        if let existing = ledgerModule { return existing }
+        let module = LedgerModule(record: origin)
+        try register(module)
+        return module
+    }
+
+    /// The term's setup, or a clear error before `term.setup`.
+    func ledgerTermSetup() throws -> TermSetup {
+        guard let setup = try requireElection().setup else {
+            throw NodeError("No term is set up in this node yet. Run `perennial term setup` first.")
+        }
+        return setup
+    }
+
+    /// The registered ledger module, if any.
+    public var ledgerModule: LedgerModule? {
+        modules.lazy.compactMap { $0 as? LedgerModule }.first
+    }
+
+    /// The ledger as it stands (registering the module if needed).
+    /// - Throws: ``NodeError`` if no term is set up.
+    public func ledgerState() throws -> LedgerState {
+        let module = try registerLedgerModule()
+        try catchUp()
+        if module.state == nil { try module.prepare(setup: try ledgerTermSetup()) }
+        return module.state!
+    }
+
+    /// Signs and appends a ledger payload for this node's term.
+    /// - Throws: ``CivicLedger/LedgerError`` (rule refusals, with their check ids) or a log error; then nothing was written.
+    @discardableResult
+    public func submitLedger(_ payload: some LedgerPayload, signer: Ed25519.SigningKey) throws -> LogEntry {
+        try registerLedgerModule()
+        let term = try ledgerTermSetup().term
+        return try submit(payload: payload.payloadBytes(record: origin, term: term), signer: signer)
+    }
+
+    /// Appends contributions signed by one organisation, all or none, in one log transaction.
+    /// - Throws: the first refusal (then nothing at all was written).
+    @discardableResult
+    public func submitContributions(_ contributions: [Contribution], signer: Ed25519.SigningKey) throws -> [LogEntry] {
+        try registerLedgerModule()
+        let term = try ledgerTermSetup().term
+        let envelopes = try contributions.map { c in
+            let payload = c.payloadBytes(record: origin, term: term)
+            let signature = try signer.signature(for: EntryEnvelope.signingInput(payload: payload))
+            return try EntryEnvelope(payload: payload, author: signer.publicKey.rawRepresentation, signature: signature)
+        }
+        return try submit(batch: envelopes)
+    }
+
+    /// The receipt (SPEC §2.6) of entry `index`, signing a checkpoint first if none covers it yet.
+    public func ledgerReceipt(index: Int, tracker: String? = nil) throws -> Receipt {
+        let covered = try store.latestCheckpoint().map { $0.size > UInt64(index) } ?? false
+        if !covered { _ = try store.signCheckpoint() }
+        return try store.receipt(index: UInt64(index), tracker: tracker)
+    }
+
+    /// The receipt of `index` if a checkpoint already covers it (statements never sign).
+    public func existingReceipt(index: Int) -> Receipt? {
+        try? store.receipt(index: UInt64(index))
+    }
+}

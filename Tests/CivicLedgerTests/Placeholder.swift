@@ -1,6 +1,0 @@
-import Testing
-@testable import CivicLedger
-
-@Test func CivicLedgerBuilds() {
-    #expect(Bool(true))
-}

@@ -1,6 +1,0 @@
-import Testing
-@testable import Deliberation
-
-@Test func DeliberationBuilds() {
-    #expect(Bool(true))
-}

@@ -1,6 +1,0 @@
-import Testing
-@testable import Perennial
-
-@Test func PerennialBuilds() {
-    #expect(Bool(true))
-}
