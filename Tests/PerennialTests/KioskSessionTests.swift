@@ -293,4 +293,55 @@ struct KioskSessionTests {
         let plain = KioskRenderer(plain: true, text: .french).render(screens[1])
         #expect(!plain.contains("\u{1B}"), "plain mode has no control sequences")
     }
+
+    @Test func aMultipleChoiceContestAndABlankAnswer() throws {
+        let fixture = try KioskFixture()
+        defer { fixture.remove() }
+        let node = try fixture.openNode()
+        let setup = try node.requireElection().setup!
+        // The officer adds a council contest: up to two choices, or none.
+        let council = ContestVersion(contest: "conseil", version: 1, title: "Conseil de quartier", year: nil, options: [
+            ContestOption(id: "p1", label: "Paul"), ContestOption(id: "p2", label: "Pauline"), ContestOption(id: "p3", label: "Pierre"),
+        ], min: 0, max: 2)
+        try node.submit(payload: council.payloadBytes(record: node.origin, term: setup.term), signer: node.key("officer"))
+        var session = KioskSession(backend: NodeKioskBackend(node: node, receiptsDirectory: fixture.receipts), language: .english)
+        session.handle(line: "")
+        session.handle(line: fixture.code("open-today"))
+        #expect(session.contests.map(\.contest) == ["conseil", "maire", "referendum-temps"])
+        session.handle(line: "")
+        #expect(session.screen.allText.contains("Choose up to 2 answers, or none."))
+        session.handle(line: "3")
+        session.handle(line: "1")
+        #expect(session.choices["conseil"] == ["p1", "p3"], "kept in the options' order")
+        #expect(session.screen.allText.contains("1   Paul   <- chosen"))
+        session.handle(line: "2")
+        #expect(session.state == .contest(index: 0, problem: .tooMany))
+        session.handle(line: "1")
+        session.handle(line: "3")
+        #expect(session.choices["conseil"] == [])
+        session.handle(line: "N")
+        #expect(session.state == .contest(index: 1, problem: nil))
+        session.handle(line: "5")
+        session.handle(line: "3")
+        #expect(session.screen.allText.contains("-> no answer (blank)"))
+        session.handle(line: "")
+        session.handle(line: "V")
+        guard case .receipt = session.state else { Issue.record("expected the receipt"); return }
+        #expect(try fixture.statistics().counted == 1)
+    }
+
+    @Test(arguments: [KioskLanguage.french, .english])
+    func afterTheTermVotingIsClosed(language: KioskLanguage) throws {
+        let fixture = try KioskFixture()
+        defer { fixture.remove() }
+        // The trial term of 2027 ends on 1 January 2032.
+        let node = try ElectionNode(directory: fixture.nodeDirectory, clock: ManualClock(milliseconds: 1_970_000_000_000))
+        var session = KioskSession(backend: NodeKioskBackend(node: node, receiptsDirectory: fixture.receipts), language: language)
+        session.handle(line: "")
+        session.handle(line: fixture.code("open-today"))
+        #expect(session.state == .refused(.closed))
+        #expect(!session.holdsCredential)
+        #expect(session.screen.allText.contains(language == .french ? "le vote est clos" : "voting is closed"))
+    }
+
 }
