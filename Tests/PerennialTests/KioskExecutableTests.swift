@@ -259,3 +259,49 @@ struct KioskExecutableTests {
         #expect(try fixture.verifiedReceipts().count == 1)
     }
 }
+
+/// `perennial demo --kiosk-trial`, then the kiosk on its node at once (today, system clock).
+@Suite("Kiosk trial")
+struct KioskTrialCommandTests {
+    static var perennialURL: URL { KioskExecutableTests.kioskURL.deletingLastPathComponent().appendingPathComponent("perennial") }
+    static var built: Bool {
+        KioskExecutableTests.kioskBuilt && FileManager.default.isExecutableFile(atPath: perennialURL.path)
+    }
+
+    @Test(.enabled(if: built, "perennial and perennial-kiosk are built next to the tests"))
+    func aTrialNodeIsReadyForTheKioskToday() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-trial-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let demo = Process()
+        demo.executableURL = Self.perennialURL
+        demo.arguments = ["demo", "--kiosk-trial", "--out", out.path, "--json"]
+        let demoOutput = Pipe()
+        demo.standardOutput = demoOutput
+        try demo.run()
+        let summary = demoOutput.fileHandleForReading.readDataToEndOfFile()
+        demo.waitUntilExit()
+        #expect(demo.terminationStatus == 0)
+        let json = try JSONSerialization.jsonObject(with: summary) as? [String: Any]
+        let letters = json?["letters"] as? [[String: String]] ?? []
+        #expect(letters.count == 7)
+        let first = try String(contentsOf: out.appendingPathComponent("letters/01-open-today.txt"), encoding: .utf8)
+        let code = try #require(KioskFixture.code(in: first))
+        #expect(first.contains("Votre code de vote personnel"))
+
+        let kiosk = Process()
+        kiosk.executableURL = KioskExecutableTests.kioskURL
+        kiosk.arguments = ["--data", out.appendingPathComponent("node").path, "--plain"]
+        let input = Pipe(), output = Pipe()
+        kiosk.standardInput = input
+        kiosk.standardOutput = output
+        try kiosk.run()
+        input.fileHandleForWriting.write(Data("\n\(code)\n\n1\n1\n\nV\n\n".utf8))
+        try input.fileHandleForWriting.close()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        kiosk.waitUntilExit()
+        #expect(text.contains("== A voté. Merci ! =="))
+        let receipts = try FileManager.default.contentsOfDirectory(at: out.appendingPathComponent("node/receipts"), includingPropertiesForKeys: nil)
+        #expect(receipts.count == 1)
+        for file in receipts { try Receipt.parse(json: String(contentsOf: file, encoding: .utf8)).verify() }
+    }
+}
