@@ -39,6 +39,7 @@ struct KioskSessionTests {
         #expect(session.holdsCredential)
         let open = session.screen.allText
         #expect(open.contains("jusqu'au samedi 20 mars 2027 inclus"))
+        #expect(open.contains("(anniversaire : 14 mars)"))
         #expect(open.contains("année 2 du mandat"))
         #expect(open.contains("2 questions"))
         #expect(!open.contains("remplacera"))
@@ -93,6 +94,7 @@ struct KioskSessionTests {
         session.handle(line: fixture.code("open-last-day"))
         #expect(session.state == .windowOpen)
         #expect(session.screen.allText.contains("until Sunday 14 March 2027 inclusive"))
+        #expect(session.screen.allText.contains("(birthday: 8 March)"))
         session.handle(line: "")
         #expect(session.screen.title == "Question 1 of 2")
         session.handle(line: "3")

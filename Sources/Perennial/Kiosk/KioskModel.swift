@@ -48,6 +48,8 @@ public enum KioskRefusal: Error, Sendable, Equatable {
 public struct KioskVoter {
     /// The credential's signing key (class-backed secure memory, wiped when the last copy goes).
     let signingKey: Ed25519.SigningKey
+    /// The birthday on the roll (shown so the voter sees the card is theirs).
+    public let birthday: Birthday
     /// The open window.
     public let window: VotingWindow
     /// The last local day of the window (inclusive).
@@ -58,8 +60,10 @@ public struct KioskVoter {
     /// again replaces it.
     public let earlierBallot: Int?
 
-    public init(signingKey: Ed25519.SigningKey, window: VotingWindow, lastDay: LocalDate, contests: [ContestVersion], earlierBallot: Int?) {
+    public init(signingKey: Ed25519.SigningKey, birthday: Birthday, window: VotingWindow, lastDay: LocalDate, contests: [ContestVersion],
+                earlierBallot: Int?) {
         self.signingKey = signingKey
+        self.birthday = birthday
         self.window = window
         self.lastDay = lastDay
         self.contests = contests

@@ -369,7 +369,7 @@ public struct KioskSession {
         case .windowOpen:
             var lines: [String] = []
             if let voter {
-                lines = t.openLines(voter.window.number, voter.lastDay, voter.contests.count)
+                lines = t.openLines(voter.window.number, voter.birthday, voter.lastDay, voter.contests.count)
                 if voter.earlierBallot != nil { lines += ["", t.revoteNotice] }
             }
             s = KioskScreen(title: t.openTitle, lines: lines, keys: [.init(t.keyEnter, t.labelContinue), back, cancel])

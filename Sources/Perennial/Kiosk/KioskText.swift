@@ -50,7 +50,7 @@ public struct KioskText: Sendable {
 
     // Window open.
     public var openTitle: String
-    public var openLines: @Sendable (_ window: Int, _ lastDay: LocalDate, _ questions: Int) -> [String]
+    public var openLines: @Sendable (_ window: Int, _ birthday: Birthday, _ lastDay: LocalDate, _ questions: Int) -> [String]
     public var revoteNotice: String
     public var labelContinue: String
 
@@ -118,17 +118,18 @@ public struct KioskText: Sendable {
     /// "samedi 20 mars 2027".
     static func frenchDate(_ d: LocalDate) -> String {
         let days = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-        let months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-                      "novembre", "décembre"]
-        return "\(days[weekday(d)]) \(d.day == 1 ? "1er" : String(d.day)) \(months[d.month - 1]) \(d.year)"
+        return "\(days[weekday(d)]) \(d.day == 1 ? "1er" : String(d.day)) \(frenchMonths[d.month - 1]) \(d.year)"
     }
+
+    static let frenchMonths = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+                               "novembre", "décembre"]
+    static let englishMonths = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                                "November", "December"]
 
     /// "Saturday 20 March 2027".
     static func englishDate(_ d: LocalDate) -> String {
         let days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                      "November", "December"]
-        return "\(days[weekday(d)]) \(d.day) \(months[d.month - 1]) \(d.year)"
+        return "\(days[weekday(d)]) \(d.day) \(englishMonths[d.month - 1]) \(d.year)"
     }
 
     // MARK: - Français
@@ -212,8 +213,8 @@ public struct KioskText: Sendable {
         },
         labelRetypeCode: "retaper le code",
         openTitle: "Votre période de vote est ouverte",
-        openLines: { n, last, q in [
-            "Bonjour. Votre code est reconnu.",
+        openLines: { n, b, last, q in [
+            "Bonjour. Votre code est reconnu (anniversaire : \(b.day == 1 ? "1er" : String(b.day)) \(frenchMonths[b.month - 1])).",
             "C'est votre vote de l'année \(n) du mandat.",
             "Vous pouvez voter jusqu'au \(frenchDate(last)) inclus.",
             "Il y a \(q) question\(q > 1 ? "s" : ""), une par écran. Vous pourrez tout vérifier avant de voter.",
@@ -358,8 +359,8 @@ public struct KioskText: Sendable {
         },
         labelRetypeCode: "type the code again",
         openTitle: "Your voting window is open",
-        openLines: { n, last, q in [
-            "Hello. Your code is recognised.",
+        openLines: { n, b, last, q in [
+            "Hello. Your code is recognised (birthday: \(b.day) \(englishMonths[b.month - 1])).",
             "This is your vote for year \(n) of the term.",
             "You can vote until \(englishDate(last)) inclusive.",
             "There \(q > 1 ? "are \(q) questions" : "is 1 question"), one per screen. You can check everything before you vote.",

@@ -62,7 +62,7 @@ public final class NodeKioskBackend: KioskBackend {
         let contests = election.contests.inForce(window: window.number)
         guard !contests.isEmpty else { throw KioskRefusal.noContests }
         try scanBallots()
-        return KioskVoter(signingKey: key, window: window, lastDay: Self.span(window, calendar).last, contests: contests,
+        return KioskVoter(signingKey: key, birthday: record.birthday, window: window, lastDay: Self.span(window, calendar).last, contests: contests,
                           earlierBallot: ballots[record.lineage + "#\(window.number)"])
     }
 
