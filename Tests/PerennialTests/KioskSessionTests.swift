@@ -173,6 +173,10 @@ struct KioskSessionTests {
         english.handle(line: "B")
         english.handle(line: fixture.code("replaced-new-card"))
         #expect(english.state == .windowOpen)
+        // A code typed straight away on the welcome screen is taken as the code.
+        english.handle(line: "Q")
+        english.handle(line: fixture.code("open-today"))
+        #expect(english.state == .windowOpen)
     }
 
     @Test func aRevoteIsExplainedBeforeConfirming() throws {

@@ -105,6 +105,8 @@ public struct KioskSession {
                 state = .welcome(nil)
                 return .redraw
             }
+            // Someone who types their code straight away is not sent back to type it again.
+            if input.filter({ !($0 == "-" || $0.isWhitespace) }).count >= 10 { return identify(raw) }
             state = .codeEntry(nil)
             return .redraw
 

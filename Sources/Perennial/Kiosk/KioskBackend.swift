@@ -1,0 +1,52 @@
+import BallotCore
+import Foundation
+
+/// The engine side of the kiosk: identifies voters and appends their ballots. The state machine
+/// (``KioskSession``) calls it; ``NodeKioskBackend`` is the real one over an ``ElectionNode``.
+public protocol KioskBackend: AnyObject {
+    /// The term's title, shown on the welcome screen.
+    var termTitle: String { get }
+    /// The length W of a voting window in days.
+    var windowDays: Int { get }
+    /// Derives the credential from the code and checks that its window is open now.
+    /// - Throws: ``KioskRefusal`` only.
+    func identify(_ code: CredentialCode) throws -> KioskVoter
+    /// Encrypts the choices into a ballot ready to cast or challenge. Writes nothing.
+    /// - Throws: ``KioskRefusal`` only.
+    func prepare(for voter: KioskVoter, choices: [ContestChoice]) throws -> PreparedBallot
+    /// Appends the ballot, signs a checkpoint and writes the receipt.
+    /// - Throws: ``KioskRefusal`` only; then nothing was written.
+    func cast(_ ballot: PreparedBallot, by voter: KioskVoter) throws -> CastReport
+    /// Appends the challenged ballot with its openings (it never counts).
+    /// - Throws: ``KioskRefusal`` only; then nothing was written.
+    func challenge(_ ballot: PreparedBallot, by voter: KioskVoter) throws -> ChallengeReport
+}
+
+/// What the voter sees after casting.
+public struct CastReport: Sendable, Equatable {
+    /// The tracker as the voter reads it (groups of four).
+    public var trackerCode: String
+    /// The full tracker (hex), as in the receipt file.
+    public var tracker: String
+    public var index: UInt64
+    public var checkpointSize: UInt64
+    public var checkpointRoot: String
+    /// The receipt file, or nil if it could not be written (the vote is recorded all the same).
+    public var receiptFile: URL?
+    /// The earlier ballot of this window that this one replaces.
+    public var replaced: Int?
+}
+
+/// What the voter sees after challenging a ballot.
+public struct ChallengeReport: Sendable, Equatable {
+    public struct Contest: Sendable, Equatable {
+        public var title: String
+        /// The labels of the options the opened ballot selects (empty: blank).
+        public var selected: [String]
+        /// The revealed plaintext of each selection (1 chosen, 0 not), in option order.
+        public var bits: [Int]
+    }
+    public var trackerCode: String
+    public var index: UInt64
+    public var contests: [Contest]
+}

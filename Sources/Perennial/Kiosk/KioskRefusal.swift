@@ -1,0 +1,33 @@
+import BallotCore
+import Foundation
+
+/// Two local days, first and last inclusive, as a voter reads a window: "from Monday 14 March to
+/// Sunday 20 March".
+public struct DaySpan: Sendable, Equatable {
+    public var first: LocalDate
+    public var last: LocalDate
+    public init(first: LocalDate, last: LocalDate) { self.first = first; self.last = last }
+}
+
+/// Why voting is not possible, in terms a voter understands. Never carries internals (error
+/// messages, paths, keys): only what the voter needs to know and what to do next.
+public enum KioskRefusal: Error, Sendable, Equatable {
+    /// The code checks out but is not on this term's roll.
+    case notOnRoll
+    /// No window is open today; `next` is the next one in this term, if any.
+    case outsideWindow(next: DaySpan?)
+    /// This card was replaced by a new card.
+    case replaced
+    /// The term has ended: voting is closed.
+    case closed
+    /// Voting has not opened yet (the term has not started, or the key ceremony is not finished).
+    case notOpenYet(start: LocalDate?)
+    /// There is nothing to vote on for this window.
+    case noContests
+    /// The questions changed while the voter was voting (a candidate entered or withdrew).
+    case contestsChanged
+    /// The window closed while the voter was voting (midnight passed).
+    case windowJustClosed
+    /// Anything else: a technical problem the voter cannot fix.
+    case technical
+}
