@@ -40,7 +40,12 @@ final class LineReader {
             }
             if ready == 0 {
                 waited += slice
-                if waited >= seconds * 1_000 { return .timeout }
+                if waited >= seconds * 1_000 {
+                    // Forget what was half typed: here, and in the terminal's own line buffer.
+                    wipe()
+                    if isatty(fd) == 1 { tcflush(fd, TCIFLUSH) }
+                    return .timeout
+                }
                 continue
             }
             var chunk = [UInt8](repeating: 0, count: 1_024)
