@@ -1,6 +1,6 @@
 # Perennial — the two commands a newcomer needs are `make demo` and `make test`.
 SWIFT ?= swift
-APT_PACKAGES := libsodium-dev libgmp-dev libsqlite3-dev pkg-config
+APT_PACKAGES := libsodium-dev libgmp-dev libsqlite3-dev pkg-config tmux
 DEMO_OUT ?= demo-data
 AUDIT_BIN = Audit/.build/release/perennial-audit
 
@@ -15,11 +15,12 @@ deps:
 	pkg-config --exists libsodium 2>/dev/null || missing="$$missing libsodium-dev"; \
 	pkg-config --exists gmp 2>/dev/null || missing="$$missing libgmp-dev"; \
 	pkg-config --exists sqlite3 2>/dev/null || missing="$$missing libsqlite3-dev"; \
+	command -v tmux >/dev/null 2>&1 || missing="$$missing tmux"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing missing system packages:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO="sudo"; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(APT_PACKAGES); \
-	else echo "System libraries present: libsodium, gmp, sqlite3."; fi
+	else echo "System packages present: libsodium, gmp, sqlite3, tmux (for the kiosk's screen test)."; fi
 
 build: deps
 	$(SWIFT) build
