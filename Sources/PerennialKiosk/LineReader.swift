@@ -57,7 +57,7 @@ final class LineReader {
                 append(chunk[0..<count])
                 waited = 0
             }
-            chunk.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
+            _ = chunk.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
         }
     }
 
