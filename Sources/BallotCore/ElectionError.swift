@@ -21,16 +21,4 @@ public struct ElectionError: Error, Sendable, Equatable, CustomStringConvertible
     public var description: String { message }
 
     static func malformed(_ message: String) -> ElectionError { ElectionError(.malformed, message) }
-
-    /// A short description of a decoding error that names the offending field but no value.
-    static func describe(decoding error: Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, _): "missing field \"\(key.stringValue)\""
-        case DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx):
-            "wrong type at \(ctx.codingPath.map(\.stringValue).joined(separator: "."))"
-        case DecodingError.dataCorrupted(let ctx):
-            ctx.codingPath.isEmpty ? "not valid JSON" : "bad value at \(ctx.codingPath.map(\.stringValue).joined(separator: "."))"
-        default: "unreadable"
-        }
-    }
 }

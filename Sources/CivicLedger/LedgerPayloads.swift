@@ -23,8 +23,7 @@ public protocol LedgerPayload: Decodable, Sendable {
 extension LedgerPayload {
     /// The exact bytes an author signs: `{"kind":…,"record":…,"term":…,<fields>}` with no spaces.
     public func payloadBytes(record: String, term: String) -> [UInt8] {
-        OrderedJSON.object([("kind", .string(Self.kind.rawValue)), ("record", .string(record)), ("term", .string(term))] + fields)
-            .serialized()
+        OrderedJSON.payload(kind: Self.kind.rawValue, record: record, term: term, fields: fields)
     }
 
     /// Decodes a payload of this kind (the caller has read its kind).
@@ -33,21 +32,11 @@ extension LedgerPayload {
         do {
             return try JSONDecoder().decode(Self.self, from: Data(bytes))
         } catch {
-            throw LedgerError(.malformed, check: "LED-0", "The \(kind.rawValue) entry does not have the documented form (\(describe(error))). Rebuild it with `perennial ledger`.")
+            throw LedgerError(.malformed, check: "LED-0", "The \(kind.rawValue) entry does not have the documented form (\(OrderedJSON.describe(decoding: error))). Rebuild it with `perennial ledger`.")
         }
     }
 }
 
-func describe(_ error: Error) -> String {
-    switch error {
-    case DecodingError.keyNotFound(let key, _): "missing field \"\(key.stringValue)\""
-    case DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx):
-        "wrong type at \(ctx.codingPath.map(\.stringValue).joined(separator: "."))"
-    case DecodingError.dataCorrupted(let ctx):
-        ctx.codingPath.isEmpty ? "not valid JSON" : "bad value at \(ctx.codingPath.map(\.stringValue).joined(separator: "."))"
-    default: "unreadable"
-    }
-}
 
 /// `ledger.settings` (officer): the time-tax settings in force from a date on.
 public struct LedgerSettings: LedgerPayload, Equatable {

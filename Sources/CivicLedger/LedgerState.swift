@@ -60,7 +60,7 @@ public struct LedgerState: Sendable {
         do {
             header = try JSONDecoder().decode(Header.self, from: Data(entry.payload))
         } catch {
-            throw LedgerError(.malformed, check: "LED-0", "The entry is not a ledger payload (\(describe(error))).")
+            throw LedgerError(.malformed, check: "LED-0", "The entry is not a ledger payload (\(OrderedJSON.describe(decoding: error))).")
         }
         guard let kind = LedgerKind(rawValue: header.kind) else {
             throw LedgerError(.malformed, check: "LED-0", "Unknown ledger entry kind \"\(header.kind.prefix(40))\". The kinds are \(LedgerKind.allCases.map(\.rawValue).joined(separator: ", ")).")

@@ -37,8 +37,7 @@ public protocol ElectionPayload: Decodable, Sendable {
 extension ElectionPayload {
     /// The signed bytes: `{"kind":…,"record":…,"term":…,<fields>}`.
     public func payloadBytes(record: String, term: String) -> [UInt8] {
-        OrderedJSON.object([("kind", .string(Self.kind.rawValue)), ("record", .string(record)), ("term", .string(term))] + fields)
-            .serialized()
+        OrderedJSON.payload(kind: Self.kind.rawValue, record: record, term: term, fields: fields)
     }
 
     /// Decodes a payload of this kind; the caller has already checked the kind.
@@ -46,7 +45,7 @@ extension ElectionPayload {
         do {
             return try JSONDecoder().decode(Self.self, from: Data(bytes))
         } catch {
-            throw ElectionError.malformed("\(kind.rawValue) payload does not match the specification (\(ElectionError.describe(decoding: error)))")
+            throw ElectionError.malformed("\(kind.rawValue) payload does not match the specification (\(OrderedJSON.describe(decoding: error)))")
         }
     }
 }

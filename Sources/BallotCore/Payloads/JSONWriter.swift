@@ -74,3 +74,23 @@ extension OrderedJSON {
     /// `.int` or `.null` for an optional integer.
     public static func optional(_ v: Int?) -> OrderedJSON { v.map(OrderedJSON.int) ?? .null }
 }
+
+extension OrderedJSON {
+    /// The exact bytes an author signs for an entry of a term: `{"kind":…,"record":…,"term":…,<fields>}`
+    /// with no spaces (`Audit/SPEC.md` §2.3). Every module's payloads are written through this.
+    public static func payload(kind: String, record: String, term: String, fields: [(String, OrderedJSON)]) -> [UInt8] {
+        object([("kind", .string(kind)), ("record", .string(record)), ("term", .string(term))] + fields).serialized()
+    }
+
+    /// A short description of a `JSONDecoder` error that names the offending field but never its value.
+    public static func describe(decoding error: Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, _): "missing field \"\(key.stringValue)\""
+        case DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx):
+            "wrong type at \(ctx.codingPath.map(\.stringValue).joined(separator: "."))"
+        case DecodingError.dataCorrupted(let ctx):
+            ctx.codingPath.isEmpty ? "not valid JSON" : "bad value at \(ctx.codingPath.map(\.stringValue).joined(separator: "."))"
+        default: "unreadable"
+        }
+    }
+}

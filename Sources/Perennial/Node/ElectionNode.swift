@@ -167,28 +167,7 @@ public final class ElectionNode {
     /// those entries and tries again (a few times), so concurrent writers never clash.
     @discardableResult
     public func submit(_ envelope: EntryEnvelope) throws -> LogEntry {
-        var attempt = 0
-        while true {
-            attempt += 1
-            try catchUp()
-            var projected = false
-            var raced = false
-            do {
-                return try store.append(envelope) { db, entry in
-                    guard Int(entry.index) == self.appliedThrough + 1 else {
-                        raced = true
-                        throw NodeError("Another writer keeps appending to this log at the same moment; try again.")
-                    }
-                    try self.project(entry, db: db, trusted: false)
-                    projected = true
-                }
-            } catch {
-                // The projection changed memory but the commit failed: rebuild from what is durable.
-                if projected { try reload() }
-                if raced && attempt < 5 { continue }
-                throw error
-            }
-        }
+        try submit(batch: [envelope])[0]
     }
 
     /// Appends several envelopes in ONE log transaction: every entry is checked in order (each against
@@ -215,7 +194,7 @@ public final class ElectionNode {
                     projected = true
                 }
             } catch {
-                // Earlier entries of the batch changed memory but nothing was committed: rebuild.
+                // The projection changed memory but nothing was committed: rebuild from what is durable.
                 if projected { try reload() }
                 if raced && attempt < 5 { continue }
                 throw error
