@@ -14,26 +14,15 @@ public enum LedgerKind: String, Sendable, CaseIterable {
 }
 
 /// A ledger payload: written with ``OrderedJSON`` in the documented key order, read with `JSONDecoder`.
-public protocol LedgerPayload: Decodable, Sendable {
+public protocol LedgerPayload: TermPayload {
     static var kind: LedgerKind { get }
-    /// The members after `kind`, `record` and `term`, in SPEC order.
-    var fields: [(String, OrderedJSON)] { get }
 }
 
 extension LedgerPayload {
-    /// The exact bytes an author signs: `{"kind":…,"record":…,"term":…,<fields>}` with no spaces.
-    public func payloadBytes(record: String, term: String) -> [UInt8] {
-        OrderedJSON.payload(kind: Self.kind.rawValue, record: record, term: term, fields: fields)
-    }
-
-    /// Decodes a payload of this kind (the caller has read its kind).
-    /// - Throws: ``LedgerError`` (`malformed`, LED-0) naming the offending field, never its value.
-    public static func decode(_ bytes: [UInt8]) throws -> Self {
-        do {
-            return try JSONDecoder().decode(Self.self, from: Data(bytes))
-        } catch {
-            throw LedgerError(.malformed, check: "LED-0", "The \(kind.rawValue) entry does not have the documented form (\(OrderedJSON.describe(decoding: error))). Rebuild it with `perennial ledger`.")
-        }
+    public static var kindName: String { kind.rawValue }
+    /// ``LedgerError`` (`malformed`, LED-0) naming the offending field, never its value.
+    public static func malformed(_ detail: String) -> Error {
+        LedgerError(.malformed, check: "LED-0", "The \(kind.rawValue) entry does not have the documented form (\(detail)). Rebuild it with `perennial ledger`.")
     }
 }
 

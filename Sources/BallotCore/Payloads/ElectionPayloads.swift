@@ -27,26 +27,43 @@ public struct PayloadHeader: Decodable, Sendable {
     public let term: String?
 }
 
-/// A payload that can be written as the exact bytes an author signs.
-public protocol ElectionPayload: Decodable, Sendable {
-    static var kind: EntryKind { get }
+/// A payload of a term's entry (any module's), written as the exact bytes its author signs and read
+/// back with `JSONDecoder`.
+public protocol TermPayload: Decodable, Sendable {
+    /// The entry kind, e.g. `"ballot.cast"` or `"ledger.contribution"`.
+    static var kindName: String { get }
     /// The fields after `kind`, `record` and `term`, in SPEC order.
     var fields: [(String, OrderedJSON)] { get }
+    /// The module's error for a payload that does not have the documented form.
+    static func malformed(_ detail: String) -> Error
 }
 
-extension ElectionPayload {
+extension TermPayload {
     /// The signed bytes: `{"kind":…,"record":…,"term":…,<fields>}`.
     public func payloadBytes(record: String, term: String) -> [UInt8] {
-        OrderedJSON.payload(kind: Self.kind.rawValue, record: record, term: term, fields: fields)
+        OrderedJSON.payload(kind: Self.kindName, record: record, term: term, fields: fields)
     }
 
     /// Decodes a payload of this kind; the caller has already checked the kind.
+    /// - Throws: the module's ``malformed(_:)`` error, naming the offending field but never its value.
     public static func decode(_ bytes: [UInt8]) throws -> Self {
         do {
             return try JSONDecoder().decode(Self.self, from: Data(bytes))
         } catch {
-            throw ElectionError.malformed("\(kind.rawValue) payload does not match the specification (\(OrderedJSON.describe(decoding: error)))")
+            throw malformed(OrderedJSON.describe(decoding: error))
         }
+    }
+}
+
+/// A payload of the election (`Audit/SPEC.md` §4).
+public protocol ElectionPayload: TermPayload {
+    static var kind: EntryKind { get }
+}
+
+extension ElectionPayload {
+    public static var kindName: String { kind.rawValue }
+    public static func malformed(_ detail: String) -> Error {
+        ElectionError.malformed("\(kind.rawValue) payload does not match the specification (\(detail))")
     }
 }
 
