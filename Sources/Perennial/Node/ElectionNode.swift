@@ -73,10 +73,25 @@ public final class ElectionNode {
 
     // MARK: - Replay
 
-    /// Adds a module and replays the log into it.
+    /// Adds a module and replays into it the entries of its kinds already in the log (the election
+    /// and the other modules are not replayed again).
     public func register(_ module: any LogModule) throws {
+        let through = appliedThrough
+        try store.database.write { db in try module.reset(db: db) }
+        var next = 0
+        while next <= through {
+            var chunk: [LogEntry] = []
+            try store.forEachEntry(in: UInt64(next)..<UInt64(min(through + 1, next + 2_000))) { chunk.append($0) }
+            try store.database.write { db in
+                for entry in chunk {
+                    guard let kind = try? JSONDecoder().decode(PayloadHeader.self, from: Data(entry.envelope.payload)).kind,
+                          kind.hasPrefix(module.kindPrefix), let setup = election?.setup else { continue }
+                    try module.apply(entry, kind: kind, setup: setup, db: db, trusted: true)
+                }
+            }
+            next += chunk.count
+        }
         modules.append(module)
-        try reload()
     }
 
     /// Applies entries appended since the state was last brought up to date (by this process or
