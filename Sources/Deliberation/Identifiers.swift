@@ -13,8 +13,9 @@ func validateIdentifier(_ raw: String, what: String) throws {
 
 /// A registered participant's identifier (a pseudonymous handle, never derived from a name).
 ///
-/// The four identifier types are written out rather than generic so that each is its own type in APIs.
-public struct ParticipantID: Hashable, Comparable, Sendable, CustomStringConvertible {
+/// The four identifier types are written out rather than generic so that each is its own type in APIs;
+/// ``DeliberationIdentifier`` gives them their shared text form and order.
+public struct ParticipantID: DeliberationIdentifier {
     /// The identifier text, e.g. `moments-invention-2016`.
     public let rawValue: String
     /// - Throws: ``DeliberationError/Code/invalidIdentifier`` when the text is not a valid identifier.
@@ -22,44 +23,36 @@ public struct ParticipantID: Hashable, Comparable, Sendable, CustomStringConvert
         try validateIdentifier(rawValue, what: "participant")
         self.rawValue = rawValue
     }
-    public var description: String { rawValue }
-    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 }
 
 /// A proposal's identifier; also the file name (`<id>.md`) in `Proposals/`.
-public struct ProposalID: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct ProposalID: DeliberationIdentifier {
     public let rawValue: String
     /// - Throws: ``DeliberationError/Code/invalidIdentifier`` when the text is not a valid identifier.
     public init(_ rawValue: String) throws {
         try validateIdentifier(rawValue, what: "proposal")
         self.rawValue = rawValue
     }
-    public var description: String { rawValue }
-    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 }
 
 /// An amendment's identifier, unique across the record.
-public struct AmendmentID: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct AmendmentID: DeliberationIdentifier {
     public let rawValue: String
     /// - Throws: ``DeliberationError/Code/invalidIdentifier`` when the text is not a valid identifier.
     public init(_ rawValue: String) throws {
         try validateIdentifier(rawValue, what: "amendment")
         self.rawValue = rawValue
     }
-    public var description: String { rawValue }
-    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 }
 
 /// A comment's identifier, unique across the record.
-public struct CommentID: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct CommentID: DeliberationIdentifier {
     public let rawValue: String
     /// - Throws: ``DeliberationError/Code/invalidIdentifier`` when the text is not a valid identifier.
     public init(_ rawValue: String) throws {
         try validateIdentifier(rawValue, what: "comment")
         self.rawValue = rawValue
     }
-    public var description: String { rawValue }
-    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 }
 
 /// A SHA-256 content hash (of a proposal version, an amendment or a comment).
@@ -118,4 +111,14 @@ public struct ContentHash: Hashable, Sendable, CustomStringConvertible {
     public var short: String { String(hex.prefix(12)) }
 
     public var description: String { hex }
+}
+
+/// What the four identifier types share: their text, shown as is and ordered by it.
+public protocol DeliberationIdentifier: Hashable, Comparable, Sendable, CustomStringConvertible {
+    var rawValue: String { get }
+}
+
+extension DeliberationIdentifier {
+    public var description: String { rawValue }
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 }

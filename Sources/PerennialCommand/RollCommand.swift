@@ -1,4 +1,5 @@
 import ArgumentParser
+import BallotCore
 import Foundation
 import Perennial
 
@@ -56,7 +57,7 @@ struct RollCommand: ParsableCommand {
             for (n, line) in lines.dropFirst().enumerated() {
                 let f = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
                 guard f.count == 4, !f[0].isEmpty else { problems.append("line \(n + 2): expected 4 fields with a person reference"); continue }
-                if (try? BallotCoreBirthday.check(f[1])) == nil { problems.append("line \(n + 2): birthday \"\(f[1])\" is not MM-DD") }
+                if (try? Birthday(iso: f[1])) == nil { problems.append("line \(n + 2): birthday \"\(f[1])\" is not MM-DD") }
                 rows.append((f[0], f[1], f[2].isEmpty ? nil : f[2], f[3].isEmpty ? nil : f[3]))
             }
             guard problems.isEmpty else { throw Refusal("Nothing was enrolled. Fix these lines and try again: " + problems.joined(separator: "; ")) }
@@ -99,9 +100,3 @@ struct RollCommand: ParsableCommand {
     }
 }
 
-import BallotCore
-
-/// Birthday check for CSV lines before anything is written.
-enum BallotCoreBirthday {
-    static func check(_ text: String) throws { _ = try Birthday(iso: text) }
-}

@@ -9,7 +9,6 @@ public protocol ElectionHandle: AnyObject {
     var setup: TermSetup? { get }
     var calendar: TermCalendar? { get }
     var phase: TermPhase { get }
-    var lastIndex: Int { get }
     var verifyProofs: Bool { get set }
     var contests: ContestRegistry { get }
     var roll: Roll { get }
@@ -24,8 +23,6 @@ public protocol ElectionHandle: AnyObject {
 
     /// Checks and applies one entry (nothing changes if it throws).
     func apply(_ entry: ElectionEntry) throws -> ElectionEffect
-    /// Checks an entry without applying it.
-    func check(_ entry: ElectionEntry) throws
 
     func openWindow(credential: String, at date: Date) throws -> VotingWindow
     func prepareBallot(choices: [ContestChoice], credential: [UInt8], window: Int) throws -> PreparedBallot
@@ -60,7 +57,6 @@ final class GroupElection<G: PrimeOrderGroup>: ElectionHandle {
     var setup: TermSetup? { state.setup }
     var calendar: TermCalendar? { state.calendar }
     var phase: TermPhase { state.phase }
-    var lastIndex: Int { state.lastIndex }
     var verifyProofs: Bool {
         get { state.verifyProofs }
         set { state.verifyProofs = newValue }
@@ -80,11 +76,6 @@ final class GroupElection<G: PrimeOrderGroup>: ElectionHandle {
     var hasElectionKey: Bool { state.electionKey != nil }
 
     func apply(_ entry: ElectionEntry) throws -> ElectionEffect { try state.apply(entry) }
-
-    func check(_ entry: ElectionEntry) throws {
-        var copy = state
-        _ = try copy.apply(entry)
-    }
 
     func openWindow(credential: String, at date: Date) throws -> VotingWindow { try state.openWindow(credential: credential, at: date).1 }
 
