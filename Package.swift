@@ -50,7 +50,7 @@ let package = Package(
         .executableTarget(name: "log-crash-writer", dependencies: ["CivicLog"], path: "Tests/LogCrashWriter"),
         .testTarget(name: "BallotCoreTests", dependencies: ["BallotCore", "TestSupport"]),
         .testTarget(name: "CivicLedgerTests", dependencies: ["CivicLedger", "TestSupport"]),
-        .testTarget(name: "DeliberationTests", dependencies: ["Deliberation", "TestSupport"]),
+        .testTarget(name: "DeliberationTests", dependencies: ["Deliberation", "Perennial", "BallotCore", "TestSupport"]),
         .testTarget(name: "PerennialTests", dependencies: ["Perennial", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

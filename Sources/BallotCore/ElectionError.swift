@@ -20,5 +20,5 @@ public struct ElectionError: Error, Sendable, Equatable, CustomStringConvertible
 
     public var description: String { message }
 
-    static func malformed(_ message: String) -> ElectionError { ElectionError(.malformed, message) }
+    public static func malformed(_ message: String) -> ElectionError { ElectionError(.malformed, message) }
 }

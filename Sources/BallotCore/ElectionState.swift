@@ -1,3 +1,4 @@
+import CivicLog
 import CivicCrypto
 import Foundation
 
@@ -52,39 +53,44 @@ public enum TermPhase: String, Sendable {
 public struct ElectionState<G: PrimeOrderGroup>: Sendable {
     public let group: G
     public let record: String
-    public private(set) var setup: TermSetup?
-    public private(set) var calendar: TermCalendar?
-    public private(set) var electionKey: G.Element?
-    public private(set) var roll = Roll()
-    public private(set) var contests = ContestRegistry()
-    public private(set) var phase: TermPhase = .awaitingSetup
+    public internal(set) var setup: TermSetup?
+    public internal(set) var calendar: TermCalendar?
+    public internal(set) var electionKey: G.Element?
+    public internal(set) var roll = Roll()
+    public internal(set) var contests = ContestRegistry()
+    public internal(set) var phase: TermPhase = .awaitingSetup
 
     // Ceremony.
-    public private(set) var commitments: [Int: [G.Element]] = [:]
-    public private(set) var boxKeys: [Int: [UInt8]] = [:]
-    public private(set) var sharesPosted: Set<Int> = []
+    public internal(set) var commitments: [Int: [G.Element]] = [:]
+    public internal(set) var boxKeys: [Int: [UInt8]] = [:]
+    public internal(set) var sharesPosted: Set<Int> = []
     /// The `trustee.shares` payloads, for trustees checking what was sent to them.
-    public private(set) var sharePayloads: [Int: TrusteeShares] = [:]
-    public private(set) var verificationKeys: [Int: G.Element] = [:]
-    public private(set) var complaints: [(trustee: Int, against: Int)] = []
+    public internal(set) var sharePayloads: [Int: TrusteeShares] = [:]
+    public internal(set) var verificationKeys: [Int: G.Element] = [:]
+    public internal(set) var complaints: [(trustee: Int, against: Int)] = []
 
-    // Ballots and the running encrypted tally.
-    struct Counted: Sendable {
-        var index: Int
-        var contributions: [(TallyKey, CipherPair<G>)]
-    }
-    private var counted: [String: Counted] = [:]  // key: lineage + "#" + window
-    private var seenPayloads: Set<[UInt8]> = []
-    public private(set) var tally: [TallyKey: CipherPair<G>] = [:]
-    public private(set) var countedBallots = 0
-    public private(set) var spoiledBallots = 0
-    public private(set) var supersededBallots = 0
-    public private(set) var lastIndex = -1
+    // Ballots and the running encrypted tally. Only the index of each counted ballot is kept: when a
+    // revote supersedes it, its ciphertexts are read back from the log (``ballotPayload``).
+    var counted: [String: Int] = [:]  // key: lineage + "#" + window → log index of the counted ballot
+    var seenPayloads: Set<[UInt8]> = []
+    /// Indices of the entries that are neither roll changes nor ballots (setup, ceremony, contests,
+    /// term end): a snapshot replays them instead of storing what they built.
+    var structuralIndices: [Int] = []
+    /// Payloads of counted ballots, kept in memory only when no ``ballotPayload`` reader is set.
+    var retainedBallots: [Int: [UInt8]] = [:]
+    /// Reads the payload of the entry at an index from the log (set by a node; nil for a state fed
+    /// entries directly, which then keeps counted ballots' payloads in memory).
+    public var ballotPayload: (@Sendable (Int) throws -> [UInt8])?
+    public internal(set) var tally: [TallyKey: CipherPair<G>] = [:]
+    public internal(set) var countedBallots = 0
+    public internal(set) var spoiledBallots = 0
+    public internal(set) var supersededBallots = 0
+    public internal(set) var lastIndex = -1
 
     // Term end.
-    public private(set) var close: TermClose?
-    public private(set) var partials: [Int: [G.Element]] = [:]
-    public private(set) var result: TallyResult?
+    public internal(set) var close: TermClose?
+    public internal(set) var partials: [Int: [G.Element]] = [:]
+    public internal(set) var result: TallyResult?
 
     /// When false, proofs are not re-verified: only for replaying this node's own log, whose entries
     /// were fully verified when appended. Every other rule is still checked.
@@ -105,20 +111,28 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
     @discardableResult
     public mutating func apply(_ entry: ElectionEntry) throws -> ElectionEffect {
         let header: PayloadHeader
-        do { header = try JSONDecoder().decode(PayloadHeader.self, from: Data(entry.payload)) } catch {
+        do { header = try PayloadHeader.parse(entry.payload) } catch {
             throw ElectionError.malformed("The entry is not a JSON object with \"kind\" and \"record\".")
         }
         guard header.record == record else {
             throw ElectionError.malformed("The entry names record \"\(header.record)\", but this log is \"\(record)\".")
         }
+        if header.kind != EntryKind.termSetup.rawValue {
+            guard let setup else { throw ElectionError(.termSetup, "The term is not set up yet: its first entry must be term.setup.") }
+            try header.requireTerm(setup.term, refusal: ElectionError.malformed)
+        }
+        return try apply(entry, header: header)
+    }
+
+    /// Applies an entry whose header was already parsed and whose record and term were already
+    /// checked (by the node, once for every module).
+    @discardableResult
+    public mutating func apply(_ entry: ElectionEntry, header: PayloadHeader) throws -> ElectionEffect {
         guard let kind = EntryKind(rawValue: header.kind) else {
             throw ElectionError.malformed("Unknown entry kind \"\(header.kind)\".")
         }
-        if kind != .termSetup {
-            guard let setup else { throw ElectionError(.termSetup, "The term is not set up yet: its first entry must be term.setup.") }
-            guard header.term == setup.term else {
-                throw ElectionError.malformed("The entry names term \"\(header.term ?? "")\", but this log holds term \"\(setup.term)\".")
-            }
+        if kind != .termSetup, setup == nil {
+            throw ElectionError(.termSetup, "The term is not set up yet: its first entry must be term.setup.")
         }
         let effect: ElectionEffect
         switch kind {
@@ -135,6 +149,10 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
         case .termClose: effect = try applyClose(entry)
         case .tallyShare: effect = try applyTallyShare(entry)
         case .tallyResult: effect = try applyResult(entry)
+        }
+        switch kind {
+        case .rollEnrol, .rollUpdate, .rollReplace, .ballotCast, .ballotSpoil: break
+        default: structuralIndices.append(entry.index)
         }
         lastIndex = entry.index
         return effect
@@ -454,20 +472,46 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
         if setup!.perYearResults {
             contributions += contributions.map { (TallyKey(contest: $0.0.contest, option: $0.0.option, year: p.window), $0.1) }
         }
-        // Every check passed: from here on nothing throws.
         let slot = rec.lineage + "#\(p.window)"
         var superseded: Int?
-        if let previous = counted[slot] {
-            for (key, ct) in previous.contributions { subtract(key, ct) }
-            superseded = previous.index
+        let previousContributions = try counted[slot].map { try storedContributions(index: $0) }
+        // Every check passed and every read succeeded: from here on nothing throws.
+        if let previous = counted[slot], let previousContributions {
+            for (key, ct) in previousContributions { subtract(key, ct) }
+            superseded = previous
             supersededBallots += 1
+            retainedBallots[previous] = nil
         } else {
             countedBallots += 1
         }
         for (key, ct) in contributions { add(key, ct) }
-        counted[slot] = Counted(index: entry.index, contributions: contributions)
+        counted[slot] = entry.index
+        if ballotPayload == nil { retainedBallots[entry.index] = entry.payload }
         seenPayloads.insert(SHA256.hash(entry.payload))
         return .ballotCounted(window: p.window, superseded: superseded)
+    }
+
+    /// The tally contributions of the counted ballot at `index`, read back from the log (its proofs
+    /// were verified when it was counted).
+    func storedContributions(index: Int) throws -> [(TallyKey, CipherPair<G>)] {
+        guard let bytes = try retainedBallots[index] ?? ballotPayload?(index) else {
+            throw ElectionError(.malformed, "The counted ballot at entry \(index) cannot be read back from the log.")
+        }
+        let ballot = try BallotCast.decode(bytes)
+        var out: [(TallyKey, CipherPair<G>)] = []
+        for answer in ballot.contests {
+            guard let version = contests.versions[answer.contest]?.first(where: { $0.version == answer.version }),
+                  version.options.count == answer.selections.count else {
+                throw ElectionError(.malformed, "The counted ballot at entry \(index) does not match its contest any more.")
+            }
+            for (sel, option) in zip(answer.selections, version.options) {
+                out.append((TallyKey(contest: answer.contest, option: option.id, year: nil), try decodeCipher(sel.a, sel.b)))
+            }
+        }
+        if setup!.perYearResults {
+            out += out.map { (TallyKey(contest: $0.0.contest, option: $0.0.option, year: ballot.window), $0.1) }
+        }
+        return out
     }
 
     mutating func add(_ key: TallyKey, _ ct: CipherPair<G>) {
@@ -486,7 +530,7 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
         guard let inner = Data(base64Encoded: p.ballot).map(Array.init) else {
             throw ElectionError.malformed("The challenged ballot is not base64.")
         }
-        let header = try? JSONDecoder().decode(PayloadHeader.self, from: Data(inner))
+        let header = try? PayloadHeader.parse(inner)
         guard header?.kind == EntryKind.ballotCast.rawValue, header?.record == record, header?.term == setup!.term else {
             throw ElectionError.malformed("The challenged ballot is not a ballot.cast of this term.")
         }

@@ -1,3 +1,4 @@
+import CivicLog
 import BallotCore
 import Foundation
 

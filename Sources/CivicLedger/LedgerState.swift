@@ -12,19 +12,21 @@ import Foundation
 public struct LedgerState: Sendable {
     public let context: LedgerContext
     /// Settings entries in log order.
-    public private(set) var settingsEntries: [(index: Int, from: LocalDate, settings: LedgerSettings)] = []
-    public private(set) var organisations: [String: Organisation] = [:]
+    public internal(set) var settingsEntries: [(index: Int, from: LocalDate, settings: LedgerSettings)] = []
+    public internal(set) var organisations: [String: Organisation] = [:]
     /// Organisation id by key (hex): a key belongs to one organisation only.
-    public private(set) var organisationByKey: [String: String] = [:]
+    public internal(set) var organisationByKey: [String: String] = [:]
     /// Contributions by log index.
-    public private(set) var contributions: [Int: RecordedContribution] = [:]
+    public internal(set) var contributions: [Int: RecordedContribution] = [:]
     /// Reversals by log index of the reversal.
-    public private(set) var reversals: [Int: RecordedReversal] = [:]
+    public internal(set) var reversals: [Int: RecordedReversal] = [:]
     /// Contribution indices per account, in log order.
-    public private(set) var accountEntries: [AccountID: [Int]] = [:]
-    private var attestations: Set<String> = []
+    public internal(set) var accountEntries: [AccountID: [Int]] = [:]
+    var attestations: Set<String> = []
+    /// Indices of settings, accreditation and suspension entries, which a snapshot replays.
+    var structuralIndices: [Int] = []
     /// The kind of every ledger entry, by index.
-    public private(set) var kinds: [Int: LedgerKind] = [:]
+    public internal(set) var kinds: [Int: LedgerKind] = [:]
 
     public init(context: LedgerContext) { self.context = context }
 
@@ -56,11 +58,11 @@ public struct LedgerState: Sendable {
     /// - Returns: the change ``commit(_:)`` makes (so a projection can be written first).
     /// - Throws: ``LedgerError`` with the rule's check id.
     public func check(_ entry: LedgerEntry) throws -> LedgerChange {
-        let header: Header
+        let header: PayloadHeader
         do {
-            header = try JSONDecoder().decode(Header.self, from: Data(entry.payload))
+            header = try PayloadHeader.parse(entry.payload)
         } catch {
-            throw LedgerError(.malformed, check: "LED-0", "The entry is not a ledger payload (\(OrderedJSON.describe(decoding: error))).")
+            throw LedgerError(.malformed, check: "LED-0", "The entry is not a ledger payload (not a JSON object starting with \"kind\" and \"record\").")
         }
         guard let kind = LedgerKind(rawValue: header.kind) else {
             throw LedgerError(.malformed, check: "LED-0", "Unknown ledger entry kind \"\(header.kind.prefix(40))\". The kinds are \(LedgerKind.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -68,9 +70,7 @@ public struct LedgerState: Sendable {
         if let record = context.record, header.record != record {
             throw LedgerError(.malformed, check: "LED-0", "The entry was written for another record than \"\(record)\".")
         }
-        guard header.term == context.term else {
-            throw LedgerError(.malformed, check: "LED-0", "The entry names term \"\(header.term ?? "")\", but this ledger belongs to term \"\(context.term)\".")
-        }
+        try header.requireTerm(context.term) { LedgerError(.malformed, check: "LED-0", $0) }
         let author = Hex.encode(entry.author)
         let change: LedgerChange
         switch kind {
@@ -105,12 +105,10 @@ public struct LedgerState: Sendable {
             reversals[r.index] = r
         }
         kinds[change.index] = change.kind
-    }
-
-    private struct Header: Decodable {
-        let kind: String
-        let record: String
-        let term: String?
+        switch change {
+        case .settings, .accredit, .suspend: structuralIndices.append(change.index)
+        case .contribution, .reversal: break
+        }
     }
 
     private func requireOfficer(_ author: String, _ kind: LedgerKind, _ check: String) throws {

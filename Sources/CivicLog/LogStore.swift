@@ -208,6 +208,14 @@ public final class LogStore: Sendable {
         }
     }
 
+    /// The entry at `index`, read with `db` (for a reader already inside one of this store's transactions).
+    public static func entry(at index: UInt64, db: Database) throws -> LogEntry {
+        guard let row = try Row.fetchOne(db, sql: LogSchema.selectEntries + " WHERE idx = ?", arguments: [Int64(clamping: index)]) else {
+            throw LogError(.notFound, "The log has no entry \(index). Ask for an index below the log size.")
+        }
+        return try LogSchema.entry(from: row)
+    }
+
     /// Calls `body` with each entry in `range`, in order, streaming from one consistent snapshot.
     /// - Throws: ``LogError`` if the range goes beyond the log, or whatever `body` throws.
     public func forEachEntry(in range: Range<UInt64>, _ body: (LogEntry) throws -> Void) throws {
@@ -282,6 +290,10 @@ public final class LogStore: Sendable {
 
     static func storageError(_ error: any Error, _ action: String) -> any Error {
         if error is LogError { return error }
+        if let dbError = error as? DatabaseError,
+           [ResultCode.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(dbError.resultCode.primaryResultCode) {
+            return LogError(.storage, "Could not \(action): the log database is damaged (SQLite error \(dbError.resultCode.rawValue)). Stop using this node and restore its data directory from a backup.")
+        }
         if let dbError = error as? DatabaseError {
             // The message names the SQLite problem (e.g. a trigger's refusal); GRDB keeps bound
             // arguments (payloads) out of it.

@@ -1,19 +1,37 @@
-/// The first two members of a payload (SPEC §2.3): `"kind"` then `"record"`.
+/// The header of every payload (SPEC §2.3): `"kind"`, then `"record"`, then — for every entry of a
+/// term — `"term"`. The one place a payload's header is read: the log parses it when it checks an
+/// entry, and the node routes and checks the term with it, once per entry.
 ///
 /// Parsing validates the whole payload as one RFC 8259 JSON object in UTF-8 (nothing but
 /// whitespace after it), and reads string values with all escapes decoded.
-struct PayloadHeader: Equatable {
-    let kind: String
-    let record: String
+public struct PayloadHeader: Equatable, Sendable {
+    public let kind: String
+    public let record: String
+    /// The third member's value when it is `"term"` with a string value; nil otherwise.
+    public let term: String?
 
     static let maximumDepth = 128
 
-    static func parse(_ bytes: [UInt8]) throws -> PayloadHeader {
+    public init(kind: String, record: String, term: String?) {
+        self.kind = kind; self.record = record; self.term = term
+    }
+
+    /// Parses and validates `bytes`.
+    /// - Throws: ``LogError`` (`malformedPayload`) naming what is wrong.
+    public static func parse(_ bytes: [UInt8]) throws -> PayloadHeader {
         var parser = JSONValidator(bytes: bytes)
         do {
             return try parser.parsePayload()
         } catch let failure as JSONValidator.Failure {
             throw LogError(.malformedPayload, "The entry's payload is not a JSON object starting with \"kind\" and then \"record\" (\(failure.reason)). Have the author rebuild the entry.")
+        }
+    }
+
+    /// The one term check of every module: the entry must name `term` as its third member.
+    /// - Parameter refusal: the module's error for a message.
+    public func requireTerm(_ term: String, refusal: (String) -> any Error) throws {
+        guard self.term == term else {
+            throw refusal("The entry names term \"\(self.term ?? "")\", but this log holds term \"\(term)\".")
         }
     }
 }
@@ -45,19 +63,26 @@ struct JSONValidator {
         try colon()
         guard peek() == UInt8(ascii: "\"") else { throw Failure(reason: "\"record\" is not a string") }
         let record = try parseString()
+        var term: String?
         // The rest of the object.
+        var member = 2
         while true {
             skipWhitespace()
             if peek() == UInt8(ascii: "}") { position += 1; break }
             try expect(UInt8(ascii: ","), "members are not separated by commas")
             skipWhitespace()
-            _ = try parseString()
+            let key = try parseString()
             try colon()
-            try parseValue(depth: 1)
+            if member == 2, key == "term", peek() == UInt8(ascii: "\"") {
+                term = try parseString()
+            } else {
+                try parseValue(depth: 1)
+            }
+            member += 1
         }
         skipWhitespace()
         guard position == bytes.count else { throw Failure(reason: "there is text after the object") }
-        return PayloadHeader(kind: kind, record: record)
+        return PayloadHeader(kind: kind, record: record, term: term)
     }
 
     private func peek() -> UInt8? { position < bytes.count ? bytes[position] : nil }

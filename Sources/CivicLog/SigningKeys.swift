@@ -49,6 +49,22 @@ public struct LogSigningKey: Sendable, CustomStringConvertible, CustomDebugStrin
 
     private init(pair: Ed25519KeyPair) { self.pair = pair }
 
+    /// Loads the seed from `file`; never creates one.
+    /// - Throws: ``LogError/Code-swift.struct/io`` if the file is missing or unreadable.
+    public static func load(keyFile file: URL) throws -> LogSigningKey {
+        guard var data = FileManager.default.contents(atPath: file.path) else {
+            throw LogError(.io, "The log key file \(file.path) is missing. Restore it from the node's backup; a new key would not match the log.")
+        }
+        defer { data.resetBytes(in: 0..<data.count) }
+        return try LogSigningKey(rawRepresentation: data)
+    }
+
+    /// A 32-byte secret derived from this key for `label` (the node authenticates its projection
+    /// snapshots with it): SHA-256 of the key's deterministic Ed25519 signature of the label.
+    public func derivedSecret(label: String) -> [UInt8] {
+        LogCrypto.sha256(pair.sign(Array("perennial-derived-secret-v1\n\(label)".utf8)))
+    }
+
     /// Loads the seed from `file`, or creates a random key and writes its seed there with
     /// owner-only permissions (0600) if the file does not exist.
     /// - Throws: ``LogError/Code-swift.struct/invalidKey`` or ``LogError/Code-swift.struct/io``.

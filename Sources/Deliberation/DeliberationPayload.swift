@@ -1,3 +1,4 @@
+import CivicLog
 import Foundation
 
 /// The civic-log entry kinds of deliberation (`Audit/SPEC.md`, "Deliberation entries").
@@ -144,9 +145,7 @@ public enum DeliberationPayload {
         guard raw.record == record else {
             throw DeliberationError(.invalidInput, "The entry names record \"\(raw.record)\", but this log is \"\(record)\".")
         }
-        guard raw.term == term else {
-            throw DeliberationError(.invalidInput, "The entry names term \"\(raw.term ?? "")\", but this log holds term \"\(term)\".")
-        }
+        try PayloadHeader(kind: raw.kind, record: raw.record, term: raw.term).requireTerm(term) { DeliberationError(.invalidInput, $0) }
         guard let kind = DeliberationEntryKind(rawValue: raw.kind) else {
             throw DeliberationError(.invalidInput, "Unknown deliberation entry kind \"\(raw.kind)\".")
         }
@@ -335,49 +334,16 @@ public enum DeliberationPayload {
     }
 }
 
-/// A compact JSON object writer that keeps key order (RFC 8259 escaping of `"`, `\` and control
-/// characters; everything else as UTF-8).
+/// Builds a payload object member by member, in order, and writes it with the record's one JSON
+/// writer (``OrderedJSON``).
 struct JSONObjectWriter {
-    private var out: [UInt8] = [UInt8(ascii: "{")]
-    private var first = true
+    private var members: [(String, OrderedJSON)] = []
 
-    private mutating func key(_ k: String) {
-        if !first { out.append(UInt8(ascii: ",")) }
-        first = false
-        Self.writeString(k, into: &out)
-        out.append(UInt8(ascii: ":"))
-    }
+    mutating func string(_ k: String, _ v: String) { members.append((k, .string(v))) }
+    mutating func int(_ k: String, _ v: Int) { members.append((k, .int(v))) }
+    mutating func bool(_ k: String, _ v: Bool) { members.append((k, .bool(v))) }
+    mutating func null(_ k: String) { members.append((k, .null)) }
+    mutating func strings(_ k: String, _ v: [String]) { members.append((k, .array(v.map(OrderedJSON.string)))) }
 
-    mutating func string(_ k: String, _ v: String) { key(k); Self.writeString(v, into: &out) }
-    mutating func int(_ k: String, _ v: Int) { key(k); out.append(contentsOf: Array(String(v).utf8)) }
-    mutating func bool(_ k: String, _ v: Bool) { key(k); out.append(contentsOf: Array((v ? "true" : "false").utf8)) }
-    mutating func null(_ k: String) { key(k); out.append(contentsOf: Array("null".utf8)) }
-    mutating func strings(_ k: String, _ v: [String]) {
-        key(k)
-        out.append(UInt8(ascii: "["))
-        for (i, s) in v.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            Self.writeString(s, into: &out)
-        }
-        out.append(UInt8(ascii: "]"))
-    }
-
-    func finish() -> [UInt8] { out + [UInt8(ascii: "}")] }
-
-    static func writeString(_ s: String, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        let hex = Array("0123456789abcdef".utf8)
-        for byte in s.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [92, 34])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [92, 92])
-            case 0x0A: out.append(contentsOf: [92, UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [92, UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [92, UInt8(ascii: "t")])
-            case 0..<0x20: out.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
-    }
+    func finish() -> [UInt8] { OrderedJSON.object(members).serialized() }
 }

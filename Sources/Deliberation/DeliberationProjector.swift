@@ -102,7 +102,7 @@ public final class DeliberationProjector {
         try Self.payload(for: action, state: state, record: record, term: term, hasher: hasher)
     }
 
-    static func payload(
+    public static func payload(
         for action: DeliberationEvent.Action, state: DeliberationState, record: String, term: String, hasher: any ContentHasher
     ) throws -> [UInt8] {
         var result: ContentHash? = nil

@@ -37,7 +37,7 @@ struct BallotCommand: ParsableCommand {
         }
 
         /// Prepares the ballot for the window open now.
-        func prepare(_ n: ElectionNode) throws -> (PreparedBallot, Ed25519.SigningKey) {
+        func prepare(_ n: Node) throws -> (PreparedBallot, Ed25519.SigningKey) {
             let e = try n.requireElection()
             let key = CredentialKey.signingKey(for: try credentialCode(), term: e.setup!.term)
             let credential = key.publicKey.rawRepresentation

@@ -19,13 +19,18 @@ struct NodeOptions: ParsableArguments {
 
     var directory: URL { URL(fileURLWithPath: data, isDirectory: true) }
 
-    /// Opens the node (an existing one unless `origin` is given).
-    func open(origin: String? = nil) throws -> ElectionNode {
-        if let at {
-            let clock = ManualClock(milliseconds: try Self.milliseconds(iso: at))
-            return try ElectionNode(directory: directory, origin: origin, clock: clock)
+    /// The clock `--at` sets, if given.
+    func clock() throws -> ManualClock? {
+        try at.map { ManualClock(milliseconds: try Self.milliseconds(iso: $0)) }
+    }
+
+    /// Opens the node. `--at` is accepted only on a simulation node (exit 2 otherwise).
+    func open() throws -> Node {
+        do {
+            return try Node(directory: directory, clock: try clock())
+        } catch let error as NodeError where error.message == NodeError.realClock.message {
+            throw ValidationError(error.message)
         }
-        return try ElectionNode(directory: directory, origin: origin)
     }
 
     static func milliseconds(iso: String) throws -> UInt64 {

@@ -16,12 +16,12 @@ struct ProposalCommand: ParsableCommand {
 
     struct Actor: ParsableArguments {
         @Option(name: .customLong("as"), help: "The participant acting (their id).") var actor: String
-        func key(_ node: ElectionNode) throws -> Ed25519.SigningKey { try node.participantKey(try ParticipantID(actor)) }
+        func key(_ node: Node) throws -> Ed25519.SigningKey { try node.participantKey(try ParticipantID(actor)) }
     }
 
     static func submit(_ options: NodeOptions, _ actor: Actor, _ action: (DeliberationLog) throws -> DeliberationEvent.Action) throws {
         let node = try options.open()
-        let log = try node.deliberation()
+        let log = node.deliberation()
         let entry = try log.submit(try action(log), signer: try actor.key(node))
         options.emit(["Recorded as entry \(entry.index)."], json: ["index": entry.index])
     }
@@ -163,7 +163,7 @@ struct ProposalCommand: ParsableCommand {
             else if let amendment { target = .amendment(try AmendmentID(amendment)) }
             else { throw ValidationError("Give --proposal or --amendment.") }
             let parent = try replyTo.map { try CommentID($0) }
-            try ProposalCommand.submit(node, actor) { $0.state.comment(on: target, replyingTo: parent, stance: s, body: text) }
+            try ProposalCommand.submit(node, actor) { try $0.state.comment(on: target, replyingTo: parent, stance: s, body: text) }
         }
     }
 

@@ -30,6 +30,10 @@ struct TermCommand: ParsableCommand {
         @Option(help: "Trustees needed to decrypt, t (1 ≤ t ≤ n).") var threshold: Int
         @Option(name: .customLong("trustee-key"), help: "A trustee's public key in hex, once per trustee, in order.") var trusteeKeys: [String] = []
         @Flag(help: "Also publish per-year totals at term end.") var perYearResults = false
+        @Flag(help: ArgumentHelp(
+            "Create a simulation node: its clock may be set by hand (--at) and its record says it is a simulation.",
+            discussion: "A real term's node refuses --at and --now; this choice cannot be changed later."))
+        var simulation = false
 
         func validate() throws {
             guard LeapDayPolicy(rawValue: leapDay) != nil else { throw ValidationError("--leap-day must be feb28 or mar1.") }
@@ -40,19 +44,20 @@ struct TermCommand: ParsableCommand {
         }
 
         func run() throws {
-            let n = try node.open(origin: origin)
-            guard n.election == nil else { throw Refusal("This node already holds term \(n.election?.setup?.term ?? "?"). Use another --data directory.") }
-            let officer = try n.key("officer"), registrar = try n.key("registrar")
-            let setup = try TermSetupService.makeSetup(
-                term: term, title: title, timeZone: timeZone, start: start, end: end, windowDays: windowDays,
-                leapDay: LeapDayPolicy(rawValue: leapDay)!, group: GroupName(rawValue: group)!,
-                trustees: TrusteeCount(n: trustees, t: threshold), trusteeKeys: trusteeKeys,
-                officer: officer.publicKey.rawRepresentation, registrar: registrar.publicKey.rawRepresentation,
-                perYearResults: perYearResults)
-            let entry = try n.submit(payload: setup.payloadBytes(record: n.origin, term: term), signer: officer)
-            node.emit(["Term \(term) set up in \(node.data) (entry \(entry.index)).",
+            let clock = try node.clock()
+            if clock != nil && !simulation {
+                throw ValidationError("--at is for simulations only: add --simulation to create a simulation node.")
+            }
+            let n = try Node.setUp(directory: node.directory, origin: origin, simulation: simulation, clock: clock) { officer, registrar in
+                try TermSetupService.makeSetup(
+                    term: term, title: title, timeZone: timeZone, start: start, end: end, windowDays: windowDays,
+                    leapDay: LeapDayPolicy(rawValue: leapDay)!, group: GroupName(rawValue: group)!,
+                    trustees: TrusteeCount(n: trustees, t: threshold), trusteeKeys: trusteeKeys,
+                    officer: officer, registrar: registrar, perYearResults: perYearResults, simulation: simulation)
+            }
+            node.emit(["Term \(term) set up in \(node.data) (entry 0)\(simulation ? ", as a simulation" : "").",
                        "Next: each trustee runs `perennial trustee commit`."],
-                      json: ["term": term, "index": entry.index, "origin": n.origin])
+                      json: ["term": term, "index": 0, "origin": n.origin, "simulation": simulation])
         }
     }
 

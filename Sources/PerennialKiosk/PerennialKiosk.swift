@@ -51,9 +51,9 @@ struct PerennialKiosk: ParsableCommand {
         sigprocmask(SIG_SETMASK, &none, nil)
         let directory = URL(fileURLWithPath: data, isDirectory: true)
         let clock: any LogClock = now.flatMap(Self.date(iso:)).map { OffsetClock(start: $0) } ?? SystemClock()
-        let node: ElectionNode
+        let node: Node
         do {
-            node = try ElectionNode(directory: directory, clock: clock)
+            node = try Node(directory: directory, clock: clock)
             _ = try node.requireElection()
         } catch {
             FileHandle.standardError.write(Data("perennial-kiosk: \(error)\n".utf8))

@@ -2,22 +2,32 @@ import CivicCrypto
 import CivicLog
 import Foundation
 import GRDB
+import BallotCore
+import Perennial
 import Testing
 @testable import Deliberation
 
 /// A temporary log with a registrar and a few participants' keys.
+/// A simulation node whose term is set up, with a few participants' keys.
 final class LogFixture {
     let directory: URL
-    let store: LogStore
+    let node: Node
     let clock = ManualClock(milliseconds: 1_790_000_000_000)
-    let registrar = Ed25519.SigningKey.generate()
+    let registrar: Ed25519.SigningKey
     var keys: [String: Ed25519.SigningKey] = [:]
     static let origin = "perennial.example/delib-test"
     static let term = "nancy-2026"
+    var store: LogStore { node.store }
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("delib-log-\(UInt64.random(in: 0...UInt64.max))")
-        store = try LogStore(directory: directory, origin: Self.origin, signingKey: LogSigningKey.generate(), clock: clock)
+        let trustee = Hex.encode(Ed25519.SigningKey.generate().publicKey.rawRepresentation)
+        node = try Node.setUp(directory: directory, origin: Self.origin, simulation: true, clock: clock) { officer, registrar in
+            try TermSetupService.makeSetup(term: Self.term, title: "Test", timeZone: "Europe/Paris", start: "2026-01-01", end: "2032-01-01",
+                                           trustees: TrusteeCount(n: 1, t: 1), trusteeKeys: [trustee], officer: officer,
+                                           registrar: registrar, simulation: true)
+        }
+        registrar = try node.key("registrar")
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }
@@ -29,8 +39,9 @@ final class LogFixture {
         return k
     }
 
+    /// Deliberation on the node as a new process would open it.
     func open() throws -> DeliberationLog {
-        try DeliberationLog(store: store, registrarKey: registrar.publicKey.rawRepresentation, term: Self.term)
+        try Node(directory: directory, clock: clock).deliberation()
     }
 
     /// A log with alice (author of p1, open), bob, carol and moderator mod registered.
@@ -66,7 +77,8 @@ struct LogIntegrationTests {
         let plan = try log.importDirectory(CorpusTests.corpus, registrar: fx.registrar, key: { fx.key($0.rawValue) }, displayName: { _ in "Moments d’invention 2016" })
         #expect(plan.created.count == CorpusTests.corpusFiles().count)
         let size = try fx.store.size()
-        #expect(size == UInt64(1 + plan.events.count))
+        // term.setup, the registrations and the events.
+        #expect(size == UInt64(2 + plan.events.count))
         // Re-importing the same files appends nothing.
         let again = try log.importDirectory(CorpusTests.corpus, registrar: fx.registrar, key: { fx.key($0.rawValue) })
         let sizeAfter = try fx.store.size()
@@ -103,7 +115,7 @@ struct LogIntegrationTests {
         // Hidden proposals leave the index.
         try log.submit(.registerParticipant(id: F.pid("mod"), displayName: "Mod", publicKey: fx.key("mod").publicKey.rawRepresentation, moderator: true), signer: fx.registrar)
         let id = F.prop("amap-de-la-donnee")
-        try log.submit(.moderate(target: .proposal(id), hide: true, reason: "test", contentHash: log.state.current("amap-de-la-donnee")), signer: fx.key("mod"))
+        try log.submit(.moderate(target: .proposal(id), hide: true, reason: "test", contentHash: (try log.state).current("amap-de-la-donnee")), signer: fx.key("mod"))
         #expect(try log.search("AMAP").isEmpty)
         #expect(try log.list().contains("(hidden)") == false)
     }
@@ -112,16 +124,16 @@ struct LogIntegrationTests {
         let fx = try LogFixture()
         let log = try fx.populated()
         let p1 = F.prop("p1")
-        let v1 = log.state.current("p1")
+        let v1 = (try log.state).current("p1")
         try log.submit(.support(proposal: p1, version: v1), signer: fx.key("bob"))
-        let a1 = log.state.nextAmendmentID()
+        let a1 = (try log.state).nextAmendmentID()
         try log.submit(.proposeAmendment(id: a1, proposal: p1, base: v1, change: .section(heading: "## Possibles", replacement: "\nDeux paniers.\n"), summary: "deux"), signer: fx.key("carol"))
         fx.clock.advance(by: 60_000)
         try log.submit(.decideAmendment(id: a1, accept: true, reason: "consensus"), signer: fx.key("mod"))
-        let c1 = log.state.nextCommentID()
+        let c1 = (try log.state).nextCommentID()
         try log.submit(.comment(id: c1, target: .proposal(p1), parent: nil, stance: .for, body: "Oui"), signer: fx.key("bob"))
-        try log.submit(.comment(id: log.state.nextCommentID(), target: .proposal(p1), parent: c1, stance: .against, body: "Non"), signer: fx.key("carol"))
-        try log.submit(.moderate(target: .comment(c1), hide: true, reason: "hors sujet", contentHash: try log.state.contentHash(of: .comment(c1))), signer: fx.key("mod"))
+        try log.submit(.comment(id: (try log.state).nextCommentID(), target: .proposal(p1), parent: c1, stance: .against, body: "Non"), signer: fx.key("carol"))
+        try log.submit(.moderate(target: .comment(c1), hide: true, reason: "hors sujet", contentHash: (try log.state).contentHash(of: .comment(c1))), signer: fx.key("mod"))
         try log.submit(.changeStatus(id: p1, to: .closed, reason: ""), signer: fx.key("alice"))
         try log.submit(.changeStatus(id: p1, to: .onBallot(year: 2028), reason: "référendum"), signer: fx.key("mod"))
 
@@ -130,14 +142,14 @@ struct LogIntegrationTests {
         #expect(shown.contains("status: on-ballot 2028"))
         let replayed = try fx.open()
         #expect(try replayed.show(p1, options: .init(historyDiffs: true)) == shown)
-        #expect(replayed.state.eventCount == log.state.eventCount)
+        #expect((try replayed.state).eventCount == (try log.state).eventCount)
 
         // The projection agrees: hidden comment keeps its hash, loses its text.
         let row = try fx.store.database.read { db in
             try Row.fetchOne(db, sql: "SELECT body, hash, hidden FROM delib_comments WHERE id = ?", arguments: [c1.rawValue])
         }
         #expect(row?["body"] as String? == nil)
-        #expect(row?["hash"] as String? == log.state.comments[c1]!.hash.hex)
+        #expect(row?["hash"] as String? == (try log.state).comments[c1]!.hash.hex)
         #expect(row?["hidden"] as Bool? == true)
         let versions = try fx.store.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM delib_versions WHERE proposal = 'p1'") }
         #expect(versions == 2)
@@ -154,7 +166,7 @@ struct LogIntegrationTests {
             }
         }
         let before = try dump()
-        try replayed.rebuildProjection()
+        try replayed.node.reload()
         #expect(try dump() == before)
     }
 
@@ -164,37 +176,38 @@ struct LogIntegrationTests {
         let p1 = F.prop("p1")
         let size = try fx.store.size()
         // Deciding someone else's proposal.
-        try log.submit(.proposeAmendment(id: F.amd("a1"), proposal: p1, base: log.state.current("p1"), change: .lines(start: 1, count: 1, replacement: "# X\n"), summary: ""), signer: fx.key("bob"))
+        try log.submit(.proposeAmendment(id: F.amd("a1"), proposal: p1, base: (try log.state).current("p1"), change: .lines(start: 1, count: 1, replacement: "# X\n"), summary: ""), signer: fx.key("bob"))
         #expect(refusal { try log.submit(.decideAmendment(id: F.amd("a1"), accept: true, reason: "moi"), signer: fx.key("carol")) } == .notAllowed)
         // A participant registering someone.
         #expect(refusal { try log.submit(.registerParticipant(id: F.pid("eve"), displayName: "Eve", publicKey: fx.key("eve").publicKey.rawRepresentation, moderator: true), signer: fx.key("alice")) } == .notRegistrar)
         // An unregistered key.
-        #expect(refusal { try log.submit(.support(proposal: p1, version: log.state.current("p1")), signer: fx.key("stranger")) } == .unknownParticipant)
+        #expect(refusal { try log.submit(.support(proposal: p1, version: (try log.state).current("p1")), signer: fx.key("stranger")) } == .unknownParticipant)
         // The registrar's key as a participant's.
         #expect(refusal { try log.submit(.registerParticipant(id: F.pid("reg"), displayName: "Reg", publicKey: fx.registrar.publicKey.rawRepresentation, moderator: false), signer: fx.registrar) } == .invalidInput)
         // A batch with one bad action writes none of it.
         #expect(refusal {
             try log.submit([
-                (.support(proposal: p1, version: log.state.current("p1")), fx.key("bob")),
-                (.support(proposal: p1, version: log.state.current("p1")), fx.key("bob")),
+                (.support(proposal: p1, version: (try log.state).current("p1")), fx.key("bob")),
+                (.support(proposal: p1, version: (try log.state).current("p1")), fx.key("bob")),
             ])
         } == .alreadySupported)
         #expect(try fx.store.size() == size + 1)
-        #expect(try log.state.supportSummary(p1).current == 0)
+        #expect(try (try log.state).supportSummary(p1).current == 0)
     }
 
     @Test func replayCatchesAForgedDecision() throws {
         let fx = try LogFixture()
         let log = try fx.populated()
         let p1 = F.prop("p1")
-        try log.submit(.proposeAmendment(id: F.amd("a1"), proposal: p1, base: log.state.current("p1"), change: .lines(start: 1, count: 1, replacement: "# X\n"), summary: ""), signer: fx.key("bob"))
+        try log.submit(.proposeAmendment(id: F.amd("a1"), proposal: p1, base: (try log.state).current("p1"), change: .lines(start: 1, count: 1, replacement: "# X\n"), summary: ""), signer: fx.key("bob"))
         // Bob accepts his own amendment to Alice's proposal, written straight into the log.
         let payload = DeliberationPayload.encode(
             .decideAmendment(id: F.amd("a1"), accept: true, reason: "moi"), record: LogFixture.origin, term: LogFixture.term, hasher: .sha256,
-            resultHash: try log.state.acceptedVersionHash(F.amd("a1")))
+            resultHash: try (try log.state).acceptedVersionHash(F.amd("a1")))
         try fx.forge(payload, signer: fx.key("bob"))
-        #expect(refusal { _ = try fx.open() } == .notAllowed)
-        #expect(refusal { try log.catchUp() } == .notAllowed)
+        // The node refuses to open a log whose entries break a rule: it is damaged.
+        #expect(throws: NodeError.self) { _ = try fx.open() }
+        #expect(throws: NodeError.self) { _ = (try log.state) }
     }
 
     @Test func replayCatchesForgedHashes() throws {
@@ -205,28 +218,28 @@ struct LogIntegrationTests {
             record: LogFixture.origin, term: LogFixture.term, hasher: .sha256), as: UTF8.self)
         payload = payload.replacingOccurrences(of: "\"body\":\"Oui\"", with: "\"body\":\"Non\"")
         try fx.forge(Array(payload.utf8), signer: fx.key("bob"))
-        #expect(refusal { _ = try fx.open() } == .invalidInput)
+        #expect(throws: NodeError.self) { _ = try fx.open() }
         // A moderation naming the wrong content hash.
         let fx2 = try LogFixture()
         let log2 = try fx2.populated()
         try log2.submit(.comment(id: F.cid("c1"), target: .proposal(F.prop("p1")), parent: nil, stance: .for, body: "Oui"), signer: fx2.key("bob"))
-        #expect(refusal { try log2.submit(.moderate(target: .comment(F.cid("c1")), hide: true, reason: "x", contentHash: log2.state.current("p1")), signer: fx2.key("mod")) } == .invalidInput)
+        #expect(refusal { try log2.submit(.moderate(target: .comment(F.cid("c1")), hide: true, reason: "x", contentHash: (try log2.state).current("p1")), signer: fx2.key("mod")) } == .invalidInput)
         // An accepting decision declaring another version.
-        try log2.submit(.proposeAmendment(id: F.amd("a1"), proposal: F.prop("p1"), base: log2.state.current("p1"), change: .lines(start: 1, count: 1, replacement: "# X\n"), summary: ""), signer: fx2.key("bob"))
-        let forged = DeliberationPayload.encode(.decideAmendment(id: F.amd("a1"), accept: true, reason: "ok"), record: LogFixture.origin, term: LogFixture.term, hasher: .sha256, resultHash: log2.state.current("p1"))
+        try log2.submit(.proposeAmendment(id: F.amd("a1"), proposal: F.prop("p1"), base: (try log2.state).current("p1"), change: .lines(start: 1, count: 1, replacement: "# X\n"), summary: ""), signer: fx2.key("bob"))
+        let forged = DeliberationPayload.encode(.decideAmendment(id: F.amd("a1"), accept: true, reason: "ok"), record: LogFixture.origin, term: LogFixture.term, hasher: .sha256, resultHash: (try log2.state).current("p1"))
         let envelope = try EntryEnvelope(payload: forged, author: fx2.key("alice").publicKey.rawRepresentation, signature: fx2.key("alice").signature(for: EntryEnvelope.signingInput(payload: forged)))
-        #expect(refusal { try log2.submit(envelopes: [envelope]) } == .invalidInput)
+        #expect(refusal { try log2.node.submit(envelope) } == .invalidInput)
         _ = log
     }
 
-    @Test func otherModulesEntriesAreSkipped() throws {
+    @Test func otherModulesEntriesAreRoutedElsewhere() throws {
         let fx = try LogFixture()
         let log = try fx.populated()
-        try fx.forge(Array("{\"kind\":\"ledger.entry\",\"record\":\"\(LogFixture.origin)\"}".utf8), signer: fx.key("zed"))
-        try log.submit(.support(proposal: F.prop("p1"), version: log.state.current("p1")), signer: fx.key("bob"))
+        try fx.node.submit(payload: Array("{\"kind\":\"ledger.settings\",\"record\":\"\(LogFixture.origin)\",\"term\":\"\(LogFixture.term)\",\"from\":\"2026-01-01\",\"obligation_hours\":10,\"hour_value_minor\":1500,\"currency\":\"EUR\",\"daily_cap_minutes\":600,\"max_minutes\":600}".utf8), signer: fx.node.key("officer"))
+        try log.submit(.support(proposal: F.prop("p1"), version: (try log.state).current("p1")), signer: fx.key("bob"))
         let replayed = try fx.open()
-        #expect(try replayed.state.supportSummary(F.prop("p1")).current == 1)
-        #expect(replayed.lastIndex == Int64(try fx.store.size()) - 1)
+        #expect(try (try replayed.state).supportSummary(F.prop("p1")).current == 1)
+        #expect(replayed.node.appliedThrough == Int(try fx.store.size()) - 1)
     }
 
     @Test func payloadsHaveTheDocumentedShape() throws {
@@ -281,8 +294,7 @@ struct ProjectorTests {
                 try projector.apply(entry, registrar: registrar, term: LogFixture.term, db: db)
             }
         }
-        // Another module's entry first, which the node routes elsewhere.
-        try fx.forge(Array("{\"kind\":\"term.setup\",\"record\":\"\(LogFixture.origin)\",\"term\":\"\(LogFixture.term)\"}".utf8), signer: fx.key("officer"))
+        // The log starts with the node's term.setup, which the node routes elsewhere.
         try append(.registerParticipant(id: F.pid("alice"), displayName: "Alice", publicKey: fx.key("alice").publicKey.rawRepresentation, moderator: false), fx.registrar)
         try append(.createProposal(id: F.prop("p1"), content: F.content, status: .open), fx.key("alice"))
         // A refused entry rolls back the append: nothing written, state unchanged.

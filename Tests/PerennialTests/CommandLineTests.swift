@@ -55,7 +55,7 @@ struct CommandLineTests {
         #expect(try run(["term", "setup", "--origin", "x.example/t", "--term", "t", "--title", "T", "--time-zone", "Europe/Paris",
                          "--start", "2027-01-01", "--end", "2029-01-01", "--trustees", "3", "--threshold", "2"]).status == 2)
         #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("perennial-data").path))
-        _ = try ok(["term", "setup", before, "--origin", "x.example/t", "--term", "t-2027", "--title", "Test", "--time-zone", "Europe/Paris",
+        _ = try ok(["term", "setup", before, "--simulation", "--origin", "x.example/t", "--term", "t-2027", "--title", "Test", "--time-zone", "Europe/Paris",
                     "--start", "2027-01-01", "--end", "2029-01-01", "--trustees", "3", "--threshold", "2"]
                    + keys.flatMap { ["--trustee-key", $0] })
         for i in 1...3 {

@@ -39,7 +39,7 @@ struct DemoTests {
             }
         }
         // Reopening the node replays the log to the same state.
-        let node = try ElectionNode(directory: out.appendingPathComponent("node"))
+        let node = try Node(directory: out.appendingPathComponent("node"))
         let election = try node.requireElection()
         #expect(election.phase == .tallied)
         #expect(election.statistics.counted == summary.counted)
@@ -53,7 +53,7 @@ struct DemoTests {
         options.citizens = 15
         options.years = 2
         _ = try DemoSimulator(options: options).run()
-        let node = try ElectionNode(directory: out.appendingPathComponent("node"))
+        let node = try Node(directory: out.appendingPathComponent("node"))
         let first = out.appendingPathComponent("record-1"), second = out.appendingPathComponent("record-2")
         _ = try node.store.exportRecord(to: first)
         // Importing needs the same log key only to sign new checkpoints; the record's own checkpoints are kept.

@@ -341,7 +341,7 @@ struct KioskSessionTests {
         let fixture = try KioskFixture()
         defer { fixture.remove() }
         // The trial term of 2027 ends on 1 January 2032.
-        let node = try ElectionNode(directory: fixture.nodeDirectory, clock: ManualClock(milliseconds: 1_970_000_000_000))
+        let node = try Node(directory: fixture.nodeDirectory, clock: ManualClock(milliseconds: 1_970_000_000_000))
         var session = KioskSession(backend: NodeKioskBackend(node: node, receiptsDirectory: fixture.receipts), language: language)
         session.handle(line: "")
         session.handle(line: fixture.code("open-today"))

@@ -44,12 +44,12 @@ struct KioskFixture {
     func code(_ name: String) -> String { codes[name]! }
 
     /// Opens the node at "now" plus `seconds`.
-    func openNode(after seconds: UInt64 = 60) throws -> ElectionNode {
-        try ElectionNode(directory: nodeDirectory, clock: ManualClock(milliseconds: Self.nowMs + seconds * 1000))
+    func openNode(after seconds: UInt64 = 60) throws -> Node {
+        try Node(directory: nodeDirectory, clock: ManualClock(milliseconds: Self.nowMs + seconds * 1000))
     }
 
     /// The session over a fresh node, writing receipts to `receipts`.
-    func session(language: KioskLanguage = .french) throws -> (KioskSession, ElectionNode) {
+    func session(language: KioskLanguage = .french) throws -> (KioskSession, Node) {
         let node = try openNode()
         let backend = NodeKioskBackend(node: node, receiptsDirectory: receipts)
         return (KioskSession(backend: backend, language: language, idleTimeoutSeconds: 30), node)

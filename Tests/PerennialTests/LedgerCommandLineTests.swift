@@ -37,7 +37,7 @@ struct LedgerCommandLineTests {
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
         let trustee = String(repeating: "ab", count: 32)
-        _ = try ok(["term", "setup", "--at=2026-01-01T00:00:00+01:00", "--origin", "x.example/ledger", "--term", "p-2026", "--title", "T",
+        _ = try ok(["term", "setup", "--simulation", "--at=2026-01-01T00:00:00+01:00", "--origin", "x.example/ledger", "--term", "p-2026", "--title", "T",
                     "--time-zone", "Europe/Paris", "--start", "2026-01-01", "--end", "2032-01-01", "--trustees", "1", "--threshold", "1",
                     "--trustee-key", trustee])
         _ = try ok(["ledger", "org-key", "--org", "restos", "--out", "restos.orgkey"])

@@ -12,21 +12,20 @@ struct LedgerEngineTests {
     struct Fixture {
         let directory: URL
         let clock: ManualClock
-        let node: ElectionNode
+        let node: Node
         let officer: Ed25519.SigningKey
         let org: Ed25519.SigningKey
 
         init() throws {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-engine-\(UUID().uuidString)")
             clock = ManualClock(milliseconds: 1_780_000_000_000)   // 2026-05-28
-            node = try ElectionNode(directory: directory, origin: "perennial.example/ledger-test", clock: clock)
+            node = try Node.create(directory: directory, origin: "perennial.example/ledger-test", simulation: true, clock: clock)
             officer = try node.key("officer")
             let setup = try TermSetupService.makeSetup(
                 term: "paris-2026", title: "Ledger test", timeZone: "Europe/Paris", start: "2026-01-01", end: "2032-01-01",
                 trustees: TrusteeCount(n: 1, t: 1), trusteeKeys: [Hex.encode(Ed25519.SigningKey.generate().publicKey.rawRepresentation)],
-                officer: officer.publicKey.rawRepresentation, registrar: try node.key("registrar").publicKey.rawRepresentation)
+                officer: officer.publicKey.rawRepresentation, registrar: try node.key("registrar").publicKey.rawRepresentation, simulation: true)
             try node.submit(payload: setup.payloadBytes(record: node.origin, term: "paris-2026"), signer: officer)
-            try node.registerLedgerModule()
             org = Ed25519.SigningKey.generate()
             try node.submitLedger(Accreditation(org: "restos", name: "Restos", key: Hex.encode(org.publicKey.rawRepresentation),
                                                 categories: ["food-aid"], validFrom: "2026-01-01", validUntil: nil), signer: officer)
@@ -111,8 +110,7 @@ struct LedgerEngineTests {
         try Receipt.parse(json: String(decoding: receiptJSON, as: UTF8.self)).verify()
         let before = try f.node.ledgerState().statement(account: .numbered(1), year: 2026).json()
 
-        let reopened = try ElectionNode(directory: f.directory, clock: f.clock)
-        try reopened.registerLedgerModule()
+        let reopened = try Node(directory: f.directory, clock: f.clock)
         let statement = try reopened.ledgerState().statement(account: .numbered(1), year: 2026)
         #expect(statement.json() == before)
         #expect(statement.totalMinutes == 180)

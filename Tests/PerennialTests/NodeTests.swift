@@ -13,13 +13,13 @@ struct NodeTests {
     }
 
     /// A node with a term set up (no ceremony).
-    static func node(at dir: URL, clock: ManualClock) throws -> (ElectionNode, Ed25519.SigningKey) {
-        let node = try ElectionNode(directory: dir, origin: "test.example/node", clock: clock)
+    static func node(at dir: URL, clock: ManualClock) throws -> (Node, Ed25519.SigningKey) {
+        let node = try Node.create(directory: dir, origin: "test.example/node", simulation: true, clock: clock)
         let officer = try node.key("officer"), registrar = try node.key("registrar")
         let setup = try TermSetupService.makeSetup(
             term: "t", title: "T", timeZone: "Europe/Paris", start: "2027-01-01", end: "2028-01-01",
             trustees: TrusteeCount(n: 1, t: 1), trusteeKeys: [Hex.encode(Ed25519.SigningKey.generate().publicKey.rawRepresentation)],
-            officer: officer.publicKey.rawRepresentation, registrar: registrar.publicKey.rawRepresentation)
+            officer: officer.publicKey.rawRepresentation, registrar: registrar.publicKey.rawRepresentation, simulation: true)
         try node.submit(payload: setup.payloadBytes(record: node.origin, term: "t"), signer: officer)
         return (node, registrar)
     }
@@ -49,7 +49,7 @@ struct NodeTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let clock = ManualClock(milliseconds: 1_790_000_000_000)
         let (a, registrar) = try Self.node(at: dir, clock: clock)
-        let b = try ElectionNode(directory: dir, clock: clock)
+        let b = try Node(directory: dir, clock: clock)
         for i in 0..<20 {
             let key = Ed25519.SigningKey.generate()
             let p = RollEnrol(credential: Hex.encode(key.publicKey.rawRepresentation), birthday: "01-0\(i % 9 + 1)", eligibleFrom: nil, eligibleUntil: nil)
@@ -70,10 +70,10 @@ struct NodeTests {
         let key = Ed25519.SigningKey.generate()
         try node.submit(payload: RollEnrol(credential: Hex.encode(key.publicKey.rawRepresentation), birthday: "07-14", eligibleFrom: "2027-03-01",
                                            eligibleUntil: nil).payloadBytes(record: node.origin, term: "t"), signer: registrar)
-        let again = try ElectionNode(directory: dir)
+        let again = try Node(directory: dir)
         #expect(again.election?.roll[Hex.encode(key.publicKey.rawRepresentation)] == node.election?.roll[Hex.encode(key.publicKey.rawRepresentation)])
         #expect(again.appliedThrough == node.appliedThrough)
-        // The wrong origin is refused with a clear message.
-        #expect(throws: NodeError.self) { _ = try ElectionNode(directory: dir, origin: "other.example/x") }
+        // A second node in the same directory is refused with a clear message (no fork).
+        #expect(throws: NodeError.self) { _ = try Node.create(directory: dir, origin: "other.example/x", simulation: true) }
     }
 }

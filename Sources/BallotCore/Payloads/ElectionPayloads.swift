@@ -1,3 +1,4 @@
+import CivicLog
 import Foundation
 
 /// The entry kinds of the lifelong election (`Audit/SPEC.md` §4). Each payload type encodes itself
@@ -18,13 +19,6 @@ public enum EntryKind: String, Sendable, CaseIterable {
     case termClose = "term.close"
     case tallyShare = "tally.share"
     case tallyResult = "tally.result"
-}
-
-/// Just enough of any payload to route it: its kind (and, for election kinds, its term).
-public struct PayloadHeader: Decodable, Sendable {
-    public let kind: String
-    public let record: String
-    public let term: String?
 }
 
 /// A payload of a term's entry (any module's), written as the exact bytes its author signs and read
@@ -90,20 +84,23 @@ public struct TermSetup: ElectionPayload, Equatable {
     public var registrar: String
     public var perYearResults: Bool
     public var winnerRule: String
+    /// True for a simulated term (its node's clock may be set by hand): public, so that nobody takes
+    /// a simulation's record for a real election's.
+    public var simulation: Bool
 
     enum CodingKeys: String, CodingKey {
-        case term, title, start, end, group, trustees, officer, registrar
+        case term, title, start, end, group, trustees, officer, registrar, simulation
         case timeZone = "time_zone", windowDays = "window_days", leapDay = "leap_day"
         case trusteeKeys = "trustee_keys", perYearResults = "per_year_results", winnerRule = "winner_rule"
     }
 
     public init(term: String, title: String, timeZone: String, start: String, end: String, windowDays: Int,
                 leapDay: String, group: String, trustees: TrusteeCount, trusteeKeys: [String], officer: String,
-                registrar: String, perYearResults: Bool, winnerRule: String = "plurality") {
+                registrar: String, perYearResults: Bool, winnerRule: String = "plurality", simulation: Bool = false) {
         self.term = term; self.title = title; self.timeZone = timeZone; self.start = start; self.end = end
         self.windowDays = windowDays; self.leapDay = leapDay; self.group = group; self.trustees = trustees
         self.trusteeKeys = trusteeKeys; self.officer = officer; self.registrar = registrar
-        self.perYearResults = perYearResults; self.winnerRule = winnerRule
+        self.perYearResults = perYearResults; self.winnerRule = winnerRule; self.simulation = simulation
     }
 
     public var fields: [(String, OrderedJSON)] {
@@ -112,7 +109,7 @@ public struct TermSetup: ElectionPayload, Equatable {
          ("trustees", .object([("n", .int(trustees.n)), ("t", .int(trustees.t))])),
          ("trustee_keys", .array(trusteeKeys.map(OrderedJSON.string))), ("officer", .string(officer)),
          ("registrar", .string(registrar)), ("per_year_results", .bool(perYearResults)),
-         ("winner_rule", .string(winnerRule))]
+         ("winner_rule", .string(winnerRule)), ("simulation", .bool(simulation))]
     }
 }
 

@@ -16,6 +16,8 @@ public struct Roll: Sendable {
 
     public init() {}
 
+    init(records: [String: Record]) { self.records = records }
+
     public var count: Int { records.count }
 
     public subscript(credential: String) -> Record? { records[credential] }

@@ -90,7 +90,7 @@ public enum BallotBench {
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("perennial-bench-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: dir) }
             let clock = ManualClock(milliseconds: UInt64(bench.setupTime))
-            let node = try ElectionNode(directory: dir, origin: bench.record, clock: clock)
+            let node = try Node.create(directory: dir, origin: bench.record, simulation: true, clock: clock)
             for (payload, key, time) in bench.history {
                 clock.set(milliseconds: UInt64(time))
                 try node.submit(payload: payload, signer: key)
@@ -180,7 +180,7 @@ struct BenchElection<G: PrimeOrderGroup> {
                             windowDays: 7, leapDay: "feb28", group: group.name, trustees: TrusteeCount(n: 3, t: 2),
                             trusteeKeys: trustees.map { Hex.encode($0.publicKey.rawRepresentation) },
                             officer: Hex.encode(officer.publicKey.rawRepresentation),
-                            registrar: Hex.encode(registrar.publicKey.rawRepresentation), perYearResults: false).payloadBytes(record: record, term: term),
+                            registrar: Hex.encode(registrar.publicKey.rawRepresentation), perYearResults: false, simulation: true).payloadBytes(record: record, term: term),
                   by: officer, at: setupTime)
         let bench = TrusteeWorkbench(group: group)
         var secrets = try (1...3).map { try bench.start(record: record, term: term, index: $0, n: 3, t: 2) }

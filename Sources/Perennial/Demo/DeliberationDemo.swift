@@ -11,7 +11,7 @@ enum DeliberationDemo {
 
     /// Imports `corpus`, discusses, and returns the referendum contest for window `window`
     /// (calendar year `year`), or nil if the corpus lacks the proposal.
-    static func run(node: ElectionNode, corpus: URL, window: Int, year: Int, progress: (String) -> Void) throws -> ContestVersion? {
+    static func run(node: Node, corpus: URL, window: Int, year: Int, progress: (String) -> Void) throws -> ContestVersion? {
         let delib = try node.deliberation()
         let registrar = try node.key("registrar")
         let plan = try delib.importDirectory(corpus, registrar: registrar, key: { try node.participantKey($0) })
@@ -22,7 +22,7 @@ enum DeliberationDemo {
         }
         // An amendment, accepted by the proposal's author: a new version, shown as a diff.
         let amap = try ProposalID("amap-de-la-donnee")
-        if let p = delib.state.proposals[amap], p.current.content.body.contains("\n## À préciser\n") {
+        if let p = try delib.state.proposals[amap], p.current.content.body.contains("\n## À préciser\n") {
             let amend = try delib.state.amendment(amap, change: .section(heading: "## À préciser", replacement:
                 "\nQui met en commun quelles données, et selon quelles règles : à écrire ensemble en atelier.\n\n"),
                 summary: "Proposer un atelier pour préciser la démarche")
@@ -33,8 +33,8 @@ enum DeliberationDemo {
             }
         }
         let proposal = try ProposalID(referendumProposal)
-        guard delib.state.proposals[proposal] != nil else { return nil }
-        _ = try delib.submit(delib.state.comment(on: .proposal(proposal), stance: .for,
+        guard try delib.state.proposals[proposal] != nil else { return nil }
+        _ = try delib.submit(try delib.state.comment(on: .proposal(proposal), stance: .for,
                                                  body: "Enfin une façon de compter le temps donné à la ville."), signer: try node.participantKey(citizen))
         _ = try delib.submit(try delib.state.support(proposal), signer: try node.participantKey(citizen))
         let mod = try node.participantKey(moderator)

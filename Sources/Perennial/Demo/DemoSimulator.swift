@@ -101,23 +101,22 @@ public struct DemoSimulator {
         let zone = "Europe/Paris"
         let calendar = try TermCalendar(timeZone: zone, start: start, end: end, windowDays: 7, leapDayPolicy: .february28)
         let clock = ManualClock(milliseconds: Self.ms(calendar.instant(of: start.adding(days: -30))))
-        let node = try ElectionNode(directory: nodeDir, origin: "perennial.example/\(termID)", clock: clock,
-                                    durability: options.durability)
-        try node.registerLedgerModule()
 
         // Trustees, each with its own directory.
         let trustees = (1...3).map { i in
             TrusteeFiles(directory: options.output.appendingPathComponent("trustees/trustee-\(i)"), cost: options.trusteeSealCost)
         }
         let passphrases = (1...3).map { "demo passphrase of trustee \($0)" }
+        let trusteeKeys = try trustees.map { Hex.encode(try $0.signingKey().publicKey.rawRepresentation) }
+        let node = try Node.setUp(directory: nodeDir, origin: "perennial.example/\(termID)", simulation: true, clock: clock,
+                                  durability: options.durability) { officer, registrar in
+            try TermSetupService.makeSetup(
+                term: termID, title: "Élection municipale tout au long de la vie — Grand Nancy (simulation)",
+                timeZone: zone, start: start.iso, end: end.iso, group: options.group, trustees: TrusteeCount(n: 3, t: 2),
+                trusteeKeys: trusteeKeys, officer: officer, registrar: registrar, perYearResults: options.perYearResults,
+                simulation: true)
+        }
         let officer = try node.key("officer"), registrar = try node.key("registrar")
-        let setup = try TermSetupService.makeSetup(
-            term: termID, title: "Élection municipale tout au long de la vie — Grand Nancy (simulation)",
-            timeZone: zone, start: start.iso, end: end.iso, group: options.group, trustees: TrusteeCount(n: 3, t: 2),
-            trusteeKeys: try trustees.map { Hex.encode(try $0.signingKey().publicKey.rawRepresentation) },
-            officer: officer.publicKey.rawRepresentation, registrar: registrar.publicKey.rawRepresentation,
-            perYearResults: options.perYearResults)
-        try node.submit(payload: setup.payloadBytes(record: node.origin, term: termID), signer: officer)
         progress("term \(termID) set up: \(start.iso) → \(end.iso), group \(options.group), 3 trustees, threshold 2")
         for (i, t) in trustees.enumerated() { try t.commit(index: i + 1, on: node, passphrase: passphrases[i]) }
         for (i, t) in trustees.enumerated() { try t.sendShares(on: node, passphrase: passphrases[i]) }

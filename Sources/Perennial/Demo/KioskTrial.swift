@@ -59,21 +59,20 @@ public struct KioskTrial {
         let start = try LocalDate(year: today.year - 1, month: 1, day: 1)
         let end = try LocalDate(year: today.year + 5, month: 1, day: 1)
         let termID = "essai-kiosque-\(today.year)"
-        let node = try ElectionNode(directory: options.output.appendingPathComponent("node"), origin: "perennial.example/\(termID)",
-                                    clock: clock)
 
         let trustees = (1...3).map { i in
             TrusteeFiles(directory: options.output.appendingPathComponent("trustees/trustee-\(i)"), cost: options.trusteeSealCost)
         }
         let passphrases = (1...3).map { "kiosk trial passphrase of trustee \($0)" }
-        let officer = try node.key("officer"), registrar = try node.key("registrar")
-        let setup = try TermSetupService.makeSetup(
-            term: termID, title: "Élection municipale tout au long de la vie — essai de la borne",
-            timeZone: options.timeZone, start: start.iso, end: end.iso, windowDays: options.windowDays, group: options.group,
-            trustees: TrusteeCount(n: 3, t: 2),
-            trusteeKeys: try trustees.map { Hex.encode(try $0.signingKey().publicKey.rawRepresentation) },
-            officer: officer.publicKey.rawRepresentation, registrar: registrar.publicKey.rawRepresentation)
-        try node.submit(payload: setup.payloadBytes(record: node.origin, term: termID), signer: officer)
+        let trusteeKeys = try trustees.map { Hex.encode(try $0.signingKey().publicKey.rawRepresentation) }
+        let node = try Node.setUp(directory: options.output.appendingPathComponent("node"), origin: "perennial.example/\(termID)",
+                                  simulation: true, clock: clock) { officer, registrar in
+            try TermSetupService.makeSetup(
+                term: termID, title: "Élection municipale tout au long de la vie — essai de la borne",
+                timeZone: options.timeZone, start: start.iso, end: end.iso, windowDays: options.windowDays, group: options.group,
+                trustees: TrusteeCount(n: 3, t: 2), trusteeKeys: trusteeKeys, officer: officer, registrar: registrar, simulation: true)
+        }
+        let officer = try node.key("officer")
         for (i, t) in trustees.enumerated() { try t.commit(index: i + 1, on: node, passphrase: passphrases[i]) }
         for (i, t) in trustees.enumerated() { try t.sendShares(on: node, passphrase: passphrases[i]) }
         for (i, t) in trustees.enumerated() {

@@ -41,10 +41,9 @@ public enum LedgerDemo {
     ///   - seed: the deterministic generator's seed.
     ///   - accounts: how many citizen accounts give time.
     ///   - sealCost: Argon2id cost of the key files (the minimum is enough for a demo).
-    public static func run(on node: ElectionNode, keyDirectory: URL, seed: UInt64 = 7, accounts: Int = 40,
+    public static func run(on node: Node, keyDirectory: URL, seed: UInt64 = 7, accounts: Int = 40,
                            sealCost: PassphraseSeal.Cost = .minimumForTesting) throws -> Summary {
         var rng = SeededGenerator(seed: seed)
-        try node.registerLedgerModule()
         let setup = try node.ledgerTermSetup()
         let officer = try node.key("officer")
         let context = try LedgerContext(record: node.origin, setup: setup)

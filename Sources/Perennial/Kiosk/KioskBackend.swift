@@ -2,7 +2,7 @@ import BallotCore
 import Foundation
 
 /// The engine side of the kiosk: identifies voters and appends their ballots. The state machine
-/// (``KioskSession``) calls it; ``NodeKioskBackend`` is the real one over an ``ElectionNode``.
+/// (``KioskSession``) calls it; ``NodeKioskBackend`` is the real one over an ``Node``.
 public protocol KioskBackend: AnyObject {
     /// The term's title, shown on the welcome screen.
     var termTitle: String { get }

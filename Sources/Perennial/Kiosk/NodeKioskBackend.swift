@@ -4,13 +4,13 @@ import CivicLog
 import Foundation
 
 /// The kiosk's engine over a local node (`--data DIR`): it reads the election projected from the
-/// log, appends ballots through ``ElectionNode/submit(payload:signer:)`` (refusals write nothing),
+/// log, appends ballots through ``Node/submit(payload:signer:)`` (refusals write nothing),
 /// and writes receipt files.
 ///
 /// It also keeps, for the "your earlier ballot is replaced" notice, which voter lineage has a
 /// ballot in which window: it reads the `ballot.cast` entries of the log once, then only new ones.
 public final class NodeKioskBackend: KioskBackend {
-    public let node: ElectionNode
+    public let node: Node
     /// Where receipt files go (created on first use).
     public let receiptsDirectory: URL
 
@@ -18,7 +18,7 @@ public final class NodeKioskBackend: KioskBackend {
     private var ballots: [String: Int] = [:]
     private var scannedThrough: UInt64 = 0
 
-    public init(node: ElectionNode, receiptsDirectory: URL? = nil) {
+    public init(node: Node, receiptsDirectory: URL? = nil) {
         self.node = node
         self.receiptsDirectory = receiptsDirectory ?? node.directory.appendingPathComponent("receipts", isDirectory: true)
     }

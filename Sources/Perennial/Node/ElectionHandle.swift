@@ -1,5 +1,6 @@
 import BallotCore
 import CivicCrypto
+import CivicLog
 import Foundation
 
 /// The election of a node, with its group chosen at run time (from `term.setup`). Everything the
@@ -23,6 +24,13 @@ public protocol ElectionHandle: AnyObject {
 
     /// Checks and applies one entry (nothing changes if it throws).
     func apply(_ entry: ElectionEntry) throws -> ElectionEffect
+    /// Checks and applies one entry whose header, record and term the node already checked.
+    func apply(_ entry: ElectionEntry, header: PayloadHeader) throws -> ElectionEffect
+    /// Where the state reads counted ballots back from the log when a revote supersedes them.
+    var ballotPayload: (@Sendable (Int) throws -> [UInt8])? { get set }
+    /// The state in binary, and back (see `ElectionState.snapshot()`).
+    func snapshot() -> [UInt8]
+    func restore(snapshot: [UInt8], entry: (Int) throws -> ElectionEntry) throws
 
     func openWindow(credential: String, at date: Date) throws -> VotingWindow
     func prepareBallot(choices: [ContestChoice], credential: [UInt8], window: Int) throws -> PreparedBallot
@@ -76,6 +84,13 @@ final class GroupElection<G: PrimeOrderGroup>: ElectionHandle {
     var hasElectionKey: Bool { state.electionKey != nil }
 
     func apply(_ entry: ElectionEntry) throws -> ElectionEffect { try state.apply(entry) }
+    func apply(_ entry: ElectionEntry, header: PayloadHeader) throws -> ElectionEffect { try state.apply(entry, header: header) }
+    var ballotPayload: (@Sendable (Int) throws -> [UInt8])? {
+        get { state.ballotPayload }
+        set { state.ballotPayload = newValue }
+    }
+    func snapshot() -> [UInt8] { state.snapshot() }
+    func restore(snapshot: [UInt8], entry: (Int) throws -> ElectionEntry) throws { try state.restore(snapshot: snapshot, entry: entry) }
 
     func openWindow(credential: String, at date: Date) throws -> VotingWindow { try state.openWindow(credential: credential, at: date).1 }
 

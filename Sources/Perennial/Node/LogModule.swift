@@ -2,18 +2,40 @@ import BallotCore
 import CivicLog
 import GRDB
 
-/// A domain module that projects its own entry kinds (those starting with ``kindPrefix``, e.g.
-/// `"ledger."` or `"delib."`) from the one civic log. The node routes every entry of those kinds to it;
-/// every other kind goes to the election.
+/// One entry as the node hands it to a module: the log entry, its payload header (parsed once, by
+/// the node) and the term's setup (nil only for `term.setup` itself).
+public struct NodeEntry: Sendable {
+    public let entry: LogEntry
+    public let header: PayloadHeader
+    public let setup: TermSetup?
+
+    public var index: Int { Int(entry.index) }
+}
+
+/// A domain module of the node (the election, the civic time ledger, deliberation): the node routes
+/// every entry of the kinds it owns to it, as the audit's `KindChecker` does.
 ///
-/// `apply` must check the entry completely before changing anything (a throw means the entry is refused
-/// and, on append, nothing is written). `db` is the log's write transaction on append (so projection
-/// tables change atomically with the log), or a read connection during replay.
+/// The node has already checked, once for every module, the author's signature, the record, the
+/// term (every entry but `term.setup` names the term of `term.setup`) and that the term is set up.
+///
+/// `apply` must check the entry completely before changing anything: a throw means the entry is
+/// refused and, on append, nothing is written. Modules are used only under the node's lock.
 public protocol LogModule: AnyObject {
-    /// The entry-kind prefix this module owns, e.g. `"ledger."`.
-    var kindPrefix: String { get }
-    /// Checks and applies one entry. `setup` is the term's first entry (roles and calendar).
-    func apply(_ entry: LogEntry, kind: String, setup: TermSetup, db: Database, trusted: Bool) throws
-    /// Forgets all state (before a full replay).
+    /// The module's name (also the key of its snapshot).
+    var name: String { get }
+    /// True for the entry kinds this module owns.
+    func owns(kind: String) -> Bool
+    /// Checks and applies one entry. `db` is the log's write transaction, where the module writes its
+    /// projection rows (they commit or roll back with the entry); nil when the projection tables
+    /// already hold this entry (another process wrote them) and only memory must catch up.
+    /// `trusted` is true when replaying entries already in the log (proofs are not verified again).
+    func apply(_ entry: NodeEntry, db: Database?, trusted: Bool) throws
+    /// Forgets all state and empties its projection tables (before a full replay).
     func reset(db: Database) throws
+    /// The module's in-memory state in binary, to persist beside the log (see ``SnapshotWriter``).
+    func snapshot() -> [UInt8]
+    /// Rebuilds the in-memory state from ``snapshot()``. `entry` reads a log entry by index, its leaf
+    /// hash checked. Its projection tables are already in step with the log (they are written in
+    /// the log's transactions), so only memory is restored.
+    func restore(_ bytes: [UInt8], setup: TermSetup?, entry: (Int) throws -> NodeEntry) throws
 }

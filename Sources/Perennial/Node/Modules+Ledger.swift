@@ -16,7 +16,7 @@ import GRDB
 ///
 /// Both are rebuilt from the log when the node opens (``reset(db:)`` then replay).
 public final class LedgerModule: LogModule {
-    public let kindPrefix = LedgerKind.prefix
+    public let name = "ledger"
     /// The log origin (every payload's `record`).
     public let record: String
     /// The ledger as of the last applied entry; nil until the first ledger entry (or ``prepare(setup:)``).
@@ -24,25 +24,40 @@ public final class LedgerModule: LogModule {
 
     public init(record: String) { self.record = record }
 
-    public func apply(_ entry: LogEntry, kind: String, setup: TermSetup, db: Database, trusted: Bool) throws {
-        if state == nil { state = try LedgerState(context: LedgerContext(record: record, setup: setup)) }
+    public func owns(kind: String) -> Bool { kind.hasPrefix(LedgerKind.prefix) }
+
+    public func apply(_ entry: NodeEntry, db: Database?, trusted: Bool) throws {
+        guard let setup = entry.setup else { throw NodeError("The term is not set up yet: its first entry must be term.setup.") }
+        try prepare(setup: setup)
         // Check first, then project, then commit: a refused entry or a failed write changes nothing.
-        let change = try state!.check(LedgerEntry(entry))
-        try Self.project(change, db: db)
+        let change = try state!.check(LedgerEntry(entry.entry))
+        if let db { try Self.project(change, db: db) }
         state!.commit(change)
     }
 
     public func reset(db: Database) throws {
         state = nil
+        try Self.createTables(db)
+        try db.execute(sql: "DELETE FROM ledger_organisations; DELETE FROM ledger_contributions;")
+    }
+
+    static func createTables(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE IF NOT EXISTS ledger_organisations(org TEXT PRIMARY KEY, name TEXT NOT NULL, key TEXT NOT NULL, accredited_at INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS ledger_contributions(idx INTEGER PRIMARY KEY, org TEXT NOT NULL, attestation TEXT NOT NULL,
                 account TEXT NOT NULL, category TEXT NOT NULL, date TEXT NOT NULL, start_utc INTEGER NOT NULL, end_utc INTEGER NOT NULL,
                 minutes INTEGER NOT NULL, reversed_by INTEGER);
             CREATE INDEX IF NOT EXISTS ledger_contributions_account ON ledger_contributions(account, date);
-            DELETE FROM ledger_organisations;
-            DELETE FROM ledger_contributions;
             """)
+    }
+
+    public func snapshot() -> [UInt8] { state?.snapshot() ?? [] }
+
+    public func restore(_ bytes: [UInt8], setup: TermSetup?, entry: (Int) throws -> NodeEntry) throws {
+        guard let setup else { throw SnapshotReader.Damaged() }
+        var restored = try LedgerState(context: LedgerContext(record: record, setup: setup))
+        if !bytes.isEmpty { try restored.restore(snapshot: bytes) { try LedgerEntry(entry($0).entry) } }
+        state = restored
     }
 
     /// An empty ledger for the term (before any ledger entry), so that statements can be asked for.
@@ -69,17 +84,7 @@ public final class LedgerModule: LogModule {
     }
 }
 
-extension ElectionNode {
-    /// Registers the civic time ledger module (once) and replays the log into it.
-    /// - Returns: the module.
-    @discardableResult
-    public func registerLedgerModule() throws -> LedgerModule {
-        if let existing = ledgerModule { return existing }
-        let module = LedgerModule(record: origin)
-        try register(module)
-        return module
-    }
-
+extension Node {
     /// The term's setup, or a clear error before `term.setup`.
     func ledgerTermSetup() throws -> TermSetup {
         guard let setup = try requireElection().setup else {
@@ -88,25 +93,20 @@ extension ElectionNode {
         return setup
     }
 
-    /// The registered ledger module, if any.
-    public var ledgerModule: LedgerModule? {
-        modules.lazy.compactMap { $0 as? LedgerModule }.first
-    }
-
-    /// The ledger as it stands (registering the module if needed).
+    /// The ledger as it stands.
     /// - Throws: ``NodeError`` if no term is set up.
     public func ledgerState() throws -> LedgerState {
-        let module = try registerLedgerModule()
-        try catchUp()
-        if module.state == nil { try module.prepare(setup: try ledgerTermSetup()) }
-        return module.state!
+        try locked {
+            try catchUp()
+            try ledger.prepare(setup: try ledgerTermSetup())
+            return ledger.state!
+        }
     }
 
     /// Signs and appends a ledger payload for this node's term.
     /// - Throws: ``CivicLedger/LedgerError`` (rule refusals, with their check ids) or a log error; then nothing was written.
     @discardableResult
     public func submitLedger(_ payload: some LedgerPayload, signer: Ed25519.SigningKey) throws -> LogEntry {
-        try registerLedgerModule()
         let term = try ledgerTermSetup().term
         return try submit(payload: payload.payloadBytes(record: origin, term: term), signer: signer)
     }
@@ -115,7 +115,6 @@ extension ElectionNode {
     /// - Throws: the first refusal (then nothing at all was written).
     @discardableResult
     public func submitContributions(_ contributions: [Contribution], signer: Ed25519.SigningKey) throws -> [LogEntry] {
-        try registerLedgerModule()
         let term = try ledgerTermSetup().term
         let envelopes = try contributions.map { c in
             let payload = c.payloadBytes(record: origin, term: term)

@@ -5,9 +5,9 @@ import Foundation
 /// The registrar's desk: issues credentials, keeps the private link person ↔ credential outside the
 /// public log (`registrar/people.csv` in the node directory, mode 0600), and writes the letters.
 public struct Registrar {
-    public let node: ElectionNode
+    public let node: Node
 
-    public init(node: ElectionNode) { self.node = node }
+    public init(node: Node) { self.node = node }
 
     var peopleFile: URL { node.directory.appendingPathComponent("registrar/people.csv") }
 

@@ -9,7 +9,7 @@ public enum TermSetupService {
     public static func makeSetup(
         term: String, title: String, timeZone: String, start: String, end: String, windowDays: Int = 7,
         leapDay: LeapDayPolicy = .february28, group: GroupName = .ristretto255, trustees: TrusteeCount,
-        trusteeKeys: [String], officer: [UInt8], registrar: [UInt8], perYearResults: Bool = false
+        trusteeKeys: [String], officer: [UInt8], registrar: [UInt8], perYearResults: Bool = false, simulation: Bool = false
     ) throws -> TermSetup {
         _ = try TermCalendar(timeZone: timeZone, start: LocalDate(iso: start), end: LocalDate(iso: end),
                              windowDays: windowDays, leapDayPolicy: leapDay)
@@ -21,6 +21,7 @@ public enum TermSetupService {
         }
         return TermSetup(term: term, title: title, timeZone: timeZone, start: start, end: end, windowDays: windowDays,
                          leapDay: leapDay.rawValue, group: group.rawValue, trustees: trustees, trusteeKeys: trusteeKeys,
-                         officer: Hex.encode(officer), registrar: Hex.encode(registrar), perYearResults: perYearResults)
+                         officer: Hex.encode(officer), registrar: Hex.encode(registrar), perYearResults: perYearResults,
+                         simulation: simulation)
     }
 }

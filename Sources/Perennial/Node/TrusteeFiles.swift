@@ -46,7 +46,7 @@ public struct TrusteeFiles: Sendable {
 
     /// Ceremony step 1: creates the secrets and publishes the commitments.
     @discardableResult
-    public func commit(index: Int, on node: ElectionNode, passphrase: String) throws -> LogEntry {
+    public func commit(index: Int, on node: Node, passphrase: String) throws -> LogEntry {
         let election = try node.requireElection()
         if FileManager.default.fileExists(atPath: secretsFile.path) {
             throw NodeError("This trustee directory already holds secrets; use a fresh directory for a new ceremony.")
@@ -59,7 +59,7 @@ public struct TrusteeFiles: Sendable {
 
     /// Ceremony step 2: seals a share to every other trustee.
     @discardableResult
-    public func sendShares(on node: ElectionNode, passphrase: String) throws -> LogEntry {
+    public func sendShares(on node: Node, passphrase: String) throws -> LogEntry {
         let secrets = try load(passphrase: passphrase)
         let payload = try node.requireElection().trusteeShares(secrets).payloadBytes(record: node.origin, term: secrets.term)
         return try node.submit(payload: payload, signer: signingKey())
@@ -68,7 +68,7 @@ public struct TrusteeFiles: Sendable {
     /// Ceremony step 3: checks the shares received; publishes `trustee.ready` or a complaint.
     /// - Returns: true when ready, false when a complaint was filed.
     @discardableResult
-    public func check(on node: ElectionNode, passphrase: String) throws -> Bool {
+    public func check(on node: Node, passphrase: String) throws -> Bool {
         let secrets = try load(passphrase: passphrase)
         switch try node.requireElection().trusteeCheck(secrets) {
         case .ready(let updated, let ready):
@@ -83,7 +83,7 @@ public struct TrusteeFiles: Sendable {
 
     /// Term end: publishes this trustee's partial decryptions of the frozen tally.
     @discardableResult
-    public func decrypt(on node: ElectionNode, passphrase: String) throws -> LogEntry {
+    public func decrypt(on node: Node, passphrase: String) throws -> LogEntry {
         let secrets = try load(passphrase: passphrase)
         let payload = try node.requireElection().trusteeDecrypt(secrets).payloadBytes(record: node.origin, term: secrets.term)
         return try node.submit(payload: payload, signer: signingKey())

@@ -1,0 +1,67 @@
+import CivicCrypto
+import Foundation
+import GRDB
+
+/// One module's persisted snapshot, in the table
+/// `node_snapshot(module TEXT PRIMARY KEY, size INTEGER, root BLOB, state BLOB, tag BLOB)`:
+/// the module's state as of the first `size` entries, whose tree root is `root`. `tag` is a keyed
+/// BLAKE2b of all four (the key is derived from the log key), so a snapshot edited on disk is
+/// never trusted; one that does not match the log is discarded and rebuilt.
+struct NodeSnapshot {
+    let module: String
+    let size: UInt64
+    let root: [UInt8]
+    let state: [UInt8]
+    let tag: [UInt8]
+
+    init(module: String, size: UInt64, root: [UInt8], state: [UInt8], key: [UInt8]) {
+        self.module = module; self.size = size; self.root = root; self.state = state
+        self.tag = Self.tag(module: module, size: size, root: root, state: state, key: key)
+    }
+
+    private init(module: String, size: UInt64, root: [UInt8], state: [UInt8], tag: [UInt8]) {
+        self.module = module; self.size = size; self.root = root; self.state = state; self.tag = tag
+    }
+
+    static func tag(module: String, size: UInt64, root: [UInt8], state: [UInt8], key: [UInt8]) -> [UInt8] {
+        let header = Array("perennial-node-snapshot-v1\n\(module)\n\(size)\n".utf8) + root
+        return (try? BLAKE2b.hash(header + state, key: key)) ?? []
+    }
+
+    func isAuthentic(key: [UInt8]) -> Bool {
+        !tag.isEmpty && Self.tag(module: module, size: size, root: root, state: state, key: key) == tag
+    }
+
+    static func createTable(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE IF NOT EXISTS node_snapshot(module TEXT PRIMARY KEY, size INTEGER NOT NULL, root BLOB NOT NULL,
+                state BLOB NOT NULL, tag BLOB NOT NULL);
+            CREATE TABLE IF NOT EXISTS node_projection(id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL);
+            INSERT OR IGNORE INTO node_projection(id, size) VALUES (1, 0);
+            """)
+    }
+
+    /// How many entries the modules' projection tables reflect (`node_projection.size`), written
+    /// in the same transaction as the entries and the rows.
+    static func projectedSize(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT size FROM node_projection WHERE id = 1") ?? 0
+    }
+
+    static func setProjectedSize(_ db: Database, _ size: Int) throws {
+        try db.execute(sql: "UPDATE node_projection SET size = ? WHERE id = 1", arguments: [size])
+    }
+
+    func insert(_ db: Database) throws {
+        try db.execute(sql: "INSERT INTO node_snapshot(module, size, root, state, tag) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [module, Int64(size), Data(root), Data(state), Data(tag)])
+    }
+
+    static func fetchAll(_ db: Database) throws -> [NodeSnapshot] {
+        try Row.fetchAll(db, sql: "SELECT module, size, root, state, tag FROM node_snapshot").compactMap { row in
+            let size: Int64 = row["size"]
+            guard size >= 0 else { return nil }
+            return NodeSnapshot(module: row["module"], size: UInt64(size), root: [UInt8](row["root"] as Data),
+                                state: [UInt8](row["state"] as Data), tag: [UInt8](row["tag"] as Data))
+        }
+    }
+}
