@@ -16,6 +16,8 @@ struct TermSetup {
     let officer: [UInt8]
     let registrar: [UInt8]
     let perYearResults: Bool
+    /// The largest number of trustees a term may have (SPEC.md §4.2): it bounds the ceremony's work.
+    static let maxTrustees = 64
 
     init(_ f: Fields) throws(AuditError) {
         try f.finish(["title", "time_zone", "start", "end", "window_days", "leap_day", "group", "trustees",
@@ -46,6 +48,9 @@ struct TermSetup {
         n = try tr.count("n")
         t = try tr.count("t")
         guard t >= 1, t <= n else { throw .malformed("term.setup: trustees need 1 ≤ t ≤ n") }
+        guard n <= TermSetup.maxTrustees else {
+            throw .malformed("term.setup: at most \(TermSetup.maxTrustees) trustees (n = \(n)); SPEC.md §4.2 bounds n")
+        }
         var keys: [[UInt8]] = []
         for k in try f.array("trustee_keys") {
             guard let s = k.stringValue, let b = try? Hex.decode(s, length: 32) else {
