@@ -95,7 +95,9 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
     func finish(report: inout Report) -> [ProofJob] {
         let counts = counters.snapshot
         report.setFact("ballots", "\(counts.counted) counted, \(counts.superseded) superseded, \(spoiledBallots) spoiled")
-        if let publishedResult {
+        if resultSeen && publishedResult == nil {
+            report.resultsWithheld = "the published result is not shown: TAL-3 failed"
+        } else if let publishedResult {
             let tallyChecks = [Check.tallyClose, .tallyShares, .tallyResult]
             let failing = tallyChecks.filter { !(report[$0.id]?.passed ?? false) }.map(\.id)
             if failing.isEmpty {
