@@ -60,16 +60,19 @@ import Testing
         expectOnly(try run(extendedEligibility(countBoth: true), sweepInterval: sweepInterval), ["TAL-1"])
     }
 
-    /// ana's card is replaced on 2026-03-12 (her old card stops there); the new card votes again in
-    /// window 1 after sweeps: it supersedes the old card's ballot (one lineage).
+    /// ana (eligible until 2026-03-13) votes; her card is replaced on 2026-03-11 and the new card's
+    /// eligibility is extended; after sweeps past 2026-03-13 the new card votes again in window 1: it
+    /// supersedes the old card's ballot (one lineage).
     func replacedCard(countBoth: Bool) -> B {
-        let (b, ana, others) = base(anaUntil: nil)
+        let (b, ana, others) = base(anaUntil: "2026-03-13")
         let first = b.cast(ana, window: 1, at: b.at(2026, 3, 10, plus: 1000), choices: ["office": ["bob"]])
         let newCard = TestKey(seed: 0xb1)
         b.add("roll.replace", [("old", b.hex(b.voters[ana].key.publicKey)), ("new", b.hex(newCard.publicKey)),
-                               ("date", .string("2026-03-12")), ("reason", .string("lost"))], by: b.registrar, at: b.at(2026, 3, 11))
+                               ("date", .string("2026-03-11")), ("reason", .string("lost"))], by: b.registrar, at: b.at(2026, 3, 10, plus: 2000))
+        b.add("roll.update", [("credential", b.hex(newCard.publicKey)), ("eligible_from", .string("2026-03-11")),
+                              ("eligible_until", .null), ("reason", .string("correction"))], by: b.registrar, at: b.at(2026, 3, 10, plus: 3000))
         b.voters.append(.init(key: newCard, birthday: "03-10", lineage: b.voters[ana].lineage))
-        for (i, v) in others.enumerated() { b.cast(v, window: 1, at: b.at(2026, 3, 12, plus: Int64(3_600_000 * (i + 1)))) }
+        for (i, v) in others.enumerated() { b.cast(v, window: 1, at: b.at(2026, 3, 13, plus: Int64(3_600_000 * (i + 1)))) }
         b.cast(b.voters.count - 1, window: 1, at: b.at(2026, 3, 14), choices: ["office": ["alice"]])
         if countBoth { for (k, ct) in first.selections { b.tally[k] = b.tally[k]!.adding(ct, in: b.group) } }
         finish(b, countedOverride: countBoth ? b.countedCount + 1 : nil)
