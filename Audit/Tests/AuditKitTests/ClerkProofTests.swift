@@ -239,6 +239,19 @@ import Testing
         expectOnly(try run(c), [])
     }
 
+    @Test func termAndContestIDsHaveAFormat() throws {
+        let b = B(group: Ristretto255())
+        b.setup()
+        for id in ["Office", "-office", "office-", "off ice", String(repeating: "a", count: 65)] {
+            b.add("contest.version", [("contest", .string(id)), ("version", .int(1)), ("title", .string("x")), ("year", .null),
+                                      ("options", .array([])), ("min", .int(0)), ("max", .int(0))], by: b.officer)
+        }
+        b.contest(String(repeating: "a", count: 64), options: [], min: 0, max: 0)
+        let r = try run(b)
+        expectOnly(r, ["CON-1"])
+        #expect(r["CON-1"]?.failed == 5)
+    }
+
     // MARK: §4.6 — entries in the same millisecond
 
     @Test func logOrderDecidesTheContestVersionWithinAMillisecond() throws {

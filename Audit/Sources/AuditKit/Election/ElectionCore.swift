@@ -355,7 +355,7 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
         do throws(AuditError) {
             try f.finish(["contest", "version", "title", "year", "options", "min", "max"])
             let contest = try f.string("contest")
-            guard !contest.isEmpty else { throw .malformed("contest id must not be empty") }
+            guard isElectionID(contest) else { throw .malformed("contest id must be 1–64 of a-z 0-9 - (not starting or ending with -)") }
             let version = try f.count("version")
             _ = try f.string("title")
             let year = try f.optionalCount("year")
@@ -624,6 +624,7 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
             if let w = cw.windowFailure { throw .malformed(w) }
             guard seenPayloads.insert(Digest128(Hash.sha256(e.payloadBytes))).inserted else { throw .malformed("the same spoil payload was already recorded") }
             guard let pk = publicKey else { throw .malformed("a spoiled ballot before the election key") }
+            guard closeItems == nil else { throw .malformed("a spoiled ballot after term.close") }
             let inner: [UInt8]
             do { inner = try Base64.decode(try f.string("ballot")) } catch { throw .malformed("\"ballot\" is not base64") }
             let payload = try Payload(bytes: inner, origin: record)

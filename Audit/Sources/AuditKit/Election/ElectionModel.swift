@@ -23,7 +23,7 @@ struct TermSetup {
         try f.finish(["title", "time_zone", "start", "end", "window_days", "leap_day", "group", "trustees",
                       "trustee_keys", "officer", "registrar", "per_year_results", "winner_rule"])
         term = try f.string("term")
-        guard !term.isEmpty else { throw .malformed("term.setup: \"term\" must not be empty") }
+        guard isElectionID(term) else { throw .malformed("term.setup: \"term\" must be 1–64 of a-z 0-9 - (not starting or ending with -)") }
         title = try f.string("title")
         timeZone = try f.string("time_zone")
         guard let s = LocalDate(try f.string("start")), let e = LocalDate(try f.string("end")) else {
@@ -137,3 +137,10 @@ func isValidEd25519Key(_ key: [UInt8]) -> Bool {
 
 /// Byte order of UTF-8 strings (SPEC.md orders contest ids this way).
 func byteOrder(_ a: String, _ b: String) -> Bool { Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8)) }
+
+/// A term or contest id (SPEC.md §4.1): 1 to 64 bytes of `a-z`, `0-9`, `-`, neither first nor last `-`.
+func isElectionID(_ id: String) -> Bool {
+    let bytes = Array(id.utf8)
+    guard (1...64).contains(bytes.count), bytes.first != 0x2d, bytes.last != 0x2d else { return false }
+    return bytes.allSatisfy { (0x61...0x7a).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2d }
+}
