@@ -71,6 +71,11 @@ import Testing
         #expect(try Checkpoint(note: witnessed).signatureFailure(logKey: b.logKey.publicKey) == nil)
         let onlyWitness = String(note[..<note.range(of: "\u{2014}")!.lowerBound]) + "\u{2014} witness.example \(Base64.encode([UInt8](repeating: 9, count: 68)))\n"
         #expect(try Checkpoint(note: onlyWitness).signatureFailure(logKey: b.logKey.publicKey) != nil)
+        // C2SP key names: a cosignature named with `+` or a no-break space makes the note malformed.
+        for name in ["witness+example", "witness\u{00A0}example"] {
+            let bad = note + "\u{2014} \(name) \(Base64.encode([UInt8](repeating: 9, count: 76)))\n"
+            #expect(throws: AuditError.self) { try Checkpoint(note: bad) }
+        }
         let tampered = note.replacingOccurrences(of: "\n5\n", with: "\n4\n")
         #expect(try Checkpoint(note: tampered).signatureFailure(logKey: b.logKey.publicKey) != nil)
         for bad in [note.replacingOccurrences(of: "time ", with: "tim "), note.replacingOccurrences(of: "\n\n", with: "\n"),

@@ -21,7 +21,12 @@ public final class ElectionChecker: KindChecker {
     private var setupPayload: JSON? = nil
     private var sawSetup = false
 
-    public init() {}
+    /// Counted ballots between two sweeps of the windows that can still receive a ballot.
+    private let sweepInterval: Int
+
+    /// - Parameter sweepInterval: counted ballots between two sweeps of closed windows (4,096; tests
+    ///   make it small to exercise sweeping on small records). It never changes the report.
+    public init(sweepInterval: Int = 4096) { self.sweepInterval = sweepInterval }
 
     public func apply(_ entry: VerifiedEntry, report: inout Report) -> [ProofJob] {
         let kind = entry.payload.kind
@@ -101,8 +106,8 @@ public final class ElectionChecker: KindChecker {
         self.clock = clock
         let calendar = WindowCalendar(setup: s, clock: clock)
         switch try? AnyGroup(name: s.group) {
-        case let .ristretto255(g)?: core = ElectionCore(group: g, setup: s, record: origin, calendar: calendar)
-        case let .modp(g)?: core = ElectionCore(group: g, setup: s, record: origin, calendar: calendar)
+        case let .ristretto255(g)?: core = ElectionCore(group: g, setup: s, record: origin, calendar: calendar, sweepInterval: sweepInterval)
+        case let .modp(g)?: core = ElectionCore(group: g, setup: s, record: origin, calendar: calendar, sweepInterval: sweepInterval)
         case nil: break
         }
     }

@@ -19,10 +19,16 @@ extension ElectionCore {
                              ("min", .int(v.min)), ("max", .int(v.max))])
             }
         }
-        let slots: [JSON] = countedSlots.map { slot, c in
-            .object([("lineage", .int(slot.lineage)), ("window", .int(slot.window)), ("index", .int(c.index)), ("closes", .number(String(c.closes))),
-                     ("selections", .array(c.selections.map { ctJSON($0.0, $0.1) }))])
-        }
+        // Saved only after a run where everything passed, so every open slot has its counted ballot.
+        let slots: [JSON] = openSlots.sorted { ($0.key.lineage, $0.key.window) < ($1.key.lineage, $1.key.window) }
+            .compactMap { slot, state -> JSON? in
+                guard let counted = state.counted else { return nil }
+                let selections: [JSON] = counted.selections.map { ctJSON($0.0, $0.1) }
+                return .object([("lineage", .int(slot.lineage)), ("window", .int(slot.window)), ("index", .int(counted.index)),
+                                ("closes", .number(String(state.closes))), ("selections", .array(selections))])
+            }
+        let counts = counters.snapshot
+        let challenged: [JSON] = challengedCiphertexts.sorted { ($0.high, $0.low) < ($1.high, $1.low) }.map { .string($0.hex) }
         return .object([
             ("commitments", .object(commitments.sorted { $0.key < $1.key }.map { (String($0.key), .array($0.value.map(hex))) })),
             ("shares_from", .array(sharesFrom.sorted().map { .int($0) })), ("saw_shares", .bool(sawShares)),
@@ -34,11 +40,13 @@ extension ElectionCore {
             ("seen", .array(seenPayloads.sorted { ($0.high, $0.low) < ($1.high, $1.low) }.map { .string($0.hex) })),
             ("tally", .array(partials.total().map { ctJSON($0.key, $0.value) })),
             ("slots", .array(slots)),
-            ("counted", .int(countedBallots)), ("superseded", .int(supersededBallots)), ("spoiled", .int(spoiledBallots)),
-            ("last_window", .int(lastCountedWindow)), ("since_sweep", .int(ballotsSinceSweep)),
+            ("counted", .int(counts.counted)), ("superseded", .int(counts.superseded)), ("spoiled", .int(spoiledBallots)),
+            ("last_window", .int(counts.lastWindow)), ("since_sweep", .int(ballotsSinceSweep)),
+            ("challenged", .array(challenged)),
             ("close", closeItems.map { .array($0.map { ctJSON($0.key, $0.ciphertext) }) } ?? .null),
             ("decryption_shares", .object(decryptionShares.sorted { $0.key < $1.key }.map { (String($0.key), .array($0.value.map(hex))) })),
             ("result_seen", .bool(resultSeen)),
+            ("result", publishedResult.map { .array($0.map(\.json)) } ?? .null),
         ])
     }
 
@@ -86,12 +94,14 @@ extension ElectionCore {
                   let closes = slot["closes"]?.int64Value else { throw bad("slot") }
             var sels: [(TallyKey, Ciphertext<G>)] = []
             for item in slot["selections"]?.arrayValue ?? [] { sels.append(try ct(item)) }
-            countedSlots[Slot(lineage: l, window: w)] = Counted(index: i, closes: closes, selections: sels)
+            openSlots[Slot(lineage: l, window: w)] = WindowSlot(window: w, closes: closes, countedIndex: i, selections: sels)
         }
-        countedBallots = s["counted"]?.intValue ?? 0
-        supersededBallots = s["superseded"]?.intValue ?? 0
+        counters.restore(counted: s["counted"]?.intValue ?? 0, superseded: s["superseded"]?.intValue ?? 0,
+                         lastWindow: s["last_window"]?.intValue ?? 0)
         spoiledBallots = s["spoiled"]?.intValue ?? 0
-        lastCountedWindow = s["last_window"]?.intValue ?? 0
+        for h in s["challenged"]?.arrayValue ?? [] {
+            challengedCiphertexts.insert(Digest128(try Hex.decode(h.stringValue ?? "", length: 16)))
+        }
         ballotsSinceSweep = s["since_sweep"]?.intValue ?? 0
         if let close = s["close"]?.arrayValue {
             var items: [CloseItem] = []
@@ -104,6 +114,14 @@ extension ElectionCore {
             decryptionShares[Int(k) ?? 0] = es
         }
         resultSeen = s["result_seen"]?.boolValue ?? false
+        if let saved = s["result"]?.arrayValue {
+            var outcomes: [ContestOutcome] = []
+            for r in saved {
+                guard let o = ContestOutcome(json: r) else { throw bad("result") }
+                outcomes.append(o)
+            }
+            publishedResult = outcomes
+        }
     }
 }
 

@@ -14,6 +14,8 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
     var sawShares = false
     var complaints = 0
     var verificationKeys: [Int: G.Element] = [:]
+    /// `A_k = Π_i C_{i,k}`, once every trustee published its commitments (``combinedCommitments()``).
+    var combinedCommitmentsCache: [G.Element]? = nil
     var publicKey: G.Element? = nil
 
     // Roll (§4.5) and contests (§4.6).
@@ -24,16 +26,21 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
     // Ballots (§4.7).
     struct TallyKey: Hashable { let contest: String; let option: String; let year: Int? }
     struct Slot: Hashable { let lineage: UInt64; let window: Int }
-    struct Counted { let index: UInt64; let closes: Int64; let selections: [(TallyKey, Ciphertext<G>)] }
     /// Payload digests seen (the first 128 bits of SHA-256: 16 bytes a ballot, not a heap array).
     var seenPayloads: Set<Digest128> = []
+    /// Digests of every ciphertext (`a || b`) of a challenged (spoiled) ballot: BAL-5 refuses casting them.
+    var challengedCiphertexts: Set<Digest128> = []
     let partials: PartialTallies<G>
-    var countedSlots: [Slot: Counted] = [:]
-    var countedBallots = 0
-    var supersededBallots = 0
+    /// The windows that may still receive a ballot, per lineage; the proof jobs decide which ballot
+    /// of each counts (BAL-6).
+    var openSlots: [Slot: WindowSlot<G>] = [:]
+    let counters = BallotCounters()
     var spoiledBallots = 0
-    var lastCountedWindow = 0
     var ballotsSinceSweep = 0
+    /// Counted ballots between two sweeps of ``openSlots`` (4,096; smaller in tests).
+    let sweepInterval: Int
+    var countedBallots: Int { counters.snapshot.counted }
+    var lastCountedWindow: Int { counters.snapshot.lastWindow }
     /// Group exponentiations the ballot proofs need (variable base, fixed base g): the floor of BAL-4.
     var ballotCost = ProofCost()
 
@@ -42,8 +49,12 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
     var closeItems: [CloseItem]? = nil
     var decryptionShares: [Int: [G.Element]] = [:]
     var resultSeen = false
+    /// The published `tally.result` once its form passed TAL-3; shown in the report only if TAL-1,
+    /// TAL-2 and TAL-3 all pass (the counts are then the verified decryption of the recomputed tally).
+    var publishedResult: [ContestOutcome]? = nil
 
-    init(group: G, setup: TermSetup, record: String, calendar: WindowCalendar) {
+    init(group: G, setup: TermSetup, record: String, calendar: WindowCalendar, sweepInterval: Int = 4096) {
+        self.sweepInterval = max(1, sweepInterval)
         self.group = group
         self.setup = setup
         self.record = record
@@ -82,7 +93,19 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
     func isOnRoll(_ credential: [UInt8]) -> Bool { roll[credential] != nil }
 
     func finish(report: inout Report) -> [ProofJob] {
-        report.setFact("ballots", "\(countedBallots) counted, \(supersededBallots) superseded, \(spoiledBallots) spoiled")
+        let counts = counters.snapshot
+        report.setFact("ballots", "\(counts.counted) counted, \(counts.superseded) superseded, \(spoiledBallots) spoiled")
+        if resultSeen && publishedResult == nil {
+            report.resultsWithheld = "the published result is not shown: TAL-3 failed"
+        } else if let publishedResult {
+            let tallyChecks = [Check.tallyClose, .tallyShares, .tallyResult]
+            let failing = tallyChecks.filter { !(report[$0.id]?.passed ?? false) }.map(\.id)
+            if failing.isEmpty {
+                report.electionResults = publishedResult
+            } else {
+                report.resultsWithheld = "the published result is not shown: \(failing.joined(separator: ", ")) failed"
+            }
+        }
         return []
     }
 
@@ -93,6 +116,14 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
     func element(_ json: JSON?, _ what: String) throws(AuditError) -> G.Element {
         guard let s = json?.stringValue else { throw .malformed("\(what) must be hex") }
         do { return try group.element(hex: s) } catch { throw .malformed("\(what): \(error.message)") }
+    }
+
+    /// An element that SPEC.md §3.1 forbids to be the identity (commitments, verification keys, the
+    /// election key, ballot ciphertexts).
+    func nonIdentityElement(_ json: JSON?, _ what: String) throws(AuditError) -> G.Element {
+        let e = try element(json, what)
+        guard e != group.identity else { throw .malformed("\(what) is the group identity, which SPEC.md §3.1 forbids here") }
+        return e
     }
 
     func scalar(_ json: JSON?, _ what: String) throws(AuditError) -> G.Scalar {
@@ -126,7 +157,7 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
             var elements: [G.Element] = []
             var proofs: [CompactProof<G>] = []
             for k in 0..<setup.t {
-                elements.append(try element(cs[k], "commitment \(k)"))
+                elements.append(try nonIdentityElement(cs[k], "commitment \(k)"))
                 proofs.append(try CompactProof(json: ps[k], group: group))
             }
             commitments[i] = elements
@@ -199,19 +230,31 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
             let j = try f.count("trustee")
             guard verificationKeys[j] == nil else { throw .malformed("trustee \(j) is already ready") }
             guard sharesFrom.count == setup.n else { throw .malformed("ready before every trustee distributed shares") }
-            let P = try element(try f.value("verification_key"), "verification_key")
+            let P = try nonIdentityElement(try f.value("verification_key"), "verification_key")
             verificationKeys[j] = P
             let g = group
-            let all = (1...setup.n).compactMap { commitments[$0] }
+            let combined = combinedCommitments()
             return [ProofJob(.trusteeReady, loc) {
-                var expected = g.identity
-                for c in all { expected = g.op(expected, Threshold.commitmentEvaluation(g, commitments: c, at: UInt64(j))) }
+                // P_j = Π_i Π_k C_{i,k}^(j^k) = Π_k A_k^(j^k) with A_k = Π_i C_{i,k}: t exponentiations.
+                let expected = Threshold.commitmentEvaluation(g, commitments: combined, at: UInt64(j))
                 return expected == P ? nil : "trustee \(j)'s verification key is not Π_i Π_k C_{i,k}^(j^k)"
             }]
         } catch {
             report.record(.trusteeReady, loc, failure: error.message)
             return []
         }
+    }
+
+    /// `A_k = Π_i C_{i,k}` for `k = 0 … t−1`, over every trustee's commitments (all are published
+    /// before any `trustee.ready`), computed once.
+    func combinedCommitments() -> [G.Element] {
+        if let cached = combinedCommitmentsCache { return cached }
+        var combined = [G.Element](repeating: group.identity, count: setup.t)
+        for i in 1...setup.n {
+            for (k, c) in (commitments[i] ?? []).enumerated() { combined[k] = group.op(combined[k], c) }
+        }
+        combinedCommitmentsCache = combined
+        return combined
     }
 
     func electionKey(_ e: VerifiedEntry, _ f: Fields, _ report: inout Report) {
@@ -222,7 +265,7 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
             try f.finish(["public_key"])
             guard publicKey == nil else { throw .malformed("a second election.key") }
             guard verificationKeys.count == setup.n else { throw .malformed("the election key precedes some trustee.ready") }
-            let pk = try element(try f.value("public_key"), "public_key")
+            let pk = try nonIdentityElement(try f.value("public_key"), "public_key")
             var expected = group.identity
             for i in 1...setup.n { if let c = commitments[i]?.first { expected = group.op(expected, c) } }
             guard pk == expected else { throw .malformed("public_key is not Π_i C_{i,0}") }
@@ -288,10 +331,15 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
             guard isValidEd25519Key(new) else { throw .malformed("the new credential is not a valid Ed25519 public key") }
             guard roll[new] == nil else { throw .malformed("the new credential is already on the roll") }
             let oldUntil = o.until
+            let newFrom = o.from.map { max($0, d) } ?? d
+            // The new credential must be able to vote; the old one may be left an empty interval
+            // (a card lost before its eligibility began): it then has no window.
+            if let oldUntil, !(newFrom < oldUntil) {
+                throw .malformed("the new credential's eligibility [\(newFrom), \(oldUntil)) would be empty: the replacement date is not before the end of the voter's eligibility")
+            }
             o.until = oldUntil.map { min($0, d) } ?? d
             o.replaced = true
             roll[old] = o
-            let newFrom = o.from.map { max($0, d) } ?? d
             roll[new] = RollCredential(birthday: o.birthday, from: newFrom, until: oldUntil, lineage: o.lineage)
             report.record(.rollReplace, .entry(e.index), failure: nil)
         } catch {
@@ -307,7 +355,7 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
         do throws(AuditError) {
             try f.finish(["contest", "version", "title", "year", "options", "min", "max"])
             let contest = try f.string("contest")
-            guard !contest.isEmpty else { throw .malformed("contest id must not be empty") }
+            guard isElectionID(contest) else { throw .malformed("contest id must be 1–64 of a-z 0-9 - (not starting or ending with -)") }
             let version = try f.count("version")
             _ = try f.string("title")
             let year = try f.optionalCount("year")
@@ -412,7 +460,11 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
             for s in sels {
                 let sf = try Fields.object(s, "selection")
                 try sf.finish(["a", "b", "c", "r"], withTerm: false)
-                cts.append(try Ciphertext(json: s, group: group))
+                let ct = try Ciphertext(json: s, group: group)
+                guard ct.alpha != group.identity, ct.beta != group.identity else {
+                    throw .malformed("contest \"\(v.contest)\": a selection's ciphertext holds the group identity, which SPEC.md §3.1 forbids")
+                }
+                cts.append(ct)
                 let p = try RangeProof(json: s, group: group)
                 guard p.c.count == 2, p.r.count == 2 else { throw .malformed("a selection proof has two challenges and two responses") }
                 proofs.append(p)
@@ -460,29 +512,37 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
             return []
         }
         guard let pk = publicKey else { return [] }
+        // BAL-5: the ciphertexts of a challenged ballot were opened in public; casting any of them
+        // again would publish a counted choice.
+        let reusesChallenged = !challengedCiphertexts.isEmpty
+            && decoded.contains { $0.selections.contains { challengedCiphertexts.contains(ciphertextDigest($0)) } }
+        if reusesChallenged {
+            report.fail(.ballotReplay, loc, "the ballot reuses a ciphertext of a challenged (spoiled) ballot")
+        }
 
-        // Counting (BAL-6): only a ballot that passed the order-dependent rules is counted. The tally
-        // products themselves are computed by the job (``PartialTallies``).
-        var counted: [(TallyKey, Ciphertext<G>)] = []
-        var superseded: [(TallyKey, Ciphertext<G>)] = []
-        if let c = cw.cred, cw.credFailure == nil, cw.windowFailure == nil, closeItems == nil, !replay, let closes = cw.close {
+        // Counting (BAL-6): a ballot that passed the order-dependent rules goes to its lineage's slot
+        // for the window; its job offers it there only if its proofs verify (the latest valid ballot
+        // counts, whatever order the jobs finish in).
+        var slotForJob: WindowSlot<G>? = nil
+        var selections: [(TallyKey, Ciphertext<G>)] = []
+        if let c = cw.cred, cw.credFailure == nil, cw.windowFailure == nil, closeItems == nil, !replay, !reusesChallenged {
             let slot = Slot(lineage: c.lineage, window: k)
-            var selections: [(TallyKey, Ciphertext<G>)] = []
             for dc in decoded {
                 for (o, ct) in zip(dc.version.options, dc.selections) {
                     selections.append((TallyKey(contest: dc.version.contest, option: o.id, year: nil), ct))
                     if setup.perYearResults { selections.append((TallyKey(contest: dc.version.contest, option: o.id, year: k), ct)) }
                 }
             }
-            if let previous = countedSlots[slot] {
-                superseded = previous.selections
-                supersededBallots += 1
+            if let existing = openSlots[slot] {
+                slotForJob = existing
             } else {
-                countedBallots += 1
+                // Swept by the window's own close, never by the close as clipped by the eligibility in
+                // force now: a later roll.update or replacement may let the lineage vote again in it.
+                let windowClose = calendar.windows(c.birthday).first { $0.number == k }?.close ?? calendar.E
+                let created = WindowSlot<G>(window: k, closes: windowClose)
+                openSlots[slot] = created
+                slotForJob = created
             }
-            counted = selections
-            countedSlots[slot] = Counted(index: e.index, closes: closes, selections: selections)
-            lastCountedWindow = max(lastCountedWindow, k)
             report.record(.ballotOncePerWindow, loc, failure: nil)
             sweep(now: Int64(e.time))
         }
@@ -498,40 +558,60 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
         }
         let g = group
         let binding = e.author + u32(k)
-        let contexts = decoded.map { dc in
+        let contexts = ballotContexts(decoded)
+        let partials = self.partials, counters = self.counters
+        let index = e.index
+        let countedSelections = selections
+        let slot = slotForJob
+        return [ProofJob(.ballotProofs, loc) {
+            if let failure = Self.verifyBallotProofs(g, pk: pk, decoded: decoded, contexts: contexts, binding: binding) {
+                return failure
+            }
+            slot?.offerValid(index: index, selections: countedSelections, tally: partials, counters: counters)
+            return nil
+        }]
+    }
+
+    /// BAL-4: every disjunctive proof and each contest's range proof; nil when all verify.
+    static func verifyBallotProofs(_ g: G, pk: G.Element, decoded: [DecodedContest],
+                                   contexts: [(selections: [[UInt8]], range: [UInt8])], binding: [UInt8]) -> String? {
+        for (dc, ctx) in zip(decoded, contexts) {
+            var sum = Ciphertext<G>.zero(g)
+            for (i, ct) in dc.selections.enumerated() {
+                if let f = ProofVerifier.disjunctive(g, pk: pk, ciphertext: ct, proof: dc.selectionProofs[i],
+                                                     binding: ProofBinding(context: ctx.selections[i], binding: binding)) {
+                    return "contest \"\(dc.version.contest)\" option \(i): \(f)"
+                }
+                sum = sum.adding(ct, in: g)
+            }
+            if let f = ProofVerifier.range(g, pk: pk, ciphertext: sum, lo: UInt32(dc.version.min), hi: UInt32(dc.version.max),
+                                           proof: dc.range, binding: ProofBinding(context: ctx.range, binding: binding)) {
+                return "contest \"\(dc.version.contest)\": \(f)"
+            }
+        }
+        return nil
+    }
+
+    /// The digest under which BAL-5 remembers a challenged ciphertext.
+    func ciphertextDigest(_ ct: Ciphertext<G>) -> Digest128 {
+        Digest128(Hash.sha256(group.encodeElement(ct.alpha) + group.encodeElement(ct.beta)))
+    }
+
+    /// The contexts of a ballot's proofs: per contest, one per option, then the range proof's.
+    func ballotContexts(_ decoded: [DecodedContest]) -> [(selections: [[UInt8]], range: [UInt8])] {
+        decoded.map { dc in
             (dc.version.options.indices.map { ballotContext(dc.version.contest, dc.version.version, UInt32($0)) },
              ballotContext(dc.version.contest, dc.version.version, 0xFFFF_FFFF))
         }
-        let partials = self.partials
-        let add = counted, remove = superseded
-        return [ProofJob(.ballotProofs, loc) {
-            partials.accumulate(add)
-            partials.accumulate(remove, subtract: true)
-            for (dc, ctx) in zip(decoded, contexts) {
-                var sum = Ciphertext<G>.zero(g)
-                for (i, ct) in dc.selections.enumerated() {
-                    if let f = ProofVerifier.disjunctive(g, pk: pk, ciphertext: ct, proof: dc.selectionProofs[i],
-                                                         binding: ProofBinding(context: ctx.0[i], binding: binding)) {
-                        return "contest \"\(dc.version.contest)\" option \(i): \(f)"
-                    }
-                    sum = sum.adding(ct, in: g)
-                }
-                if let f = ProofVerifier.range(g, pk: pk, ciphertext: sum, lo: UInt32(dc.version.min), hi: UInt32(dc.version.max),
-                                               proof: dc.range, binding: ProofBinding(context: ctx.1, binding: binding)) {
-                    return "contest \"\(dc.version.contest)\": \(f)"
-                }
-            }
-            return nil
-        }]
     }
 
     /// Forgets counted ballots whose window has closed: nothing can supersede them any more, so the
     /// memory kept for supersession is bounded by the ballots of the last `window_days` days.
     func sweep(now: Int64) {
         ballotsSinceSweep += 1
-        guard ballotsSinceSweep >= 4096 else { return }
+        guard ballotsSinceSweep >= sweepInterval else { return }
         ballotsSinceSweep = 0
-        countedSlots = countedSlots.filter { $0.value.closes > now }
+        openSlots = openSlots.filter { $0.value.closes > now }
     }
 
     func ballotSpoil(_ e: VerifiedEntry, _ f: Fields, _ report: inout Report) -> [ProofJob] {
@@ -544,6 +624,7 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
             if let w = cw.windowFailure { throw .malformed(w) }
             guard seenPayloads.insert(Digest128(Hash.sha256(e.payloadBytes))).inserted else { throw .malformed("the same spoil payload was already recorded") }
             guard let pk = publicKey else { throw .malformed("a spoiled ballot before the election key") }
+            guard closeItems == nil else { throw .malformed("a spoiled ballot after term.close") }
             let inner: [UInt8]
             do { inner = try Base64.decode(try f.string("ballot")) } catch { throw .malformed("\"ballot\" is not base64") }
             let payload = try Payload(bytes: inner, origin: record)
@@ -574,9 +655,16 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
                 }
             }
             spoiledBallots += 1
+            for dc in decoded { for ct in dc.selections { challengedCiphertexts.insert(ciphertextDigest(ct)) } }
             let g = group
             let cChecks = checks
+            let contexts = ballotContexts(decoded)
+            let binding = e.author + u32(k)
             return [ProofJob(.ballotSpoiled, loc) {
+                // The challenged ballot is checked as a cast one would be (BAL-4), then opened.
+                if let failure = Self.verifyBallotProofs(g, pk: pk, decoded: decoded, contexts: contexts, binding: binding) {
+                    return "the challenged ballot's proofs: \(failure)"
+                }
                 for (ct, m, r, what) in cChecks {
                     guard ct.alpha == g.expG(r), ct.beta == g.op(g.exp(pk, r), g.expG(g.scalar(m))) else {
                         return "\(what): the opening does not re-encrypt to the ballot's ciphertext"
@@ -598,9 +686,19 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
         for c in contests.keys.sorted(by: byteOrder) { for o in optionOrder[c] ?? [] { base.append((c, o)) } }
         var keys = base.map { TallyKey(contest: $0.0, option: $0.1, year: nil) }
         if setup.perYearResults && lastCountedWindow >= 1 {
-            for y in 1...lastCountedWindow { keys += base.map { TallyKey(contest: $0.0, option: $0.1, year: y) } }
+            for y in 1...lastCountedWindow {
+                // A contest has a result for window y only if it is on that window's ballots: its year
+                // (that of version 1, kept by every version) is null or y.
+                keys += base.filter { isOnBallots(contest: $0.0, window: y) }.map { TallyKey(contest: $0.0, option: $0.1, year: y) }
+            }
         }
         return keys
+    }
+
+    /// True if `contest` is on the ballots of window `window` (its `year` is null or that window).
+    func isOnBallots(contest: String, window: Int) -> Bool {
+        guard let year = contests[contest]?.first?.year else { return true }
+        return year == window
     }
 
     func termClose(_ e: VerifiedEntry, _ f: Fields, _ report: inout Report) {
@@ -709,6 +807,7 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
             let results = try f.array("results")
             guard results.count == groups.count else { throw .malformed("\(results.count) results for \(groups.count) (contest, year) groups") }
             var counts = [UInt64](repeating: 0, count: items.count)
+            var outcomes: [ContestOutcome] = []
             for (r, grp) in zip(results, groups) {
                 let rf = try Fields.object(r, "result")
                 try rf.finish(["contest", "year", "options", "winners", "tie"], withTerm: false)
@@ -732,18 +831,30 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
                     counts[i] = count
                     if id != "blank" && !withdrawn { eligible.append((id, count)) }
                 }
-                let top = eligible.map(\.1).max()
-                let winners = top.map { t in eligible.filter { $0.1 == t }.map(\.0) } ?? []
+                // Winners: the eligible options with the highest count, in the options' order; none
+                // when no eligible option received a vote (or there is no eligible option).
+                let top = eligible.map(\.1).max() ?? 0
+                let winners = top == 0 ? [] : eligible.filter { $0.1 == top }.map(\.0)
                 var given: [String] = []
                 for w in try rf.array("winners") {
                     guard let s = w.stringValue else { throw .malformed("winners must be option ids") }
                     given.append(s)
                 }
-                guard Set(given) == Set(winners), given.count == winners.count else {
-                    throw .malformed("result \(grp.contest): winners must be \(winners)")
+                let yearText = grp.year.map { " year \($0)" } ?? ""
+                guard given == winners else {
+                    throw .malformed("result \(grp.contest)\(yearText): winners must be \(winners) (in the options' order)")
                 }
-                guard try rf.bool("tie") == (winners.count > 1) else { throw .malformed("result \(grp.contest): tie must be \(winners.count > 1)") }
+                let tie = try rf.bool("tie")
+                guard tie == (winners.count > 1) else { throw .malformed("result \(grp.contest)\(yearText): tie must be \(winners.count > 1)") }
+                outcomes.append(ContestOutcome(
+                    contest: grp.contest, year: grp.year,
+                    options: zip(opts, grp.items).map { o, i in
+                        ContestOutcome.Option(id: items[i].key.option, label: o["label"]?.stringValue ?? "", count: counts[i],
+                                              withdrawn: o["withdrawn"]?.boolValue ?? false)
+                    },
+                    winners: winners, tie: tie))
             }
+            publishedResult = outcomes
             // Decryption: g^count = β / Π_j d_j^(λ_j) for every item, on a worker.
             let g = group
             let betas = items.map(\.ciphertext.beta)

@@ -16,12 +16,14 @@ struct TermSetup {
     let officer: [UInt8]
     let registrar: [UInt8]
     let perYearResults: Bool
+    /// The largest number of trustees a term may have (SPEC.md §4.2): it bounds the ceremony's work.
+    static let maxTrustees = 64
 
     init(_ f: Fields) throws(AuditError) {
         try f.finish(["title", "time_zone", "start", "end", "window_days", "leap_day", "group", "trustees",
                       "trustee_keys", "officer", "registrar", "per_year_results", "winner_rule"])
         term = try f.string("term")
-        guard !term.isEmpty else { throw .malformed("term.setup: \"term\" must not be empty") }
+        guard isElectionID(term) else { throw .malformed("term.setup: \"term\" must be 1–64 of a-z 0-9 - (not starting or ending with -)") }
         title = try f.string("title")
         timeZone = try f.string("time_zone")
         guard let s = LocalDate(try f.string("start")), let e = LocalDate(try f.string("end")) else {
@@ -46,6 +48,9 @@ struct TermSetup {
         n = try tr.count("n")
         t = try tr.count("t")
         guard t >= 1, t <= n else { throw .malformed("term.setup: trustees need 1 ≤ t ≤ n") }
+        guard n <= TermSetup.maxTrustees else {
+            throw .malformed("term.setup: at most \(TermSetup.maxTrustees) trustees (n = \(n)); SPEC.md §4.2 bounds n")
+        }
         var keys: [[UInt8]] = []
         for k in try f.array("trustee_keys") {
             guard let s = k.stringValue, let b = try? Hex.decode(s, length: 32) else {
@@ -132,3 +137,10 @@ func isValidEd25519Key(_ key: [UInt8]) -> Bool {
 
 /// Byte order of UTF-8 strings (SPEC.md orders contest ids this way).
 func byteOrder(_ a: String, _ b: String) -> Bool { Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8)) }
+
+/// A term or contest id (SPEC.md §4.1): 1 to 64 bytes of `a-z`, `0-9`, `-`, neither first nor last `-`.
+func isElectionID(_ id: String) -> Bool {
+    let bytes = Array(id.utf8)
+    guard (1...64).contains(bytes.count), bytes.first != 0x2d, bytes.last != 0x2d else { return false }
+    return bytes.allSatisfy { (0x61...0x7a).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2d }
+}

@@ -64,6 +64,10 @@ public struct Checkpoint: Sendable, Equatable {
             guard line.hasPrefix("\u{2014} ") else { throw .malformed("a signature line must start with an em dash and a space") }
             let fields = line.dropFirst(2).split(separator: " ", omittingEmptySubsequences: false)
             guard fields.count == 2, !fields[0].isEmpty else { throw .malformed("a signature line must be `— <name> <base64>`") }
+            // C2SP signed-note key names: no `+` and no Unicode white space (SPEC.md §2.4).
+            guard !fields[0].contains("+"), !fields[0].unicodeScalars.contains(where: { $0.properties.isWhitespace }) else {
+                throw .malformed("a signature line's key name must not contain `+` or white space")
+            }
             let blob: [UInt8]
             do { blob = try Base64.decode(String(fields[1])) } catch { throw .malformed("a signature is not base64") }
             guard blob.count > 4 else { throw .malformed("a signature line must carry more than 4 bytes") }

@@ -8,6 +8,12 @@ public struct Report: Sendable {
     private var results: [String: CheckResult] = [:]
     /// Facts about the record shown in the header (origin, counts, group…), in insertion order.
     public var facts: [(String, String)] = []
+    /// The election's published result (SPEC.md §4.8), set only once it was verified: the encrypted
+    /// tally recomputed (TAL-1), the decryption shares' proofs (TAL-2) and every count and winner
+    /// (TAL-3) all pass.
+    public var electionResults: [ContestOutcome]? = nil
+    /// Why a published result is not shown (it did not verify).
+    public var resultsWithheld: String? = nil
 
     public init() {}
 
@@ -69,6 +75,13 @@ public struct Report: Sendable {
         var out = ""
         for (k, v) in facts { out += "\(k): \(v)\n" }
         if !facts.isEmpty { out += "\n" }
+        if let results = electionResults {
+            out += "Results (verified):\n"
+            for r in results { out += r.textLines.map { "  " + $0 + "\n" }.joined() }
+            out += "\n"
+        } else if let resultsWithheld {
+            out += "Results: \(resultsWithheld)\n\n"
+        }
         let width = max(24, checks.map { $0.check.name.count }.max() ?? 0)
         let idWidth = max(7, checks.map { $0.check.id.count }.max() ?? 0)
         for r in checks {
@@ -109,7 +122,12 @@ public struct Report: Sendable {
                 })),
             ])
         }
-        return .object([("format", .string("perennial-audit-report")), ("version", .int(1)),
-                        ("passed", .bool(passed)), ("facts", .object(facts)), ("checks", .array(checks))])
+        var members: [(String, JSON)] = [("format", .string("perennial-audit-report")), ("version", .int(1)),
+                                         ("passed", .bool(passed)), ("facts", .object(facts))]
+        // `results` only when the published result verified; `results_withheld` says why it is absent.
+        if let results = electionResults { members.append(("results", .array(results.map(\.json)))) }
+        if let resultsWithheld { members.append(("results_withheld", .string(resultsWithheld))) }
+        members.append(("checks", .array(checks)))
+        return .object(members)
     }
 }

@@ -270,7 +270,10 @@ final class ElectionBuilder<G: PrimeOrderGroup> {
         }
         var keys = base
         if perYear && lastWindow >= 1 {
-            for y in 1...lastWindow { keys += base.map { Key(contest: $0.contest, option: $0.option, year: y) } }
+            for y in 1...lastWindow {
+                keys += base.filter { contests[$0.contest]!.first!.year.map { $0 == y } ?? true }
+                    .map { Key(contest: $0.contest, option: $0.option, year: y) }
+            }
         }
         return keys
     }
@@ -324,8 +327,8 @@ final class ElectionBuilder<G: PrimeOrderGroup> {
                 opts.append(.object([("id", .string(key.option)), ("label", .string(label)), ("count", .int(counts[key]!)), ("withdrawn", .bool(withdrawn))]))
                 if key.option != "blank" && !withdrawn { eligible.append((key.option, counts[key]!)) }
             }
-            let top = eligible.map(\.1).max()
-            let winners = top.map { t in eligible.filter { $0.1 == t }.map(\.0) } ?? []
+            let top = eligible.map(\.1).max() ?? 0
+            let winners = top == 0 ? [] : eligible.filter { $0.1 == top }.map(\.0)
             results.append(.object([("contest", .string(contest)), ("year", year.map { .int($0) } ?? .null), ("options", .array(opts)),
                                     ("winners", .array(winners.map { .string($0) })), ("tie", .bool(winners.count > 1))]))
         }
@@ -381,7 +384,8 @@ final class ElectionBuilder<G: PrimeOrderGroup> {
     }
 }
 
-func verifyElection(_ dir: String, statePath: String? = nil, workers: Int = 2) throws -> Report {
-    try RecordVerifier(directory: dir, options: VerifyOptions(workers: workers, batchSize: 8, statePath: statePath),
-                       checkers: Audit.defaultCheckers()).verify()
+func verifyElection(_ dir: String, statePath: String? = nil, workers: Int = 2, sweepInterval: Int = 4096) throws -> Report {
+    let election = ElectionChecker(sweepInterval: sweepInterval)
+    return try RecordVerifier(directory: dir, options: VerifyOptions(workers: workers, batchSize: 8, statePath: statePath),
+                              checkers: [election, LedgerChecker(election: election), DeliberationChecker(election: election)]).verify()
 }
