@@ -566,8 +566,9 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
         if setup?.perYearResults == true {
             let maxYear = tally.keys.compactMap(\.year).max() ?? 0
             if maxYear > 0 {
+                // Per-year items only for the contests on that window's ballots (SPEC §4.8).
                 for year in 1...maxYear {
-                    for id in contests.contestIDs {
+                    for id in contests.contestIDs where contests.current(id)?.year == nil || contests.current(id)?.year == year {
                         for option in contests.allOptions(id) { keys.append(TallyKey(contest: id, option: option.id, year: year)) }
                     }
                 }
@@ -660,8 +661,9 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
                 i += 1
             }
             let eligible = options.filter { $0.id != ContestOption.blankID && !$0.withdrawn }
-            let top = eligible.map(\.count).max()
-            let winners = top.map { t in eligible.filter { $0.count == t }.map(\.id) } ?? []
+            // Winners in option order; none when no eligible option got a vote (SPEC §4.8).
+            let top = eligible.map(\.count).max() ?? 0
+            let winners = top == 0 ? [] : eligible.filter { $0.count == top }.map(\.id)
             results.append(ContestResult(contest: first.contest, year: first.year, options: options, winners: winners, tie: winners.count > 1))
         }
         return TallyResult(trustees: trustees, results: results)

@@ -16,12 +16,14 @@ struct TermSetup {
     let officer: [UInt8]
     let registrar: [UInt8]
     let perYearResults: Bool
+    /// True for a simulated term (SPEC.md §4.2): its node's clock was set by hand.
+    let simulation: Bool
     /// The largest number of trustees a term may have (SPEC.md §4.2): it bounds the ceremony's work.
     static let maxTrustees = 64
 
     init(_ f: Fields) throws(AuditError) {
         try f.finish(["title", "time_zone", "start", "end", "window_days", "leap_day", "group", "trustees",
-                      "trustee_keys", "officer", "registrar", "per_year_results", "winner_rule"])
+                      "trustee_keys", "officer", "registrar", "per_year_results", "winner_rule", "simulation"])
         term = try f.string("term")
         guard isElectionID(term) else { throw .malformed("term.setup: \"term\" must be 1–64 of a-z 0-9 - (not starting or ending with -)") }
         title = try f.string("title")
@@ -64,6 +66,7 @@ struct TermSetup {
         registrar = try f.hex("registrar", length: 32)
         perYearResults = try f.bool("per_year_results")
         guard try f.string("winner_rule") == "plurality" else { throw .malformed("term.setup: \"winner_rule\" must be \"plurality\"") }
+        simulation = try f.bool("simulation")
     }
 }
 
