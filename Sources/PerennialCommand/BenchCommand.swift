@@ -9,7 +9,7 @@ extension PerennialCommand {
         static let configuration = CommandConfiguration(
             commandName: "bench",
             abstract: "Measure the engine's speed; prints one JSON object per line.",
-            subcommands: [Crypto.self, BenchLog.self, BenchBallot.self, BenchTally.self])
+            subcommands: [Crypto.self, BenchLog.self, BenchBallot.self, BenchTally.self, BenchNode.self])
     }
 }
 
