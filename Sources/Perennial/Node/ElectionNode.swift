@@ -148,9 +148,8 @@ public final class ElectionNode {
         let e = ElectionEntry(index: Int(entry.index), timeMs: Int64(entry.timeMs), author: entry.envelope.author, payload: entry.envelope.payload)
         if election == nil {
             let setup = try TermSetup.decode(e.payload)
-            guard let group = GroupName(rawValue: setup.group) else {
-                throw ElectionError(.termSetup, "Unknown group \"\(setup.group)\"; use ristretto255, modp3072 or modp2048.")
-            }
+            let group: GroupName
+            do { group = try GroupName.named(setup.group) } catch { throw ElectionError(.termSetup, "\(error)") }
             let handle = try group.accept(MakeElection(record: origin))
             _ = try handle.apply(e)
             election = handle
