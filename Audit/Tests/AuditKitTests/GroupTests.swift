@@ -91,6 +91,22 @@ import Testing
         #expect(try group.element(group.encodeElement(group.generator)) == group.generator)
     }
 
+    /// The constants equal the hex blocks of SPEC.md §3.1 (the audit is written from SPEC.md).
+    @Test func schnorrGroupConstantsMatchSpec() throws {
+        let specURL = Vectors.directory.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Audit/SPEC.md")
+        let lines = try String(contentsOf: specURL, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        func value(_ label: String) -> String? {
+            guard let start = lines.firstIndex(of: Substring(label + " =")) else { return nil }
+            let hex = lines[(start + 1)...].prefix { !$0.isEmpty && $0.allSatisfy(\.isHexDigit) }
+            return hex.isEmpty ? nil : hex.joined()
+        }
+        for g in [ModpGroup.eg4096, ModpGroup.belenios2048] {
+            #expect(value("\(g.name) p") == g.p.description)
+            #expect(value("\(g.name) q") == g.q.description)
+            #expect(value("\(g.name) g") == g.generator.description)
+        }
+    }
+
     @Test func electionGuardOrderIs2To256Minus189() {
         #expect(ModpGroup.eg4096.q.adding(BigNum(189)).bigEndian(length: 33) == [1] + [UInt8](repeating: 0, count: 32))
     }
