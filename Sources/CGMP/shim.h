@@ -53,7 +53,6 @@ static inline void perennial_mpz_wipe(perennial_mpz *a) {
 
 /* Added for CivicCrypto. */
 static inline void perennial_mpz_mul_2exp(perennial_mpz *r, const perennial_mpz *a, unsigned long bits) { mpz_mul_2exp(r, a, bits); }
-static inline int perennial_mpz_jacobi(const perennial_mpz *a, const perennial_mpz *b) { return mpz_jacobi(a, b); }
 static inline size_t perennial_mpz_size(const perennial_mpz *a) { return mpz_size(a); }
 /* The least significant limb of |a| (0 when a == 0); used only to hash public values. */
 static inline unsigned long perennial_mpz_low_limb(const perennial_mpz *a) { return (unsigned long)mpz_getlimbn(a, 0); }

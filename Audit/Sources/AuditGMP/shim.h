@@ -39,7 +39,6 @@ static inline void audit_mpz_mod(audit_mpz *r, const audit_mpz *a, const audit_m
 static inline void audit_mpz_fdiv_q_2exp(audit_mpz *r, const audit_mpz *a, unsigned long bits) { mpz_fdiv_q_2exp(r, a, bits); }
 static inline int audit_mpz_invert(audit_mpz *r, const audit_mpz *a, const audit_mpz *m) { return mpz_invert(r, a, m); }
 static inline void audit_mpz_powm(audit_mpz *r, const audit_mpz *b, const audit_mpz *e, const audit_mpz *m) { mpz_powm(r, b, e, m); }
-static inline int audit_mpz_jacobi(const audit_mpz *a, const audit_mpz *b) { return mpz_jacobi(a, b); }
 static inline int audit_mpz_probab_prime_p(const audit_mpz *a, int reps) { return mpz_probab_prime_p(a, reps); }
 
 /* r = a^s * b^t mod m for public s, t >= 0: Shamir's trick, both exponents read two bits at a time

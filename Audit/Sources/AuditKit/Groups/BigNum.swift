@@ -82,8 +82,6 @@ public struct BigNum: Sendable, Hashable, Comparable, CustomStringConvertible {
         let r = BigNum { ok = audit_mpz_invert($0, storage.ptr, m.storage.ptr) }
         return ok == 0 ? nil : r
     }
-    /// The Jacobi symbol `(self / n)` for odd `n`.
-    public func jacobi(_ n: BigNum) -> Int { Int(audit_mpz_jacobi(storage.ptr, n.storage.ptr)) }
     /// Probabilistic primality (GMP's `mpz_probab_prime_p`), for tests of constants.
     public func isProbablePrime(reps: Int = 25) -> Bool { audit_mpz_probab_prime_p(storage.ptr, Int32(reps)) > 0 }
 }
