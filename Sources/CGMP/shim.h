@@ -53,12 +53,136 @@ static inline void perennial_mpz_wipe(perennial_mpz *a) {
 
 /* Added for CivicCrypto. */
 static inline void perennial_mpz_mul_2exp(perennial_mpz *r, const perennial_mpz *a, unsigned long bits) { mpz_mul_2exp(r, a, bits); }
-static inline int perennial_mpz_jacobi(const perennial_mpz *a, const perennial_mpz *b) { return mpz_jacobi(a, b); }
 static inline size_t perennial_mpz_size(const perennial_mpz *a) { return mpz_size(a); }
 /* The least significant limb of |a| (0 when a == 0); used only to hash public values. */
 static inline unsigned long perennial_mpz_low_limb(const perennial_mpz *a) { return (unsigned long)mpz_getlimbn(a, 0); }
 static inline void perennial_mpz_sub_ui(perennial_mpz *r, const perennial_mpz *a, unsigned long b) { mpz_sub_ui(r, a, b); }
 static inline void perennial_mpz_fdiv_q_2exp(perennial_mpz *r, const perennial_mpz *a, unsigned long bits) { mpz_fdiv_q_2exp(r, a, bits); }
 static inline int perennial_mpz_tstbit(const perennial_mpz *a, unsigned long bit) { return mpz_tstbit(a, bit); }
+
+/* ---- Public-exponent fast paths for the Schnorr groups (variable time: verification only). ---- */
+#include <stdlib.h>
+
+/* A fixed-base table: base^(d * 2^(w*i)) for every window i and digit 1 <= d < 2^w, so base^e for
+ * e < 2^(w*windows) costs one multiplication per non-zero window and no squaring. */
+typedef struct {
+    size_t windows;
+    unsigned w;
+    mpz_t *entries; /* entries[i * (2^w - 1) + d - 1] */
+} perennial_fb_table;
+
+/* Builds the table for exponents of up to `bits` bits; NULL if memory runs out. */
+static inline perennial_fb_table *perennial_fb_table_new(const perennial_mpz *base, const perennial_mpz *m, size_t bits, unsigned w) {
+    perennial_fb_table *t = malloc(sizeof *t);
+    if (!t) return NULL;
+    size_t per = ((size_t)1 << w) - 1;
+    t->w = w;
+    t->windows = (bits + w - 1) / w;
+    t->entries = malloc(t->windows * per * sizeof(mpz_t));
+    if (!t->entries) { free(t); return NULL; }
+    mpz_t wb;
+    mpz_init(wb);
+    mpz_mod(wb, base, m);
+    for (size_t i = 0; i < t->windows; i++) {
+        mpz_t *row = t->entries + i * per;
+        mpz_init_set(row[0], wb);
+        for (size_t d = 1; d < per; d++) {
+            mpz_init(row[d]);
+            mpz_mul(row[d], row[d - 1], wb);
+            mpz_mod(row[d], row[d], m);
+        }
+        /* next window's base: wb^(2^w) = wb^(2^w - 1) * wb */
+        mpz_mul(wb, row[per - 1], wb);
+        mpz_mod(wb, wb, m);
+    }
+    mpz_clear(wb);
+    return t;
+}
+
+static inline void perennial_fb_table_free(perennial_fb_table *t) {
+    if (!t) return;
+    size_t n = t->windows * (((size_t)1 << t->w) - 1);
+    for (size_t i = 0; i < n; i++) mpz_clear(t->entries[i]);
+    free(t->entries);
+    free(t);
+}
+
+/* r = base^e mod m for a public e >= 0 (falls back to mpz_powm if e is wider than the table). */
+static inline void perennial_fb_table_exp(perennial_mpz *r, const perennial_fb_table *t, const perennial_mpz *e, const perennial_mpz *m) {
+    size_t per = ((size_t)1 << t->w) - 1;
+    if (mpz_sgn(e) != 0 && mpz_sizeinbase(e, 2) > t->windows * t->w) { mpz_powm(r, t->entries[0], e, m); return; }
+    mpz_t acc;
+    mpz_init_set_ui(acc, 1);
+    int started = 0;
+    for (size_t i = 0; i < t->windows; i++) {
+        unsigned d = 0;
+        for (unsigned b = 0; b < t->w; b++) d |= (unsigned)mpz_tstbit(e, i * t->w + b) << b;
+        if (d == 0) continue;
+        if (!started) { mpz_set(acc, t->entries[i * per + d - 1]); started = 1; continue; }
+        mpz_mul(acc, acc, t->entries[i * per + d - 1]);
+        mpz_mod(acc, acc, m);
+    }
+    mpz_swap(r, acc);
+    mpz_clear(acc);
+}
+
+/* r = prod_i bases[i]^exps[i] mod m for public exponents >= 0: simultaneous exponentiation with
+ * interleaved sliding windows (4 bits, odd powers), so the n exponentiations share one chain of
+ * squarings. Returns 0, or -1 if memory runs out (r untouched). */
+static inline int perennial_mpz_multi_powm(perennial_mpz *r, const perennial_mpz *const *bases, const perennial_mpz *const *exps, size_t n, const perennial_mpz *m) {
+    enum { W = 4, HALF = 1 << (W - 1) };
+    size_t bits = 0;
+    for (size_t i = 0; i < n; i++)
+        if (mpz_sgn(exps[i]) != 0 && mpz_sizeinbase(exps[i], 2) > bits) bits = mpz_sizeinbase(exps[i], 2);
+    if (bits == 0) { mpz_set_ui(r, 1); mpz_mod(r, r, m); return 0; }
+    mpz_t *tab = malloc(n * HALF * sizeof(mpz_t));
+    unsigned char *dig = calloc(n * bits, 1);
+    if (!tab || !dig) { free(tab); free(dig); return -1; }
+    mpz_t sq, acc;
+    mpz_init(sq);
+    mpz_init_set_ui(acc, 1);
+    for (size_t i = 0; i < n; i++) {
+        mpz_t *row = tab + i * HALF;
+        mpz_init(row[0]);
+        mpz_mod(row[0], bases[i], m);
+        mpz_mul(sq, row[0], row[0]);
+        mpz_mod(sq, sq, m);
+        for (size_t k = 1; k < HALF; k++) {
+            mpz_init(row[k]);
+            mpz_mul(row[k], row[k - 1], sq);
+            mpz_mod(row[k], row[k], m);
+        }
+        /* Left-to-right windows of at most W bits, each ending in a set bit: digit v (odd) at its low bit. */
+        long j = mpz_sgn(exps[i]) == 0 ? -1 : (long)mpz_sizeinbase(exps[i], 2) - 1;
+        while (j >= 0) {
+            if (!mpz_tstbit(exps[i], (mp_bitcnt_t)j)) { j--; continue; }
+            long lo = j - W + 1;
+            if (lo < 0) lo = 0;
+            while (!mpz_tstbit(exps[i], (mp_bitcnt_t)lo)) lo++;
+            unsigned v = 0;
+            for (long b = j; b >= lo; b--) v = (v << 1) | (unsigned)mpz_tstbit(exps[i], (mp_bitcnt_t)b);
+            dig[i * bits + (size_t)lo] = (unsigned char)v;
+            j = lo - 1;
+        }
+    }
+    int started = 0;
+    for (long j = (long)bits - 1; j >= 0; j--) {
+        if (started) { mpz_mul(acc, acc, acc); mpz_mod(acc, acc, m); }
+        for (size_t i = 0; i < n; i++) {
+            unsigned v = dig[i * bits + (size_t)j];
+            if (v == 0) continue;
+            if (!started) { mpz_set(acc, tab[i * HALF + (v >> 1)]); started = 1; continue; }
+            mpz_mul(acc, acc, tab[i * HALF + (v >> 1)]);
+            mpz_mod(acc, acc, m);
+        }
+    }
+    mpz_swap(r, acc);
+    mpz_clear(acc);
+    mpz_clear(sq);
+    for (size_t k = 0; k < n * HALF; k++) mpz_clear(tab[k]);
+    free(tab);
+    free(dig);
+    return 0;
+}
 
 #endif

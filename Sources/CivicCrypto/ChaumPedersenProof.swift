@@ -35,9 +35,11 @@ public struct ChaumPedersenProof<G: PrimeOrderGroup>: Sendable, Hashable {
     }
 
     /// Whether the proof is valid: recomputes `A = g^r·X^(−c)`, `B = h^r·Y^(−c)` and compares `c`.
+    /// Each commitment is one double exponentiation with the exponent `−c = q − c`.
     public func verify(X: G.Element, h: G.Element, Y: G.Element, group: G, context: [UInt8], binding: [UInt8]) -> Bool {
-        let A = group.divide(group.expGeneratorPublic(r), group.expPublic(X, c))
-        let B = group.divide(group.expPublic(h, r), group.expPublic(Y, c))
+        let negC = group.scalarNegate(c)
+        let A = group.doubleExpPublic(group.generator, r, X, negC)
+        let B = group.doubleExpPublic(h, r, Y, negC)
         return Self.transcript(group: group, X: X, h: h, Y: Y, A: A, B: B, context: context, binding: binding).challenge(in: group) == c
     }
 

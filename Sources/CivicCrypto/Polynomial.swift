@@ -58,12 +58,12 @@ public struct FeldmanCommitments<G: PrimeOrderGroup>: Sendable, Hashable {
     public func expectedShareImage(index j: Int) -> G.Element {
         let z = group.scalar(int: j)
         var power = group.scalar(1)
-        var acc = group.identity
+        var terms: [(G.Element, G.Scalar)] = []
         for C in elements {
-            acc = group.op(acc, group.expPublic(C, power))
+            terms.append((C, power))
             power = group.scalarMul(power, z)
         }
-        return acc
+        return group.multiExpPublic(terms)
     }
 
     /// Whether `share` is `f(j)` for the committed polynomial: `g^share = Π_k C_k^(j^k)`.
@@ -172,11 +172,11 @@ public enum Threshold {
         guard partials.count >= threshold else {
             throw CryptoError.invalidParameter("At least \(threshold) trustees must take part; \(partials.count) did.")
         }
-        var alphaToS = group.identity
+        var terms: [(G.Element, G.Scalar)] = []
         for p in partials {
-            let lambda = try lagrangeCoefficientAtZero(index: p.index, subset: subset, group: group)
-            alphaToS = group.op(alphaToS, group.expPublic(p.share, lambda))
+            terms.append((p.share, try lagrangeCoefficientAtZero(index: p.index, subset: subset, group: group)))
         }
+        let alphaToS = group.multiExpPublic(terms)
         return ciphertext.plaintextElement(sharedFactor: alphaToS)
     }
 }

@@ -1,8 +1,8 @@
 /// A cyclic group of prime order `q` with a fixed generator `g`, written multiplicatively
 /// (SPEC §3.1). Proof and ElGamal code is written once, generic over this protocol.
 ///
-/// Instances carry their parameters (the MODP modulus lives in the instance), so use the shared
-/// instances ``Ristretto255Group/shared``, ``ModPGroup/rfc3526_3072``, ``ModPGroup/rfc3526_2048``, or
+/// Instances carry their parameters (a Schnorr group's p, q, g live in the instance), so use the shared
+/// instances ``Ristretto255Group/shared``, ``ModPGroup/eg4096``, ``ModPGroup/belenios2048``, or
 /// pick one at run time with ``GroupName/accept(_:)``.
 ///
 /// Exponentiation comes in two flavours:
@@ -10,14 +10,16 @@
 ///   randomness, proof nonces): constant time (libsodium; GMP `mpz_powm_sec`).
 /// - ``expPublic(_:_:)`` and ``expGeneratorPublic(_:)`` may take time that depends on the exponent and
 ///   are only for **public** exponents (proof verification: challenges and responses). They are
-///   faster for the MODP groups and identical for ristretto255.
+///   faster for the Schnorr groups and identical for ristretto255. ``doubleExpPublic(_:_:_:_:)`` and
+///   ``multiExpPublic(_:)`` compute the products `g^a·h^b` of proof verification in one go (Schnorr
+///   groups: simultaneous exponentiation; by default separate exponentiations).
 public protocol PrimeOrderGroup: Sendable {
     /// A validated group element.
     associatedtype Element: Sendable, Hashable
     /// An integer modulo `q`.
     associatedtype Scalar: Sendable, Hashable
 
-    /// The group's name as written in the record: `"ristretto255"`, `"modp3072"` or `"modp2048"`.
+    /// The group's name as written in the record: `"ristretto255"`, `"eg4096"` or `"belenios2048"`.
     var name: String { get }
     /// The group's name as a value.
     var groupName: GroupName { get }
@@ -44,8 +46,14 @@ public protocol PrimeOrderGroup: Sendable {
     func expGenerator(_ s: Scalar) -> Element
     /// `base^s` for a public `s` (verification).
     func expPublic(_ base: Element, _ s: Scalar) -> Element
-    /// `g^s` for a public `s` (verification); MODP uses a precomputed fixed-base table.
+    /// `g^s` for a public `s` (verification); the Schnorr groups use a precomputed fixed-base table.
     func expGeneratorPublic(_ s: Scalar) -> Element
+    /// `a^s · b^t` for public `s`, `t` (verification: every commitment a proof verifier recomputes
+    /// has this shape). Same value as `op(expPublic(a, s), expPublic(b, t))`, usually faster.
+    func doubleExpPublic(_ a: Element, _ s: Scalar, _ b: Element, _ t: Scalar) -> Element
+    /// `∏ base_i^(s_i)` for public scalars (identity for none). Same value as the product of
+    /// ``expPublic(_:_:)``, usually faster.
+    func multiExpPublic(_ terms: [(Element, Scalar)]) -> Element
     /// `g^m` for a small integer `m` (negative allowed: `g^(-|m|)`).
     func elementForSmallInt(_ m: Int) -> Element
 
@@ -70,16 +78,16 @@ public protocol PrimeOrderGroup: Sendable {
     /// The canonical encoding of an element (SPEC §3.1).
     func encode(_ e: Element) -> [UInt8]
     /// Decodes and **validates** an element: canonical ristretto255 encoding (identity allowed), or
-    /// for MODP an integer `1 ≤ x < p` in the order-`q` subgroup.
+    /// for the Schnorr groups an integer `1 ≤ x < p` with `x^q ≡ 1 (mod p)`.
     /// - Throws: ``CryptoError/Code/invalidLength`` or ``CryptoError/Code/invalidElement``.
     func decodeElement(_ bytes: some Collection<UInt8>) throws -> Element
-    /// The canonical encoding of a scalar (ristretto255 little-endian, MODP big-endian).
+    /// The canonical encoding of a scalar (ristretto255 little-endian, Schnorr groups big-endian).
     func encode(_ s: Scalar) -> [UInt8]
     /// Decodes a canonical scalar `< q`.
     /// - Throws: ``CryptoError/Code/invalidLength`` or ``CryptoError/Code/invalidScalar``.
     func decodeScalar(_ bytes: some Collection<UInt8>) throws -> Scalar
     /// `H(T)` of SPEC §3.2: SHA-512 of the transcript reduced mod `q` (little-endian for
-    /// ristretto255, big-endian for MODP).
+    /// ristretto255, big-endian for the Schnorr groups).
     func hashToScalar(_ transcript: [UInt8]) -> Scalar
 }
 
@@ -87,6 +95,12 @@ extension PrimeOrderGroup {
     public func divide(_ a: Element, _ b: Element) -> Element { op(a, inverse(b)) }
     public func expPublic(_ base: Element, _ s: Scalar) -> Element { exp(base, s) }
     public func expGeneratorPublic(_ s: Scalar) -> Element { expGenerator(s) }
+    public func doubleExpPublic(_ a: Element, _ s: Scalar, _ b: Element, _ t: Scalar) -> Element {
+        op(a == generator ? expGeneratorPublic(s) : expPublic(a, s), b == generator ? expGeneratorPublic(t) : expPublic(b, t))
+    }
+    public func multiExpPublic(_ terms: [(Element, Scalar)]) -> Element {
+        terms.reduce(identity) { op($0, $1.0 == generator ? expGeneratorPublic($1.1) : expPublic($1.0, $1.1)) }
+    }
 
     /// Whether `e` is the identity.
     public func isIdentity(_ e: Element) -> Bool { e == identity }
@@ -116,19 +130,41 @@ extension PrimeOrderGroup {
 
 /// The groups an election may name (SPEC §3.1).
 public enum GroupName: String, Codable, Sendable, CaseIterable, CustomStringConvertible {
+    /// ristretto255 (RFC 9496): the default, fastest.
     case ristretto255
-    case modp3072
-    case modp2048
+    /// The ElectionGuard 2.x standard Schnorr group: 4096-bit `p`, `q = 2^256 − 189`.
+    case eg4096
+    /// Belenios' BELENIOS-2048 Schnorr group: 2048-bit `p`, 256-bit `q`.
+    case belenios2048
 
     public var description: String { rawValue }
+
+    /// The names for help texts and errors: `"ristretto255, eg4096 or belenios2048"`.
+    public static let choices = "ristretto255, eg4096 or belenios2048"
+
+    /// Group names earlier versions accepted and this one refuses: the RFC 3526 safe-prime groups,
+    /// replaced by the Schnorr groups with 256-bit exponents.
+    public static let retired: Set<String> = ["modp2048", "modp3072"]
+
+    /// The group named `text`, with a clear error for unknown and retired names.
+    /// - Throws: ``CryptoError/Code/invalidParameter``.
+    public static func named(_ text: String) throws -> GroupName {
+        if let name = GroupName(rawValue: text) { return name }
+        if retired.contains(text) {
+            throw CryptoError.invalidParameter(
+                "The group \"\(text)\" (an RFC 3526 safe-prime group) is no longer supported: it was replaced by the Schnorr "
+                    + "groups eg4096 and belenios2048 (SPEC §3.1), and a record naming it cannot be opened by this version.")
+        }
+        throw CryptoError.invalidParameter("Unknown group \"\(text)\"; use \(choices).")
+    }
 
     /// Calls `visitor` with the concrete group instance for this name: the way to run generic code
     /// over a group chosen at run time (Swift has no generic closures).
     public func accept<V: GroupVisitor>(_ visitor: V) throws -> V.Result {
         switch self {
         case .ristretto255: try visitor.visit(Ristretto255Group.shared)
-        case .modp3072: try visitor.visit(ModPGroup.rfc3526_3072)
-        case .modp2048: try visitor.visit(ModPGroup.rfc3526_2048)
+        case .eg4096: try visitor.visit(ModPGroup.eg4096)
+        case .belenios2048: try visitor.visit(ModPGroup.belenios2048)
         }
     }
 }
@@ -139,7 +175,7 @@ public enum GroupName: String, Codable, Sendable, CaseIterable, CustomStringConv
 /// struct CountBytes: GroupVisitor {
 ///     func visit<G: PrimeOrderGroup>(_ group: G) -> Int { group.elementByteCount }
 /// }
-/// let n = try GroupName.modp3072.accept(CountBytes())   // 384
+/// let n = try GroupName.eg4096.accept(CountBytes())   // 512
 /// ```
 public protocol GroupVisitor {
     associatedtype Result

@@ -172,10 +172,13 @@ enum RangeProofCore {
         var t = statement(protocol: name, ciphertext: ciphertext, pk: pk, lo: lo, hi: hi, context: context, binding: binding)
         var sum = group.zeroScalar
         for k in 0..<c.count {
-            let A = group.divide(group.expGeneratorPublic(r[k]), group.expPublic(ciphertext.alpha, c[k]))
-            // g^j: a table lookup (ristretto255, small j) or a shift (MODP), never an exponentiation.
+            // Each commitment is one double exponentiation with the exponent −c_j = q − c_j; pk comes
+            // first so that a group with recurring-base tables (the Schnorr groups) can use one for it.
+            let negC = group.scalarNegate(c[k])
+            let A = group.doubleExpPublic(group.generator, r[k], ciphertext.alpha, negC)
+            // g^j: a table lookup for small j, never an exponentiation.
             let shifted = group.divide(ciphertext.beta, group.elementForSmallInt(lo + k))
-            let B = group.divide(group.expPublic(pk.element, r[k]), group.expPublic(shifted, c[k]))
+            let B = group.doubleExpPublic(pk.element, r[k], shifted, negC)
             t.append(A, in: group)
             t.append(B, in: group)
             sum = group.scalarAdd(sum, c[k])

@@ -46,9 +46,9 @@ public struct SchnorrProof<G: PrimeOrderGroup>: Sendable, Hashable {
     }
 
     /// Whether the proof is valid for `X` under `context` and `binding`.
-    /// Recomputes `A = g^r · X^(−c)` and compares `c` with `H(T)`.
+    /// Recomputes `A = g^r · X^(−c)` (one double exponentiation, `X^(q−c)`) and compares `c` with `H(T)`.
     public func verify(publicElement X: G.Element, group: G, context: [UInt8], binding: [UInt8]) -> Bool {
-        let A = group.divide(group.expGeneratorPublic(r), group.expPublic(X, c))
+        let A = group.doubleExpPublic(group.generator, r, X, group.scalarNegate(c))
         return Self.transcript(group: group, X: X, A: A, context: context, binding: binding).challenge(in: group) == c
     }
 

@@ -9,13 +9,13 @@ struct BenchBallot: ParsableCommand {
         commandName: "ballot",
         abstract: "Time building and validating birthday ballots (10 candidates + blank by default); JSON lines.",
         discussion: "`floor` is the measured cost of the exponentiations each step needs, so value/floor is the overhead.")
-    @Option(help: "ristretto255, modp3072, modp2048 or all.") var group = "all"
-    @Option(help: "Ballots per measure (default: 200 for ristretto255, 10 for the MODP groups).") var ballots: Int?
+    @Option(help: "ristretto255, eg4096, belenios2048 or all.") var group = "all"
+    @Option(help: "Ballots per measure (default: 200 for ristretto255, 20 for the Schnorr groups).") var ballots: Int?
     @Option(help: "Options in the contest, blank included.") var options = 11
 
     func run() throws {
         for g in try BenchGroups.parse(group) {
-            try BallotBench.ballot(group: g, ballots: ballots ?? (g == .ristretto255 ? 200 : 10), options: options) { print($0.json) }
+            try BallotBench.ballot(group: g, ballots: ballots ?? (g == .ristretto255 ? 200 : 20), options: options) { print($0.json) }
         }
     }
 }
@@ -25,7 +25,7 @@ struct BenchTally: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tally",
         abstract: "Time the term-end work (partial decryptions, their proofs, combination, discrete logs); JSON lines.")
-    @Option(help: "ristretto255, modp3072, modp2048 or all.") var group = "all"
+    @Option(help: "ristretto255, eg4096, belenios2048 or all.") var group = "all"
     @Option(name: .customLong("size"), help: "Ballots in the tally (repeatable).") var sizes: [Int] = [10_000, 100_000]
 
     func run() throws {
@@ -36,7 +36,6 @@ struct BenchTally: ParsableCommand {
 enum BenchGroups {
     static func parse(_ text: String) throws -> [GroupName] {
         if text == "all" { return GroupName.allCases }
-        guard let g = GroupName(rawValue: text) else { throw ValidationError("--group must be ristretto255, modp3072, modp2048 or all.") }
-        return [g]
+        do { return [try GroupName.named(text)] } catch { throw ValidationError("--group: \(error) (or all)") }
     }
 }

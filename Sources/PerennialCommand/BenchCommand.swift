@@ -26,10 +26,10 @@ extension PerennialCommand.Bench {
                 """)
 
         enum GroupChoice: String, ExpressibleByArgument, CaseIterable {
-            case ristretto255, modp3072, modp2048, all
+            case ristretto255, eg4096, belenios2048, all
         }
 
-        @Option(help: "Which group to measure: ristretto255, modp3072, modp2048 or all.")
+        @Option(help: "Which group to measure: ristretto255, eg4096, belenios2048 or all.")
         var group: GroupChoice = .all
 
         @Option(help: "Exponentiations/proofs timed per measure (cheap operations run 20× as many). Default depends on the group.")
@@ -41,7 +41,7 @@ extension PerennialCommand.Bench {
 
         func run() async throws {
             let groups: [GroupName] =
-                group == .all ? [.ristretto255, .modp2048, .modp3072] : [GroupName(rawValue: group.rawValue)!]
+                group == .all ? GroupName.allCases : [GroupName(rawValue: group.rawValue)!]
             for name in groups {
                 try CryptoBench.run(group: name, iterations: iterations) { line in
                     // Written unbuffered so each figure appears as soon as it is measured.

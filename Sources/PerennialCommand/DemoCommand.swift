@@ -14,7 +14,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Number of citizens on the roll.") var citizens = 2_000
     @Option(help: "Length of the term in years.") var years = 6
     @Option(help: "Seed of the simulation (same seed, same term).") var seed: UInt64 = 2026
-    @Option(help: "ristretto255, modp3072 or modp2048.") var group = "ristretto255"
+    @Option(help: "ristretto255, eg4096 or belenios2048.") var group = "ristretto255"
     @Option(help: "Output directory (its node/, trustees/ and record/ are replaced).") var out = "demo-data"
     @Option(help: "The proposals corpus to import into deliberation (skipped if the directory does not exist).") var proposals = "Proposals"
     @Flag(help: "Print the summary as JSON.") var json = false
@@ -27,7 +27,7 @@ struct DemoCommand: ParsableCommand {
     func validate() throws {
         guard citizens >= 1, citizens <= 10_000_000 else { throw ValidationError("--citizens must be between 1 and 10,000,000.") }
         guard years >= 1, years <= 30 else { throw ValidationError("--years must be between 1 and 30.") }
-        guard GroupName(rawValue: group) != nil else { throw ValidationError("--group must be ristretto255, modp3072 or modp2048.") }
+        do { _ = try GroupName.named(group) } catch { throw ValidationError("--group: \(error)") }
     }
 
     func run() throws {

@@ -25,7 +25,7 @@ struct TermCommand: ParsableCommand {
         @Option(help: "Day after the term (YYYY-MM-DD, exclusive).") var end: String
         @Option(help: "Length of each birthday voting window, in days (1–31).") var windowDays = 7
         @Option(help: "For 29 February birthdays in common years: feb28 or mar1.") var leapDay = "feb28"
-        @Option(help: "ristretto255 (default, fast) or modp3072 / modp2048 (classic finite-field groups).") var group = "ristretto255"
+        @Option(help: "ristretto255 (default, fast) or eg4096 / belenios2048 (classic finite-field Schnorr groups).") var group = "ristretto255"
         @Option(help: "Number of trustees n.") var trustees: Int
         @Option(help: "Trustees needed to decrypt, t (1 ≤ t ≤ n).") var threshold: Int
         @Option(name: .customLong("trustee-key"), help: "A trustee's public key in hex, once per trustee, in order.") var trusteeKeys: [String] = []
@@ -37,7 +37,7 @@ struct TermCommand: ParsableCommand {
 
         func validate() throws {
             guard LeapDayPolicy(rawValue: leapDay) != nil else { throw ValidationError("--leap-day must be feb28 or mar1.") }
-            guard GroupName(rawValue: group) != nil else { throw ValidationError("--group must be ristretto255, modp3072 or modp2048.") }
+            do { _ = try GroupName.named(group) } catch { throw ValidationError("--group: \(error)") }
             guard trusteeKeys.count == trustees else {
                 throw ValidationError("Give exactly one --trustee-key per trustee (\(trustees)); you gave \(trusteeKeys.count).")
             }

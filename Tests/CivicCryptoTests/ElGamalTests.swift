@@ -53,9 +53,6 @@ struct ElGamalTests {
         try withTestGroup(name, ristretto: { try Self.homomorphism($0) }, modp: { try Self.homomorphism($0) })
     }
 
-    @Test("modp3072 encrypt, add, decrypt")
-    func modp3072() throws { try Self.homomorphism(ModPGroup.rfc3526_3072) }
-
     static func bsgs<G: PrimeOrderGroup>(_ group: G) throws {
         let max = 100_000
         let solver = try DiscreteLogSolver(group: group, max: max)

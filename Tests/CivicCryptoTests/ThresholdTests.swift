@@ -168,9 +168,9 @@ struct ThresholdTests {
         #expect(!String(describing: secret.coefficients[0]).contains(group.hex(secret.coefficients[0])))
     }
 
-    @Test("threshold decryption in modp3072 (t = 2 of 3)")
-    func modp3072() throws {
-        let group = ModPGroup.rfc3526_3072
+    @Test("threshold decryption in eg4096 (t = 2 of 3)")
+    func eg4096() throws {
+        let group = ModPGroup.eg4096
         let polynomials = try (1...3).map { _ in try Polynomial.random(threshold: 2, group: group) }
         let commitments = polynomials.map(\.commitments)
         let pk = try Threshold.publicKey(group: group, commitments: commitments)

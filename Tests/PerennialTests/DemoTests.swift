@@ -13,7 +13,7 @@ struct DemoTests {
         FileManager.default.temporaryDirectory.appendingPathComponent("perennial-demo-\(UUID().uuidString)", isDirectory: true)
     }
 
-    @Test(arguments: [(GroupName.ristretto255, UInt64(1)), (.ristretto255, 7), (.ristretto255, 2026), (.modp2048, 3)])
+    @Test(arguments: [(GroupName.ristretto255, UInt64(1)), (.ristretto255, 7), (.ristretto255, 2026), (.belenios2048, 3), (.eg4096, 5)])
     func resultEqualsGroundTruth(group: GroupName, seed: UInt64) throws {
         let out = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: out) }

@@ -10,14 +10,17 @@ public func withTestGroup<R>(
 ) rethrows -> R {
     switch name {
     case .ristretto255: try ristretto(.shared)
-    case .modp2048: try modp(.rfc3526_2048)
-    case .modp3072: try modp(.rfc3526_3072)
+    case .eg4096: try modp(.eg4096)
+    case .belenios2048: try modp(.belenios2048)
     }
 }
 
-/// The groups the generic proof suites run over: ristretto255 and modp2048 (modp3072 is slow in
-/// debug builds and gets only a few dedicated tests).
-public let proofTestGroups: [GroupName] = [.ristretto255, .modp2048]
+/// The groups the generic proof suites run over: all of them (with 256-bit exponents the Schnorr
+/// groups are fast enough in debug builds).
+public let proofTestGroups: [GroupName] = GroupName.allCases
+
+/// The Schnorr groups (finite-field, 256-bit order).
+public let schnorrTestGroups: [GroupName] = [.belenios2048, .eg4096]
 
 /// Deterministic context and binding bytes for proof tests.
 public enum ProofFixtures {

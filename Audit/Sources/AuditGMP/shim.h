@@ -39,7 +39,48 @@ static inline void audit_mpz_mod(audit_mpz *r, const audit_mpz *a, const audit_m
 static inline void audit_mpz_fdiv_q_2exp(audit_mpz *r, const audit_mpz *a, unsigned long bits) { mpz_fdiv_q_2exp(r, a, bits); }
 static inline int audit_mpz_invert(audit_mpz *r, const audit_mpz *a, const audit_mpz *m) { return mpz_invert(r, a, m); }
 static inline void audit_mpz_powm(audit_mpz *r, const audit_mpz *b, const audit_mpz *e, const audit_mpz *m) { mpz_powm(r, b, e, m); }
-static inline int audit_mpz_jacobi(const audit_mpz *a, const audit_mpz *b) { return mpz_jacobi(a, b); }
 static inline int audit_mpz_probab_prime_p(const audit_mpz *a, int reps) { return mpz_probab_prime_p(a, reps); }
+
+/* r = a^s * b^t mod m for public s, t >= 0: Shamir's trick, both exponents read two bits at a time
+ * against the 16 products a^i * b^j (0 <= i, j < 4), so the two powers share one chain of squarings. */
+static inline void audit_mpz_powm2(audit_mpz *r, const audit_mpz *a, const audit_mpz *s, const audit_mpz *b, const audit_mpz *t,
+                                   const audit_mpz *m) {
+    mpz_t tab[16], acc;
+    for (int k = 0; k < 16; k++) mpz_init(tab[k]);
+    mpz_set_ui(tab[0], 1);
+    mpz_mod(tab[1], b, m);
+    mpz_mod(tab[4], a, m);
+    for (int k = 2; k < 4; k++) {
+        mpz_mul(tab[k], tab[k - 1], tab[1]);
+        mpz_mod(tab[k], tab[k], m);
+        mpz_mul(tab[4 * k], tab[4 * (k - 1)], tab[4]);
+        mpz_mod(tab[4 * k], tab[4 * k], m);
+    }
+    for (int i = 1; i < 4; i++)
+        for (int j = 1; j < 4; j++) {
+            mpz_mul(tab[4 * i + j], tab[4 * i], tab[j]);
+            mpz_mod(tab[4 * i + j], tab[4 * i + j], m);
+        }
+    size_t bits = mpz_sizeinbase(s, 2);
+    if (mpz_sizeinbase(t, 2) > bits) bits = mpz_sizeinbase(t, 2);
+    bits += bits & 1;
+    mpz_init_set_ui(acc, 1);
+    mpz_mod(acc, acc, m);
+    for (long k = (long)bits - 2; k >= 0; k -= 2) {
+        mpz_mul(acc, acc, acc);
+        mpz_mod(acc, acc, m);
+        mpz_mul(acc, acc, acc);
+        mpz_mod(acc, acc, m);
+        int i = (mpz_tstbit(s, (mp_bitcnt_t)k + 1) << 1) | mpz_tstbit(s, (mp_bitcnt_t)k);
+        int j = (mpz_tstbit(t, (mp_bitcnt_t)k + 1) << 1) | mpz_tstbit(t, (mp_bitcnt_t)k);
+        if (i | j) {
+            mpz_mul(acc, acc, tab[4 * i + j]);
+            mpz_mod(acc, acc, m);
+        }
+    }
+    mpz_swap(r, acc);
+    mpz_clear(acc);
+    for (int k = 0; k < 16; k++) mpz_clear(tab[k]);
+}
 
 #endif

@@ -10,8 +10,8 @@ import Testing
     @Test(.enabled(if: out != nil)) func writeBenchRecord() throws {
         let n = Int(ProcessInfo.processInfo.environment["AUDIT_BENCH_BALLOTS"] ?? "") ?? 200
         switch ProcessInfo.processInfo.environment["AUDIT_BENCH_GROUP"] ?? "ristretto255" {
-        case "modp2048": try write(ElectionBuilder(group: ModpGroup.modp2048), n)
-        case "modp3072": try write(ElectionBuilder(group: ModpGroup.modp3072), n)
+        case "belenios2048": try write(ElectionBuilder(group: ModpGroup.belenios2048), n)
+        case "eg4096": try write(ElectionBuilder(group: ModpGroup.eg4096), n)
         default: try write(ElectionBuilder(group: Ristretto255()), n)
         }
     }

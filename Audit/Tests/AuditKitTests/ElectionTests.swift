@@ -18,8 +18,8 @@ import Testing
         #expect(report["TAL-3"]?.checked == 1)
     }
 
-    @Test func standardTermPassesModp2048WithPerYearResults() throws {
-        let b = ElectionBuilder.standard(ModpGroup.modp2048, perYear: true)
+    @Test func standardTermPassesBelenios2048WithPerYearResults() throws {
+        let b = ElectionBuilder.standard(ModpGroup.belenios2048, perYear: true)
         let report = try run(b)
         #expect(report.passed, "\(report.text)")
     }

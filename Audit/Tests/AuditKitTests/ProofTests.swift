@@ -87,18 +87,21 @@ import Testing
         range(g, lo: 2, hi: 5, m: 5, proto: "range")
     }
 
-    @Test func modp2048Proofs() {
-        let g = ModpGroup.modp2048
+    @Test func belenios2048Proofs() {
+        let g = ModpGroup.belenios2048
         schnorr(g)
         chaumPedersen(g)
         range(g, lo: 0, hi: 1, m: 1, proto: "disjunctive")
         range(g, lo: 0, hi: 2, m: 0, proto: "range")
     }
 
-    @Test func modp3072Proofs() {
-        let g = ModpGroup.modp3072
+    @Test func eg4096Proofs() {
+        let g = ModpGroup.eg4096
         schnorr(g)
+        chaumPedersen(g)
         range(g, lo: 0, hi: 1, m: 0, proto: "disjunctive")
+        range(g, lo: 0, hi: 1, m: 1, proto: "disjunctive")
+        range(g, lo: 2, hi: 4, m: 3, proto: "range")
     }
 
     @Test func proofJSONDecodingRefusesOutOfRangeScalars() throws {
@@ -166,5 +169,6 @@ import Testing
     }
 
     @Test func thresholdRistretto255() { threshold(Ristretto255()) }
-    @Test func thresholdModp2048() { threshold(ModpGroup.modp2048) }
+    @Test func thresholdBelenios2048() { threshold(ModpGroup.belenios2048) }
+    @Test func thresholdEG4096() { threshold(ModpGroup.eg4096) }
 }

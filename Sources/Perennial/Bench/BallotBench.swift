@@ -39,7 +39,7 @@ public enum BallotBench {
 
         /// Each price is the fastest of five rounds (a shared machine only ever adds time).
         init<G: PrimeOrderGroup>(_ group: G) {
-            let n = group.name == "ristretto255" ? 200 : 10
+            let n = group.name == "ristretto255" ? 200 : 40
             let s = (0..<n).map { _ in group.randomScalar() }
             let base = group.expGenerator(group.randomScalar())
             var sink = group.identity

@@ -10,7 +10,7 @@ import CivicCrypto
 /// Each figure is the fastest of ``rounds`` rounds (a shared machine only ever adds time).
 ///
 /// Proving uses the constant-time exponentiations (`exp_fixed`, `exp_var`); verification uses the
-/// public-exponent ones (`exp_fixed_public`, `exp_var_public`; for MODP a fixed-base table and
+/// public-exponent ones (`exp_fixed_public`, `exp_var_public`; for the Schnorr groups a fixed-base table and
 /// `mpz_powm`), and each floor is priced with the kind the step uses.
 public enum CryptoBench {
     /// One measured figure.
@@ -41,8 +41,8 @@ public enum CryptoBench {
     public static func defaultIterations(for group: GroupName) -> Int {
         switch group {
         case .ristretto255: 2000
-        case .modp2048: 100
-        case .modp3072: 40
+        case .belenios2048: 400
+        case .eg4096: 100
         }
     }
 

@@ -35,9 +35,8 @@ public final class ElectionModule: LogModule {
     /// A handle for the group `term.setup` names.
     private func newHandle(for setupEntry: ElectionEntry) throws -> any ElectionHandle {
         let setup = try TermSetup.decode(setupEntry.payload)
-        guard let group = GroupName(rawValue: setup.group) else {
-            throw ElectionError(.termSetup, "Unknown group \"\(setup.group)\"; use \(GroupName.allCases.map(\.rawValue).joined(separator: ", ")).")
-        }
+        let group: GroupName
+        do { group = try GroupName.named(setup.group) } catch { throw ElectionError(.termSetup, "\(error)") }
         let handle = try group.accept(MakeElection(record: record))
         handle.ballotPayload = ballotReader
         return handle

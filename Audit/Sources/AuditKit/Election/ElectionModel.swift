@@ -42,8 +42,8 @@ struct TermSetup {
         default: throw .malformed("term.setup: \"leap_day\" must be \"feb28\" or \"mar1\"")
         }
         group = try f.string("group")
-        guard ["ristretto255", "modp3072", "modp2048"].contains(group) else {
-            throw .malformed("term.setup: \"group\" must be ristretto255, modp3072 or modp2048")
+        guard ["ristretto255", "eg4096", "belenios2048"].contains(group) else {
+            throw .malformed("term.setup: \"group\" must be ristretto255, eg4096 or belenios2048 (modp2048/modp3072 are retired)")
         }
         let tr = try Fields(try f.value("trustees"), kind: "term.setup trustees")
         try tr.finish(["n", "t"], withTerm: false)

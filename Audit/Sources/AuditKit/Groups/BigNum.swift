@@ -72,14 +72,16 @@ public struct BigNum: Sendable, Hashable, Comparable, CustomStringConvertible {
     public func power(_ e: BigNum, modulo m: BigNum) -> BigNum {
         BigNum { audit_mpz_powm($0, storage.ptr, e.storage.ptr, m.storage.ptr) }
     }
+    /// `a^s · b^t mod m` in one pass (Shamir's trick; public exponents only).
+    public static func power2(_ a: BigNum, _ s: BigNum, _ b: BigNum, _ t: BigNum, modulo m: BigNum) -> BigNum {
+        BigNum { audit_mpz_powm2($0, a.storage.ptr, s.storage.ptr, b.storage.ptr, t.storage.ptr, m.storage.ptr) }
+    }
     /// `self^(-1) mod m`, or nil when not invertible.
     public func inverse(modulo m: BigNum) -> BigNum? {
         var ok: Int32 = 0
         let r = BigNum { ok = audit_mpz_invert($0, storage.ptr, m.storage.ptr) }
         return ok == 0 ? nil : r
     }
-    /// The Jacobi symbol `(self / n)` for odd `n`.
-    public func jacobi(_ n: BigNum) -> Int { Int(audit_mpz_jacobi(storage.ptr, n.storage.ptr)) }
     /// Probabilistic primality (GMP's `mpz_probab_prime_p`), for tests of constants.
     public func isProbablePrime(reps: Int = 25) -> Bool { audit_mpz_probab_prime_p(storage.ptr, Int32(reps)) > 0 }
 }

@@ -4,7 +4,7 @@ public protocol PrimeOrderGroup: Sendable {
     associatedtype Element: Sendable & Equatable & Hashable
     associatedtype Scalar: Sendable & Equatable
 
-    /// The group's name in the record (`ristretto255`, `modp2048`, `modp3072`).
+    /// The group's name in the record (`ristretto255`, `eg4096`, `belenios2048`).
     var name: String { get }
     /// Encoded element length in bytes.
     var elementLength: Int { get }
@@ -32,6 +32,9 @@ public protocol PrimeOrderGroup: Sendable {
     func exp(_ a: Element, _ s: Scalar) -> Element
     /// `g^s`.
     func expG(_ s: Scalar) -> Element
+    /// `a^s · b^t`, the shape of every commitment the verifiers recompute (a group may compute it in
+    /// one pass; the default is two exponentiations).
+    func exp2(_ a: Element, _ s: Scalar, _ b: Element, _ t: Scalar) -> Element
 
     func add(_ a: Scalar, _ b: Scalar) -> Scalar
     func sub(_ a: Scalar, _ b: Scalar) -> Scalar
@@ -60,10 +63,9 @@ extension PrimeOrderGroup {
         return try scalar(bytes)
     }
 
-    /// `a^s · b^t`, the shape of every commitment the verifiers recompute.
-    @inline(__always)
+    /// `a^s · b^t` by two exponentiations (`g` through ``expG(_:)``).
     public func exp2(_ a: Element, _ s: Scalar, _ b: Element, _ t: Scalar) -> Element {
-        op(exp(a, s), exp(b, t))
+        op(a == generator ? expG(s) : exp(a, s), b == generator ? expG(t) : exp(b, t))
     }
 
     public var zeroScalar: Scalar { scalar(0) }
@@ -80,9 +82,11 @@ public enum AnyGroup: Sendable {
     public init(name: String) throws(AuditError) {
         switch name {
         case "ristretto255": self = .ristretto255(Ristretto255())
-        case "modp2048": self = .modp(.modp2048)
-        case "modp3072": self = .modp(.modp3072)
-        default: throw .malformed("unknown group \"\(name)\" (SPEC.md §3.1 names ristretto255, modp2048, modp3072)")
+        case "eg4096": self = .modp(.eg4096)
+        case "belenios2048": self = .modp(.belenios2048)
+        case "modp2048", "modp3072":
+            throw .malformed("group \"\(name)\" (RFC 3526) is retired: SPEC.md §3.1 names ristretto255, eg4096, belenios2048")
+        default: throw .malformed("unknown group \"\(name)\" (SPEC.md §3.1 names ristretto255, eg4096, belenios2048)")
         }
     }
 

@@ -89,9 +89,8 @@ public enum ProofVerifier {
     public static func schnorr<G: PrimeOrderGroup>(
         _ group: G, X: G.Element, proof: CompactProof<G>, binding: ProofBinding
     ) -> String? {
-        // X^(-c) is computed as a division by X^c: a challenge is a 512-bit hash, far shorter than
-        // q - c in the MODP groups, so this is several times cheaper there (and the same for ristretto255).
-        let A = group.div(group.expG(proof.r), group.exp(X, proof.c))
+        // X^(-c) = X^(q - c): the whole commitment is one double exponentiation.
+        let A = group.exp2(group.generator, proof.r, X, group.neg(proof.c))
         var t = Transcript(protocol: "schnorr", group: group.name, context: binding.context, binding: binding.binding)
         t.append(group.encodeElement(group.generator))
         t.append(group.encodeElement(X))
@@ -104,8 +103,9 @@ public enum ProofVerifier {
     public static func chaumPedersen<G: PrimeOrderGroup>(
         _ group: G, X: G.Element, h: G.Element, Y: G.Element, proof: CompactProof<G>, binding: ProofBinding
     ) -> String? {
-        let A = group.div(group.expG(proof.r), group.exp(X, proof.c))
-        let B = group.div(group.exp(h, proof.r), group.exp(Y, proof.c))
+        let negC = group.neg(proof.c)
+        let A = group.exp2(group.generator, proof.r, X, negC)
+        let B = group.exp2(h, proof.r, Y, negC)
         var t = Transcript(protocol: "chaum-pedersen", group: group.name, context: binding.context, binding: binding.binding)
         for e in [group.generator, X, h, Y, A, B] { t.append(group.encodeElement(e)) }
         return t.challenge(in: group) == proof.c ? nil : "the Chaum–Pedersen proof does not verify"
@@ -133,8 +133,9 @@ public enum ProofVerifier {
         var betaOverGj = lo == 0 ? ciphertext.beta : group.div(ciphertext.beta, group.expG(group.scalar(UInt64(lo))))
         var sum = group.zeroScalar
         for k in 0..<width {
-            let A = group.div(group.expG(proof.r[k]), group.exp(ciphertext.alpha, proof.c[k]))
-            let B = group.div(group.exp(pk, proof.r[k]), group.exp(betaOverGj, proof.c[k]))
+            let negC = group.neg(proof.c[k])
+            let A = group.exp2(group.generator, proof.r[k], ciphertext.alpha, negC)
+            let B = group.exp2(pk, proof.r[k], betaOverGj, negC)
             t.append(group.encodeElement(A))
             t.append(group.encodeElement(B))
             sum = group.add(sum, proof.c[k])

@@ -6,7 +6,7 @@ import AuditSodium
 struct TestProver<G: PrimeOrderGroup> {
     let group: G
 
-    /// A uniformly random scalar: 64 random bytes reduced for ristretto255, `len(q) + 16` for MODP
+    /// A uniformly random scalar: 64 random bytes reduced for ristretto255, `len(q) + 16` for the Schnorr groups
     /// (full-size exponents, as a real prover's).
     func randomScalar() -> G.Scalar {
         let n = group.name == "ristretto255" ? 64 : group.scalarLength + 16
