@@ -155,7 +155,9 @@ struct ElectionRulesTests {
         let ana = result.results[0].options.first { $0.id == "ana" }
         #expect(ana?.count == 1)
         #expect(ana?.withdrawn == true)
-        #expect(result.results[0].winners == ["ben"])  // "ana" leads but withdrew: never a winner
+        // "ana" leads but withdrew: never a winner; no remaining option got a vote, so there is no winner (SPEC §4.8).
+        #expect(result.results[0].winners.isEmpty)
+        #expect(result.results[0].tie == false)
     }
 
     @Test func movedOutCredentialIsRefusedAfterItsDateButEarlierBallotsCount() throws {
