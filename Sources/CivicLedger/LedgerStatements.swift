@@ -173,7 +173,11 @@ public struct CityTotals: Sendable {
 extension LedgerState {
     /// The yearly statement of `account` for calendar year `year` (contributions whose `date` lies in it).
     /// - Parameter receipt: the receipt JSON of a log index, if one can be made.
-    public func statement(account: AccountID, year: Int, receipt: (Int) -> Receipt? = { _ in nil }) -> AccountStatement {
+    /// - Throws: ``LedgerError`` (`malformed`) for a year no calendar date has (outside 1…9999).
+    public func statement(account: AccountID, year: Int, receipt: (Int) -> Receipt? = { _ in nil }) throws -> AccountStatement {
+        guard LocalDate.supportedYears.contains(year) else {
+            throw LedgerError(.malformed, "The year \(year) is not a calendar year; give a year such as 2027.")
+        }
         let mine = (accountEntries[account] ?? []).compactMap { contributions[$0] }.filter { $0.date.year == year }
             .sorted { ($0.startUTC, $0.index) < ($1.startUTC, $1.index) }
         var lines: [AccountStatement.Line] = []
@@ -197,7 +201,7 @@ extension LedgerState {
                 total += c.minutes
             }
         }
-        let firstDay = try! LocalDate(year: year, month: 1, day: 1)
+        let firstDay = try LocalDate(year: year, month: 1, day: 1)
         return AccountStatement(
             account: account, year: year, lines: lines,
             byCategory: byCategory.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },

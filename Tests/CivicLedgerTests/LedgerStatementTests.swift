@@ -75,7 +75,7 @@ struct LedgerStatementTests {
             for year in [2026, 2027] {
                 let mine = accepted.filter { $0.account == account && $0.date.hasPrefix("\(year)-") }
                 let counted = mine.filter { !reversed.contains($0.index) }
-                let s = h.state.statement(account: account, year: year)
+                let s = try h.state.statement(account: account, year: year)
                 #expect(s.lines.count == mine.count)
                 #expect(s.lines.filter(\.counts).count == counted.count)
                 #expect(Set(s.lines.compactMap { $0.reversedBy == nil ? nil : $0.index }) == Set(mine.filter { reversed.contains($0.index) }.map(\.index)))
@@ -108,13 +108,18 @@ struct LedgerStatementTests {
         #expect(h.state.cityTotals().totalMinutes == h.state.cityTotals(year: 2026).totalMinutes + h.state.cityTotals(year: 2027).totalMinutes)
     }
 
+    @Test(arguments: [0, -1, 10_000]) func aYearNoCalendarHasIsRefused(_ year: Int) throws {
+        let h = try Harness()
+        #expect(throws: LedgerError.self) { _ = try h.state.statement(account: .numbered(1), year: year) }
+    }
+
     @Test func statementTextNamesEntriesAndReversals() throws {
         var h = try Harness()
         let key = try h.accredit("restos")
         let a = try h.append(Harness.contribution("restos", date: "2026-06-10", start: "22:00", end: "02:00"), by: key)
         let b = try h.append(Harness.contribution("restos", date: "2026-06-12", start: "10:00", minutes: 90), by: key)
         try h.append(Reversal(entry: b.index, reason: "Duplicate sheet"), by: key)
-        let s = h.state.statement(account: .numbered(1), year: 2026)
+        let s = try h.state.statement(account: .numbered(1), year: 2026)
         #expect(s.totalMinutes == 240)
         #expect(s.lines.first?.end == "02:00 +1")
         #expect(s.lines.first?.receipt == nil)

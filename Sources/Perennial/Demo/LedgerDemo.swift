@@ -147,7 +147,7 @@ public enum LedgerDemo {
         _ = try node.store.signCheckpoint()
 
         let state = try node.ledgerState()
-        let sample = people.first.map { state.statement(account: $0, year: context.termStart.year) { node.existingReceipt(index: $0) } }
+        let sample = try people.first.map { try state.statement(account: $0, year: context.termStart.year) { node.existingReceipt(index: $0) } }
         return Summary(organisations: orgs.count, accounts: Set(state.contributions.values.map(\.account)).count,
                        contributions: state.contributions.count, reversals: reversals, refused: refused,
                        totals: state.cityTotals(), sampleStatement: sample)
