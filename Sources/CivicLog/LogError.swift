@@ -10,7 +10,7 @@ public struct LogError: Error, CustomStringConvertible, Sendable {
             case invalidKey, malformedEnvelope, badSignature, malformedPayload, wrongRecord
             case payloadTooLarge, invalidOrigin, storeMismatch, storage, notFound
             case invalidProof, rootMismatch, malformedHash, malformedCheckpoint, badCheckpointSignature
-            case malformedReceipt, malformedRecord, storeNotEmpty, noCheckpoint, io
+            case malformedReceipt, malformedRecord, storeNotEmpty, noCheckpoint, io, damaged
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -55,6 +55,8 @@ public struct LogError: Error, CustomStringConvertible, Sendable {
         public static let noCheckpoint = Code(.noCheckpoint)
         /// A file could not be read or written.
         public static let io = Code(.io)
+        /// SQLite reports the database file as corrupt: restore it from a backup.
+        public static let damaged = Code(.damaged)
 
         public var description: String { base.rawValue }
     }

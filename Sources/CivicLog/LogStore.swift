@@ -292,7 +292,7 @@ public final class LogStore: Sendable {
         if error is LogError { return error }
         if let dbError = error as? DatabaseError,
            [ResultCode.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(dbError.resultCode.primaryResultCode) {
-            return LogError(.storage, "Could not \(action): the log database is damaged (SQLite error \(dbError.resultCode.rawValue)). Stop using this node and restore its data directory from a backup.")
+            return LogError(.damaged, "Could not \(action): the log database is damaged (SQLite error \(dbError.resultCode.rawValue)). Stop using this node and restore its data directory from a backup.")
         }
         if let dbError = error as? DatabaseError {
             // The message names the SQLite problem (e.g. a trigger's refusal); GRDB keeps bound

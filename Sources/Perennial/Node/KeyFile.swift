@@ -51,7 +51,7 @@ extension NodeError {
     static func readingDamage<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let error as LogError where error.description.contains("database is damaged") {
+        } catch let error as LogError where error.code == .damaged {
             throw NodeError.damaged("SQLite reports corruption")
         }
     }

@@ -134,15 +134,7 @@ public final class Node: @unchecked Sendable {
     public static func create(directory: URL, origin: String, simulation: Bool, clock: (any LogClock)? = nil,
                               durability: LogStore.Durability = .full) throws -> Node {
         let fm = FileManager.default
-        if fm.fileExists(atPath: directory.path) {
-            let contents = (try? fm.contentsOfDirectory(atPath: directory.path)) ?? ["?"]
-            guard contents.isEmpty else {
-                if fm.fileExists(atPath: directory.appendingPathComponent("node.json").path) {
-                    throw NodeError("\(directory.path) already holds a node. Each term has its own data directory; pick a new --data directory (or restore this one from backup if it is damaged).")
-                }
-                throw NodeError("\(directory.path) is not empty. Pick a new --data directory for the term.")
-            }
-        }
+        try requireVacant(directory)
         if let clock, !(clock is SystemClock), !simulation { throw NodeError.realClock }
         try LogOrigin.validate(origin)
         do {
@@ -174,9 +166,7 @@ public final class Node: @unchecked Sendable {
         setup: (_ officer: [UInt8], _ registrar: [UInt8]) throws -> TermSetup
     ) throws -> Node {
         let fm = FileManager.default
-        if fm.fileExists(atPath: directory.path), !((try? fm.contentsOfDirectory(atPath: directory.path))?.isEmpty ?? false) {
-            _ = try create(directory: directory, origin: origin, simulation: simulation, clock: clock, durability: durability)
-        }
+        try requireVacant(directory)
         let staging = directory.deletingLastPathComponent()
             .appendingPathComponent(".\(directory.lastPathComponent).setup-\(UInt32.random(in: 0...UInt32.max))")
         defer { try? fm.removeItem(at: staging) }
@@ -193,6 +183,19 @@ public final class Node: @unchecked Sendable {
             throw NodeError("Could not move the new node into \(directory.path). Check permissions; nothing was set up.")
         }
         return try Node(directory: directory, clock: clock, durability: durability)
+    }
+
+    /// Refuses a directory that exists and is not empty (a node is never created over another, so a
+    /// log is never forked under the same origin and key).
+    private static func requireVacant(_ directory: URL) throws {
+        let fm = FileManager.default
+        guard fm.fileExists(atPath: directory.path) else { return }
+        guard ((try? fm.contentsOfDirectory(atPath: directory.path)) ?? ["?"]).isEmpty else {
+            if fm.fileExists(atPath: directory.appendingPathComponent("node.json").path) {
+                throw NodeError("\(directory.path) already holds a node. Each term has its own data directory; pick a new --data directory (or restore this one from backup if it is damaged).")
+            }
+            throw NodeError("\(directory.path) is not empty. Pick a new --data directory for the term.")
+        }
     }
 
     /// Runs `body` under the node's lock (the node's state is shared by every task that holds it).
