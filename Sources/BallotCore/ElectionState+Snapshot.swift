@@ -1,14 +1,20 @@
 import CivicCrypto
 import CivicLog
 
-/// The election's persisted snapshot: the bulky state (roll, counted slots, seen ballots, running
-/// tally, counters) in binary, and the indices of the few structural entries (setup, ceremony,
-/// contests, term end), which ``restore(snapshot:entry:)`` replays instead of storing what they built.
+/// The election's persisted snapshot: the running tally and counters in binary, with the roll, the
+/// counted slots and the seen ballots when they are kept in memory (a node keeps them in
+/// ``ElectionRows`` instead, so its snapshot stays small), and the indices of the few structural
+/// entries (setup, ceremony, contests, term end), which ``restore(snapshot:entry:)`` replays
+/// instead of storing what they built.
 extension ElectionState {
+    /// The layout of the election's snapshot (2: the roll's size is stored, for rows kept outside).
+    static var snapshotVersion: Int { 2 }
+
     /// The state in binary (see ``SnapshotWriter``).
     public func snapshot() -> [UInt8] {
         var w = SnapshotWriter()
         w.int(SnapshotWriter.formatVersion)
+        w.int(Self.snapshotVersion)
         w.int(lastIndex)
         w.ints(structuralIndices)
         w.int(roll.records.count)
@@ -21,6 +27,7 @@ extension ElectionState {
             w.string(record.lineage)
             w.optionalString(record.replacedBy)
         }
+        w.int(roll.count)
         w.int(counted.count)
         for (slot, index) in counted {
             w.string(slot)
@@ -49,7 +56,7 @@ extension ElectionState {
     ///   from the log.
     public mutating func restore(snapshot bytes: [UInt8], entry: (Int) throws -> ElectionEntry) throws {
         var r = SnapshotReader(bytes)
-        guard try r.int() == SnapshotWriter.formatVersion else { throw SnapshotReader.Damaged() }
+        guard try r.int() == SnapshotWriter.formatVersion, try r.int() == Self.snapshotVersion else { throw SnapshotReader.Damaged() }
         let last = try r.int()
         let structural = try r.ints()
         var records: [String: Roll.Record] = [:]
@@ -63,6 +70,7 @@ extension ElectionState {
             records[credential] = Roll.Record(birthday: birthday, eligibleFrom: from, eligibleUntil: until,
                                               lineage: try r.string(), replacedBy: try r.optionalString())
         }
+        let rollSize = try r.int()
         var slots: [String: Int] = [:]
         let slotCount = try r.count()
         slots.reserveCapacity(slotCount)
@@ -81,7 +89,8 @@ extension ElectionState {
 
         var state = ElectionState(group: group, record: record)
         state.ballotPayload = ballotPayload
-        state.roll = Roll(records: records)
+        state.rows = rows
+        state.roll = Roll(records: records, count: rollSize, rows: rows)
         state.counted = slots
         state.seenPayloads = seen
         state.tally = sums

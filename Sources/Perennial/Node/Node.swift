@@ -95,11 +95,15 @@ public final class Node: @unchecked Sendable {
         snapshotKey = logKey.derivedSecret(label: "node-snapshot")
         let slot = transaction
         let store = self.store
-        electionModule = ElectionModule(record: info.origin) { index in try slot.payload(at: index, store: store) }
+        electionModule = ElectionModule(record: info.origin,
+                                        tables: ElectionTables(slot: slot, store: store, key: logKey.derivedSecret(label: "election-rows"))) { index in
+            try slot.payload(at: index, store: store)
+        }
         ledger = LedgerModule(record: info.origin)
         deliberationModule = DeliberationModule(record: info.origin)
         modules = [electionModule, ledger, deliberationModule]
         try store.database.write { db in
+            try ElectionTables.createTables(db)
             try LedgerModule.createTables(db)
             try DeliberationProjector.createTables(db)
             try NodeSnapshot.createTable(db)
@@ -223,6 +227,22 @@ public final class Node: @unchecked Sendable {
             throw NodeError("No term is set up in this node yet. Run `perennial term setup` first.")
         }
         return election
+    }
+
+    /// The roll record of `credential` as of the last entry applied (nil if it is not on the roll).
+    /// - Throws: ``NodeError/damaged(_:)`` if its stored row cannot be read or was altered.
+    public func rollRecord(_ credential: String) throws -> Roll.Record? {
+        try locked { try electionModule.rollRecord(credential) }
+    }
+
+    /// The index of the ballot counted for a voter (by lineage, the first credential) in a window,
+    /// after catching up with entries other processes appended.
+    /// - Throws: ``NodeError/damaged(_:)`` if its stored row cannot be read or was altered.
+    public func countedBallot(lineage: String, window: Int) throws -> Int? {
+        try locked {
+            try catchUp()
+            return try electionModule.countedBallot(lineage: lineage, window: window)
+        }
     }
 
     /// The term's setup, or a clear error before `term.setup`.
@@ -474,6 +494,15 @@ public final class Node: @unchecked Sendable {
 /// opening a second access from within a write).
 final class TransactionSlot: @unchecked Sendable {
     private var current: Database?
+
+    /// The write transaction in progress, if any.
+    var database: Database? { current }
+
+    /// Runs `body` in the current transaction, or in a fresh read.
+    func read<T>(store: LogStore, _ body: (Database) throws -> T) throws -> T {
+        if let db = current { return try body(db) }
+        return try store.database.read(body)
+    }
 
     func during<T>(_ db: Database, _ body: () throws -> T) rethrows -> T {
         let previous = current

@@ -1,0 +1,96 @@
+import BallotCore
+import CivicCrypto
+import CivicLog
+import Foundation
+import GRDB
+import Testing
+@testable import Perennial
+
+/// The election's growing state lives in SQLite rows: opening a node reads none of them, every row
+/// is authenticated, and a node that another process wrote to reads exactly the rows of each entry.
+@Suite("Election rows")
+struct ElectionTablesTests {
+    static func database(_ dir: URL) throws -> DatabaseQueue {
+        try DatabaseQueue(path: dir.appendingPathComponent("log/log.sqlite").path)
+    }
+
+    /// A voter of the kiosk trial whose window is open "now", seen by a node.
+    static func voter(_ fixture: KioskFixture, node: Node) throws -> (NodeKioskBackend, KioskVoter) {
+        let backend = NodeKioskBackend(node: node, receiptsDirectory: fixture.receipts)
+        let voter = try backend.identify(CredentialCode(parsing: fixture.code("open-today")))
+        return (backend, voter)
+    }
+
+    static func choices(_ voter: KioskVoter) -> [ContestChoice] {
+        voter.contests.map { ContestChoice(contest: $0.contest, selected: [$0.options[0].id]) }
+    }
+
+    @Test func theRollIsStoredAsRowsNotInTheSnapshot() throws {
+        let (dir, clock) = try NodeIntegrityTests.populated(count: 40)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let node = try Node(directory: dir, clock: clock)
+        try node.saveSnapshot()
+        let rows = try Self.database(dir).read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM election_roll") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT length(state) FROM node_snapshot WHERE module = 'election'") ?? 0)
+        }
+        #expect(rows.0 == 40)
+        // The snapshot holds the tally, counters and structural indices, not 40 roll records.
+        #expect(rows.1 < 200, "election snapshot of \(rows.1) bytes")
+        #expect(try Node(directory: dir, clock: clock).election?.roll.count == 40)
+    }
+
+    @Test func anAlteredRollRowIsReportedAsDamageAndRefusesTheEntry() throws {
+        let (dir, clock) = try NodeIntegrityTests.populated(count: 5)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let credential = try Self.database(dir).read { db in
+            try String.fetchOne(db, sql: "SELECT credential FROM election_roll ORDER BY credential LIMIT 1")!
+        }
+        let node = try Node(directory: dir, clock: clock)
+        #expect(try node.rollRecord(credential) != nil)
+        try node.saveSnapshot()  // so that opening reads the rows instead of rebuilding them from the log
+        // Change the birthday bytes of the stored record (the tag no longer matches).
+        try Self.database(dir).write { db in
+            try db.execute(sql: "UPDATE election_roll SET record = x'0206' || substr(record, 3) WHERE credential = ?", arguments: [credential])
+        }
+        let reopened = try Node(directory: dir, clock: clock)
+        let size = try reopened.store.size()
+        let message = NodeIntegrityTests.damagedMessage { _ = try reopened.rollRecord(credential) }
+        #expect(message?.contains("damaged") == true, "\(message ?? "read")")
+        let update = RollUpdate(credential: credential, eligibleFrom: nil, eligibleUntil: "2031-01-01", reason: "correction")
+        let refusal = NodeIntegrityTests.damagedMessage {
+            try reopened.submit(payload: update.payloadBytes(record: reopened.origin, term: "t"), signer: reopened.key("registrar"))
+        }
+        #expect(refusal?.contains("damaged") == true, "\(refusal ?? "accepted")")
+        #expect(try reopened.store.size() == size)
+    }
+
+    @Test func twoNodesOnOneDirectoryReadTheRowsOfEachOthersBallots() throws {
+        // Rows are versioned by entry: a node restored from an older snapshot replays the tail
+        // against the rows as they were, so a ballot another process appended (and whose rows it
+        // wrote) is neither "seen" as a replay nor counted twice.
+        let fixture = try KioskFixture()
+        defer { fixture.remove() }
+        let a = try fixture.openNode()
+        let b = try fixture.openNode()
+        try a.saveSnapshot()
+        let (backendA, voterA) = try Self.voter(fixture, node: a)
+        #expect(voterA.earlierBallot == nil)
+        let first = try backendA.cast(backendA.prepare(for: voterA, choices: Self.choices(voterA)), by: voterA)
+        // The second kiosk's node never saw that ballot being appended: it reads it from the log.
+        let (backendB, voterB) = try Self.voter(fixture, node: b)
+        #expect(voterB.earlierBallot == Int(first.index))
+        let second = try backendB.cast(backendB.prepare(for: voterB, choices: Self.choices(voterB)), by: voterB)
+        #expect(Int(second.index) > Int(first.index))
+        for node in [a, b, try fixture.openNode(), try fixture.openNode(after: 120)] {
+            try node.catchUp()
+            let stats = try node.requireElection().statistics
+            #expect(stats.counted == 1 && stats.superseded == 1, "\(stats)")
+        }
+        // Rebuilt from the whole log (no snapshot), the same.
+        let rebuilt = try fixture.openNode()
+        try rebuilt.reload()
+        #expect(try rebuilt.requireElection().statistics == (try fixture.statistics()))
+        #expect(try rebuilt.countedBallot(lineage: Hex.encode(voterB.credential), window: voterB.window.number) == Int(second.index))
+    }
+}
