@@ -1,6 +1,8 @@
 import BallotCore
 import CivicCrypto
+import CivicLedger
 import CivicLog
+import Deliberation
 import Foundation
 import GRDB
 import Testing
@@ -92,5 +94,41 @@ struct ElectionTablesTests {
         try rebuilt.reload()
         #expect(try rebuilt.requireElection().statistics == (try fixture.statistics()))
         #expect(try rebuilt.countedBallot(lineage: Hex.encode(voterB.credential), window: voterB.window.number) == Int(second.index))
+    }
+}
+
+/// Deliberation and the ledger restore their snapshot lazily, on first use, even when that first
+/// use is an entry being appended (inside the log's write transaction).
+@Suite("Lazy restore")
+struct LazyRestoreTests {
+    @Test func deliberationAndLedgerRestoreOnFirstUseInsideAnAppend() throws {
+        let base = NodeTests.directory()
+        defer { try? FileManager.default.removeItem(at: base) }
+        let clock = ManualClock(milliseconds: 1_790_000_000_000)
+        var builder = try NodeBench.Builder(dir: base.appendingPathComponent("node"), side: base.appendingPathComponent("keys"), clock: clock)
+        _ = try builder.fill(to: 300, maxBallots: 4)
+        let node = builder.node
+        let comments = try node.deliberation().state.comments.count
+        let contributions = try node.ledgerState().contributions.count
+        #expect(comments > 0 && contributions > 0)
+        try node.saveSnapshot()
+        // Envelopes prepared on the first node; appended on a node just opened from the snapshot.
+        let (_, proposal, key) = builder.participants[0]
+        let action = DeliberationEvent.Action.comment(id: try CommentID("late"), target: .proposal(proposal), parent: nil, stance: .for, body: "Late.")
+        let comment = try Node.envelope(payload: try node.deliberation().payload(for: action), signer: key)
+        let late = Contribution(org: "bench-org", attestation: "late-1", account: AccountID.numbered(1_000_001).text, category: "social",
+                                date: "2026-09-01", start: "18:00", end: nil, minutes: 30, description: "late")
+        let contribution = try Node.envelope(payload: late.payloadBytes(record: node.origin, term: NodeBench.term), signer: builder.organisation)
+
+        let reopened = try Node(directory: base.appendingPathComponent("node"), clock: clock)
+        #expect(reopened.snapshotSize == Int(try node.store.size()))
+        try reopened.submit(batch: [comment, contribution])
+        #expect(try reopened.deliberation().state.comments.count == comments + 1)
+        #expect(try reopened.ledgerState().contributions.count == contributions + 1)
+        // And a node rebuilt from the whole log agrees.
+        let rebuilt = try Node(directory: base.appendingPathComponent("node"), clock: clock)
+        try rebuilt.reload()
+        #expect(try rebuilt.deliberation().state.comments.count == comments + 1)
+        #expect(try rebuilt.ledgerState().contributions.count == contributions + 1)
     }
 }

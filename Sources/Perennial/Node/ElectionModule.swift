@@ -88,7 +88,7 @@ public final class ElectionModule: LogModule {
 
     public func snapshot() -> [UInt8] { handle?.snapshot() ?? [] }
 
-    public func restore(_ bytes: [UInt8], setup: TermSetup?, entry: (Int) throws -> NodeEntry) throws {
+    public func restore(_ bytes: [UInt8], setup: TermSetup?, entry: @escaping (Int) throws -> NodeEntry) throws {
         let first = try entry(0)
         let handle = try newHandle(for: ElectionEntry(index: 0, timeMs: Int64(first.entry.timeMs), author: first.entry.envelope.author,
                                                       payload: first.entry.envelope.payload))

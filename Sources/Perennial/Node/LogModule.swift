@@ -34,8 +34,9 @@ public protocol LogModule: AnyObject {
     func reset(db: Database) throws
     /// The module's in-memory state in binary, to persist beside the log (see ``SnapshotWriter``).
     func snapshot() -> [UInt8]
-    /// Rebuilds the in-memory state from ``snapshot()``. `entry` reads a log entry by index, its leaf
-    /// hash checked. Its projection tables are already in step with the log (they are written in
-    /// the log's transactions), so only memory is restored.
-    func restore(_ bytes: [UInt8], setup: TermSetup?, entry: (Int) throws -> NodeEntry) throws
+    /// Rebuilds the in-memory state from ``snapshot()`` (a module may defer the work to its first
+    /// use). `entry` reads a log entry below the snapshot's size by index, its leaf hash checked.
+    /// Its projection tables are already in step with the log (they are written in the log's
+    /// transactions), so only memory is restored.
+    func restore(_ bytes: [UInt8], setup: TermSetup?, entry: @escaping (Int) throws -> NodeEntry) throws
 }

@@ -457,11 +457,13 @@ public final class Node: @unchecked Sendable {
             try rebuildFromLog()
             return
         }
-        let entryAt: (Int) throws -> NodeEntry = { index in
+        // Modules may keep this reader to restore lazily: it holds no reference to the node, and reads
+        // in the transaction in progress if there is one (GRDB forbids a read inside a write).
+        let entryAt: (Int) throws -> NodeEntry = { [store, transaction, electionModule] index in
             guard UInt64(index) < first.size else { throw SnapshotReader.Damaged() }
-            let entry = try self.store.entry(at: UInt64(index))
+            let entry = try transaction.read(store: store) { db in try LogStore.entry(at: UInt64(index), db: db) }
             try Self.requireIntact(entry)
-            return NodeEntry(entry: entry, header: try PayloadHeader.parse(entry.envelope.payload), setup: self.electionModule.handle?.setup)
+            return NodeEntry(entry: entry, header: try PayloadHeader.parse(entry.envelope.payload), setup: electionModule.handle?.setup)
         }
         do {
             try electionModule.restore(byName["election"]!.state, setup: nil, entry: entryAt)
