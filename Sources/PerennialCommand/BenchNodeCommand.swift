@@ -15,6 +15,9 @@ struct BenchNode: ParsableCommand {
     @Option(help: "At most this many ballots per node (building one costs milliseconds).")
     var maxBallots = 2_000
 
+    @Flag(help: "Keep the nodes built (in --directory, as node-SIZE) to look at them afterwards.")
+    var keep = false
+
     @Option(help: "Working directory (default: the system's temporary directory).")
     var directory: String?
 
@@ -22,6 +25,6 @@ struct BenchNode: ParsableCommand {
         let list = sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !list.isEmpty, list.allSatisfy({ $0 >= 2 }) else { throw ValidationError("--sizes takes sizes of at least 2, e.g. 10000,100000.") }
         let dir = directory.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
-        try NodeBench.run(sizes: list, directory: dir, maxBallots: maxBallots) { FileHandle.standardOutput.write(Data(($0.json + "\n").utf8)) }
+        try NodeBench.run(sizes: list, directory: dir, maxBallots: maxBallots, keep: keep) { FileHandle.standardOutput.write(Data(($0.json + "\n").utf8)) }
     }
 }

@@ -38,12 +38,12 @@ public enum NodeBench {
     static let origin = "bench.example/node"
     static let accounts = 5_000
 
-    public static func run(sizes: [Int], directory: URL, maxBallots: Int = 2_000, emit: (Line) -> Void) throws {
+    public static func run(sizes: [Int], directory: URL, maxBallots: Int = 2_000, keep: Bool = false, emit: (Line) -> Void) throws {
         for size in sizes {
             let dir = directory.appendingPathComponent("node-\(size)")
             let side = directory.appendingPathComponent("node-\(size)-keys")
             for d in [dir, side] { try? FileManager.default.removeItem(at: d) }
-            defer { for d in [dir, side] { try? FileManager.default.removeItem(at: d) } }
+            defer { if !keep { for d in [dir, side] { try? FileManager.default.removeItem(at: d) } } }
             let clock = ManualClock(milliseconds: 1_790_000_000_000)  // 2026-09-21
             var builder = try Builder(dir: dir, side: side, clock: clock)
             let built = try builder.fill(to: size, maxBallots: maxBallots)

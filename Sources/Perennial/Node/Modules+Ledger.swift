@@ -29,7 +29,7 @@ public final class LedgerModule: LogModule {
     }
     private var loaded: LedgerState?
     /// A snapshot restored but not decoded yet (see ``restore(_:setup:entry:)``).
-    private var pending: (bytes: [UInt8], setup: TermSetup, entry: (Int) throws -> NodeEntry)?
+    private var pending: (snapshot: StoredSnapshot, setup: TermSetup, entry: (Int) throws -> NodeEntry)?
 
     public init(record: String) { self.record = record }
 
@@ -64,25 +64,39 @@ public final class LedgerModule: LogModule {
             """)
     }
 
-    public func snapshot() -> [UInt8] { pending?.bytes ?? loaded?.snapshot() ?? [] }
-
-    public func restore(_ bytes: [UInt8], setup: TermSetup?, entry: @escaping (Int) throws -> NodeEntry) throws {
-        guard let setup else { throw SnapshotReader.Damaged() }
-        loaded = nil
-        pending = bytes.isEmpty ? nil : (bytes, setup, entry)
+    public func snapshot() throws -> [UInt8] {
+        if let (snapshot, setup, entry) = pending, let bytes = try snapshot.state() {
+            // Not used since it was restored, so unchanged; kept in memory, as the stored row is replaced.
+            pending = (StoredSnapshot(size: snapshot.size, state: { bytes }), setup, entry)
+            return bytes
+        }
+        return try state?.snapshot() ?? []
     }
 
-    /// Decodes a snapshot restored but not used yet.
-    /// - Throws: ``NodeError/damaged(_:)`` if it no longer decodes (it was authenticated when read).
+    public func restore(_ snapshot: StoredSnapshot, setup: TermSetup?, entry: @escaping (Int) throws -> NodeEntry) throws {
+        guard let setup else { throw SnapshotReader.Damaged() }
+        loaded = nil
+        pending = (snapshot, setup, entry)
+    }
+
+    /// Decodes a snapshot restored but not used yet; one altered on disk is replaced by a replay of
+    /// the ledger's entries below its size.
+    /// - Throws: ``NodeError/damaged(_:)`` if a stored entry no longer replays.
     private func restorePending() throws {
-        guard let (bytes, setup, entry) = pending else { return }
+        guard let (snapshot, setup, entry) = pending else { return }
         var restored = try LedgerState(context: LedgerContext(record: record, setup: setup))
         do {
-            try restored.restore(snapshot: bytes) { try LedgerEntry(entry($0).entry) }
+            if let bytes = try snapshot.state() {
+                if !bytes.isEmpty { try restored.restore(snapshot: bytes) { try LedgerEntry(entry($0).entry) } }
+            } else {
+                try snapshot.forEachEntry(of: self, entry: entry) { e in
+                    restored.commit(try restored.check(LedgerEntry(e.entry)))
+                }
+            }
         } catch let error as NodeError {
             throw error
         } catch {
-            throw NodeError.damaged("the ledger's snapshot no longer replays (\(error))")
+            throw NodeError.damaged("the ledger's stored entries no longer replay (\(error))")
         }
         loaded = restored
         pending = nil

@@ -19,7 +19,7 @@ public final class DeliberationModule: LogModule {
     private var loaded: DeliberationProjector
     private var indices: [Int] = []
     /// Entries restored from a snapshot but not replayed yet (see ``projector()``).
-    private var pending: (list: [Int], setup: TermSetup, entry: (Int) throws -> NodeEntry)?
+    private var pending: (snapshot: StoredSnapshot, setup: TermSetup, entry: (Int) throws -> NodeEntry)?
 
     init(record: String, hasher: any ContentHasher = .sha256) {
         self.record = record
@@ -30,11 +30,19 @@ public final class DeliberationModule: LogModule {
     /// The projector with every entry applied (replaying the snapshot's entries on first use).
     /// - Throws: ``NodeError/damaged(_:)`` if a stored entry no longer replays.
     public func projector() throws -> DeliberationProjector {
-        guard let (list, setup, entry) = pending else { return loaded }
+        guard let (snapshot, setup, entry) = pending else { return loaded }
         let fresh = DeliberationProjector(record: record, hasher: hasher)
         let registrar = try Hex.decode(setup.registrar)
         do {
+            // A list altered on disk is replaced by a scan of the log below the snapshot's size.
+            var list: [Int] = []
+            if let bytes = try snapshot.state() {
+                list = try Self.indices(bytes)
+            } else {
+                try snapshot.forEachEntry(of: self, entry: entry) { list.append($0.index) }
+            }
             for index in list { try fresh.apply(entry(index).entry, registrar: registrar, term: setup.term, db: nil) }
+            indices = list + indices
         } catch let error as NodeError {
             throw error
         } catch {
@@ -60,22 +68,33 @@ public final class DeliberationModule: LogModule {
         try loaded.reset(db: db)
     }
 
-    public func snapshot() -> [UInt8] {
+    public func snapshot() throws -> [UInt8] {
+        if let (snapshot, setup, entry) = pending, let bytes = try snapshot.state() {
+            // Not used since it was restored, so unchanged; kept in memory, as the stored row is replaced.
+            pending = (StoredSnapshot(size: snapshot.size, state: { bytes }), setup, entry)
+            return bytes
+        }
+        _ = try projector()
         var w = SnapshotWriter()
         w.int(SnapshotWriter.formatVersion)
         w.ints(indices)
         return w.bytes
     }
 
-    public func restore(_ bytes: [UInt8], setup: TermSetup?, entry: @escaping (Int) throws -> NodeEntry) throws {
+    public func restore(_ snapshot: StoredSnapshot, setup: TermSetup?, entry: @escaping (Int) throws -> NodeEntry) throws {
         guard let setup else { throw SnapshotReader.Damaged() }
+        loaded = DeliberationProjector(record: record, hasher: hasher)
+        indices = []
+        pending = (snapshot, setup, entry)
+    }
+
+    /// The entry indices a snapshot lists.
+    static func indices(_ bytes: [UInt8]) throws -> [Int] {
         var r = SnapshotReader(bytes)
         guard try r.int() == SnapshotWriter.formatVersion else { throw SnapshotReader.Damaged() }
         let list = try r.ints()
         guard r.isAtEnd else { throw SnapshotReader.Damaged() }
-        loaded = DeliberationProjector(record: record, hasher: hasher)
-        indices = list
-        pending = list.isEmpty ? nil : (list, setup, entry)
+        return list
     }
 }
 

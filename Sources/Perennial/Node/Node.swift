@@ -433,8 +433,8 @@ public final class Node: @unchecked Sendable {
             let size = UInt64(appliedThrough + 1)
             guard size > 0 else { return }
             let root = try store.root(atSize: size)
-            let rows = modules.map { module in
-                NodeSnapshot(module: module.name, size: size, root: root.bytes, state: module.snapshot(), key: snapshotKey)
+            let rows = try modules.map { module in
+                NodeSnapshot(module: module.name, size: size, root: root.bytes, state: try module.snapshot(), key: snapshotKey)
             }
             try store.database.write { db in
                 try db.execute(sql: "DELETE FROM node_snapshot")
@@ -444,32 +444,38 @@ public final class Node: @unchecked Sendable {
         }
     }
 
-    /// Loads the snapshot if it is intact and matches the log; otherwise rebuilds from the log.
+    /// Loads the snapshot if it matches the log; otherwise rebuilds from the log. Only the
+    /// election's state is read now (and its tag checked); the other modules read theirs on first
+    /// use, and rebuild from the log's entries if it was altered.
     private func restoreSnapshot() throws {
-        let rows = try store.database.read { db in try NodeSnapshot.fetchAll(db) }
-        let byName = Dictionary(rows.map { ($0.module, $0) }, uniquingKeysWith: { a, _ in a })
-        guard let first = rows.first, rows.count == modules.count,
+        let headers = try store.database.read { db in try NodeSnapshot.fetchHeaders(db) }
+        let byName = Dictionary(headers.map { ($0.module, $0) }, uniquingKeysWith: { a, _ in a })
+        guard let first = headers.first, headers.count == modules.count,
               modules.allSatisfy({ byName[$0.name]?.size == first.size && byName[$0.name]?.root == first.root }),
-              rows.allSatisfy({ $0.isAuthentic(key: snapshotKey) }),
               first.size <= (try store.size()),
               try store.root(atSize: first.size).bytes == first.root
         else {
             try rebuildFromLog()
             return
         }
-        // Modules may keep this reader to restore lazily: it holds no reference to the node, and reads
-        // in the transaction in progress if there is one (GRDB forbids a read inside a write).
+        // Modules may keep these readers to restore lazily: they hold no reference to the node, and
+        // read in the transaction in progress if there is one (GRDB forbids a read inside a write).
         let entryAt: (Int) throws -> NodeEntry = { [store, transaction, electionModule] index in
             guard UInt64(index) < first.size else { throw SnapshotReader.Damaged() }
             let entry = try transaction.read(store: store) { db in try LogStore.entry(at: UInt64(index), db: db) }
             try Self.requireIntact(entry)
             return NodeEntry(entry: entry, header: try PayloadHeader.parse(entry.envelope.payload), setup: electionModule.handle?.setup)
         }
+        let stored: (NodeSnapshot) -> StoredSnapshot = { [store, transaction, snapshotKey] header in
+            StoredSnapshot(size: Int(header.size)) {
+                try transaction.read(store: store) { db in try header.withState(key: snapshotKey, db: db)?.state }
+            }
+        }
         do {
-            try electionModule.restore(byName["election"]!.state, setup: nil, entry: entryAt)
+            try electionModule.restore(stored(byName["election"]!), setup: nil, entry: entryAt)
             guard let setup = electionModule.handle?.setup else { throw SnapshotReader.Damaged() }
             for module in modules where module !== electionModule {
-                try module.restore(byName[module.name]!.state, setup: setup, entry: entryAt)
+                try module.restore(stored(byName[module.name]!), setup: setup, entry: entryAt)
             }
             appliedThrough = Int(first.size) - 1
             snapshotSize = Int(first.size)

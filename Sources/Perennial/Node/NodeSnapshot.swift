@@ -56,12 +56,22 @@ struct NodeSnapshot {
                        arguments: [module, Int64(size), Data(root), Data(state), Data(tag)])
     }
 
-    static func fetchAll(_ db: Database) throws -> [NodeSnapshot] {
-        try Row.fetchAll(db, sql: "SELECT module, size, root, state, tag FROM node_snapshot").compactMap { row in
+    /// Every module's snapshot without its state (see ``state(module:db:)``).
+    static func fetchHeaders(_ db: Database) throws -> [NodeSnapshot] {
+        try Row.fetchAll(db, sql: "SELECT module, size, root, tag FROM node_snapshot").compactMap { row in
             let size: Int64 = row["size"]
             guard size >= 0 else { return nil }
-            return NodeSnapshot(module: row["module"], size: UInt64(size), root: [UInt8](row["root"] as Data),
-                                state: [UInt8](row["state"] as Data), tag: [UInt8](row["tag"] as Data))
+            return NodeSnapshot(module: row["module"], size: UInt64(size), root: [UInt8](row["root"] as Data), state: [],
+                                tag: [UInt8](row["tag"] as Data))
         }
+    }
+
+    /// This header's snapshot with its state read, if it is still the stored one and its tag is
+    /// right; nil otherwise.
+    func withState(key: [UInt8], db: Database) throws -> NodeSnapshot? {
+        guard let data = try Data.fetchOne(db, sql: "SELECT state FROM node_snapshot WHERE module = ? AND size = ? AND tag = ?",
+                                           arguments: [module, Int64(size), Data(tag)]) else { return nil }
+        let full = NodeSnapshot(module: module, size: size, root: root, state: [UInt8](data), tag: tag)
+        return full.isAuthentic(key: key) ? full : nil
     }
 }
