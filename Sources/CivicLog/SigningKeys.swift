@@ -1,3 +1,4 @@
+import CivicCrypto
 import Foundation
 
 /// An Ed25519 key pair whose secret half lives only in wiped memory.
