@@ -7,14 +7,10 @@ import CivicLog
 /// entries (setup, ceremony, contests, term end), which ``restore(snapshot:entry:)`` replays
 /// instead of storing what they built.
 extension ElectionState {
-    /// The layout of the election's snapshot (2: the roll's size is stored, for rows kept outside).
-    static var snapshotVersion: Int { 2 }
-
     /// The state in binary (see ``SnapshotWriter``).
     public func snapshot() -> [UInt8] {
         var w = SnapshotWriter()
         w.int(SnapshotWriter.formatVersion)
-        w.int(Self.snapshotVersion)
         w.int(lastIndex)
         w.ints(structuralIndices)
         w.int(roll.records.count)
@@ -56,7 +52,7 @@ extension ElectionState {
     ///   from the log.
     public mutating func restore(snapshot bytes: [UInt8], entry: (Int) throws -> ElectionEntry) throws {
         var r = SnapshotReader(bytes)
-        guard try r.int() == SnapshotWriter.formatVersion, try r.int() == Self.snapshotVersion else { throw SnapshotReader.Damaged() }
+        guard try r.int() == SnapshotWriter.formatVersion else { throw SnapshotReader.Damaged() }
         let last = try r.int()
         let structural = try r.ints()
         var records: [String: Roll.Record] = [:]
@@ -86,6 +82,8 @@ extension ElectionState {
         }
         let countedTotal = try r.int(), spoiledTotal = try r.int(), supersededTotal = try r.int()
         guard r.isAtEnd else { throw SnapshotReader.Damaged() }
+        // With rows attached, the roll, slots and seen ballots live in the rows, never in the snapshot.
+        if rows != nil, !(records.isEmpty && slots.isEmpty && seen.isEmpty) { throw SnapshotReader.Damaged() }
 
         var state = ElectionState(group: group, record: record)
         state.ballotPayload = ballotPayload

@@ -16,6 +16,9 @@ public final class ElectionModule: LogModule {
     let tables: ElectionTables
     /// Nil until `term.setup` is applied.
     public private(set) var handle: (any ElectionHandle)?
+    /// True after a row could not be read or written during an apply: a rule may then have been
+    /// decided wrongly and memory changed, so the node must restore the module before going on.
+    private(set) var stale = false
 
     init(record: String, tables: ElectionTables, ballotReader: @escaping @Sendable (Int) throws -> [UInt8]) {
         self.record = record
@@ -61,10 +64,10 @@ public final class ElectionModule: LogModule {
             _ = try handle.apply(e, header: entry.header)
         } catch {
             // A rule may have been decided on a row that could not be read: report the damage.
-            if let failure = tables.failure { tables.failure = nil; throw failure }
+            if let failure = tables.failure { tables.failure = nil; stale = true; throw failure }
             throw error
         }
-        if let failure = tables.failure { tables.failure = nil; throw failure }
+        if let failure = tables.failure { tables.failure = nil; stale = true; throw failure }
         tables.asOf = entry.index
         self.handle = handle
     }
@@ -80,10 +83,11 @@ public final class ElectionModule: LogModule {
         return handle
     }
 
-    public func reset(db: Database) throws {
+    public func reset(db: Database?) throws {
         handle = nil
+        stale = false
         tables.asOf = -1
-        try ElectionTables.deleteAll(db)
+        if let db { try ElectionTables.deleteAll(db) }
     }
 
     public func snapshot() throws -> [UInt8] { handle?.snapshot() ?? [] }
@@ -100,6 +104,7 @@ public final class ElectionModule: LogModule {
             return ElectionEntry(index: index, timeMs: Int64(e.entry.timeMs), author: e.entry.envelope.author, payload: e.entry.envelope.payload)
         }
         tables.asOf = handle.lastIndex
+        stale = false
         self.handle = handle
     }
 }

@@ -25,11 +25,15 @@ final class ElectionTables: ElectionRows, @unchecked Sendable {
     private let slot: TransactionSlot
     private let store: LogStore
     private let key: [UInt8]
+    /// The node's lock: rows are read and written under it, so that a reader on another task
+    /// (a kiosk asking for a roll record) never uses the transaction of an append in progress.
+    private let lock: NSRecursiveLock
 
-    init(slot: TransactionSlot, store: LogStore, key: [UInt8]) {
+    init(slot: TransactionSlot, store: LogStore, key: [UInt8], lock: NSRecursiveLock) {
         self.slot = slot
         self.store = store
         self.key = key
+        self.lock = lock
     }
 
     static func createTables(_ db: Database) throws {
@@ -105,6 +109,8 @@ final class ElectionTables: ElectionRows, @unchecked Sendable {
     // MARK: Reading, writing, tags
 
     private func read<T>(_ table: String, _ body: (Database) throws -> T?) -> T? {
+        lock.lock()
+        defer { lock.unlock() }
         do {
             return try slot.read(store: store, body)
         } catch {
@@ -115,6 +121,8 @@ final class ElectionTables: ElectionRows, @unchecked Sendable {
 
     private func write(_ table: String, _ body: (Database) throws -> Void) {
         guard writable else { return }
+        lock.lock()
+        defer { lock.unlock() }
         do {
             guard let db = slot.database else { throw NodeError("the election's rows are written outside an append") }
             try body(db)

@@ -30,8 +30,9 @@ public protocol LogModule: AnyObject {
     /// already hold this entry (another process wrote them) and only memory must catch up.
     /// `trusted` is true when replaying entries already in the log (proofs are not verified again).
     func apply(_ entry: NodeEntry, db: Database?, trusted: Bool) throws
-    /// Forgets all state and empties its projection tables (before a full replay).
-    func reset(db: Database) throws
+    /// Forgets all state (before a replay from the log); with `db`, also empties its projection
+    /// tables (only when the node migrates them: a replay otherwise reads the rows already there).
+    func reset(db: Database?) throws
     /// The module's in-memory state in binary, to persist beside the log (see ``SnapshotWriter``).
     func snapshot() throws -> [UInt8]
     /// Rebuilds the in-memory state from its stored snapshot (a module may defer the work to its

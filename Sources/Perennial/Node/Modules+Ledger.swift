@@ -47,9 +47,10 @@ public final class LedgerModule: LogModule {
         loaded = ledger
     }
 
-    public func reset(db: Database) throws {
+    public func reset(db: Database?) throws {
         loaded = nil
         pending = nil
+        guard let db else { return }
         try Self.createTables(db)
         try db.execute(sql: "DELETE FROM ledger_organisations; DELETE FROM ledger_contributions;")
     }

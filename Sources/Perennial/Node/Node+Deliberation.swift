@@ -61,11 +61,11 @@ public final class DeliberationModule: LogModule {
         indices.append(entry.index)
     }
 
-    public func reset(db: Database) throws {
+    public func reset(db: Database?) throws {
         loaded = DeliberationProjector(record: record, hasher: hasher)
         indices = []
         pending = nil
-        try loaded.reset(db: db)
+        if let db { try loaded.reset(db: db) }
     }
 
     public func snapshot() throws -> [UInt8] {

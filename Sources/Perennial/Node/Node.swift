@@ -96,17 +96,29 @@ public final class Node: @unchecked Sendable {
         let slot = transaction
         let store = self.store
         electionModule = ElectionModule(record: info.origin,
-                                        tables: ElectionTables(slot: slot, store: store, key: logKey.derivedSecret(label: "election-rows"))) { index in
+                                        tables: ElectionTables(slot: slot, store: store, key: logKey.derivedSecret(label: "election-rows"),
+                                                               lock: lock)) { index in
             try slot.payload(at: index, store: store)
         }
         ledger = LedgerModule(record: info.origin)
         deliberationModule = DeliberationModule(record: info.origin)
         modules = [electionModule, ledger, deliberationModule]
+        let modules = self.modules
         try store.database.write { db in
+            let migrating = try NodeSnapshot.storedSchemaVersion(db) != NodeSnapshot.schemaVersion
+            if migrating {
+                // A new database, or tables laid out by an older release: all rebuilt from the log, once.
+                try db.execute(sql: "DROP TABLE IF EXISTS node_snapshot")
+            }
             try ElectionTables.createTables(db)
             try LedgerModule.createTables(db)
             try DeliberationProjector.createTables(db)
             try NodeSnapshot.createTable(db)
+            if migrating {
+                for module in modules { try module.reset(db: db) }
+                try NodeSnapshot.setProjectedSize(db, 0)
+                try NodeSnapshot.setSchemaVersion(db)
+            }
         }
         if !creating {
             try NodeError.readingDamage {
@@ -392,8 +404,9 @@ public final class Node: @unchecked Sendable {
                     if appliedThrough + 1 - snapshotSize >= Self.snapshotInterval { try? saveSnapshot() }
                     return entries
                 } catch {
-                    // Memory may hold entries the rolled-back transaction does not: rebuild from disk.
-                    if appliedThrough != before { try restoreAfterRollback() }
+                    // Memory may hold entries the rolled-back transaction does not, or a change decided on
+                    // a row that could not be read: restore it from disk.
+                    if appliedThrough != before || electionModule.stale { try restoreAfterRollback() }
                     if raced && attempt < 5 { continue }
                     throw error
                 }
@@ -437,8 +450,8 @@ public final class Node: @unchecked Sendable {
                 NodeSnapshot(module: module.name, size: size, root: root.bytes, state: try module.snapshot(), key: snapshotKey)
             }
             try store.database.write { db in
-                try db.execute(sql: "DELETE FROM node_snapshot")
                 for row in rows { try row.insert(db) }
+                try NodeSnapshot.prune(db)
             }
             snapshotSize = Int(size)
         }
@@ -486,15 +499,14 @@ public final class Node: @unchecked Sendable {
         }
     }
 
-    /// Forgets memory and projections and replays the whole log (a snapshot that did not match).
+    /// Forgets memory so that the next catch-up replays the whole log (a snapshot that did not
+    /// match). The projection tables stay: they are written in the entries' own transactions, so they
+    /// are in step with the log, and the replay reads them as of each entry (other processes may be
+    /// using them meanwhile).
     private func rebuildFromLog() throws {
         appliedThrough = -1
         snapshotSize = 0
-        try store.database.write { db in
-            try db.execute(sql: "DELETE FROM node_snapshot")
-            for module in modules { try module.reset(db: db) }
-            try NodeSnapshot.setProjectedSize(db, 0)
-        }
+        for module in modules { try module.reset(db: nil) }
     }
 }
 
