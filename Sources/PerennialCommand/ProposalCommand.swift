@@ -41,12 +41,27 @@ struct ProposalCommand: ParsableCommand {
         }
     }
 
+    /// The status as `ProposalStatus` reads it: `on-ballot-2031` (no space to quote) is `on-ballot 2031`.
+    static func statusText(_ text: String) -> String {
+        let prefix = "on-ballot-"
+        guard text.hasPrefix(prefix), text.count > prefix.count, text.dropFirst(prefix.count).allSatisfy(\.isASCII),
+              text.dropFirst(prefix.count).allSatisfy(\.isNumber) else { return text }
+        return "on-ballot " + text.dropFirst(prefix.count)
+    }
+
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Bring a directory of proposal files (e.g. Proposals/) into the log, in one transaction.")
         @OptionGroup var node: NodeOptions
         @Argument(help: "The directory of .md proposal files.") var directory: String
         @Option(help: "The moderator who records final statuses found in the files.") var moderator: String?
         func run() throws {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw Refusal("\(directory) is not a directory of proposal files (.md); check the path. Nothing was imported.")
+            }
+            guard FileManager.default.isReadableFile(atPath: directory) else {
+                throw Refusal("Cannot read the directory \(directory); check its permissions. Nothing was imported.")
+            }
             let n = try node.open()
             let plan = try n.deliberation().importDirectory(URL(fileURLWithPath: directory, isDirectory: true), registrar: n.key("registrar"),
                                                             key: { try n.participantKey($0) }, moderator: try moderator.map { try ParticipantID($0) })
@@ -69,13 +84,13 @@ struct ProposalCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List proposals, filtered by track and status.")
         @OptionGroup var node: NodeOptions
         @Option(help: "croisements fertiles, nouvelles attentions, démocratie vivante or savoirs partagés.") var track: String?
-        @Option(help: "draft, open, closed, adopted, rejected, withdrawn or on-ballot-YEAR.") var status: String?
+        @Option(help: "draft, open, closed, adopted, rejected, withdrawn, or on-ballot YEAR (\"on-ballot 2031\" or on-ballot-2031).") var status: String?
         func run() throws {
             let t = try track.map { text -> Track in
                 guard let t = Track(rawValue: text) else { throw ValidationError("Unknown track \"\(text)\"; use one of: \(Track.allCases.map(\.rawValue).joined(separator: ", ")).") }
                 return t
             }
-            print(try node.open().deliberation().list(track: t, status: try status.map { try ProposalStatus(text: $0) }), terminator: "")
+            print(try node.open().deliberation().list(track: t, status: try status.map { try ProposalStatus(text: ProposalCommand.statusText($0)) }), terminator: "")
         }
     }
 
@@ -180,10 +195,10 @@ struct ProposalCommand: ParsableCommand {
         @OptionGroup var node: NodeOptions
         @OptionGroup var actor: Actor
         @Option(help: "The proposal id.") var proposal: String
-        @Option(help: "open, closed, adopted, rejected, withdrawn or on-ballot-YEAR.") var to: String
+        @Option(help: "open, closed, adopted, rejected, withdrawn, or on-ballot YEAR (e.g. --to \"on-ballot 2031\" or --to on-ballot-2031).") var to: String
         @Option(help: "Why.") var reason: String
         func run() throws {
-            let id = try ProposalID(proposal), status = try ProposalStatus(text: to)
+            let id = try ProposalID(proposal), status = try ProposalStatus(text: ProposalCommand.statusText(to))
             try ProposalCommand.submit(node, actor) { _ in .changeStatus(id: id, to: status, reason: reason) }
         }
     }
