@@ -28,7 +28,10 @@ enum ErrorReport {
             return Outcome(code: 1, message: "perennial: \(systemError(error))", toStdout: false)
         }
         let exit: Int32 = code == .validationFailure || code.rawValue == 64 ? 2 : code.rawValue
-        return Outcome(code: exit, message: PerennialCommand.fullMessage(for: error), toStdout: false)
+        // ArgumentParser's message without its usage block, on one line.
+        let text = PerennialCommand.message(for: error).split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
+        return Outcome(code: exit, message: "perennial: \(text.isEmpty ? "unusable arguments" : text) (see --help).", toStdout: false)
     }
 
     /// The one-line text of the engine's own refusals.

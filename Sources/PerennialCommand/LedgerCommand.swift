@@ -28,6 +28,11 @@ struct LedgerCommand: ParsableCommand {
         @Option(help: "The organisation's key file (from `perennial ledger org-key`).") var keyFile: String
         @OptionGroup var passphrase: PassphraseOptions
 
+        /// The key file alone (its public key is in clear): no passphrase needed.
+        func file() throws -> OrganisationKeyFile {
+            try refusing { try OrganisationKeyFile.read(from: URL(fileURLWithPath: keyFile)) }
+        }
+
         func open() throws -> (OrganisationKeyFile, Ed25519.SigningKey) {
             try refusing {
                 let file = try OrganisationKeyFile.read(from: URL(fileURLWithPath: keyFile))
@@ -201,7 +206,12 @@ struct LedgerCommand: ParsableCommand {
                 throw Refusal("\(csv) is not UTF-8 text; save it as UTF-8 and try again. Nothing was written.")
             }
             let n = try node.open()
-            let (file, signer) = try key.open()
+            // Checking needs only the public key; the passphrase is asked only to append.
+            let file = try key.file()
+            let author: [UInt8]
+            do { author = try Hex.decode(file.publicKey) } catch {
+                throw Refusal("The key file \(key.keyFile) is damaged (its public key is not hex); use the organisation's own key file.")
+            }
             let parsed: [ContributionCSV.Line]
             do {
                 parsed = try ContributionCSV.parse(text, org: file.org)
@@ -209,7 +219,7 @@ struct LedgerCommand: ParsableCommand {
                 throw Refusal("\(csv): \(error.message) Nothing was written.")
             }
             let lines = try refusing {
-                ContributionCSV.check(parsed, state: try n.ledgerState(), author: signer.publicKey.rawRepresentation, record: n.origin,
+                ContributionCSV.check(parsed, state: try n.ledgerState(), author: author, record: n.origin,
                                              timeMs: n.clock.nowMilliseconds(), nextIndex: Int(try n.store.size()))
             }
             let valid = lines.compactMap { $0.isValid ? $0.contribution : nil }
@@ -230,6 +240,10 @@ struct LedgerCommand: ParsableCommand {
             }
             let receiptDir = receipts.map { URL(fileURLWithPath: $0, isDirectory: true) }
             if let receiptDir { try AtomicFile.requireWritableDirectory(receiptDir) }
+            let (_, signer) = try key.open()
+            guard signer.publicKey.rawRepresentation == author else {
+                throw Refusal("The key file \(key.keyFile) is damaged (its seal does not hold its public key's key); use the organisation's own key file.")
+            }
             let appended = try refusing { try n.submitContributions(valid, signer: signer) }
             var out = ["Appended \(appended.count) contributions as entries \(appended[0].index)–\(appended[appended.count - 1].index)."]
             if let receiptDir {

@@ -16,7 +16,15 @@ struct ProposalCommand: ParsableCommand {
 
     struct Actor: ParsableArguments {
         @Option(name: .customLong("as"), help: "The participant acting (their id).") var actor: String
-        func key(_ node: Node) throws -> Ed25519.SigningKey { try node.participantKey(try ParticipantID(actor)) }
+        /// The acting participant's key, which `perennial proposal participant` created; never created here.
+        func key(_ node: Node) throws -> Ed25519.SigningKey {
+            let id = try ParticipantID(actor)
+            let file = node.directory.appendingPathComponent("keys/participants/\(id.rawValue).key")
+            guard FileManager.default.fileExists(atPath: file.path) else {
+                throw Refusal("There is no participant \"\(id.rawValue)\" on this node; register them first with `perennial proposal participant`.")
+            }
+            return try KeyFile.load(file)
+        }
     }
 
     static func submit(_ options: NodeOptions, _ actor: Actor, _ action: (DeliberationLog) throws -> DeliberationEvent.Action) throws {
@@ -35,8 +43,14 @@ struct ProposalCommand: ParsableCommand {
         func run() throws {
             let n = try node.open()
             let pid = try ParticipantID(id)
-            let action = DeliberationEvent.Action.registerParticipant(id: pid, displayName: name, publicKey: try n.participantKey(pid).publicKey.rawRepresentation, moderator: moderator)
+            // A new participant's key is written only once the registration is in the log.
+            let file = n.directory.appendingPathComponent("keys/participants/\(pid.rawValue).key")
+            let existing = FileManager.default.fileExists(atPath: file.path)
+            let key = existing ? try KeyFile.load(file) : Ed25519.SigningKey.generate()
+            if !existing { try AtomicFile.requireWritableDirectory(file.deletingLastPathComponent()) }
+            let action = DeliberationEvent.Action.registerParticipant(id: pid, displayName: name, publicKey: key.publicKey.rawRepresentation, moderator: moderator)
             let entry = try n.deliberation().submit(action, signer: n.key("registrar"))
+            if !existing { try AtomicFile.write(Data((Hex.encode(key.seed.copyBytes()) + "\n").utf8), to: file) }
             node.emit(["Participant \(id) registered (entry \(entry.index))."], json: ["index": entry.index])
         }
     }
@@ -63,6 +77,21 @@ struct ProposalCommand: ParsableCommand {
                 throw Refusal("Cannot read the directory \(directory); check its permissions. Nothing was imported.")
             }
             let n = try node.open()
+            // Authors' keys are made as the import is planned; a refused import removes the new ones.
+            let keys = n.directory.appendingPathComponent("keys/participants")
+            let before = Set((try? FileManager.default.contentsOfDirectory(atPath: keys.path)) ?? [])
+            let createdDirectory = !FileManager.default.fileExists(atPath: keys.path)
+            do {
+                try importPlan(n)
+            } catch {
+                let after = Set((try? FileManager.default.contentsOfDirectory(atPath: keys.path)) ?? [])
+                for name in after.subtracting(before) { try? FileManager.default.removeItem(at: keys.appendingPathComponent(name)) }
+                if createdDirectory { try? FileManager.default.removeItem(at: keys) }
+                throw error
+            }
+        }
+
+        func importPlan(_ n: Node) throws {
             let plan = try n.deliberation().importDirectory(URL(fileURLWithPath: directory, isDirectory: true), registrar: n.key("registrar"),
                                                             key: { try n.participantKey($0) }, moderator: try moderator.map { try ParticipantID($0) })
             node.emit(["Imported \(directory): \(plan.created.count) created, \(plan.updated.count) updated, \(plan.unchanged.count) unchanged."],

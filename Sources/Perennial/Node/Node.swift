@@ -110,7 +110,7 @@ public final class Node: @unchecked Sendable {
                     throw NodeError.damaged("the log holds no entry (not even term.setup)")
                 }
                 try checkStoredTree()
-                try restoreSnapshot()
+                try restoreSnapshot(fresh: true)
                 try catchUp()
             }
         }
@@ -242,10 +242,26 @@ public final class Node: @unchecked Sendable {
         try locked {
             let size = Int(try store.size())
             var next = appliedThrough + 1
+            // Projection rows are written in the log's own transactions, so those below this size are
+            // in step: entries there only bring memory up to date, and reading writes nothing (a
+            // refused command leaves every byte of the data directory as it was).
+            let alreadyProjected = next < size ? try store.database.read { db in try NodeSnapshot.projectedSize(db) } : 0
             while next < size {
                 // Read a chunk, then apply it in one write transaction (GRDB forbids nesting the two).
                 var chunk: [LogEntry] = []
                 try store.forEachEntry(in: UInt64(next)..<UInt64(min(size, next + 2_000))) { chunk.append($0) }
+                if let last = chunk.last, Int(last.index) < alreadyProjected {
+                    for entry in chunk {
+                        try Self.requireIntact(entry)
+                        do {
+                            try project(entry, db: nil, trusted: true)
+                        } catch {
+                            throw NodeError.damaged("entry \(entry.index) of the stored log breaks a rule (\(error))")
+                        }
+                    }
+                    next += chunk.count
+                    continue
+                }
                 try store.database.write { db in
                     // Projection tables already hold the entries another process appended.
                     let projected = try NodeSnapshot.projectedSize(db)
@@ -401,7 +417,7 @@ public final class Node: @unchecked Sendable {
     private func restoreAfterRollback() throws {
         appliedThrough = -1
         snapshotSize = 0
-        try restoreSnapshot()
+        try restoreSnapshot(fresh: false)
         try catchUp()
     }
 
@@ -425,8 +441,14 @@ public final class Node: @unchecked Sendable {
     }
 
     /// Loads the snapshot if it is intact and matches the log; otherwise rebuilds from the log.
-    private func restoreSnapshot() throws {
+    /// - Parameter fresh: true when the modules' memory is still empty (at open): with no snapshot at
+    ///   all and the projection tables in step with the log, memory is replayed and nothing written.
+    private func restoreSnapshot(fresh: Bool) throws {
         let rows = try store.database.read { db in try NodeSnapshot.fetchAll(db) }
+        if rows.isEmpty, fresh, appliedThrough == -1 {
+            let projected = try store.database.read { db in try NodeSnapshot.projectedSize(db) }
+            if projected == Int(try store.size()) { return }
+        }
         let byName = Dictionary(rows.map { ($0.module, $0) }, uniquingKeysWith: { a, _ in a })
         guard let first = rows.first, rows.count == modules.count,
               modules.allSatisfy({ byName[$0.name]?.size == first.size && byName[$0.name]?.root == first.root }),
