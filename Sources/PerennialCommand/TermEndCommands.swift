@@ -93,7 +93,7 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let n = try node.open()
         if try n.store.latestCheckpoint()?.size != n.store.size() { _ = try n.store.signCheckpoint() }
-        let summary = try n.store.exportRecord(to: URL(fileURLWithPath: out, isDirectory: true))
+        let summary = try n.exportPublicRecord(to: URL(fileURLWithPath: out, isDirectory: true))
         node.emit(["Record exported to \(out): \(summary.entries) entries, \(summary.checkpoints) checkpoints."],
                   json: ["entries": summary.entries, "checkpoints": summary.checkpoints])
     }
