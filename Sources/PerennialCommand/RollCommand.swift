@@ -52,6 +52,8 @@ struct RollCommand: ParsableCommand {
                 var object: [String: Any] = ["credential": issued.credential, "index": issued.index, "person": issued.person]
                 if let file = files.first { object["letter_file"] = file } else { object["letter"] = issued.letter }
                 node.emit([], json: object)
+            } else if let file = files.first {
+                print("Enrolled \(issued.person) (entry \(issued.index)); letter written to \(file).")
             }
         }
     }
