@@ -52,6 +52,9 @@ let package = Package(
         .testTarget(name: "CivicLedgerTests", dependencies: ["CivicLedger", "TestSupport"]),
         .testTarget(name: "DeliberationTests", dependencies: ["Deliberation", "Perennial", "BallotCore", "TestSupport"]),
         .testTarget(name: "PerennialTests", dependencies: ["Perennial", "TestSupport"]),
+        // Thousands of refused invocations run in-process against a node, and seeded decoder fuzzing.
+        .testTarget(name: "ClerkProofTests", dependencies: ["PerennialCommand", "Perennial", "BallotCore", "CivicLedger",
+                                                            "CivicLog", "CivicCrypto", "Deliberation", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -27,8 +27,11 @@ extension LogStore {
     /// everything) and all checkpoints. Output is streamed from one consistent snapshot and is
     /// deterministic: the same log always gives the same bytes.
     /// - Throws: ``LogError/Code-swift.struct/noCheckpoint`` if no checkpoint was signed yet, `io` or `storage`.
+    /// - Parameter redact: for an entry whose text must leave the public record (a comment hidden by
+    ///   moderation, SPEC §2.2), the stand-in payload to write instead; its line then carries the
+    ///   entry's leaf hash in place of its signature. Nil for every other entry.
     @discardableResult
-    public func exportRecord(to directory: URL) throws -> RecordSummary {
+    public func exportRecord(to directory: URL, redact: (LogEntry) throws -> [UInt8]? = { _ in nil }) throws -> RecordSummary {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
@@ -46,7 +49,11 @@ extension LogStore {
             var count: UInt64 = 0
             while let row = try cursor.next() {
                 let entry = try LogSchema.entry(from: row)
-                try entriesFile.write(RecordLine.entry(entry))
+                if let standIn = try redact(entry) {
+                    try entriesFile.write(RecordLine.redacted(entry, standIn: standIn))
+                } else {
+                    try entriesFile.write(RecordLine.entry(entry))
+                }
                 count += 1
             }
             try entriesFile.close()
@@ -185,6 +192,13 @@ enum RecordLine {
         #"{"index":\#(entry.index),"time":\#(entry.timeMs),"author":""# + Hex.encode(entry.envelope.author)
             + #"","signature":""# + Hex.encode(entry.envelope.signature) + #"","payload":""#
             + Base64.encode(entry.envelope.payload) + "\"}\n"
+    }
+
+    /// `{"index":i,"time":t,"author":"hex","redacted":"hex leaf hash","payload":"b64 stand-in"}\n`
+    static func redacted(_ entry: LogEntry, standIn: [UInt8]) -> String {
+        #"{"index":\#(entry.index),"time":\#(entry.timeMs),"author":""# + Hex.encode(entry.envelope.author)
+            + #"","redacted":""# + Hex.encode(entry.leafHash.bytes) + #"","payload":""#
+            + Base64.encode(standIn) + "\"}\n"
     }
 
     /// `{"size":n,"note":"…"}\n`

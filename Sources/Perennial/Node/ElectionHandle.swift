@@ -19,6 +19,8 @@ public protocol ElectionHandle: AnyObject {
     var trusteeBoxKeys: [Int: [UInt8]] { get }
     var trusteeSharePayloads: [Int: TrusteeShares] { get }
     var readyTrustees: Set<Int> { get }
+    /// Trustees whose `trustee.commitments` are in the log.
+    var committedTrustees: Set<Int> { get }
     var sharedTrustees: Set<Int> { get }
     var hasElectionKey: Bool { get }
     /// The index of the last election entry applied.
@@ -84,6 +86,7 @@ final class GroupElection<G: PrimeOrderGroup>: ElectionHandle {
     var trusteeBoxKeys: [Int: [UInt8]] { state.boxKeys }
     var trusteeSharePayloads: [Int: TrusteeShares] { state.sharePayloads }
     var readyTrustees: Set<Int> { Set(state.verificationKeys.keys) }
+    var committedTrustees: Set<Int> { Set(state.commitments.keys) }
     var sharedTrustees: Set<Int> { Set(state.partials.keys) }
     var hasElectionKey: Bool { state.electionKey != nil }
     var lastIndex: Int { state.lastIndex }

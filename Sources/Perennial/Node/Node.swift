@@ -274,10 +274,26 @@ public final class Node: @unchecked Sendable {
         try locked {
             let size = Int(try store.size())
             var next = appliedThrough + 1
+            // Projection rows are written in the log's own transactions, so those below this size are
+            // in step: entries there only bring memory up to date, and reading writes nothing (a
+            // refused command leaves every byte of the data directory as it was).
+            let alreadyProjected = next < size ? try store.database.read { db in try NodeSnapshot.projectedSize(db) } : 0
             while next < size {
                 // Read a chunk, then apply it in one write transaction (GRDB forbids nesting the two).
                 var chunk: [LogEntry] = []
                 try store.forEachEntry(in: UInt64(next)..<UInt64(min(size, next + 2_000))) { chunk.append($0) }
+                if let last = chunk.last, Int(last.index) < alreadyProjected {
+                    for entry in chunk {
+                        try Self.requireIntact(entry)
+                        do {
+                            try project(entry, db: nil, trusted: true)
+                        } catch {
+                            throw NodeError.damaged("entry \(entry.index) of the stored log breaks a rule (\(error))")
+                        }
+                    }
+                    next += chunk.count
+                    continue
+                }
                 try store.database.write { db in
                     // Projection tables already hold the entries another process appended.
                     let projected = try NodeSnapshot.projectedSize(db)
