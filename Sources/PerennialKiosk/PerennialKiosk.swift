@@ -1,4 +1,5 @@
 import ArgumentParser
+import CivicCrypto
 import CivicLog
 import Foundation
 import Perennial
@@ -28,6 +29,10 @@ struct PerennialKiosk: ParsableCommand {
     var now: String?
     @Option(help: "Seconds without input after which a session is forgotten.") var idleTimeout = 120
     @Option(help: "Where receipt files are written (default: DATA/receipts).") var receipts: String?
+    @Option(help: ArgumentHelp(
+        "The kiosk's device key file, enrolled by the officer (perennial kiosk enrol). Required on a real node; a simulation node uses its own.",
+        valueName: "file"))
+    var deviceKey: String?
 
     func validate() throws {
         guard KioskLanguage(rawValue: lang) != nil else { throw ValidationError("--lang must be fr or en.") }
@@ -59,7 +64,17 @@ struct PerennialKiosk: ParsableCommand {
             FileHandle.standardError.write(Data("perennial-kiosk: \(error)\n".utf8))
             throw ExitCode(1)
         }
-        let backend = NodeKioskBackend(node: node, receiptsDirectory: receipts.map { URL(fileURLWithPath: $0, isDirectory: true) })
+        let device: Ed25519.SigningKey
+        do {
+            device = try deviceKey.map { try KeyFile.load(URL(fileURLWithPath: $0)) } ?? node.simulationKioskKey()
+            guard node.kioskDevice(publicKey: device.publicKey.rawRepresentation) != nil else {
+                throw NodeError("This device key is not enrolled in the term, or it was revoked. Ask the officer to enrol the kiosk (perennial kiosk enrol).")
+            }
+        } catch {
+            FileHandle.standardError.write(Data("perennial-kiosk: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        let backend = NodeKioskBackend(node: node, deviceKey: device, receiptsDirectory: receipts.map { URL(fileURLWithPath: $0, isDirectory: true) })
         var session = KioskSession(backend: backend, language: KioskLanguage(rawValue: lang)!, idleTimeoutSeconds: idleTimeout)
         let reader = LineReader()
         let width = Self.terminalWidth()
