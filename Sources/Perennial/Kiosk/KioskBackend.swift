@@ -48,7 +48,11 @@ public struct ChallengeReport: Sendable, Equatable {
         /// The revealed plaintext of each selection (1 chosen, 0 not), in option order.
         public var bits: [Int]
     }
+    /// The tracking code of the challenged ballot in the record.
     public var trackerCode: String
+    /// The code the voter was shown before challenging (same ciphertexts; the record's entry has its
+    /// own code because its proofs are bound to the kiosk, not to the voter).
+    public var shownCode: String = ""
     public var index: UInt64
     public var contests: [Contest]
 }
