@@ -69,9 +69,19 @@ public struct KioskRenderer: Sendable {
         var top: [String]
         var pages: [[String]]
         var bottom: [String]
+        /// True when even one line of body has no room: the screen says it is too small.
+        var overflows = false
     }
 
+    /// Lays `s` out; when the fixed parts leave fewer than 3 rows for the body, a compact form drops
+    /// the rules and headings and pages the keys with the body.
     func layout(_ s: KioskScreen) -> Layout {
+        let full = layout(s, compact: false)
+        if !full.overflows { return full }
+        return layout(s, compact: true)
+    }
+
+    func layout(_ s: KioskScreen, compact: Bool) -> Layout {
         let pad = String(repeating: " ", count: margin)
         func para(_ line: String) -> [String] {
             if line.isEmpty { return [""] }
@@ -80,15 +90,18 @@ public struct KioskRenderer: Sendable {
             return Self.wrap(String(body), width: inner - indent).map { pad + String(repeating: " ", count: indent) + $0 }
         }
         let rule = String(repeating: "=", count: width - 1)
-        var top = [rule] + Self.wrap(text.kioskName.uppercased() + " | " + s.title.uppercased(), width: inner).map { pad + $0 } + [rule]
-        if let alert = s.alert { top += Self.wrap(">> " + alert, width: inner).map { pad + $0 } + [""] }
-        if let problem = s.problem { top += Self.wrap("\(text.problemPrefix) \(problem)", width: inner).map { pad + $0 } + [""] }
+        let heading = Self.wrap((compact ? "" : text.kioskName.uppercased() + " | ") + s.title.uppercased(), width: inner).map { pad + $0 }
+        var top = compact ? heading : [rule] + heading + [rule]
+        if let alert = s.alert { top += Self.wrap(">> " + alert, width: inner).map { pad + $0 } + (compact ? [] : [""]) }
+        if let problem = s.problem { top += Self.wrap("\(text.problemPrefix) \(problem)", width: inner).map { pad + $0 } + (compact ? [] : [""]) }
         for line in s.header { top += para(line) }
-        if !s.header.isEmpty { top.append("") }
+        if !s.header.isEmpty && !compact { top.append("") }
         var keys: [String] = []
         if !s.keys.isEmpty {
-            keys.append(String(repeating: "-", count: width - 1))
-            keys.append(pad + text.keysHeading)
+            if !compact {
+                keys.append(String(repeating: "-", count: width - 1))
+                keys.append(pad + text.keysHeading)
+            }
             let keyWidth = s.keys.map(\.key.count).max() ?? 1
             for key in s.keys {
                 let head = "[\(key.key.padding(toLength: keyWidth, withPad: " ", startingAt: 0))] "
@@ -100,16 +113,24 @@ public struct KioskRenderer: Sendable {
         var body: [String] = []
         for line in s.lines { body += para(line) }
         while body.last == "" { body.removeLast() }
-        // Rows: top, body page, a page line when paged, keys, the prompt line.
+        if compact {
+            // The keys are paged with the body: each page then ends on what can be typed, or "more".
+            body += [""] + keys
+            keys = []
+        }
+        // Rows: top, body page, the page lines when paged, keys, the prompt line.
+        let pageLine = Self.wrap("(" + text.pageOf(99, 99) + ") - " + text.pageMore, width: inner).count
         let available = height - top.count - keys.count - 1
         var pages: [[String]] = []
         if body.count <= available {
             pages = [body]
         } else {
-            let perPage = max(1, available - 1)
+            let perPage = available - pageLine
+            if perPage < (compact ? 1 : 3) { return Layout(top: top, pages: [[]], bottom: keys, overflows: true) }
             var rest = body[...]
             while !rest.isEmpty {
                 while rest.first == "" { rest = rest.dropFirst() }
+                if rest.isEmpty { break }
                 pages.append(Array(rest.prefix(perPage)))
                 rest = rest.dropFirst(perPage)
             }
@@ -120,13 +141,17 @@ public struct KioskRenderer: Sendable {
 
     func renderFull(_ s: KioskScreen, page: Int) -> String {
         let l = layout(s)
+        if l.overflows {
+            let lines = Self.wrap(text.tooSmall(width, height), width: max(1, width - 1)).prefix(max(1, height - 1))
+            return Self.clearSequence + lines.joined(separator: "\n")
+        }
         let p = min(max(0, page), l.pages.count - 1)
         var out = l.top + l.pages[p]
         if l.pages.count > 1 {
             let more = p + 1 < l.pages.count ? " - " + text.pageMore : ""
-            out.append(String(repeating: " ", count: margin) + "(" + text.pageOf(p + 1, l.pages.count) + ")" + more)
+            out += Self.wrap("(" + text.pageOf(p + 1, l.pages.count) + ")" + more, width: inner).map { String(repeating: " ", count: margin) + $0 }
         }
-        let usedRows = l.top.count + l.pages[p].count + (l.pages.count > 1 ? 1 : 0) + l.bottom.count + 1
+        let usedRows = out.count + l.bottom.count + 1
         out += Array(repeating: "", count: max(0, height - usedRows))
         out += l.bottom
         return Self.clearSequence + out.joined(separator: "\n") + "\n" + String(repeating: " ", count: margin) + s.prompt + " "
