@@ -221,7 +221,7 @@ struct KioskLoop {
     }
 
     func draw() {
-        terminal.write(renderer.render(session.screen, page: page))
+        terminal.write(renderer.render(session.screen, page: page) + (echo ? editor.pending : ""))
     }
 
     /// Nothing of the last voter stays visible: in full-screen mode the screen and the scrollback

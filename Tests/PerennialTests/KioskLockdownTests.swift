@@ -37,7 +37,7 @@ struct KioskLockdownTests {
 
         /// Types `text` (literally), then Enter.
         func type(_ text: String) throws {
-            if !text.isEmpty { try KioskExecutableTests.tmux(["-S", socket, "send-keys", "-t", "kiosk", "-l", text]) }
+            if !text.isEmpty { try KioskExecutableTests.tmux(["-S", socket, "send-keys", "-t", "kiosk", "-l", "--", text]) }
             try keys("Enter")
         }
 
@@ -208,7 +208,17 @@ struct KioskLockdownTests {
         let pane = try Pane(fixture, extra: ["--idle-timeout", "8", "--warning-seconds", "6"])
         defer { pane.stop() }
         try pane.wait(for: "Bienvenue")
-        try Self.route(to: "contest", .french, pane)
+        // A slow typist: half a code, then the warning; what was typed stays, and the code goes through.
+        let code = fixture.code("open-today")
+        try pane.type("")
+        try pane.wait(for: "20 caractères")
+        try KioskExecutableTests.tmux(["-S", pane.socket, "send-keys", "-t", "kiosk", "-l", "--", String(code.prefix(11))])
+        let halfway = try pane.wait(for: "Encore là ? Appuyez sur une touche")
+        #expect(halfway.contains(String(code.prefix(11))), "the half-typed code is still there under the warning")
+        try pane.type(String(code.dropFirst(11)))
+        try pane.wait(for: "Votre période de vote est ouverte")
+        try pane.type("")
+        try pane.wait(for: "Question 1 sur 2")
         let warned = try pane.wait(for: "Encore là ? Appuyez sur une touche")
         #expect(warned.contains("Maire du Grand Nancy"), "the question stays on screen under the warning")
         try pane.keys("BSpace")   // any key is activity
