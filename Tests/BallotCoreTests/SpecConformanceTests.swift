@@ -164,8 +164,10 @@ struct SpecConformanceTests {
 
     @Test func castReusingChallengedCiphertextsIsRefusedWhateverTheBytes() throws {
         var (s, voter) = try openScenario()
+        let device = try s.enrolDevice()
         let b = try s.ballot(for: voter, window: 1, choices: ["office": "ben"])
-        try s.applyBytes(b.spoilPayload(record: s.record, term: s.term), by: voter, at: Self.inWindow)
+        let (_, spoil) = try s.spoil(of: b, choices: ["office": "ben"], device: device)
+        try s.applyBytes(spoil, by: device, at: Self.inWindow)
         // The same ciphertexts and proofs, other bytes (a space after the opening brace).
         let respaced = [UInt8(ascii: "{"), UInt8(ascii: " ")] + b.payload.dropFirst()
         let error = refusal { try s.applyBytes(respaced, by: voter, at: Self.inWindow) }

@@ -69,6 +69,8 @@ struct DecoderFuzzTests {
             case .termClose: _ = try TermClose.decode(bytes)
             case .tallyShare: _ = try TallyShare.decode(bytes)
             case .tallyResult: _ = try TallyResult.decode(bytes)
+            case .kioskEnrol: _ = try KioskEnrol.decode(bytes)
+            case .kioskRevoke: _ = try KioskRevoke.decode(bytes)
             }
         } else if let kind = LedgerKind(rawValue: header.kind) {
             switch kind {

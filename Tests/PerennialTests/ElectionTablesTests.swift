@@ -18,7 +18,7 @@ struct ElectionTablesTests {
 
     /// A voter of the kiosk trial whose window is open "now", seen by a node.
     static func voter(_ fixture: KioskFixture, node: Node) throws -> (NodeKioskBackend, KioskVoter) {
-        let backend = NodeKioskBackend(node: node, receiptsDirectory: fixture.receipts)
+        let backend = NodeKioskBackend(node: node, deviceKey: try node.simulationKioskKey(), receiptsDirectory: fixture.receipts)
         let voter = try backend.identify(CredentialCode(parsing: fixture.code("open-today")))
         return (backend, voter)
     }

@@ -6,6 +6,8 @@ import Foundation
 public protocol KioskBackend: AnyObject {
     /// The term's title, shown on the welcome screen.
     var termTitle: String { get }
+    /// The term's title in English, if the kiosk was given one (else the title is shown as is).
+    var termTitleEnglish: String? { get }
     /// The length W of a voting window in days.
     var windowDays: Int { get }
     /// Derives the credential from the code and checks that its window is open now.
@@ -17,9 +19,15 @@ public protocol KioskBackend: AnyObject {
     /// Appends the ballot, signs a checkpoint and writes the receipt.
     /// - Throws: ``KioskRefusal`` only; then nothing was written.
     func cast(_ ballot: PreparedBallot, by voter: KioskVoter) throws -> CastReport
-    /// Appends the challenged ballot with its openings (it never counts).
+    /// Appends the challenged ballot with its openings (it never counts): the very ciphertexts of
+    /// `ballot`, their proofs bound to the kiosk's device key and the entry signed by that key, so
+    /// that nothing in it names the voter (SPEC §4.7, BAL-8). `ballot` must never be cast afterwards.
     /// - Throws: ``KioskRefusal`` only; then nothing was written.
-    func challenge(_ ballot: PreparedBallot, by voter: KioskVoter) throws -> ChallengeReport
+    func challenge(_ ballot: PreparedBallot, choices: [ContestChoice], by voter: KioskVoter) throws -> ChallengeReport
+}
+
+extension KioskBackend {
+    public var termTitleEnglish: String? { nil }
 }
 
 /// What the voter sees after casting.
@@ -46,7 +54,11 @@ public struct ChallengeReport: Sendable, Equatable {
         /// The revealed plaintext of each selection (1 chosen, 0 not), in option order.
         public var bits: [Int]
     }
+    /// The tracking code of the challenged ballot in the record.
     public var trackerCode: String
+    /// The code the voter was shown before challenging (same ciphertexts; the record's entry has its
+    /// own code because its proofs are bound to the kiosk, not to the voter).
+    public var shownCode: String = ""
     public var index: UInt64
     public var contests: [Contest]
 }

@@ -11,11 +11,20 @@ import Foundation
 /// voter's window (``Node/countedBallot(lineage:window:)``); it never scans the log.
 public final class NodeKioskBackend: KioskBackend {
     public let node: Node
-    /// Where receipt files go (created on first use).
+    /// The spool directory of the receipt printer: receipts go there as JSON and printouts (created on
+    /// first use; never shown to the voter).
     public let receiptsDirectory: URL
+    /// The kiosk's enrolled device key (SPEC §4.9): it signs challenged ballots.
+    let deviceKey: Ed25519.SigningKey
+    /// Where citizens check a tracking code (printed on receipts), or nil for the default wording.
+    public var checkAddress: String?
+    /// The term's title in English (`perennial-kiosk --term-title-en`), for English screens.
+    public var termTitleEnglish: String?
 
-    public init(node: Node, receiptsDirectory: URL? = nil) {
+    /// - Parameter deviceKey: the kiosk's device key, enrolled in the log (`perennial kiosk enrol`).
+    public init(node: Node, deviceKey: Ed25519.SigningKey, receiptsDirectory: URL? = nil) {
         self.node = node
+        self.deviceKey = deviceKey
         self.receiptsDirectory = receiptsDirectory ?? node.directory.appendingPathComponent("receipts", isDirectory: true)
     }
 
@@ -58,7 +67,7 @@ public final class NodeKioskBackend: KioskBackend {
         let contests = election.contests.inForce(window: window.number)
         guard !contests.isEmpty else { throw KioskRefusal.noContests }
         return KioskVoter(signingKey: key, birthday: record.birthday, window: window, lastDay: Self.span(window, calendar).last, contests: contests,
-                          earlierBallot: try node.countedBallot(lineage: record.lineage, window: window.number))
+                          earlierBallot: try node.countedBallot(lineage: record.lineage, window: window.number), lineage: record.lineage)
     }
 
     /// The local days a window covers (it closes at a local midnight, exclusive).
@@ -81,6 +90,9 @@ public final class NodeKioskBackend: KioskBackend {
 
     public func cast(_ ballot: PreparedBallot, by voter: KioskVoter) throws -> CastReport {
         let entry: LogEntry
+        // The same card may have voted at another kiosk since this voter was identified.
+        // (The node catches up with other processes' entries before answering.)
+        let replaced = voter.lineage.flatMap { try? node.countedBallot(lineage: $0, window: voter.window.number) } ?? voter.earlierBallot
         do {
             entry = try node.submit(payload: ballot.payload, signer: voter.signingKey)
         } catch let error as ElectionError {
@@ -91,7 +103,7 @@ public final class NodeKioskBackend: KioskBackend {
         // From here on the vote is recorded: problems only cost the receipt, never the vote.
         let trackerHex = Hex.encode(ballot.tracker)
         var report = CastReport(trackerCode: ballot.trackerCode, tracker: trackerHex, index: entry.index, checkpointSize: 0,
-                                checkpointRoot: "", receiptFile: nil, replaced: voter.earlierBallot)
+                                checkpointRoot: "", receiptFile: nil, replaced: replaced)
         if let checkpoint = try? node.store.signCheckpoint() {
             report.checkpointSize = checkpoint.size
             report.checkpointRoot = checkpoint.rootHash.hex
@@ -99,16 +111,18 @@ public final class NodeKioskBackend: KioskBackend {
         if let receipt = try? node.store.receipt(index: entry.index, tracker: trackerHex) {
             report.checkpointSize = receipt.checkpoint.size
             report.checkpointRoot = receipt.checkpoint.rootHash.hex
-            report.receiptFile = try? writeReceipt(receipt, trackerHex: trackerHex)
+            report.receiptFile = try? writeReceipt(receipt, trackerHex: trackerHex, trackingCode: ballot.trackerCode)
         }
         return report
     }
 
-    public func challenge(_ ballot: PreparedBallot, by voter: KioskVoter) throws -> ChallengeReport {
-        guard let setup = node.election?.setup else { throw KioskRefusal.technical }
+    public func challenge(_ ballot: PreparedBallot, choices: [ContestChoice], by voter: KioskVoter) throws -> ChallengeReport {
+        guard let election = node.election, let setup = election.setup else { throw KioskRefusal.technical }
         let entry: LogEntry
+        let challenged: PreparedBallot
         do {
-            entry = try node.submit(payload: ballot.spoilPayload(record: node.origin, term: setup.term), signer: voter.signingKey)
+            challenged = try election.prepareChallenge(of: ballot, choices: choices, device: deviceKey.publicKey.rawRepresentation)
+            entry = try node.submit(payload: challenged.spoilPayload(record: node.origin, term: setup.term), signer: deviceKey)
         } catch let error as ElectionError {
             throw Self.refusal(error, voter: voter)
         } catch {
@@ -120,18 +134,38 @@ public final class NodeKioskBackend: KioskBackend {
             let selected = zip(version.options, bits).filter { $0.1 == 1 }.map { $0.0.label }
             contests.append(.init(title: version.title, selected: selected, bits: bits))
         }
-        return ChallengeReport(trackerCode: ballot.trackerCode, index: entry.index, contests: contests)
+        var report = ChallengeReport(trackerCode: challenged.trackerCode, index: entry.index, contests: contests)
+        report.shownCode = ballot.trackerCode
+        return report
     }
 
-    /// Writes `receipts/receipt-<index>-<tracker prefix>.json` (mode 0644: it holds nothing secret).
-    func writeReceipt(_ receipt: Receipt, trackerHex: String) throws -> URL {
-        try FileManager.default.createDirectory(at: receiptsDirectory, withIntermediateDirectories: true)
-        let file = receiptsDirectory.appendingPathComponent("receipt-\(receipt.index)-\(trackerHex.prefix(16)).json")
-        guard FileManager.default.createFile(atPath: file.path, contents: Data((receipt.json() + "\n").utf8),
-                                             attributes: [.posixPermissions: 0o644]) else {
-            throw KioskRefusal.technical
+    /// Writes the receipt to the spool directory for the receipt printer: `receipt-<index>-<code>.json`
+    /// (what the audit verifies, mode 0644: nothing secret) and the printouts `….58mm.txt` and
+    /// `….80mm.txt`. Each file appears whole (written under a dot-name, then renamed), so a printer
+    /// daemon never prints half a receipt. Returns the JSON file.
+    func writeReceipt(_ receipt: Receipt, trackerHex: String, trackingCode: String) throws -> URL {
+        let fm = FileManager.default
+        try fm.createDirectory(at: receiptsDirectory, withIntermediateDirectories: true)
+        let base = "receipt-\(receipt.index)-\(trackingCode)"
+        func put(_ name: String, _ text: String) throws -> URL {
+            let final = receiptsDirectory.appendingPathComponent(name)
+            let staging = receiptsDirectory.appendingPathComponent("." + name + ".part")
+            guard fm.createFile(atPath: staging.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o644]) else {
+                throw KioskRefusal.technical
+            }
+            guard rename(staging.path, final.path) == 0 else {
+                try? fm.removeItem(at: staging)
+                throw KioskRefusal.technical
+            }
+            return final
         }
-        return file
+        let json = try put(base + ".json", receipt.json() + "\n")
+        for (paper, columns) in ReceiptPrintout.widths.sorted(by: { $0.key < $1.key }) {
+            _ = try put(base + ".\(paper)mm.txt", ReceiptPrintout.text(
+                columns: columns, termTitle: termTitle, trackingCode: trackingCode, index: receipt.index,
+                checkpointSize: receipt.checkpoint.size, checkAddress: checkAddress))
+        }
+        return json
     }
 
     /// A refusal from the engine, as the voter should read it.
@@ -143,6 +177,7 @@ public final class NodeKioskBackend: KioskBackend {
         case .closed: .closed
         case .noElectionKey: .notOpenYet(start: nil)
         case .staleContest, .contests: .contestsChanged
+        case .device: .technical
         default: .technical
         }
     }

@@ -36,6 +36,9 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
     var openSlots: [Slot: WindowSlot<G>] = [:]
     let counters = BallotCounters()
     var spoiledBallots = 0
+    // Kiosk devices (§4.9): by name, and names by key.
+    var devices: [String: KioskDeviceRecord] = [:]
+    var deviceNames: [[UInt8]: String] = [:]
     var ballotsSinceSweep = 0
     /// Counted ballots between two sweeps of ``openSlots`` (4,096; smaller in tests).
     let sweepInterval: Int
@@ -82,6 +85,8 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
         case "contest.version": contestVersion(entry, f, &report)
         case "ballot.cast": return ballotCast(entry, f, &report)
         case "ballot.spoil": return ballotSpoil(entry, f, &report)
+        case "kiosk.enrol": kioskEnrol(entry, f, &report)
+        case "kiosk.revoke": kioskRevoke(entry, f, &report)
         case "term.close": termClose(entry, f, &report)
         case "tally.share": return tallyShare(entry, f, &report)
         case "tally.result": return tallyResult(entry, f, &report)
@@ -353,16 +358,27 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
         let loc = Location.entry(e.index)
         let v: ContestVersion
         do throws(AuditError) {
-            try f.finish(["contest", "version", "title", "year", "options", "min", "max"])
+            try f.finish(["contest", "version", "title", "title_en", "year", "options", "min", "max"])
             let contest = try f.string("contest")
             guard isElectionID(contest) else { throw .malformed("contest id must be 1–64 of a-z 0-9 - (not starting or ending with -)") }
             let version = try f.count("version")
             _ = try f.string("title")
+            // Optional English title (§4.6): a string when present, right after "title".
+            if f.has("title_en") {
+                _ = try f.string("title_en")
+                guard f.members.firstIndex(where: { $0.0 == "title_en" }) == (f.members.firstIndex { $0.0 == "title" } ?? -2) + 1 else {
+                    throw .malformed("\"title_en\" must come right after \"title\"")
+                }
+            }
             let year = try f.optionalCount("year")
             var options: [(String, String)] = []
             for o in try f.array("options") {
                 let of = try Fields.object(o, "option")
-                try of.finish(["id", "label"], withTerm: false)
+                try of.finish(["id", "label", "label_en"], withTerm: false)
+                if of.has("label_en") {
+                    _ = try of.string("label_en")
+                    guard of.members.map(\.0) == ["id", "label", "label_en"] else { throw .malformed("an option is {\"id\",\"label\"[,\"label_en\"]} in that order") }
+                }
                 options.append((try of.string("id"), try of.string("label")))
             }
             v = ContestVersion(contest: contest, version: version, year: year, options: options, min: try f.count("min"), max: try f.count("max"))
@@ -619,9 +635,11 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
         do throws(AuditError) {
             try f.finish(["window", "ballot", "openings"])
             let k = try f.count("window")
-            let cw = credentialAndWindow(e.author, window: k, time: e.time)
-            if let c = cw.credFailure ?? (cw.cred == nil ? "the author's credential is not on the roll" : nil) { throw .malformed(c) }
-            if let w = cw.windowFailure { throw .malformed(w) }
+            // Signed by an active kiosk device, never by a credential: the opened choices name nobody.
+            guard isActiveDevice(e.author) else {
+                throw .malformed("a challenged ballot must be signed by an enrolled kiosk device that is not revoked")
+            }
+            guard someWindowContains(k, time: e.time) else { throw .malformed("no birthday has a window \(k) open at log time \(e.time)") }
             guard seenPayloads.insert(Digest128(Hash.sha256(e.payloadBytes))).inserted else { throw .malformed("the same spoil payload was already recorded") }
             guard let pk = publicKey else { throw .malformed("a spoiled ballot before the election key") }
             guard closeItems == nil else { throw .malformed("a spoiled ballot after term.close") }
@@ -634,6 +652,9 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
             guard try bf.string("term") == setup.term, (payload.json.objectMembers ?? []).count >= 3,
                   payload.json.objectMembers![2].0 == "term" else { throw .malformed("the embedded ballot names another term") }
             guard try bf.count("window") == k else { throw .malformed("the embedded ballot is for another window") }
+            guard seenPayloads.insert(Digest128(Hash.sha256(inner))).inserted else {
+                throw .malformed("the embedded ballot was already recorded")
+            }
             let (structure, decodedOrNil) = try decodeBallotContests(try bf.array("contests"), window: k)
             if let structure { throw .malformed("the embedded ballot: \(structure)") }
             let decoded = decodedOrNil!
