@@ -65,13 +65,19 @@ extension PerennialAudit {
         @Flag(name: .long, help: "No progress lines on standard error.")
         var quiet = false
 
+        @Option(name: .long, help: "Pin the log's C2SP verifier key (origin+keyhash+base64, as published in term.setup): any other key fails.")
+        var logKey: String?
+
         func validate() throws {
             guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+            if let logKey, Checkpoint.parseVerifierKey(logKey) == nil {
+                throw ValidationError("--log-key must be a verifier key string origin+keyhash+base64 (e.g. the log_key of term.setup)")
+            }
         }
 
         func run() throws {
             let progress = quiet ? nil : ProgressPrinter().callback
-            let options = VerifyOptions(workers: workers, statePath: state, progress: progress)
+            let options = VerifyOptions(workers: workers, statePath: state, progress: progress, pinnedLogKey: logKey)
             do {
                 try finish(Audit.verify(recordDirectory: recordDirectory, options: options), json: output.json)
             } catch let error as AuditError {

@@ -85,7 +85,7 @@ enum BoardPages {
         a:focus, button:focus, input:focus, summary:focus, .answer:focus { outline: 3px solid #b45309; outline-offset: 2px; }
         .skip { position: absolute; left: -999px; } .skip:focus { left: 1rem; top: 1rem; background: var(--paper); }
         header ul { list-style: none; padding: 0; display: flex; gap: 1.5rem; flex-wrap: wrap; }
-        .sep { color: var(--muted); }
+        .sep { color: var(--muted); } button .sep { color: inherit; }
         label { display: block; font-weight: 600; margin-top: 1rem; }
         input[type=text] { font: inherit; font-family: ui-monospace, monospace; letter-spacing: .1em; padding: .5rem; border: 2px solid var(--ink); width: min(100%, 24rem); }
         button { font: inherit; padding: .5rem 1.25rem; margin-top: .75rem; background: var(--accent); color: #fff; border: 2px solid var(--accent); cursor: pointer; }

@@ -74,7 +74,9 @@ async function ed25519Verify(pub, sig, msg) {
 
 // The signed checkpoint (SPEC §2.4), verified under the pinned verifier key.
 async function verifiedCheckpoint() {
-  const parts = VKEY.split("+");
+  // name+keyhash+base64: the name has no "+", the base64 may.
+  const a = VKEY.indexOf("+"), b = VKEY.indexOf("+", a + 1);
+  const parts = [VKEY.slice(0, a), VKEY.slice(a + 1, b), VKEY.slice(b + 1)];
   const keyBlob = b64d(parts[2]);
   const pub = keyBlob.slice(1);
   const id = (await sha256(concat(utf8(parts[0]), new Uint8Array([10, 1]), pub))).slice(0, 4);

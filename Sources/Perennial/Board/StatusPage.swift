@@ -17,7 +17,7 @@ enum StatusPage {
             html += row(E.bi("Identifiant", "Id"), "<code>\(E.escape(t.id))</code>")
             html += row(E.bi("Dates", "Dates"), "\(E.escape(t.start)) → \(E.escape(t.end)) <span class=\"help\">(\(E.bi("fin exclue", "end excluded")))</span>")
             html += row(E.bi("Fuseau horaire", "Time zone"), E.escape(t.timeZone))
-            html += row(E.bi("Fenêtre de vote", "Voting window"), "\(t.windowDays) \(E.bi("jours dès l'anniversaire", "days from the birthday"))")
+            html += row(E.bi("Fenêtre de vote", "Voting window"), E.bi("\(t.windowDays) jours dès l'anniversaire", "\(t.windowDays) days from the birthday"))
             html += row(E.bi("Groupe", "Group"), E.escape(t.group))
             html += row(E.bi("Clé du journal", "Log key"), "<code>\(E.escape(t.logKey))</code>")
         } else {
