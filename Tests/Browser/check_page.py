@@ -25,17 +25,17 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-ALPHA = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+ALPHA = "0123456789ABCDEFGHJKMNPQRSTWXYZ"  # SPEC §2.6
 
 
-def check_chars(payload):
-    s = sum((i + 1) * ALPHA.index(c) for i, c in enumerate(payload)) % 1021
-    return ALPHA[s // 32] + ALPHA[s % 32]
+def check_symbol(data):
+    s = sum((i + 1) * ALPHA.index(c) for i, c in enumerate(data)) % 31
+    return ALPHA[((31 - s) % 31) * 12 % 31]
 
 
-def full_code(payload, sep="-"):
-    c = payload + check_chars(payload)
-    return sep.join(c[i:i + 4] for i in range(0, 16, 4))
+def full_code(symbols, sep="-"):
+    """The printed form XXXX-XXXX-XXXXX of the 13 symbols the index holds."""
+    return symbols[:4] + sep + symbols[4:8] + sep + symbols[8:]
 
 
 def serve(board, tampered_tile):
@@ -137,7 +137,7 @@ def main():
                and "contesté et ouvert" in text, "a challenged ballot: %r" % text)
 
         good = full_code(counts["code"])
-        wrong = good[:2] + ("X" if good[2] != "X" else "Y") + good[3:]
+        wrong = good[:2] + ("X" if good[2] != "X" else "Y") + good[3:]  # one symbol changed
         state, text = ask(base + "check.html", wrong)
         expect(state == "mistyped" and "probably mistyped" in text and "mal tapé" in text, "a mistyped code: %r" % text)
         swapped = good[:5] + good[6] + good[5] + good[7:] if good[5] != good[6] else good[:6] + good[7] + good[6] + good[8:]
@@ -148,10 +148,10 @@ def main():
         known = {it["code"] for it in items}
         rng = random.Random(7)
         while True:
-            payload = "".join(rng.choice(ALPHA) for _ in range(14))
-            if payload not in known:
+            data = "".join(rng.choice(ALPHA) for _ in range(12))
+            if data + check_symbol(data) not in known:
                 break
-        state, text = ask(base + "check.html", full_code(payload))
+        state, text = ask(base + "check.html", full_code(data + check_symbol(data)))
         expect(state == "unknown" and "No ballot has this code: check the code, or report it to" in text
                and "Aucun bulletin n'a ce code" in text, "a well-formed code nobody has: %r" % text)
 

@@ -61,12 +61,12 @@ enum BoardPages {
         <script src="assets/check.js" defer></script>
         """) + """
         <h1>\(bi("Vérifier mon bulletin", "Check my ballot"))</h1>
-        <p lang="fr">Tapez le code de suivi imprimé par la borne (16 caractères). Votre navigateur vérifie lui-même la signature de la ville et la preuve que votre bulletin est dans le registre public : vous n'avez pas à croire ce serveur sur parole.</p>
-        <p lang="en">Type the tracking code printed by the kiosk (16 characters). Your browser itself checks the city's signature and the proof that your ballot is in the public record: you need not take this server's word for it.</p>
+        <p lang="fr">Tapez le code de suivi imprimé par la borne (13 caractères). Votre navigateur vérifie lui-même la signature de la ville et la preuve que votre bulletin est dans le registre public : vous n'avez pas à croire ce serveur sur parole.</p>
+        <p lang="en">Type the tracking code printed by the kiosk (13 characters). Your browser itself checks the city's signature and the proof that your ballot is in the public record: you need not take this server's word for it.</p>
         <form id="check-form">
         <label for="code">\(bi("Code de suivi", "Tracking code"))</label>
         <input id="code" name="code" type="text" autocomplete="off" autocapitalize="characters" spellcheck="false" inputmode="text" aria-describedby="code-help" required>
-        <p id="code-help" class="help">\(bi("Par exemple 7KQ2-MXW4-PB9T-RH3N ; majuscules, minuscules et tirets indifférents.", "For example 7KQ2-MXW4-PB9T-RH3N; case and dashes do not matter."))</p>
+        <p id="code-help" class="help">\(bi("Par exemple SPCE-NMZG-GK2F8 ; majuscules, minuscules et tirets indifférents.", "For example SPCE-NMZG-GK2F8; case and dashes do not matter."))</p>
         <button id="check-button" type="submit" disabled>\(bi("Vérifier", "Check"))</button>
         </form>
         <div id="answer" class="answer" role="status" aria-live="polite" tabindex="-1"></div>

@@ -9,40 +9,42 @@ enum BoardScript {
     static let checkJS = #"""
 "use strict";
 (function () {
-const ALPHA = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+const ALPHA = "0123456789ABCDEFGHJKMNPQRSTWXYZ";  // SPEC §2.6: 31 symbols
 const base = new URL(".", document.baseURI);
 const meta = (n) => (document.querySelector('meta[name="' + n + '"]') || {}).content || "";
 const VKEY = meta("perennial-log-key");
 const ZONE = meta("perennial-time-zone") || "UTC";
 const CONTACT_FR = meta("perennial-contact-fr"), CONTACT_EN = meta("perennial-contact-en");
 
-function checkChars(p) {
-  let s = 0;
-  for (let i = 0; i < p.length; i++) s += (i + 1) * ALPHA.indexOf(p[i]);
-  const c = s % 1021;
-  return ALPHA[Math.floor(c / 32)] + ALPHA[c % 32];
-}
+// A typed tracking code (SPEC §2.6): 13 symbols once "-", "_", "." and spaces are dropped, any
+// case, O read as 0 and I, L as 1, and the check Σ i·dᵢ ≡ 0 (mod 31).
 function readCode(typed) {
-  const chars = [];
+  const values = [];
   for (let ch of typed.toUpperCase()) {
-    if (" -.\t".includes(ch)) continue;
-    if (ch === "I" || ch === "L") ch = "1"; else if (ch === "O") ch = "0";
-    if (!ALPHA.includes(ch)) return { error: "character" };
-    chars.push(ch);
+    if ("-_. \t".includes(ch)) continue;
+    if (ch === "O") ch = "0"; else if (ch === "I" || ch === "L") ch = "1";
+    const v = ALPHA.indexOf(ch);
+    if (v < 0) return { error: "character" };
+    values.push(v);
   }
-  if (chars.length !== 16) return { error: "length" };
-  const p = chars.slice(0, 14).join("");
-  if (checkChars(p) !== chars.slice(14).join("")) return { error: "check" };
-  return { payload: p };
+  if (values.length !== 13) return { error: "length" };
+  let sum = 0;
+  values.forEach((v, i) => { sum = (sum + (i + 1) * v) % 31; });
+  if (sum !== 0) return { error: "check" };
+  return { symbols: values.map((v) => ALPHA[v]).join("") };
 }
-function codeOfDigest(d) {
-  let bits = 0, acc = 0, out = "", i = 0;
-  while (out.length < 14) {
-    if (bits < 5) { acc = ((acc << 8) | d[i++]) & 0xffff; bits += 8; }
-    bits -= 5;
-    out += ALPHA[(acc >> bits) & 31];
-  }
-  return out;
+// The 13 symbols of a tracker h = SHA-256(payload): N = u64be(h[0..8]) mod 31^12, its 12 base-31
+// digits, then the check digit.
+function codeOfDigest(h) {
+  let n = 0n;
+  for (let i = 0; i < 8; i++) n = (n << 8n) | BigInt(h[i]);
+  n %= 31n ** 12n;
+  const d = [];
+  for (let i = 0; i < 12; i++) { d.unshift(Number(n % 31n)); n /= 31n; }
+  let sum = 0;
+  d.forEach((v, i) => { sum = (sum + (i + 1) * v) % 31; });
+  d.push(((31 - sum) % 31) * 12 % 31);
+  return d.map((v) => ALPHA[v]).join("");
 }
 const utf8 = (s) => new TextEncoder().encode(s);
 function b64d(s) { const b = atob(s); const u = new Uint8Array(b.length); for (let i = 0; i < b.length; i++) u[i] = b.charCodeAt(i); return u; }
@@ -220,8 +222,8 @@ async function check(typed) {
   const code = readCode(typed);
   if (code.error) {
     say("mistyped",
-      "Ce code n'est pas valide : un caractère est sans doute mal tapé. Vérifiez le code imprimé sur votre reçu (16 caractères, en 4 groupes).",
-      "This code is not valid: a character is probably mistyped. Check the code printed on your receipt (16 characters, in 4 groups).");
+      "Ce code n'est pas valide : un caractère est sans doute mal tapé. Vérifiez le code imprimé sur votre reçu (13 caractères, en 3 groupes).",
+      "This code is not valid: a character is probably mistyped. Check the code printed on your receipt (13 characters, in 3 groups).");
     return;
   }
   say("working", "Vérification en cours dans votre navigateur…", "Checking in your browser…");
@@ -235,8 +237,8 @@ async function check(typed) {
     return;
   }
   let items = [];
-  const r = await fetch(new URL("trackers/" + code.payload.slice(0, 2) + ".json", base), { cache: "no-store" });
-  if (r.ok) items = ((await r.json()).ballots || []).filter((b) => b.code === code.payload && b.entry < cp.size);
+  const r = await fetch(new URL("trackers/" + code.symbols.slice(0, 2) + ".json", base), { cache: "no-store" });
+  if (r.ok) items = ((await r.json()).ballots || []).filter((b) => b.code === code.symbols && b.entry < cp.size);
   if (items.length === 0) {
     say("unknown",
       "Aucun bulletin n'a ce code : vérifiez le code, ou signalez-le à " + CONTACT_FR + ".",
@@ -250,7 +252,7 @@ async function check(typed) {
     if (e.json.kind === "ballot.cast") tracked = e.payload;
     else if (e.json.kind === "ballot.spoil") tracked = b64d(e.json.ballot);
     else throw new ProofFailure("kind");
-    if (codeOfDigest(await sha256(tracked)) !== code.payload) throw new ProofFailure("code");
+    if (codeOfDigest(await sha256(tracked)) !== code.symbols) throw new ProofFailure("code");
     const y = year(e.time);
     const head = (lang) => lang === "fr"
       ? "Votre bulletin de " + y + " est dans le registre public (entrée " + num("fr", item.entry) + ", confirmée par le point de contrôle signé de la ville du " + fmt("fr", cp.time) + ")."

@@ -14,7 +14,7 @@ struct BoardState {
     }
     struct Tracked {
         enum State: String { case counts, replaced, challenged }
-        var code: String  // 14 payload characters
+        var code: String  // the 13 symbols of the tracking code (SPEC §2.6)
         var entry: UInt64
         var state: State
         var by: UInt64?
@@ -108,13 +108,13 @@ struct BoardState {
             }
             latestInWindow[key] = entry.index
             trackedPosition[entry.index] = tracked.count
-            tracked.append(Tracked(code: PublicTrackingCode.payload(tracker: SHA256.hash(payload)), entry: entry.index, state: .counts))
+            tracked.append(Tracked(code: PublicTrackingCode.symbols(tracker: SHA256.hash(payload)), entry: entry.index, state: .counts))
             ballots += 1
             ballotsPerDay[day, default: 0] += 1
             ballotsPerYear[Int(day.prefix(4)) ?? 0, default: 0] += 1
         case "ballot.spoil":
             guard let embedded = (json["ballot"] as? String).flatMap({ Data(base64Encoded: $0) }) else { return }
-            tracked.append(Tracked(code: PublicTrackingCode.payload(tracker: SHA256.hash([UInt8](embedded))), entry: entry.index, state: .challenged))
+            tracked.append(Tracked(code: PublicTrackingCode.symbols(tracker: SHA256.hash([UInt8](embedded))), entry: entry.index, state: .challenged))
             spoiled += 1
         case "term.close":
             closed = true
