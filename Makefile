@@ -45,6 +45,16 @@ test-cross: deps
 	.build/debug/perennial demo --citizens 40 --years 3 --seed 11 --skip-fsync --out $(CROSS) > $(CROSS).log 2>&1
 	Audit/.build/debug/perennial-audit verify $(CROSS)/record > $(CROSS)/audit.txt || { cat $(CROSS)/audit.txt; exit 1; }
 	@tail -1 $(CROSS)/audit.txt
+	@# The same record as a bulletin board (C2SP tiles) over HTTP: the same report; a wrong pinned key fails.
+	.build/debug/perennial export --data $(CROSS)/node --tiles $(CROSS)/board > /dev/null
+	@rm -f $(CROSS)/port; python3 Tests/Browser/static_server.py $(CROSS)/board $(CROSS)/port & pid=$$!; \
+	for i in $$(seq 50); do [ -s $(CROSS)/port ] && break; sleep 0.2; done; \
+	Audit/.build/debug/perennial-audit verify http://127.0.0.1:$$(cat $(CROSS)/port)/ --quiet > $(CROSS)/audit-url.txt; rc=$$?; \
+	kill $$pid; [ $$rc -eq 0 ] && cmp -s $(CROSS)/audit.txt $(CROSS)/audit-url.txt || { echo "verify URL differs from verify DIR"; diff $(CROSS)/audit.txt $(CROSS)/audit-url.txt; exit 1; }
+	@echo "verify URL gives the same report as verify DIR"
+	@key=$$(python3 -c "import json,sys; print(json.loads(open('$(CROSS)/record/manifest.json').read())['origin'])"); \
+	wrong=$$(python3 -c "import hashlib,base64,sys; o=sys.argv[1]; k=bytes(range(32)); print(o+'+'+hashlib.sha256(o.encode()+b'\n\x01'+k).hexdigest()[:8]+'+'+base64.b64encode(b'\x01'+k).decode())" "$$key"); \
+	if Audit/.build/debug/perennial-audit verify $(CROSS)/record --quiet --log-key "$$wrong" > /dev/null; then echo "a wrong --log-key was accepted"; exit 1; else echo "a wrong --log-key fails, as it must"; fi
 	@python3 -c "import sys; p='$(CROSS)/record/entries.jsonl'; b=bytearray(open(p,'rb').read()); i=len(b)//2; b[i]=b[i]^1 if b[i]^1 not in (10,) else b[i]^2; open(p,'wb').write(b)"
 	@if Audit/.build/debug/perennial-audit verify $(CROSS)/record > $(CROSS)/tampered.txt; then echo "the audit accepted a tampered record"; exit 1; else echo "tampered record rejected, as it must be: $$(grep -c FAIL $(CROSS)/tampered.txt) failing checks"; fi
 
