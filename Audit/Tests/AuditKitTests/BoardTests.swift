@@ -45,6 +45,31 @@ struct BoardTests {
         }
     }
 
+    /// Consistency proofs and roots computed from tiles equal the RFC 6962 vectors (transparency-dev),
+    /// over the classic eight test leaves served as partial level-0 tiles.
+    @Test func tilesGiveTheRFC6962VectorsProofs() throws {
+        let leaves: [[UInt8]] = ["", "00", "10", "2021", "3031", "40414243", "5051525354555657",
+                                 "606162636465666768696a6b6c6d6e6f"].map { try! Hex.decode($0) }
+        let hashes = leaves.map(Merkle.leafHash)
+        let dir = TempDir()
+        for w in 1...8 { TileWriter.put(hashes.prefix(w).flatMap { $0 }, "tile/0/000.p/\(w)", in: dir.path) }
+        let server = try StaticServer(directory: dir.path)
+        var checked = 0
+        for file in Vectors.files(under: "rfc6962/consistency") where file.lastPathComponent == "happy-path.json" {
+            let v = try JSON.parse(Array(Data(contentsOf: file)))
+            let size1 = v["size1"]!.uint64Value!, size2 = v["size2"]!.uint64Value!
+            let tree = TiledTree(source: try HTTPSource(server.url), size: size2)
+            #expect(try tree.hash(0, size2) == Base64.decode(v["root2"]!.stringValue!), "\(file.path)")
+            #expect(try tree.hash(0, size1) == Base64.decode(v["root1"]!.stringValue!), "\(file.path)")
+            let proof = try (v["proof"]?.arrayValue ?? []).map { try Base64.decode($0.stringValue!) }
+            #expect(try tree.consistencyProof(from: size1) == proof, "\(file.path)")
+            checked += 1
+        }
+        #expect(checked == 5)
+        #expect(TiledTree.encode(index: 1_234_067) == "x001/x234/067")
+        #expect(try TiledTree(source: try HTTPSource(server.url), size: 70_000).tilePath(level: 1, index: 1) == ("tile/1/001.p/17", 17))
+    }
+
     @Test func theLogKeyIsPinned() throws {
         let b = B.standard(Ristretto255())
         let record = TempDir()
