@@ -48,6 +48,20 @@ def serve(board, tampered_tile):
 
         def do_GET(self):
             path = self.path.split("?")[0]
+            if path == "/badsig/checkpoint":
+                # The checkpoint with its root changed: the log's signature no longer matches.
+                lines = open(os.path.join(board, "checkpoint")).read().split("\n")
+                lines[2] = "A" + lines[2][1:] if lines[2][0] != "A" else "B" + lines[2][1:]
+                data = "\n".join(lines).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return
+            if path.startswith("/badsig/"):
+                self.path = "/" + path[len("/badsig/"):]
+                return super().do_GET()
             if path.startswith("/tampered/"):
                 rel = path[len("/tampered/"):]
                 if rel == tampered_tile:
@@ -132,6 +146,10 @@ def main():
                "a replaced ballot (typed in lower case with spaces): %r" % text)
         driver.save_screenshot(os.path.join(shots, "check-replaced.png"))
 
+        state, text = ask(base + "check.html?nacl", full_code(counts["code"]))
+        expect(state == "counts" and "It counts." in text and driver.execute_script("return typeof window.nacl") == "object",
+               "a counted ballot, the signature checked by the bundled TweetNaCl.js: %r" % text)
+
         state, text = ask(base + "check.html", full_code(challenged["code"]))
         expect(state == "challenged" and "It was challenged and opened; it is not counted." in text
                and "contesté et ouvert" in text, "a challenged ballot: %r" % text)
@@ -159,6 +177,10 @@ def main():
         expect(state == "failed" and "Verification failed" in text and "inclusion proof" in text,
                "a tampered tile makes the proof fail: %r" % text)
         driver.save_screenshot(os.path.join(shots, "check-tampered.png"))
+
+        state, text = ask(base + "badsig/check.html", full_code(counts["code"]))
+        expect(state == "failed" and "signed checkpoint does not verify" in text,
+               "a checkpoint whose signature does not verify: %r" % text)
 
         # The status page: without JavaScript everything is there.
         driver.get(base + "index.html")

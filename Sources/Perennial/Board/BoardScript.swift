@@ -62,8 +62,12 @@ async function fetchBytes(path) {
   return new Uint8Array(await r.arrayBuffer());
 }
 
+// WebCrypto's Ed25519 where the browser has it; otherwise the bundled TweetNaCl.js (also forced
+// with ?nacl in the page's address, so that tests exercise it).
+const FORCE_NACL = new URLSearchParams(location.search).has("nacl");
 async function ed25519Verify(pub, sig, msg) {
   try {
+    if (FORCE_NACL) throw new Error("TweetNaCl asked for");
     const key = await crypto.subtle.importKey("raw", pub, { name: "Ed25519" }, false, ["verify"]);
     return await crypto.subtle.verify({ name: "Ed25519" }, key, sig, msg);
   } catch (e) {
