@@ -50,8 +50,10 @@ test-cross: deps
 	@rm -f $(CROSS)/port; python3 Tests/Browser/static_server.py $(CROSS)/board $(CROSS)/port & pid=$$!; \
 	for i in $$(seq 50); do [ -s $(CROSS)/port ] && break; sleep 0.2; done; \
 	Audit/.build/debug/perennial-audit verify http://127.0.0.1:$$(cat $(CROSS)/port)/ --quiet > $(CROSS)/audit-url.txt; rc=$$?; \
-	kill $$pid; [ $$rc -eq 0 ] && cmp -s $(CROSS)/audit.txt $(CROSS)/audit-url.txt || { echo "verify URL differs from verify DIR"; diff $(CROSS)/audit.txt $(CROSS)/audit-url.txt; exit 1; }
-	@echo "verify URL gives the same report as verify DIR"
+	Audit/.build/debug/perennial-audit verify http://127.0.0.1:$$(cat $(CROSS)/port)/ --quiet --index > $(CROSS)/audit-index.txt; irc=$$?; \
+	kill $$pid; [ $$rc -eq 0 ] && cmp -s $(CROSS)/audit.txt $(CROSS)/audit-url.txt || { echo "verify URL differs from verify DIR"; diff $(CROSS)/audit.txt $(CROSS)/audit-url.txt; exit 1; }; \
+	[ $$irc -eq 0 ] || { cat $(CROSS)/audit-index.txt; echo "the board's tracking-code index does not match the record"; exit 1; }
+	@echo "verify URL gives the same report as verify DIR; the board's tracking-code index matches the record (BRD-1)"
 	@key=$$(python3 -c "import json,sys; print(json.loads(open('$(CROSS)/record/manifest.json').read())['origin'])"); \
 	wrong=$$(python3 -c "import hashlib,base64,sys; o=sys.argv[1]; k=bytes(range(32)); print(o+'+'+hashlib.sha256(o.encode()+b'\n\x01'+k).hexdigest()[:8]+'+'+base64.b64encode(b'\x01'+k).decode())" "$$key"); \
 	if Audit/.build/debug/perennial-audit verify $(CROSS)/record --quiet --log-key "$$wrong" > /dev/null; then echo "a wrong --log-key was accepted"; exit 1; else echo "a wrong --log-key fails, as it must"; fi

@@ -74,6 +74,9 @@ extension PerennialAudit {
         @Option(name: .long, help: "Pin the log's C2SP verifier key (origin+keyhash+base64, as published in term.setup): any other key fails.")
         var logKey: String?
 
+        @Flag(name: .long, help: "For a board URL: also check its tracking-code index (trackers/) against the record (BRD-1).")
+        var index = false
+
         func validate() throws {
             guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
             if let logKey, Checkpoint.parseVerifierKey(logKey) == nil {
@@ -84,12 +87,15 @@ extension PerennialAudit {
         func run() throws {
             let progress = quiet ? nil : ProgressPrinter().callback
             let options = VerifyOptions(workers: workers, statePath: state, progress: progress, pinnedLogKey: logKey)
+            if index && !HTTPSource.isURL(recordDirectory) {
+                throw ValidationError("--index checks a board's trackers/ index: give the board's URL")
+            }
             if HTTPSource.isURL(recordDirectory) {
                 guard state == nil else {
                     throw ValidationError("--state is for a record directory; to keep up with a board, use perennial-audit follow URL --state FILE")
                 }
                 do {
-                    try finish(RemoteBoard.verify(url: recordDirectory, options: options), json: output.json)
+                    try finish(RemoteBoard.verify(url: recordDirectory, options: options, checkIndex: index), json: output.json)
                 } catch let error as AuditError {
                     if error.isUnreadable { unreadable(error) }
                     failed(error)

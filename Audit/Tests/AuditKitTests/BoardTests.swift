@@ -70,6 +70,67 @@ struct BoardTests {
         #expect(try TiledTree(source: try HTTPSource(server.url), size: 70_000).tilePath(level: 1, index: 1) == ("tile/1/001.p/17", 17))
     }
 
+    /// `verify URL --index` (BRD-1): the board's tracking-code index must be exactly the record's.
+    @Test func theTrackerIndexIsCheckedAgainstTheRecord() throws {
+        #expect(TrackerIndex.symbols(Hash.sha256([UInt8]())) == "SPCENMZGGK2F8")  // SPEC.md §2.6's examples
+        #expect(TrackerIndex.symbols(Hash.sha256(Array("abc".utf8))) == "1SD50DRA92M5Q")
+        let b = B.standard(Ristretto255())
+        let record = TempDir(), boardDir = TempDir()
+        b.write(to: record.path)
+        TileWriter.write(b.log, to: boardDir.path)
+        // The index written here from the record's ballots, independently of TrackerIndex's fold.
+        var lines: [(code: String, line: String)] = []
+        var latest: [String: Int] = [:]
+        var lineage: [[UInt8]: [UInt8]] = [:]
+        for (i, e) in b.log.entries.enumerated() {
+            let json = try JSON.parse(e.payload)
+            switch json["kind"]?.stringValue {
+            case "roll.replace":
+                let o = try Hex.decode(json["old"]!.stringValue!), n = try Hex.decode(json["new"]!.stringValue!)
+                lineage[n] = lineage[o] ?? o
+            case "ballot.cast":
+                let key = Hex.encode(lineage[e.author] ?? e.author) + "/\(json["window"]!.uint64Value!)"
+                if let p = latest[key] { lines[p].line = lines[p].line.replacingOccurrences(of: "\"counts\",\"by\":null", with: "\"replaced\",\"by\":\(i)") }
+                latest[key] = lines.count
+                let code = TrackerIndex.symbols(Hash.sha256(e.payload))
+                lines.append((code, "{\"code\":\"\(code)\",\"entry\":\(i),\"state\":\"counts\",\"by\":null}"))
+            case "ballot.spoil":
+                let code = TrackerIndex.symbols(Hash.sha256(try Base64.decode(json["ballot"]!.stringValue!)))
+                lines.append((code, "{\"code\":\"\(code)\",\"entry\":\(i),\"state\":\"challenged\",\"by\":null}"))
+            default: break
+            }
+        }
+        #expect(lines.contains { $0.line.contains("\"replaced\"") } && lines.contains { $0.line.contains("\"challenged\"") })
+        let shards = Dictionary(grouping: lines, by: { String($0.code.prefix(2)) })
+        for (shard, items) in shards {
+            TileWriter.put(Array(("{\"size\":\(b.log.entries.count),\"ballots\":[" + items.map(\.line).joined(separator: ",") + "]}\n").utf8),
+                           "trackers/\(shard).json", in: boardDir.path)
+        }
+        let server = try StaticServer(directory: boardDir.path)
+        let good = try RemoteBoard.verify(url: server.url, checkIndex: true)
+        #expect(good.passed, "\(good.text)")
+        #expect(good["BRD-1"]?.checked == UInt64(shards.count))
+        // A ballot left out of the index, a false "counts", and a shard for ballots that do not exist all fail.
+        let (someShard, someItems) = shards.first { $0.value.count >= 1 }!
+        try FileManager.default.removeItem(atPath: boardDir.path + "/trackers/\(someShard).json")
+        #expect(try RemoteBoard.verify(url: server.url, checkIndex: true).failedIDs == ["BRD-1"])
+        let replaced = lines.first { $0.line.contains("\"replaced\"") }!
+        TileWriter.put(Array(("{\"size\":\(b.log.entries.count),\"ballots\":[" + someItems.map(\.line).joined(separator: ",") + "]}\n").utf8),
+                       "trackers/\(someShard).json", in: boardDir.path)
+        let shard = String(replaced.code.prefix(2))
+        let text = String(decoding: FileManager.default.contents(atPath: boardDir.path + "/trackers/\(shard).json")!, as: UTF8.self)
+        TileWriter.put(Array(text.replacingOccurrences(of: #""state":"replaced","by":"#, with: #""state":"counts","by":"#).utf8),
+                       "trackers/\(shard).json", in: boardDir.path)
+        #expect(try RemoteBoard.verify(url: server.url, checkIndex: true).failedIDs == ["BRD-1"])
+        TileWriter.put(Array(text.utf8), "trackers/\(shard).json", in: boardDir.path)
+        #expect(try RemoteBoard.verify(url: server.url, checkIndex: true).passed)
+        let unused = TrackerIndex.symbols(Hash.sha256(Array("nobody".utf8)))
+        if shards[String(unused.prefix(2))] == nil {
+            TileWriter.put(Array("{\"size\":1,\"ballots\":[]}\n".utf8), "trackers/\(unused.prefix(2)).json", in: boardDir.path)
+            #expect(try RemoteBoard.verify(url: server.url, checkIndex: true).failedIDs == ["BRD-1"])
+        }
+    }
+
     @Test func theLogKeyIsPinned() throws {
         let b = B.standard(Ristretto255())
         let record = TempDir()

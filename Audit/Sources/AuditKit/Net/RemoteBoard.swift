@@ -80,11 +80,14 @@ public enum RemoteBoard {
 
     /// `perennial-audit verify URL`: the record read from the board, then the same verification
     /// (and so the same report) as `verify DIR`.
-    public static func verify(url: String, options: VerifyOptions = VerifyOptions()) throws(AuditError) -> Report {
+    /// With `checkIndex`, also checks the board's tracking-code index against the record (`BRD-1`).
+    public static func verify(url: String, options: VerifyOptions = VerifyOptions(), checkIndex: Bool = false) throws(AuditError) -> Report {
         let source = try HTTPSource(url)
         let directory = NSTemporaryDirectory() + "perennial-audit-board-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        _ = try download(source, to: directory)
-        return try Audit.verify(recordDirectory: directory, options: options)
+        let snapshot = try download(source, to: directory)
+        var report = try Audit.verify(recordDirectory: directory, options: options)
+        if checkIndex { try TrackerIndex.check(source: source, directory: directory, size: snapshot.checkpoint.size, report: &report) }
+        return report
     }
 }

@@ -24,7 +24,7 @@ public struct Check: Sendable, Hashable, Comparable {
     }
 
     private static func familyOrder(_ family: String) -> Int {
-        ["REC", "LOG", "KND", "AUTH", "TERM", "TRU", "ROLL", "CON", "BAL", "TAL", "LED", "DEL", "RCT"].firstIndex(of: family) ?? 99
+        ["REC", "LOG", "KND", "AUTH", "TERM", "TRU", "ROLL", "CON", "BAL", "TAL", "LED", "DEL", "RCT", "BRD"].firstIndex(of: family) ?? 99
     }
 }
 
