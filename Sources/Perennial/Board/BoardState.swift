@@ -46,6 +46,8 @@ struct BoardState {
     var proposalOrder: [String] = []
     /// Tracker index: every ballot.cast and ballot.spoil, in log order.
     var tracked: [Tracked] = []
+    /// Positions in ``tracked`` by the code's first two symbols (the index shard).
+    var shards: [String: [Int]] = [:]
     private var trackedPosition: [UInt64: Int] = [:]
     private var lineage: [String: String] = [:]
     private var latestInWindow: [String: UInt64] = [:]
@@ -108,13 +110,13 @@ struct BoardState {
             }
             latestInWindow[key] = entry.index
             trackedPosition[entry.index] = tracked.count
-            tracked.append(Tracked(code: PublicTrackingCode.symbols(tracker: SHA256.hash(payload)), entry: entry.index, state: .counts))
+            track(Tracked(code: PublicTrackingCode.symbols(tracker: SHA256.hash(payload)), entry: entry.index, state: .counts))
             ballots += 1
             ballotsPerDay[day, default: 0] += 1
             ballotsPerYear[Int(day.prefix(4)) ?? 0, default: 0] += 1
         case "ballot.spoil":
             guard let embedded = (json["ballot"] as? String).flatMap({ Data(base64Encoded: $0) }) else { return }
-            tracked.append(Tracked(code: PublicTrackingCode.symbols(tracker: SHA256.hash([UInt8](embedded))), entry: entry.index, state: .challenged))
+            track(Tracked(code: PublicTrackingCode.symbols(tracker: SHA256.hash([UInt8](embedded))), entry: entry.index, state: .challenged))
             spoiled += 1
         case "term.close":
             closed = true
@@ -151,6 +153,11 @@ struct BoardState {
         default:
             break
         }
+    }
+
+    private mutating func track(_ item: Tracked) {
+        shards[String(item.code.prefix(2)), default: []].append(tracked.count)
+        tracked.append(item)
     }
 
     /// Minutes from `HH:MM` to `HH:MM`, over midnight when the end is not later (SPEC §5.2).

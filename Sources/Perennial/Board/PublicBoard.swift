@@ -93,7 +93,7 @@ public final class PublicBoard: @unchecked Sendable {
             count += 1
         }
         let (s, _) = try refreshed()
-        for shard in Set(s.tracked.map { String($0.code.prefix(2)) }) {
+        for shard in s.shards.keys {
             try write(Array(Self.trackerShard(s, shard: shard).utf8), directory.appendingPathComponent("trackers/\(shard).json"))
             count += 1
         }
@@ -134,7 +134,7 @@ public final class PublicBoard: @unchecked Sendable {
 
     /// `{"size":N,"ballots":[{"code":"…","entry":i,"state":"counts"|"replaced"|"challenged","by":j|null},…]}`
     static func trackerShard(_ s: BoardState, shard: String) -> String {
-        let items = s.tracked.filter { $0.code.hasPrefix(shard) }.map {
+        let items = (s.shards[shard] ?? []).map { s.tracked[$0] }.map {
             #"{"code":"\#($0.code)","entry":\#($0.entry),"state":"\#($0.state.rawValue)","by":\#($0.by.map(String.init) ?? "null")}"#
         }
         return #"{"size":\#(s.size),"ballots":["# + items.joined(separator: ",") + "]}\n"
