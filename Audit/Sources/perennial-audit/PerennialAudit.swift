@@ -245,20 +245,21 @@ extension PerennialAudit {
                     if error.isUnreadable { unreadable(error) }
                     failed(error)
                 }
-                report(outcome)
+                report(outcome, first: follower.firstRound)
                 if rounds > 0 && round >= rounds { break }
                 Thread.sleep(forTimeInterval: interval)
             }
         }
 
-        func report(_ outcome: Follower.Outcome) {
+        func report(_ outcome: Follower.Outcome, first: Bool) {
             switch outcome {
             case .verified(let report, let checkpoint):
                 if !report.passed {
                     print(report.text, terminator: "")
                     Foundation.exit(1)
                 }
-                print("checkpoint of size \(checkpoint.size) (root \(Base64.encode(checkpoint.root)), time \(checkpoint.time)): consistent with the last one seen; record verified: PASS")
+                let consistency = first ? "the first one seen, signature verified" : "consistent with the last one seen"
+                print("checkpoint of size \(checkpoint.size) (root \(Base64.encode(checkpoint.root)), time \(checkpoint.time)): \(consistency); record verified: PASS")
             case .unchanged(let checkpoint):
                 print("checkpoint of size \(checkpoint.size): unchanged")
             case .inconsistent(let kind, let seen, let served, let reason):

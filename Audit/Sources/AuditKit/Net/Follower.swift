@@ -23,6 +23,8 @@ public final class Follower {
     public private(set) var options: VerifyOptions
     private var pinnedKey: String?
     private var seen: String?
+    /// True when no checkpoint had been seen before this follower's latest round.
+    public private(set) var firstRound = true
 
     var recordDirectory: String { statePath + ".record" }
     var auditStatePath: String { statePath + ".audit" }
@@ -54,6 +56,7 @@ public final class Follower {
 
     /// One round. Saves the state only when the round verified.
     public func round() throws(AuditError) -> Outcome {
+        firstRound = seen == nil
         let snapshot = try RemoteBoard.snapshot(source)
         let manifestKey = Checkpoint.verifierKey(name: snapshot.manifest.origin, publicKey: snapshot.manifest.logKey)
         let key = pinnedKey ?? manifestKey
