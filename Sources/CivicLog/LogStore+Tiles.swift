@@ -19,16 +19,21 @@ public struct BoardResource: Sendable {
 }
 
 extension LogStore {
-    /// The largest leaf an entry bundle can carry: bundles prefix each leaf with a big-endian
-    /// uint16 length (C2SP tlog-tiles), SPEC §2.7.
-    public static let maximumLeafBytes = 65_535
+    /// The prefix of one leaf in an entry bundle (SPEC §2.7): `u16be(len)` as C2SP tlog-tiles has
+    /// it for a leaf below 65,535 bytes; for a longer leaf (which a 16-bit length cannot carry:
+    /// large `term.close` or `tally.share` entries in the 4096-bit group) the extension
+    /// `0xFFFF || u32be(len)`.
+    public static func bundlePrefix(leafLength n: Int) -> [UInt8] {
+        if n < 0xFFFF { return [UInt8(n >> 8), UInt8(n & 0xFF)] }
+        return [0xFF, 0xFF, UInt8(n >> 24 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF)]
+    }
 
     /// The bytes of a tile or entry bundle of the tree at the latest checkpoint (SPEC §2.7), or
     /// nil if that tree does not contain it (a tile of a size never published, beyond the log).
     ///
     /// A tile at level `L` is the concatenation of the hashes of tree level `8L` (level 0: leaf
     /// hashes) at indices `N·256 ..< N·256 + W`; an entry bundle is, for each entry of those
-    /// indices, `u16be(len(leaf)) || leaf` with the leaf data of SPEC §2.2. Partial tiles of any
+    /// indices, ``bundlePrefix(leafLength:)`` then the leaf data of SPEC §2.2. Partial tiles of any
     /// width up to the published size are served (so every checkpoint's partial tiles exist).
     public func tile(_ name: TileName) throws -> [UInt8]? {
         try read { db in
@@ -56,11 +61,7 @@ extension LogStore {
             while let row = try cursor.next() {
                 let entry = try LogSchema.entry(from: row)
                 let leaf = entry.envelope.leafData(timeMs: entry.timeMs)
-                guard leaf.count <= maximumLeafBytes else {
-                    throw LogError(.storage, "Entry \(entry.index) has \(leaf.count) bytes of leaf data, more than an entry bundle can carry (\(maximumLeafBytes)). The log was written by an older engine; it cannot be served as tiles.")
-                }
-                out.append(UInt8(leaf.count >> 8))
-                out.append(UInt8(leaf.count & 0xFF))
+                out.append(contentsOf: bundlePrefix(leafLength: leaf.count))
                 out.append(contentsOf: leaf)
                 count += 1
             }

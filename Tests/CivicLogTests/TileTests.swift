@@ -135,14 +135,31 @@ struct TileTests {
         #expect(parts[1] == Substring(SignedCheckpoint.keyID(origin: Fixture.origin, publicKey: key).map { String(format: "%02x", $0) }.joined()))
     }
 
-    @Test func appendRefusesALeafTooLargeForABundle() throws {
+    /// A leaf of 65,535 bytes or more cannot have C2SP's 16-bit length: it is written with the
+    /// extension `0xFFFF || u32be(len)` (SPEC §2.7); shorter leaves keep the plain prefix.
+    @Test func bigLeavesUseTheLengthExtension() throws {
+        #expect(LogStore.bundlePrefix(leafLength: 0xFFFE) == [0xFF, 0xFE])
+        #expect(LogStore.bundlePrefix(leafLength: 0xFFFF) == [0xFF, 0xFF, 0, 0, 0xFF, 0xFF])
+        #expect(LogStore.bundlePrefix(leafLength: 70_000) == [0xFF, 0xFF, 0, 1, 0x11, 0x70])
         let store = try Fixture.store(Fixture.temporaryDirectory())
-        let fits = Fixture.payload(kind: String(repeating: "k", count: LogStore.maximumPayloadBytes - Fixture.payload(kind: "").count))
-        #expect(fits.count == LogStore.maximumPayloadBytes)
-        let entry = try store.append(EntryEnvelope.sign(payload: fits, with: Fixture.author))
-        #expect(entry.envelope.leafData(timeMs: entry.timeMs).count == LogStore.maximumLeafBytes)
-        let tooBig = Fixture.payload(kind: String(repeating: "k", count: LogStore.maximumPayloadBytes + 1 - Fixture.payload(kind: "").count))
-        #expect(throws: LogError.self) { try store.append(EntryEnvelope.sign(payload: tooBig, with: Fixture.author)) }
-        #expect(try store.size() == 1)
+        let small = Fixture.envelope(0)
+        let big = EntryEnvelope.sign(payload: Fixture.payload(kind: String(repeating: "k", count: 70_000)), with: Fixture.author)
+        let edge = EntryEnvelope.sign(payload: Fixture.payload(kind: String(repeating: "k", count: 0xFFFF - 109 - Fixture.payload(kind: "").count)), with: Fixture.author)
+        let entries = try store.append(contentsOf: [small, big, edge, Fixture.envelope(3)])
+        try store.signCheckpoint()
+        #expect(entries[2].envelope.leafData(timeMs: entries[2].timeMs).count == 0xFFFF)
+        let bundle = try #require(try store.tile(TileName(kind: .entries, index: 0, width: 4)))
+        var offset = 0
+        for entry in entries {
+            var length = Int(bundle[offset]) << 8 | Int(bundle[offset + 1])
+            offset += 2
+            if length == 0xFFFF {
+                length = bundle[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
+                offset += 4
+            }
+            #expect(Array(bundle[offset..<offset + length]) == entry.envelope.leafData(timeMs: entry.timeMs))
+            offset += length
+        }
+        #expect(offset == bundle.count)
     }
 }

@@ -131,6 +131,25 @@ struct BoardTests {
         }
     }
 
+    /// Entries whose leaf is 65,535 bytes or more travel with the long length (SPEC.md §2.7) and are
+    /// read back exactly; the rest keep C2SP's 16-bit length.
+    @Test func bigLeavesAreReadBack() throws {
+        var log = RecordBuilder()
+        log.append()
+        log.append(payload: log.payload(extra: [("text", .string(String(repeating: "x", count: 70_000)))]))
+        log.append(payload: log.payload(extra: [("text", .string(String(repeating: "y", count: 0xFFFF - 109 - log.payload(extra: [("text", .string(""))]).count)))]))
+        log.append()
+        log.checkpointSizes = [4]
+        #expect(log.entries[2].leafData.count == 0xFFFF)
+        let dir = TempDir()
+        TileWriter.write(log, to: dir.path)
+        let server = try StaticServer(directory: dir.path)
+        let snapshot = try RemoteBoard.snapshot(try HTTPSource(server.url))
+        var lines: [String] = []
+        try snapshot.tree.entries(0..<4) { (i: UInt64, leaf: TiledTree.Leaf) throws(AuditError) in lines.append(leaf.line(index: i)) }
+        #expect(lines == log.entryLines.map { $0 + "\n" })
+    }
+
     @Test func theLogKeyIsPinned() throws {
         let b = B.standard(Ristretto255())
         let record = TempDir()

@@ -164,9 +164,11 @@ class TiledTree {
     let o = 0;
     for (let j = 0; j <= i % 256; j++) {
       if (o + 2 > bundle.length) throw new ProofFailure("short bundle");
-      const len = (bundle[o] << 8) | bundle[o + 1];
-      if (j === i % 256) return bundle.slice(o + 2, o + 2 + len);
-      o += 2 + len;
+      // u16be(len), or for a leaf of 65,535 bytes or more 0xFFFF then u32be(len) (SPEC §2.7).
+      let len = (bundle[o] << 8) | bundle[o + 1], head = 2;
+      if (len === 0xffff) { len = ((bundle[o + 2] << 24) >>> 0) + (bundle[o + 3] << 16) + (bundle[o + 4] << 8) + bundle[o + 5]; head = 6; }
+      if (j === i % 256) return bundle.slice(o + head, o + head + len);
+      o += head + len;
     }
   }
 }

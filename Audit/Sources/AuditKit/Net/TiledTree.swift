@@ -107,11 +107,19 @@ public final class TiledTree {
             let hashes = try hashTile(level: 0, index: tileIndex)
             var offset = 0
             for position in 0..<width {
+                // u16be(len); a leaf of 65,535 bytes or more: 0xFFFF then u32be(len) (SPEC.md §2.7).
                 guard offset + 2 <= bundle.count else { throw .malformed("\(path) ends before its entry \(position)") }
-                let length = Int(bundle[offset]) << 8 | Int(bundle[offset + 1])
-                guard offset + 2 + length <= bundle.count else { throw .malformed("\(path) ends inside its entry \(position)") }
-                let leaf = Array(bundle[offset + 2..<offset + 2 + length])
-                offset += 2 + length
+                var length = Int(bundle[offset]) << 8 | Int(bundle[offset + 1])
+                var head = 2
+                if length == 0xFFFF {
+                    guard offset + 6 <= bundle.count else { throw .malformed("\(path) ends inside its entry \(position)'s length") }
+                    length = bundle[offset + 2..<offset + 6].reduce(0) { $0 << 8 | Int($1) }
+                    guard length >= 0xFFFF else { throw .malformed("\(path): entry \(position) uses the long length for a short leaf") }
+                    head = 6
+                }
+                guard offset + head + length <= bundle.count else { throw .malformed("\(path) ends inside its entry \(position)") }
+                let leaf = Array(bundle[offset + head..<offset + head + length])
+                offset += head + length
                 let i = tileIndex * 256 + UInt64(position)
                 guard i >= index, i < range.upperBound else { continue }
                 guard Merkle.leafHash(leaf) == Array(hashes[position * 32..<(position + 1) * 32]) else {

@@ -31,8 +31,9 @@ enum TileWriter {
                     put(chunk.flatMap { $0 }, "tile/\(l)/\(encode(UInt64(start / 256)))\(suffix)", in: dir)
                     if l == 0 {
                         let bundle = log.entries[start..<start + chunk.count].flatMap { e -> [UInt8] in
-                            let leaf = e.leafData
-                            return [UInt8(leaf.count >> 8), UInt8(leaf.count & 0xff)] + leaf
+                            let leaf = e.leafData, n = leaf.count
+                            if n >= 0xFFFF { return [0xFF, 0xFF, UInt8(n >> 24 & 0xff), UInt8(n >> 16 & 0xff), UInt8(n >> 8 & 0xff), UInt8(n & 0xff)] + leaf }
+                            return [UInt8(n >> 8), UInt8(n & 0xff)] + leaf
                         }
                         put(bundle, "tile/entries/\(encode(UInt64(start / 256)))\(suffix)", in: dir)
                     }
