@@ -243,8 +243,15 @@ async function check(typed) {
     return;
   }
   let items = [];
-  const r = await fetch(new URL("trackers/" + code.symbols.slice(0, 2) + ".json", base), { cache: "no-store" });
-  if (r.ok) items = ((await r.json()).ballots || []).filter((b) => b.code === code.symbols && b.entry < cp.size);
+  try {
+    const r = await fetch(new URL("trackers/" + code.symbols.slice(0, 2) + ".json", base), { cache: "no-store" });
+    if (r.ok) items = ((await r.json()).ballots || []).filter((b) => b.code === code.symbols && Number.isInteger(b.entry) && b.entry < cp.size);
+    else if (r.status !== 404) throw new Error("index " + r.status);
+  } catch (e) {
+    say("failed", "La vérification n'a pas pu se faire : l'index des codes est illisible. Réessayez plus tard, ou signalez-le à " + CONTACT_FR + ".",
+      "The check could not be done: the code index cannot be read. Try again later, or report it to " + CONTACT_EN + ".");
+    return;
+  }
   if (items.length === 0) {
     say("unknown",
       "Aucun bulletin n'a ce code : vérifiez le code, ou signalez-le à " + CONTACT_FR + ".",
@@ -275,6 +282,11 @@ async function check(typed) {
       say("counts", head("fr") + " Il compte.", head("en") + " It counts.");
     }
   } catch (e) {
+    if (!(e instanceof ProofFailure)) {
+      say("failed", "La vérification n'a pas pu se faire (réseau ou navigateur). Réessayez plus tard.",
+        "The check could not be done (network or browser). Try again later.");
+      return;
+    }
     say("failed",
       "Échec de la vérification : la preuve d'inclusion fournie par le serveur ne correspond pas au point de contrôle signé. Ne vous fiez pas à ce serveur ; signalez-le à " + CONTACT_FR + ".",
       "Verification failed: the inclusion proof served does not match the signed checkpoint. Do not trust this server; report it to " + CONTACT_EN + ".");
