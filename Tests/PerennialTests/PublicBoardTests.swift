@@ -20,6 +20,35 @@ struct PublicBoardTests {
         #expect(PublicTrackingCode.read("SPCE-NMZG-GK2FU") == nil)  // U is not a symbol
     }
 
+    /// Before the tally there is no result; only entries under a signed checkpoint are shown.
+    @Test func boardShowsOnlyThePublishedTreeAndNoResultBeforeTheTally() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("perennial-board-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let node = try Node.setUp(directory: dir, origin: "test.example/board", simulation: true, clock: ManualClock(milliseconds: 1_790_000_000_000)) { o, r in
+            try TermSetupService.makeSetup(
+                term: "t", title: "Conseil <test> & co", timeZone: "Europe/Paris", start: "2027-01-01", end: "2028-01-01",
+                trustees: TrusteeCount(n: 1, t: 1), trusteeKeys: [Hex.encode(Ed25519.SigningKey.generate().publicKey.rawRepresentation)],
+                officer: o, registrar: r, simulation: true)
+        }
+        let board = PublicBoard(store: node.store)
+        #expect(try board.resource(path: "checkpoint") == nil)  // nothing published yet
+        try node.store.signCheckpoint()
+        let registrar = try node.key("registrar")
+        let enrol = RollEnrol(credential: Hex.encode(Ed25519.SigningKey.generate().publicKey.rawRepresentation), birthday: "05-01", eligibleFrom: nil, eligibleUntil: nil)
+        try node.submit(payload: enrol.payloadBytes(record: node.origin, term: "t"), signer: registrar)
+        var status = String(decoding: try #require(try board.resource(path: "index.html")).bytes, as: UTF8.self)
+        #expect(status.contains("Conseil &lt;test&gt; &amp; co"))  // escaped
+        #expect(status.contains("0 voters enrolled"))  // the enrolment is not under a checkpoint yet
+        #expect(status.contains("no running result exists"))
+        #expect(!status.contains("Audit verdict"))
+        #expect(status.contains(node.verifierKey))
+        #expect(try board.resource(path: "tile/entries/000.p/2") == nil)
+        try node.store.signCheckpoint()
+        status = String(decoding: try #require(try board.resource(path: "/")).bytes, as: UTF8.self)
+        #expect(status.contains("1 voters enrolled"))
+        #expect(try board.resource(path: "tile/entries/000.p/2") != nil)
+    }
+
     @Test func boardServesTheTermsRecord() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("perennial-board-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }
