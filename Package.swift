@@ -26,7 +26,7 @@ let package = Package(
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         .systemLibrary(name: "CGMP", pkgConfig: "gmp", providers: [.apt(["libgmp-dev"])]),
         .target(name: "CivicCrypto", dependencies: ["CSodium", "CGMP"]),
-        .target(name: "CivicLog", dependencies: ["CivicCrypto", "CSodium", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "CivicLog", dependencies: ["CivicCrypto", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "BallotCore", dependencies: ["CivicCrypto", "CivicLog"]),
         .target(name: "CivicLedger", dependencies: ["CivicCrypto", "CivicLog", "BallotCore"]),
         .target(name: "Deliberation", dependencies: ["CivicCrypto", "CivicLog", .product(name: "GRDB", package: "GRDB.swift")]),

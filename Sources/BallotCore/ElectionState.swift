@@ -71,8 +71,12 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
 
     // Ballots and the running encrypted tally. Only the index of each counted ballot is kept: when a
     // revote supersedes it, its ciphertexts are read back from the log (``ballotPayload``).
+    // Both are kept in memory only when the state has no ``rows``.
     var counted: [String: Int] = [:]  // key: lineage + "#" + window → log index of the counted ballot
     var seenPayloads: Set<[UInt8]> = []
+    /// The node's stored rows for the roll, the counted ballots and the seen ballots (see
+    /// ``ElectionRows``); nil keeps them in memory.
+    public internal(set) var rows: (any ElectionRows)?
     /// Indices of the entries that are neither roll changes nor ballots (setup, ceremony, contests,
     /// term end): a snapshot replays them instead of storing what they built.
     var structuralIndices: [Int] = []
@@ -352,19 +356,19 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
                 throw ElectionError(.roll, "The credential must be a 32-byte Ed25519 public key in hex.")
             }
             let record = try roll.checkEnrol(p)
-            roll.enrol(p.credential, record)
+            roll.enrol(p.credential, record, entry: entry.index)
         case .rollUpdate:
             let p = try RollUpdate.decode(entry.payload)
             let record = try roll.checkUpdate(p)
-            roll.update(p.credential, record)
+            roll.update(p.credential, record, entry: entry.index)
         default:
             let p = try RollReplace.decode(entry.payload)
             guard let raw = try? Hex.decode(p.new), raw.count == 32 else {
                 throw ElectionError(.roll, "The new credential must be a 32-byte Ed25519 public key in hex.")
             }
             let (old, new) = try roll.checkReplace(p)
-            roll.update(p.old, old)
-            roll.enrol(p.new, new)
+            roll.update(p.old, old, entry: entry.index)
+            roll.enrol(p.new, new, entry: entry.index)
         }
         return .roll
     }
@@ -416,7 +420,7 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
         guard w.number == window else {
             throw ElectionError(.wrongWindow, "The ballot is for window \(window) but the open window is \(w.number).")
         }
-        guard !seenPayloads.contains(SHA256.hash(entry.payload)) else {
+        guard !hasSeen(SHA256.hash(entry.payload)) else {
             throw ElectionError(.replay, "This exact ballot was already recorded (a replay).")
         }
         return rec
@@ -472,11 +476,12 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
         if setup!.perYearResults {
             contributions += contributions.map { (TallyKey(contest: $0.0.contest, option: $0.0.option, year: p.window), $0.1) }
         }
-        let slot = rec.lineage + "#\(p.window)"
+        let slot = Roll.ballotSlot(lineage: rec.lineage, window: p.window)
         var superseded: Int?
-        let previousContributions = try counted[slot].map { try storedContributions(index: $0) }
+        let previous = countedBallot(slot: slot)
+        let previousContributions = try previous.map { try storedContributions(index: $0) }
         // Every check passed and every read succeeded: from here on nothing throws.
-        if let previous = counted[slot], let previousContributions {
+        if let previous, let previousContributions {
             for (key, ct) in previousContributions { subtract(key, ct) }
             superseded = previous
             supersededBallots += 1
@@ -485,9 +490,9 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
             countedBallots += 1
         }
         for (key, ct) in contributions { add(key, ct) }
-        counted[slot] = entry.index
+        putCountedBallot(slot: slot, entry: entry.index)
         if ballotPayload == nil { retainedBallots[entry.index] = entry.payload }
-        seenPayloads.insert(SHA256.hash(entry.payload))
+        markSeen(SHA256.hash(entry.payload), entry: entry.index)
         return .ballotCounted(window: p.window, superseded: superseded)
     }
 
@@ -512,6 +517,35 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
             out += out.map { (TallyKey(contest: $0.0.contest, option: $0.0.option, year: ballot.window), $0.1) }
         }
         return out
+    }
+
+    // MARK: Rows (in memory, or the node's stored rows)
+
+    /// Keeps the roll, the counted ballots and the seen ballots in `rows` from now on. Only for a
+    /// state that holds none of them in memory yet (a new or a just-restored state).
+    public mutating func attach(rows: any ElectionRows) {
+        precondition(roll.records.isEmpty && counted.isEmpty && seenPayloads.isEmpty,
+                     "rows are attached before anything is kept in memory")
+        self.rows = rows
+        roll = Roll(records: [:], count: roll.count, rows: rows)
+    }
+
+    func countedBallot(slot: String) -> Int? {
+        if let rows { return rows.countedBallot(slot: slot) }
+        return counted[slot]
+    }
+
+    mutating func putCountedBallot(slot: String, entry: Int) {
+        if let rows { rows.putCountedBallot(slot: slot, entry: entry) } else { counted[slot] = entry }
+    }
+
+    func hasSeen(_ hash: [UInt8]) -> Bool {
+        if let rows { return rows.hasSeen(hash) }
+        return seenPayloads.contains(hash)
+    }
+
+    mutating func markSeen(_ hash: [UInt8], entry: Int) {
+        if let rows { rows.putSeen(hash, entry: entry) } else { seenPayloads.insert(hash) }
     }
 
     mutating func add(_ key: TallyKey, _ ct: CipherPair<G>) {
@@ -549,8 +583,8 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
                 throw ElectionError(.badProof, "A revealed selection does not reproduce the challenged ballot's ciphertext.")
             }
         }
-        seenPayloads.insert(SHA256.hash(entry.payload))
-        seenPayloads.insert(SHA256.hash(inner))
+        markSeen(SHA256.hash(entry.payload), entry: entry.index)
+        markSeen(SHA256.hash(inner), entry: entry.index)
         spoiledBallots += 1
         return .ballotSpoiled(window: p.window)
     }

@@ -1,3 +1,4 @@
+import CivicCrypto
 import Foundation
 import GRDB
 
@@ -221,7 +222,7 @@ enum RecordLine {
         }
         guard let wire = try? JSONDecoder().decode(ManifestWire.self, from: data) else { throw bad("is not the JSON object of SPEC §2.5") }
         guard wire.format == "perennial-record", wire.version == 1 else { throw bad("is not a perennial-record of version 1") }
-        guard let key = Hex.decode(wire.log_key), key.count == 32 else { throw bad("has a log_key that is not 32 bytes of hex") }
+        guard let key = Hex.decodeCanonical(wire.log_key), key.count == 32 else { throw bad("has a log_key that is not 32 bytes of hex") }
         try LogOrigin.validate(wire.origin)
         guard manifest(origin: wire.origin, logKey: key, entries: wire.entries, checkpoints: wire.checkpoints)
             .utf8.elementsEqual(data)
@@ -270,10 +271,10 @@ enum RecordLine {
         guard index <= UInt64(Int64.max), time <= UInt64(Int64.max) else {
             throw bad(file, number, "the index or time is 2^63 or more")
         }
-        guard let author = Hex.decode(utf8: authorText), author.count == 32 else {
+        guard let author = Hex.decodeCanonical(utf8: authorText), author.count == 32 else {
             throw bad(file, number, "the author is not 32 bytes of lowercase hex")
         }
-        guard let signature = Hex.decode(utf8: signatureText), signature.count == 64 else {
+        guard let signature = Hex.decodeCanonical(utf8: signatureText), signature.count == 64 else {
             throw bad(file, number, "the signature is not 64 bytes of lowercase hex")
         }
         guard let payload = Base64.decodeCanonical(String(decoding: payloadText, as: UTF8.self)) else {

@@ -21,6 +21,10 @@ public protocol ElectionHandle: AnyObject {
     var readyTrustees: Set<Int> { get }
     var sharedTrustees: Set<Int> { get }
     var hasElectionKey: Bool { get }
+    /// The index of the last election entry applied.
+    var lastIndex: Int { get }
+    /// Keeps the roll, counted ballots and seen ballots in `rows` (a fresh state only).
+    func attach(rows: any ElectionRows)
 
     /// Checks and applies one entry (nothing changes if it throws).
     func apply(_ entry: ElectionEntry) throws -> ElectionEffect
@@ -82,6 +86,8 @@ final class GroupElection<G: PrimeOrderGroup>: ElectionHandle {
     var readyTrustees: Set<Int> { Set(state.verificationKeys.keys) }
     var sharedTrustees: Set<Int> { Set(state.partials.keys) }
     var hasElectionKey: Bool { state.electionKey != nil }
+    var lastIndex: Int { state.lastIndex }
+    func attach(rows: any ElectionRows) { state.attach(rows: rows) }
 
     func apply(_ entry: ElectionEntry) throws -> ElectionEffect { try state.apply(entry) }
     func apply(_ entry: ElectionEntry, header: PayloadHeader) throws -> ElectionEffect { try state.apply(entry, header: header) }

@@ -34,7 +34,7 @@ public struct Registrar {
     public func replace(credential old: String, date: String, reason: String, person: String) throws -> Issued {
         let election = try node.requireElection()
         let term = election.setup!.term
-        guard let record = election.roll[old] else { throw NodeError("This credential is not on the roll.") }
+        guard let record = try node.rollRecord(old) else { throw NodeError("This credential is not on the roll.") }
         let (code, credential) = Self.freshCredential(term: term)
         let payload = RollReplace(old: old, new: credential, date: date, reason: reason)
         let entry = try node.submit(payload: payload.payloadBytes(record: node.origin, term: term), signer: node.key("registrar"))
