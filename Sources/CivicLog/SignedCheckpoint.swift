@@ -1,3 +1,5 @@
+import CivicCrypto
+
 /// A signed checkpoint: a C2SP `tlog-checkpoint` body with a `time` extension line, wrapped in a
 /// C2SP signed note with one Ed25519 signature by the log key (SPEC §2.4).
 ///
