@@ -4,7 +4,7 @@ APT_PACKAGES := libsodium-dev libgmp-dev libsqlite3-dev pkg-config tmux
 DEMO_OUT ?= demo-data
 AUDIT_BIN = Audit/.build/release/perennial-audit
 
-.PHONY: all deps build release test test-engine test-audit test-cross demo bench clean fuzz property
+.PHONY: all deps build release test test-engine test-audit test-cross demo bench clean fuzz property browser-deps test-browser
 
 all: build
 
@@ -28,7 +28,7 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-test: test-engine test-audit test-cross
+test: test-engine test-audit test-cross test-browser
 
 test-engine: deps
 	$(SWIFT) test
@@ -45,13 +45,57 @@ test-cross: deps
 	.build/debug/perennial demo --citizens 40 --years 3 --seed 11 --skip-fsync --out $(CROSS) > $(CROSS).log 2>&1
 	Audit/.build/debug/perennial-audit verify $(CROSS)/record > $(CROSS)/audit.txt || { cat $(CROSS)/audit.txt; exit 1; }
 	@tail -1 $(CROSS)/audit.txt
+	@# The same record as a bulletin board (C2SP tiles) over HTTP: the same report; a wrong pinned key fails.
+	.build/debug/perennial export --data $(CROSS)/node --tiles $(CROSS)/board > /dev/null
+	@rm -f $(CROSS)/port; python3 Tests/Browser/static_server.py $(CROSS)/board $(CROSS)/port & pid=$$!; \
+	for i in $$(seq 50); do [ -s $(CROSS)/port ] && break; sleep 0.2; done; \
+	Audit/.build/debug/perennial-audit verify http://127.0.0.1:$$(cat $(CROSS)/port)/ --quiet > $(CROSS)/audit-url.txt; rc=$$?; \
+	Audit/.build/debug/perennial-audit verify http://127.0.0.1:$$(cat $(CROSS)/port)/ --quiet --index > $(CROSS)/audit-index.txt; irc=$$?; \
+	kill $$pid; [ $$rc -eq 0 ] && cmp -s $(CROSS)/audit.txt $(CROSS)/audit-url.txt || { echo "verify URL differs from verify DIR"; diff $(CROSS)/audit.txt $(CROSS)/audit-url.txt; exit 1; }; \
+	[ $$irc -eq 0 ] || { cat $(CROSS)/audit-index.txt; echo "the board's tracking-code index does not match the record"; exit 1; }
+	@echo "verify URL gives the same report as verify DIR; the board's tracking-code index matches the record (BRD-1)"
+	@key=$$(python3 -c "import json,sys; print(json.loads(open('$(CROSS)/record/manifest.json').read())['origin'])"); \
+	wrong=$$(python3 -c "import hashlib,base64,sys; o=sys.argv[1]; k=bytes(range(32)); print(o+'+'+hashlib.sha256(o.encode()+b'\n\x01'+k).hexdigest()[:8]+'+'+base64.b64encode(b'\x01'+k).decode())" "$$key"); \
+	if Audit/.build/debug/perennial-audit verify $(CROSS)/record --quiet --log-key "$$wrong" > /dev/null; then echo "a wrong --log-key was accepted"; exit 1; else echo "a wrong --log-key fails, as it must"; fi
 	@python3 -c "import sys; p='$(CROSS)/record/entries.jsonl'; b=bytearray(open(p,'rb').read()); i=len(b)//2; b[i]=b[i]^1 if b[i]^1 not in (10,) else b[i]^2; open(p,'wb').write(b)"
 	@if Audit/.build/debug/perennial-audit verify $(CROSS)/record > $(CROSS)/tampered.txt; then echo "the audit accepted a tampered record"; exit 1; else echo "tampered record rejected, as it must be: $$(grep -c FAIL $(CROSS)/tampered.txt) failing checks"; fi
+
+# The public page in a real browser (issue #13): Debian's chromium and chromium-driver, Selenium from
+# PyPI, each installed only when missing. Engine-only runs (make test-engine) never need them.
+browser-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="chromium"; \
+	command -v chromedriver >/dev/null 2>&1 || missing="$$missing chromium-driver"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing missing browser packages: $$missing"; \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO="sudo"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; \
+	else echo "Browser present: chromium, chromedriver."; fi
+	@python3 -c "import selenium" 2>/dev/null || python3 -m pip install -q selenium || python3 -m pip install -q --break-system-packages selenium
+
+# The demo's record as a public board, served by a plain static server; screenshots in .build/browser.
+BOARD = .build/browser-board
+test-browser: deps browser-deps
+	$(SWIFT) build --product perennial
+	rm -rf $(BOARD)
+	.build/debug/perennial demo --citizens 40 --years 3 --seed 11 --skip-fsync --out $(BOARD) > $(BOARD).log 2>&1
+	.build/debug/perennial export --data $(BOARD)/node --tiles $(BOARD)/board
+	python3 Tests/Browser/check_page.py $(BOARD)/board .build/browser
 
 demo: release
 	@if [ -f Audit/Package.swift ]; then cd Audit && $(SWIFT) build -c release; fi
 	.build/release/perennial demo --out $(DEMO_OUT)
-	@if [ -x $(AUDIT_BIN) ]; then $(AUDIT_BIN) verify $(DEMO_OUT)/record; fi
+	@rm -f $(DEMO_OUT)/audit.txt
+	@if [ -x $(AUDIT_BIN) ]; then $(AUDIT_BIN) verify $(DEMO_OUT)/record > $(DEMO_OUT)/audit.txt; rc=$$?; cat $(DEMO_OUT)/audit.txt; exit $$rc; fi
+	@.build/release/perennial export --data $(DEMO_OUT)/node --tiles $(DEMO_OUT)/board $$([ -f $(DEMO_OUT)/audit.txt ] && echo --audit-report $(DEMO_OUT)/audit.txt)
+	@echo ""
+	@echo "Open the public page over the demo's record (README, 'The public bulletin board and the public page'):"
+	@echo "  python3 -m http.server 8080 --bind 127.0.0.1 --directory $(DEMO_OUT)/board"
+	@echo "  then http://127.0.0.1:8080/ (term status) and http://127.0.0.1:8080/check.html (check my ballot)."
+	@echo "  Once perennial serve is there: perennial serve --data $(DEMO_OUT)/node --listen 127.0.0.1:8080 serves the same paths."
+	@python3 -c "import glob,json; b=[x for f in sorted(glob.glob('$(DEMO_OUT)/board/trackers/*.json')) for x in json.load(open(f))['ballots']]; \
+	w={'counts':'counts','replaced':'was replaced','challenged':'was challenged'}; \
+	[print('  try a ballot that %s: %s' % (w[s], (lambda c: c[:4]+'-'+c[4:8]+'-'+c[8:])(next(x['code'] for x in b if x['state']==s)))) for s in w if any(x['state']==s for x in b)]"
 
 bench: release
 	.build/release/perennial bench crypto

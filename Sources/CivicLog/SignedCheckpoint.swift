@@ -1,3 +1,5 @@
+import CivicCrypto
+
 /// A signed checkpoint: a C2SP `tlog-checkpoint` body with a `time` extension line, wrapped in a
 /// C2SP signed note with one Ed25519 signature by the log key (SPEC §2.4).
 ///
@@ -35,6 +37,12 @@ public struct SignedCheckpoint: Hashable, Sendable {
     /// The C2SP note key ID: the first 4 bytes of `SHA-256(name || 0x0A || 0x01 || publicKey)`.
     public static func keyID(origin: String, publicKey: [UInt8]) -> [UInt8] {
         Array(LogCrypto.sha256(Array(origin.utf8), [0x0A, 0x01], publicKey).prefix(4))
+    }
+
+    /// The C2SP signed-note verifier key string of an Ed25519 note key (SPEC §2.4):
+    /// `<name>+<hex of the 4-byte key ID>+<b64(0x01 || publicKey)>`.
+    public static func verifierKey(origin: String, publicKey: [UInt8]) -> String {
+        "\(origin)+\(Hex.encode(keyID(origin: origin, publicKey: publicKey)))+\(Base64.encode([0x01] + publicKey))"
     }
 
     /// Signs a new checkpoint with the log key.

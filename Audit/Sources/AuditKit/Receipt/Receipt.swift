@@ -95,6 +95,7 @@ public enum ReceiptVerifier {
         report.register(.receiptEntry)
         report.register(.receiptConsistency)
         try checkAgainstRecord(receipt, directory: dir, report: &report)
+        try ReceiptBallot.check(receipt, directory: dir, report: &report)
         return report
     }
 
