@@ -76,10 +76,12 @@ public struct WallClock: Sendable {
 extension LocalDate {
     /// Days since 1970-01-01 (public `LocalDate` arithmetic only).
     static func epochDays(_ date: LocalDate) -> Int {
+        // Unreachable failure: 1970-01-01 is a valid date, the only thing the initialiser checks.
         try! LocalDate(year: 1970, month: 1, day: 1).distance(to: date)
     }
 
     static func fromEpochDays(_ days: Int) -> LocalDate {
+        // Unreachable failure: 1970-01-01 is a valid date, the only thing the initialiser checks.
         try! LocalDate(year: 1970, month: 1, day: 1).adding(days: days)
     }
 }
