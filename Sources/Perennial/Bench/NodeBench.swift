@@ -42,8 +42,12 @@ public enum NodeBench {
                                eligibleFrom: nil, eligibleUntil: nil)
             }
             if !rows.isEmpty {
+                let cpuBefore = cpuSeconds()
                 let registrarSeconds = try time { _ = try Registrar(node: node).enrolAll(rows) }
+                let cpu = cpuSeconds() - cpuBefore
                 emit(Line(name: "node.roll_import_registrar", unit: "per_s", value: Double(rows.count) / max(registrarSeconds, 1e-9), entries: rows.count))
+                // Per CPU-second of this process (all its threads): steady on a machine shared with other work.
+                emit(Line(name: "node.roll_import_registrar_cpu", unit: "per_cpu_s", value: Double(rows.count) / max(cpu, 1e-9), entries: rows.count))
                 appended += rows.count
             }
             var seconds = 0.0
@@ -71,6 +75,13 @@ public enum NodeBench {
                 _ = try Node(directory: dir, clock: clock).requireElection().statistics
             } * 1000, entries: size))
         }
+    }
+
+    /// User and system CPU time this process has used, in seconds.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     static func time(_ body: () throws -> Void) throws -> Double {
