@@ -35,6 +35,8 @@ public struct EntryEnvelope: Hashable, Sendable {
 
     /// Signs `payload` with `key` (over ``signingInput(payload:)``).
     public static func sign(payload: [UInt8], with key: AuthorSigningKey) -> EntryEnvelope {
+        // Unreachable failure: the initialiser checks only the lengths, and a key's public key (32
+        // bytes) and signature (64 bytes) always have them.
         try! EntryEnvelope(payload: payload, author: key.publicKey, signature: key.sign(signingInput(payload: payload)))
     }
 

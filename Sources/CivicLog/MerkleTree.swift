@@ -150,6 +150,7 @@ public struct InMemoryMerkleTree: MerkleHashSource, Sendable {
     public var size: UInt64 { UInt64(levels[0].count) }
 
     /// The root hash over all leaves.
+    /// (Unreachable failure: `size` is this tree's own leaf count, so every node the root reads exists.)
     public var root: MerkleHash { try! MerkleTree.root(size: size, source: self) }
 
     /// Appends one leaf hash, completing the perfect subtrees it closes.

@@ -167,6 +167,7 @@ extension DeliberationState {
 
     /// A fresh amendment identifier (`a1`, `a2`, …) not used yet.
     public func nextAmendmentID() -> AmendmentID {
+        // Unreachable failures: "a" followed by digits is always a valid identifier (§6: a-z 0-9 -).
         var n = amendments.count + 1
         while amendments[try! AmendmentID("a\(n)")] != nil { n += 1 }
         return try! AmendmentID("a\(n)")
@@ -174,6 +175,7 @@ extension DeliberationState {
 
     /// A fresh comment identifier (`c1`, `c2`, …) not used yet.
     public func nextCommentID() -> CommentID {
+        // Unreachable failures: "c" followed by digits is always a valid identifier (§6: a-z 0-9 -).
         var n = comments.count + 1
         while comments[try! CommentID("c\(n)")] != nil { n += 1 }
         return try! CommentID("c\(n)")

@@ -64,6 +64,7 @@ extension DeliberationState {
     /// Every proposal as a file, in creation order (hidden ones only if asked: exporting them would
     /// republish what a moderator hid).
     public func exportDocuments(includeHidden: Bool = false) -> [ProposalDocument] {
+        // Unreachable failure: `document` throws only for an unknown id, and these ids come from the list.
         list(includeHidden: includeHidden).map { try! document($0.id) }
     }
 

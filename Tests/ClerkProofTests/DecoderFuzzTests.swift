@@ -12,11 +12,11 @@ import Testing
 /// its checkpoints and receipts, roll and ledger CSV files, key and seal files). Each decoder must
 /// return or throw its own error type — never crash, never leak a Foundation error.
 ///
-/// `PERENNIAL_FUZZ_COUNT` sets the mutations per decoder (default 1,500); `make fuzz` runs the
+/// `PERENNIAL_FUZZ_COUNT` sets the mutations per decoder (default 1,000); `make fuzz` runs the
 /// libFuzzer targets in `Tests/Fuzz` for longer.
 @Suite("Decoder fuzzing (engine)", .serialized)
 struct DecoderFuzzTests {
-    static let count = Int(ProcessInfo.processInfo.environment["PERENNIAL_FUZZ_COUNT"] ?? "") ?? 1_500
+    static let count = Int(ProcessInfo.processInfo.environment["PERENNIAL_FUZZ_COUNT"] ?? "") ?? 1_000
     static let seed = UInt64(ProcessInfo.processInfo.environment["PERENNIAL_FUZZ_SEED"] ?? "") ?? 11
 
     static let dictionary: [String] = [

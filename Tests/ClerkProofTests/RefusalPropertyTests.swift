@@ -12,12 +12,12 @@ import Testing
 /// (and of the trustees' directories) byte for byte as they were.
 ///
 /// Thousands of invocations, generated from a seed, run in-process against one simulation node that
-/// a whole term has been set up on. `PERENNIAL_PROPERTY_COUNT` sets how many (default 800, about a
+/// a whole term has been set up on. `PERENNIAL_PROPERTY_COUNT` sets how many (default 600, under a
 /// minute in a debug build; `make property` runs 5,000);
 /// `PERENNIAL_PROPERTY_SEED` the seed.
 @Suite("Refused invocations change nothing", .serialized)
 struct RefusalPropertyTests {
-    static let count = Int(ProcessInfo.processInfo.environment["PERENNIAL_PROPERTY_COUNT"] ?? "") ?? 800
+    static let count = Int(ProcessInfo.processInfo.environment["PERENNIAL_PROPERTY_COUNT"] ?? "") ?? 600
     static let seed = UInt64(ProcessInfo.processInfo.environment["PERENNIAL_PROPERTY_SEED"] ?? "") ?? 16
 
     /// The node the invocations are tried against, and everything a clerk has at hand.

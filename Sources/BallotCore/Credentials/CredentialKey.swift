@@ -20,6 +20,7 @@ public enum CredentialKey {
         var seedCopy = seed
         defer { seedCopy.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
         let secret = SecureBytes(seedCopy)
+        // Unreachable failure: the seed is the 32-byte BLAKE2b output, the only length a seed needs.
         return try! Ed25519.SigningKey(seed: secret)
     }
 }

@@ -14,6 +14,9 @@ import Foundation
 /// roll, since building a ballot costs milliseconds).
 ///
 /// Figures (each line also gives the node's `entries`):
+/// - `node.roll_import_registrar` (people/s), `node.roll_import_registrar_cpu` (people per CPU-second,
+///   steady on a shared machine): the registrar's own path (`perennial roll import`: credentials made
+///   and signed, one batch, the private people file written after), up to 10,000 people;
 /// - `node.roll_import` (people/s): roll enrolments through the batch path;
 /// - `node.open_cold` (ms): open with no snapshot (the whole log replayed, then a snapshot written);
 /// - `node.open` (ms): open from the snapshot;
@@ -46,6 +49,16 @@ public enum NodeBench {
             defer { if !keep { for d in [dir, side] { try? FileManager.default.removeItem(at: d) } } }
             let clock = ManualClock(milliseconds: 1_790_000_000_000)  // 2026-09-21
             var builder = try Builder(dir: dir, side: side, clock: clock)
+            let rows = (0..<min(10_000, max(size / 4, 1))).map { i in
+                RollImport.Row(line: i + 2, person: "person-\(i)", birthday: String(format: "%02d-%02d", i % 12 + 1, i % 28 + 1),
+                               eligibleFrom: nil, eligibleUntil: nil)
+            }
+            let cpuBefore = cpuSeconds()
+            let registrarSeconds = try time { _ = try Registrar(node: builder.node).enrolAll(rows) }
+            let cpu = cpuSeconds() - cpuBefore
+            emit(Line(name: "node.roll_import_registrar", unit: "per_s", value: Double(rows.count) / max(registrarSeconds, 1e-9), entries: rows.count))
+            emit(Line(name: "node.roll_import_registrar_cpu", unit: "per_cpu_s", value: Double(rows.count) / max(cpu, 1e-9), entries: rows.count))
+            builder.counts["roll", default: 0] += rows.count
             let built = try builder.fill(to: size, maxBallots: maxBallots)
             let entries = Int(try builder.node.store.size())
             for (kind, count) in built.counts.sorted(by: { $0.key < $1.key }) {
@@ -53,7 +66,7 @@ public enum NodeBench {
                 line.kind = kind
                 emit(line)
             }
-            emit(Line(name: "node.roll_import", unit: "per_s", value: Double(built.counts["roll", default: 0]) / max(built.rollSeconds, 1e-9),
+            emit(Line(name: "node.roll_import", unit: "per_s", value: Double(built.rollTimed) / max(built.rollSeconds, 1e-9),
                       entries: entries))
             // Cold: no snapshot, the whole log replayed (this writes the snapshot).
             try builder.node.store.database.write { db in try db.execute(sql: "DELETE FROM node_snapshot") }
@@ -88,6 +101,8 @@ public enum NodeBench {
         let ledgerDays: Int
         var counts: [String: Int] = [:]
         var rollSeconds = 0.0
+        /// Roll entries appended in ``rollSeconds`` (the timed batches only).
+        var rollTimed = 0
         var serial = 0
 
         init(dir: URL, side: URL, clock: ManualClock) throws {
@@ -158,7 +173,7 @@ public enum NodeBench {
         }
 
         /// Appends chunks of the mix until the log holds `size` entries.
-        mutating func fill(to size: Int, maxBallots: Int) throws -> (counts: [String: Int], rollSeconds: Double) {
+        mutating func fill(to size: Int, maxBallots: Int) throws -> (counts: [String: Int], rollSeconds: Double, rollTimed: Int) {
             var ballots = 0
             while true {
                 let remaining = size - Int(try node.store.size())
@@ -172,7 +187,7 @@ public enum NodeBench {
                 try appendDeliberation(delibShare)
                 ballots += try appendBallots(ballotShare)
             }
-            return (counts, rollSeconds)
+            return (counts, rollSeconds, rollTimed)
         }
 
         mutating func appendRoll(_ count: Int) throws {
@@ -186,6 +201,7 @@ public enum NodeBench {
             }
             serial += count
             rollSeconds += try NodeBench.time { try node.submit(batch: envelopes) }
+            rollTimed += count
             counts["roll", default: 0] += count
         }
 
@@ -227,6 +243,13 @@ public enum NodeBench {
             counts["ballot", default: 0] += count
             return count
         }
+    }
+
+    /// User and system CPU time this process has used, in seconds.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     static func time(_ body: () throws -> Void) throws -> Double {

@@ -156,6 +156,9 @@ public final class Node: @unchecked Sendable {
         do {
             try fm.createDirectory(at: directory.appendingPathComponent("keys"), withIntermediateDirectories: true,
                                    attributes: [.posixPermissions: 0o700])
+            // The registrar's private people file lives here (see `Registrar`).
+            try fm.createDirectory(at: directory.appendingPathComponent("registrar"), withIntermediateDirectories: true,
+                                   attributes: [.posixPermissions: 0o700])
         } catch {
             throw NodeError("Could not create \(directory.path): check that its parent directory exists and is writable.")
         }

@@ -50,8 +50,8 @@ public struct Registrar {
         let signer = try node.key("registrar")
         let origin = node.origin
         let prepared = try Self.prepare(rows, term: setup.term, record: origin, signer: signer)
-        let entries = try node.submit(batch: prepared.map(\.envelope))
-        try remember(zip(rows, prepared).map { ($0.person, $1.credential) })
+        let staged = try stagePeople(zip(rows, prepared).map { ($0.person, $1.credential) })
+        let entries = try submit(prepared.map(\.envelope), people: staged)
         return zip(zip(rows, prepared), entries).map { pair, entry in
             let (row, made) = pair
             return Issued(credential: made.credential,
@@ -86,8 +86,8 @@ public struct Registrar {
         guard let record = try node.rollRecord(old) else { throw NodeError("This credential is not on the roll.") }
         let (code, credential) = Self.freshCredential(term: term)
         let payload = RollReplace(old: old, new: credential, date: date, reason: reason)
-        let entry = try node.submit(payload: payload.payloadBytes(record: node.origin, term: term), signer: node.key("registrar"))
-        try remember([(person, credential)])
+        let envelope = try Node.envelope(payload: payload.payloadBytes(record: node.origin, term: term), signer: node.key("registrar"))
+        let entry = try submit([envelope], people: try stagePeople([(person, credential)]))[0]
         return Issued(credential: credential, letter: Self.letter(code: code, setup: election.setup!, birthday: record.birthday.iso, person: person),
                       index: entry.index, person: person)
     }
@@ -119,32 +119,33 @@ public struct Registrar {
         return people
     }
 
-    /// Appends the private links person ↔ credential in one write, synced.
-    private func remember(_ links: [(person: String, credential: String)]) throws {
-        let fm = FileManager.default
-        do {
-            try fm.createDirectory(at: peopleFile.deletingLastPathComponent(), withIntermediateDirectories: true)
-        } catch {
-            throw NodeError("Could not create \(peopleFile.deletingLastPathComponent().path); check that the data directory is writable.")
-        }
-        if !fm.fileExists(atPath: peopleFile.path) {
-            guard fm.createFile(atPath: peopleFile.path, contents: Data("person,credential\n".utf8), attributes: [.posixPermissions: 0o600]) else {
-                throw NodeError("Could not create \(peopleFile.path); check that the data directory is writable.")
-            }
-        }
+    /// The private links person ↔ credential, staged: `registrar/people.csv` with the new lines
+    /// appended, written to a temporary file beside it (synced) before anything is appended to the log.
+    /// ``AtomicFile/commit(_:to:)`` puts it in place once the entries are durable; a refused entry
+    /// discards it, so the people file never names a credential the log does not hold.
+    private func stagePeople(_ links: [(person: String, credential: String)]) throws -> URL {
+        let directory = peopleFile.deletingLastPathComponent()
+        try AtomicFile.requireWritableDirectory(directory)
+        var data = FileManager.default.contents(atPath: peopleFile.path) ?? Data("person,credential\n".utf8)
         var text = ""
         for (person, credential) in links {
             text += "\"\(person.replacingOccurrences(of: "\"", with: "\"\""))\",\(credential)\n"
         }
+        data.append(Data(text.utf8))
+        return try AtomicFile.stage(data, for: peopleFile)
+    }
+
+    /// Appends `envelopes` and, once they are durable, the staged people file; all or nothing.
+    private func submit(_ envelopes: [EntryEnvelope], people staged: URL) throws -> [LogEntry] {
+        let entries: [LogEntry]
         do {
-            let handle = try FileHandle(forWritingTo: peopleFile)
-            defer { try? handle.close() }
-            try handle.seekToEnd()
-            try handle.write(contentsOf: Data(text.utf8))
-            try handle.synchronize()
+            entries = try node.submit(batch: envelopes)
         } catch {
-            throw NodeError("The citizens were enrolled but \(peopleFile.path) could not be updated (check free space); their letters follow.")
+            AtomicFile.discard(staged)
+            throw error
         }
+        try AtomicFile.commit(staged, to: peopleFile)
+        return entries
     }
 
     /// The letter the registrar prints and sends (French, then English).
