@@ -442,7 +442,7 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
             for (position, (sel, option)) in zip(answer.selections, version.options).enumerated() {
                 let ct = try decodeCipher(sel.a, sel.b)
                 let context = Self.ballotContext(record: record, term: setup!.term, contest: version.contest, version: version.version, position: position)
-                guard !verifyProofs || ProofAdapter.verifyRange(group, pk: pk, a: ct.a, b: ct.b, lo: 0, hi: 1, c: sel.c, r: sel.r,
+                guard !verifyProofs || ProofAdapter.verifyRange(group, pk: pk, a: ct.a, b: ct.b, lo: 0, hi: 1, c: sel.c, r: sel.r, t: sel.t,
                                                disjunctive: true, context: context, binding: binding) else {
                     throw ElectionError(.badProof, "The proof for option \(position + 1) of contest \"\(version.contest)\" does not verify.")
                 }
@@ -451,7 +451,7 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
             }
             let context = Self.ballotContext(record: record, term: setup!.term, contest: version.contest, version: version.version, position: nil)
             guard !verifyProofs || ProofAdapter.verifyRange(group, pk: pk, a: sumA, b: sumB, lo: version.min, hi: version.max,
-                                           c: answer.range.c, r: answer.range.r, disjunctive: false, context: context, binding: binding) else {
+                                           c: answer.range.c, r: answer.range.r, t: answer.range.t, disjunctive: false, context: context, binding: binding) else {
                 throw ElectionError(.badProof, "The proof that contest \"\(version.contest)\" has between \(version.min) and \(version.max) choices does not verify.")
             }
         }

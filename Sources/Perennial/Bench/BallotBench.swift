@@ -84,6 +84,20 @@ public enum BallotBench {
                 for (v, b) in zip(bench.voters, prepared) { try bench.apply(b.payload, by: v, at: bench.voteTime) }
             }
             emit(Line(name: "ballot.\(group.name).validate", unit: "ms", value: validate / Double(ballots), floor: validateFloor, group: group.name, cores: 1))
+            // Proofs only (BAL-4), over the same ballots: one by one, then as one batch (SPEC §3.5.1).
+            let entries = zip(bench.voters, prepared).enumerated().map { i, vb in
+                ElectionEntry(index: i, timeMs: bench.voteTime, author: Array(vb.0.publicKey.rawRepresentation), payload: vb.1.payload)
+            }
+            var failed: [Int] = []
+            let oneByOne = BallotBench.milliseconds { failed += bench.state.failingBallotProofs(entries, batch: false) }
+            emit(Line(name: "ballot.\(group.name).verify_proofs", unit: "ms", value: oneByOne / Double(ballots), floor: validateFloor,
+                      group: group.name, cores: 1))
+            if group.groupName.carriesCommitments {
+                let batched = BallotBench.milliseconds { failed += bench.state.failingBallotProofs(entries, batch: true) }
+                emit(Line(name: "ballot.\(group.name).verify_batch", unit: "ms", value: batched / Double(ballots), floor: nil,
+                          group: group.name, cores: 1))
+            }
+            guard failed.isEmpty else { throw NodeError("Benchmark ballots failed proof verification: \(failed).") }
             emit(Line(name: "ballot.\(group.name).payload", unit: "bytes", value: Double(prepared[0].payload.count), floor: nil, group: group.name, cores: 1))
 
             // Appends through a node: the same checks inside the log's durable transaction.
