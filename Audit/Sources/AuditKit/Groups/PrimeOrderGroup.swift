@@ -70,6 +70,15 @@ extension PrimeOrderGroup {
 
     public var zeroScalar: Scalar { scalar(0) }
     public var oneScalar: Scalar { scalar(1) }
+
+    /// Whether range and disjunctive proofs in this group carry their commitments `"t"` (SPEC.md §3.5.1).
+    public var carriesCommitments: Bool { name == "ristretto255" }
+
+    /// Whether `∏ e_i^(s_i)` is the identity, computed in one multi-scalar sum, or nil when the group
+    /// has no such routine (the proofs are then checked one at a time).
+    public func productIsIdentity(_ terms: [(Element, Scalar)]) -> Bool? {
+        (self as? Ristretto255).map { r in r.sumIsIdentity(terms.map { ($0.0 as! Ristretto255.Element, $0.1 as! Ristretto255.Scalar) }) }
+    }
 }
 
 /// The group named in a record, opened at run time.

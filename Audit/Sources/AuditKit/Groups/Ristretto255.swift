@@ -1,3 +1,4 @@
+import AuditCurve
 import AuditSodium
 
 /// ristretto255 (RFC 9496) through libsodium's `crypto_core_ristretto255_*` and
@@ -21,8 +22,9 @@ public struct Ristretto255: PrimeOrderGroup {
 
     public func element(_ bytes: [UInt8]) throws(AuditError) -> Element {
         guard bytes.count == 32 else { throw .invalidElement("a ristretto255 element is 32 bytes") }
-        // libsodium's decoder accepts exactly the canonical encodings of RFC 9496 §4.3.1, identity included.
-        guard crypto_core_ristretto255_is_valid_point(bytes) == 1 else {
+        // libsodium's decoder accepts the canonical encodings of RFC 9496 §4.3.1, identity included, but
+        // 1.0.18 ignores bit 255; RFC 9496 refuses every value ≥ p, so that bit must be clear.
+        guard bytes[31] & 0x80 == 0, crypto_core_ristretto255_is_valid_point(bytes) == 1 else {
             throw .invalidElement("not a canonical ristretto255 encoding")
         }
         return Element(bytes: bytes)
@@ -111,6 +113,21 @@ public struct Ristretto255: PrimeOrderGroup {
         var out = [UInt8](repeating: 0, count: 32)
         guard crypto_core_ristretto255_scalar_invert(&out, a.bytes) == 0 else { return nil }
         return Scalar(bytes: out)
+    }
+
+    /// `Σ s_i·E_i = identity` through AuditCurve's bucket sum (the batch check of SPEC.md §3.5.1).
+    /// Elements are valid by construction, so the C code's own decoding cannot fail.
+    func sumIsIdentity(_ terms: [(Element, Scalar)]) -> Bool {
+        var encodings: [UInt8] = [], scalars: [UInt8] = []
+        encodings.reserveCapacity(32 * terms.count)
+        scalars.reserveCapacity(32 * terms.count)
+        for (e, s) in terms {
+            encodings += e.bytes
+            scalars += s.bytes
+        }
+        let rc = audit_ristretto_sum_is_identity(encodings, scalars, terms.count)
+        precondition(rc >= 0, "AuditCurve refused validated elements or ran out of memory (\(rc))")
+        return rc == 1
     }
 }
 

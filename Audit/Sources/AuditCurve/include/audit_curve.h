@@ -1,0 +1,30 @@
+/*
+ * AuditCurve: the audit's own ristretto255 arithmetic for batch verification (SPEC.md §3.5.1).
+ * Written for the audit alone; it shares no code with the engine. Everything here handles public
+ * data only (record contents), so nothing needs to be constant time.
+ */
+#ifndef AUDIT_CURVE_H
+#define AUDIT_CURVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// 1 if `enc` is a canonical RFC 9496 ristretto255 encoding (identity included), else 0.
+int audit_ristretto_valid(const uint8_t enc[32]);
+
+/// Σ scalars[i]·P_i where P_i is the element encoded at encodings + 32·i and scalars[i] is 32 bytes
+/// little-endian (< 2^255). Returns 1 if the sum is the identity, 0 if not, -1 if an encoding is
+/// invalid, -2 if memory ran out.
+int audit_ristretto_sum_is_identity(const uint8_t *encodings, const uint8_t *scalars, size_t n);
+
+/// Σ scalars[i]·P_i, encoded (tests). Returns 0, -1 for an invalid encoding, -2 for memory.
+int audit_ristretto_sum(uint8_t out[32], const uint8_t *encodings, const uint8_t *scalars, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
