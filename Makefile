@@ -4,7 +4,7 @@ APT_PACKAGES := libsodium-dev libgmp-dev libsqlite3-dev pkg-config tmux
 DEMO_OUT ?= demo-data
 AUDIT_BIN = Audit/.build/release/perennial-audit
 
-.PHONY: all deps build release test test-engine test-audit test-cross demo bench clean
+.PHONY: all deps build release test test-engine test-audit test-cross demo bench bench-peers clean
 
 all: build
 
@@ -58,6 +58,12 @@ bench: release
 	.build/release/perennial bench ballot
 	.build/release/perennial bench tally
 	.build/release/perennial bench log
+
+# Not part of `make test`: Perennial and Debian's belenios-tool (installed with apt-get when missing) on the
+# same ballot shape in one run; JSON lines with both systems' figures, bytes per ballot and the ratios.
+BENCH_PEERS_BALLOTS ?= 20
+bench-peers: release
+	python3 tools/bench_peers.py .build/release/perennial $(BENCH_PEERS_BALLOTS)
 
 clean:
 	rm -rf .build Audit/.build
