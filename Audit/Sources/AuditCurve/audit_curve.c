@@ -267,31 +267,43 @@ int audit_ristretto_valid(const uint8_t enc[32]) {
 }
 
 /* Bits [pos, pos + w) of a 256-bit little-endian scalar. */
-static unsigned window_bits(const uint8_t *s, int pos, int w) {
-    unsigned v = 0;
-    for (int i = 0; i < w && pos + i < 256; i++) v |= (unsigned)((s[(pos + i) / 8] >> ((pos + i) % 8)) & 1) << i;
+static int window_bits(const uint8_t *s, int pos, int w) {
+    int v = 0;
+    for (int i = 0; i < w && pos + i < 256; i++) v |= ((s[(pos + i) / 8] >> ((pos + i) % 8)) & 1) << i;
     return v;
 }
 
-/* Pippenger with unsigned windows of w bits: per window, points are dropped into 2^w - 1 buckets,
- * and Σ k·bucket[k] is formed by running sums. */
+/* Pippenger with signed digits in [-2^(w-1), 2^(w-1)): per window, each point (or its negation) is
+ * dropped into one of 2^(w-1) buckets, and Σ k·bucket[k] is formed by running sums. */
 static int bucket_sum(ext *out, const ext *points, const uint8_t *scalars, size_t n) {
-    int w = n < 32 ? 4 : n < 256 ? 6 : n < 2048 ? 8 : 10;
-    size_t nb = ((size_t)1 << w) - 1;
+    int w = n < 16 ? 4 : n < 64 ? 5 : n < 256 ? 6 : n < 1024 ? 7 : n < 4096 ? 8 : n < 16384 ? 10 : 11;
+    int windows = (256 + w - 1) / w + 1;
+    size_t nb = (size_t)1 << (w - 1);
+    int16_t *digits = malloc(n * (size_t)windows * sizeof(int16_t));
     ext *buckets = malloc(nb * sizeof(ext));
-    if (!buckets) return -2;
+    char *used = malloc(nb);
+    if (!digits || !buckets || !used) { free(digits); free(buckets); free(used); return -2; }
+    for (size_t k = 0; k < n; k++) {
+        int carry = 0;
+        for (int win = 0; win < windows; win++) {
+            int d = window_bits(scalars + 32 * k, win * w, w) + carry;
+            carry = d >= (1 << (w - 1));   /* d in [-2^(w-1), 2^(w-1)) after the carry leaves */
+            if (carry) d -= 1 << w;
+            digits[k * (size_t)windows + (size_t)win] = (int16_t)d;
+        }
+    }
     ext acc;
     ext_zero(&acc);
-    int windows = (256 + w - 1) / w;
     for (int win = windows - 1; win >= 0; win--) {
         for (int i = 0; i < w; i++) ext_dbl(&acc, &acc);
-        char *used = calloc(nb, 1);
-        if (!used) { free(buckets); return -2; }
+        memset(used, 0, nb);
         for (size_t k = 0; k < n; k++) {
-            unsigned b = window_bits(scalars + 32 * k, win * w, w);
-            if (b == 0) continue;
-            if (used[b - 1]) ext_add(&buckets[b - 1], &buckets[b - 1], &points[k]);
-            else { buckets[b - 1] = points[k]; used[b - 1] = 1; }
+            int d = digits[k * (size_t)windows + (size_t)win];
+            if (d == 0) continue;
+            ext p = points[k];
+            if (d < 0) { ext_neg(&p, &points[k]); d = -d; }
+            if (used[d - 1]) ext_add(&buckets[d - 1], &buckets[d - 1], &p);
+            else { buckets[d - 1] = p; used[d - 1] = 1; }
         }
         ext running, total;
         ext_zero(&running);
@@ -300,10 +312,11 @@ static int bucket_sum(ext *out, const ext *points, const uint8_t *scalars, size_
             if (used[b]) ext_add(&running, &running, &buckets[b]);
             ext_add(&total, &total, &running);
         }
-        free(used);
         ext_add(&acc, &acc, &total);
     }
+    free(digits);
     free(buckets);
+    free(used);
     *out = acc;
     return 0;
 }
