@@ -571,7 +571,23 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
         let index = e.index
         let countedSelections = selections
         let slot = slotForJob
-        return [ProofJob(.ballotProofs, loc) {
+        // ristretto255: the pipeline combines many ballots' proofs in one sum (SPEC.md §3.5.1).
+        var batch: (@Sendable () -> BatchTerms?)? = nil
+        if g.name == "ristretto255" {
+            batch = { () -> BatchTerms? in
+                let items = Self.carriedItems(g, pk: pk, decoded: decoded, contexts: contexts, binding: binding)
+                guard let terms = BatchVerifier.terms(g, items) else { return nil }
+                var encodings: [UInt8] = [], scalars: [UInt8] = []
+                for (e, s) in terms {
+                    encodings += g.encodeElement(e)
+                    scalars += g.encodeScalar(s)
+                }
+                return BatchTerms(encodings: encodings, scalars: scalars, onSuccess: {
+                    slot?.offerValid(index: index, selections: countedSelections, tally: partials, counters: counters)
+                })
+            }
+        }
+        return [ProofJob(.ballotProofs, loc, batch: batch) {
             if let failure = Self.verifyBallotProofs(g, pk: pk, decoded: decoded, contexts: contexts, binding: binding) {
                 return failure
             }
@@ -585,21 +601,28 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
     /// ``BatchVerifier``; only if that fails are they checked one by one, to name the failing proof.
     static func verifyBallotProofs(_ g: G, pk: G.Element, decoded: [DecodedContest],
                                    contexts: [(selections: [[UInt8]], range: [UInt8])], binding: [UInt8]) -> String? {
-        if g.carriesCommitments {
-            var items: [CarriedRange<G>] = []
-            for (dc, ctx) in zip(decoded, contexts) {
-                var sum = Ciphertext<G>.zero(g)
-                for (i, ct) in dc.selections.enumerated() {
-                    items.append(CarriedRange(pk: pk, ciphertext: ct, lo: 0, hi: 1, proof: dc.selectionProofs[i],
-                                              binding: ProofBinding(context: ctx.selections[i], binding: binding), protocolName: "disjunctive"))
-                    sum = sum.adding(ct, in: g)
-                }
-                items.append(CarriedRange(pk: pk, ciphertext: sum, lo: UInt32(dc.version.min), hi: UInt32(dc.version.max), proof: dc.range,
-                                          binding: ProofBinding(context: ctx.range, binding: binding), protocolName: "range"))
-            }
-            if BatchVerifier.allVerify(g, items) == true { return nil }
+        if g.carriesCommitments,
+           BatchVerifier.allVerify(g, carriedItems(g, pk: pk, decoded: decoded, contexts: contexts, binding: binding)) == true {
+            return nil
         }
         return verifyBallotProofsOneByOne(g, pk: pk, decoded: decoded, contexts: contexts, binding: binding)
+    }
+
+    /// A ballot's proofs with their statements, in order (selections, then the contest's range proof).
+    static func carriedItems(_ g: G, pk: G.Element, decoded: [DecodedContest], contexts: [(selections: [[UInt8]], range: [UInt8])],
+                             binding: [UInt8]) -> [CarriedRange<G>] {
+        var items: [CarriedRange<G>] = []
+        for (dc, ctx) in zip(decoded, contexts) {
+            var sum = Ciphertext<G>.zero(g)
+            for (i, ct) in dc.selections.enumerated() {
+                items.append(CarriedRange(pk: pk, ciphertext: ct, lo: 0, hi: 1, proof: dc.selectionProofs[i],
+                                          binding: ProofBinding(context: ctx.selections[i], binding: binding), protocolName: "disjunctive"))
+                sum = sum.adding(ct, in: g)
+            }
+            items.append(CarriedRange(pk: pk, ciphertext: sum, lo: UInt32(dc.version.min), hi: UInt32(dc.version.max), proof: dc.range,
+                                      binding: ProofBinding(context: ctx.range, binding: binding), protocolName: "range"))
+        }
+        return items
     }
 
     /// BAL-4 one proof at a time (the Schnorr groups, and the fallback that names a failing proof).

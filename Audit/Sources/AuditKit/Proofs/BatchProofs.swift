@@ -29,6 +29,14 @@ public enum BatchVerifier {
     /// True iff every proof passes (a false proof passes with probability ≤ 2^-128). Returns nil when the
     /// group has no multi-scalar routine or a proof carries no commitments: the caller checks one by one.
     public static func allVerify<G: PrimeOrderGroup>(_ group: G, _ items: [CarriedRange<G>]) -> Bool? {
+        guard items.allSatisfy({ $0.proof.t != nil }) else { return nil }
+        guard let terms = terms(group, items) else { return false }
+        return group.productIsIdentity(terms)
+    }
+
+    /// The terms whose product must be the identity, after every proof's challenge check; nil if a
+    /// proof is malformed, carries no commitments, or fails its challenge check.
+    public static func terms<G: PrimeOrderGroup>(_ group: G, _ items: [CarriedRange<G>]) -> [(G.Element, G.Scalar)]? {
         var terms: [(G.Element, G.Scalar)] = []
         terms.reserveCapacity(items.count * 6 + 2)
         var gScalar = group.zeroScalar
@@ -37,7 +45,7 @@ public enum BatchVerifier {
         for item in items {
             guard let t = item.proof.t else { return nil }
             let width = Int(item.hi) - Int(item.lo) + 1
-            guard item.lo <= item.hi, item.proof.c.count == width, item.proof.r.count == width, t.count == 2 * width else { return false }
+            guard item.lo <= item.hi, item.proof.c.count == width, item.proof.r.count == width, t.count == 2 * width else { return nil }
             // Fiat–Shamir: Σ c_j = H(statement, A_lo, B_lo, …).
             var tr = Transcript(protocol: item.protocolName, group: group.name, context: item.binding.context, binding: item.binding.binding)
             for e in [group.generator, item.pk, item.ciphertext.alpha, item.ciphertext.beta] { tr.append(group.encodeElement(e)) }
@@ -45,7 +53,7 @@ public enum BatchVerifier {
             tr.append(u32: item.hi)
             for e in t { tr.append(group.encodeElement(e)) }
             let sum = item.proof.c.reduce(group.zeroScalar) { group.add($0, $1) }
-            guard tr.challenge(in: group) == sum else { return false }
+            guard tr.challenge(in: group) == sum else { return nil }
             // A_j^z · g^(−z r_j) · α^(z c_j) = 1 and B_j^z' · pk^(−z' r_j) · β^(z' c_j) · g^(−z' j c_j) = 1.
             var alphaS = group.zeroScalar, betaS = group.zeroScalar, pkS = group.zeroScalar
             for k in 0..<width {
@@ -66,7 +74,7 @@ public enum BatchVerifier {
         }
         terms.append((group.generator, gScalar))
         for (pk, s) in pkScalars { terms.append((pk, s)) }
-        return group.productIsIdentity(terms)
+        return terms
     }
 
     /// A uniform 128-bit weight from libsodium's CSPRNG, as a scalar.
