@@ -56,4 +56,21 @@ extension ElectionState {
         }
         return out
     }
+
+    /// The key under which a ballot's verified proofs are remembered: the proofs bind the author
+    /// (credential) and everything else they depend on is in the payload (contest versions, window).
+    public static func preverifiedKey(author: [UInt8], payload: [UInt8]) -> [UInt8] {
+        SHA256.hash(Bytes.lp(author) + payload)
+    }
+
+    /// Verifies the proofs of many `ballot.cast` entries in one batch against the current state and
+    /// remembers those that pass, so that applying them next (in order, e.g. one `submit(batch:)`)
+    /// does not verify their proofs again. Sound even if entries before them change the state: a ballot
+    /// is only applied after all the other rules, including its contest versions, are checked at its
+    /// own position, and its proofs' statement (key, contests, versions, bounds, context, binding)
+    /// is fixed by those. A ballot that fails here is simply verified again, one by one, when applied.
+    public mutating func preverifyBallots(_ entries: [ElectionEntry]) {
+        let failing = Set(failingBallotProofs(entries, batch: true))
+        preverified = Set(entries.filter { !failing.contains($0.index) }.map { Self.preverifiedKey(author: $0.author, payload: $0.payload) })
+    }
 }

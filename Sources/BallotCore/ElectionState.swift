@@ -95,6 +95,10 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
     /// When false, proofs are not re-verified: only for replaying this node's own log, whose entries
     /// were fully verified when appended. Every other rule is still checked.
     public var verifyProofs = true
+    /// `ballot.cast` entries (by ``preverifiedKey(author:payload:)``) whose proofs were already verified
+    /// in a batch with the current election key (``preverifyBallots(_:)``); their proofs are not checked
+    /// again by ``apply(_:)`` (every other rule is). Transient: never in a snapshot.
+    public var preverified: Set<[UInt8]> = []
 
     public init(group: G, record: String) {
         self.group = group
@@ -468,6 +472,11 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
     mutating func applyBallot(_ entry: ElectionEntry) throws -> ElectionEffect {
         let p = try BallotCast.decode(entry.payload)
         let rec = try checkCommon(entry, window: p.window)
+        let saved = verifyProofs
+        if !preverified.isEmpty && preverified.contains(Self.preverifiedKey(author: entry.author, payload: entry.payload)) {
+            verifyProofs = false
+        }
+        defer { verifyProofs = saved }
         var contributions = try verifyBallotContests(p.contests, window: p.window, credential: entry.author)
         if setup!.perYearResults {
             contributions += contributions.map { (TallyKey(contest: $0.0.contest, option: $0.0.option, year: p.window), $0.1) }

@@ -115,6 +115,22 @@ public enum BallotBench {
             }
             emit(Line(name: "ballot.\(group.name).append_validated", unit: "per_s", value: Double(ballots) / (append / 1000), floor: nil,
                       group: group.name, cores: 1))
+
+            // The same ballots through a second node in ONE submit(batch:): their proofs are verified together
+            // first (SPEC §3.5.1, ristretto255), then every ballot is applied with its other checks.
+            let batchDir = FileManager.default.temporaryDirectory.appendingPathComponent("perennial-bench-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: batchDir) }
+            let batchClock = ManualClock(milliseconds: UInt64(bench.setupTime))
+            let batchNode = try Node.create(directory: batchDir, origin: bench.record, simulation: true, clock: batchClock)
+            for (payload, key, time) in bench.history {
+                batchClock.set(milliseconds: UInt64(time))
+                try batchNode.submit(payload: payload, signer: key)
+            }
+            batchClock.set(milliseconds: UInt64(bench.voteTime))
+            let envelopes = try zip(bench.voters, prepared).map { try Node.envelope(payload: $0.1.payload, signer: $0.0) }
+            let appendBatch = try BallotBench.milliseconds { try batchNode.submit(batch: envelopes) }
+            emit(Line(name: "ballot.\(group.name).append_batch", unit: "per_s", value: Double(ballots) / (appendBatch / 1000), floor: nil,
+                      group: group.name, cores: 1))
         }
     }
 
