@@ -59,7 +59,22 @@ static void gf_mul(gf r, const gf a, const gf b) {
     r[0] &= M51;
 }
 
-static void gf_sqr(gf r, const gf a) { gf_mul(r, a, a); }
+static void gf_sqr(gf r, const gf a) {
+    const uint64_t d0 = 2 * a[0], d1 = 2 * a[1], a3_19 = 19 * a[3], a4_19 = 19 * a[4];
+    wide t0 = (wide)a[0] * a[0] + (wide)d1 * a4_19 + (wide)(2 * a[2]) * a3_19;
+    wide t1 = (wide)d0 * a[1] + (wide)(2 * a[2]) * a4_19 + (wide)a[3] * a3_19;
+    wide t2 = (wide)d0 * a[2] + (wide)a[1] * a[1] + (wide)(2 * a[3]) * a4_19;
+    wide t3 = (wide)d0 * a[3] + (wide)d1 * a[2] + (wide)a[4] * a4_19;
+    wide t4 = (wide)d0 * a[4] + (wide)d1 * a[3] + (wide)a[2] * a[2];
+    t1 += t0 >> 51; r[0] = (uint64_t)t0 & M51;
+    t2 += t1 >> 51; r[1] = (uint64_t)t1 & M51;
+    t3 += t2 >> 51; r[2] = (uint64_t)t2 & M51;
+    t4 += t3 >> 51; r[3] = (uint64_t)t3 & M51;
+    r[4] = (uint64_t)t4 & M51;
+    r[0] += (uint64_t)(t4 >> 51) * 19;
+    r[1] += r[0] >> 51;
+    r[0] &= M51;
+}
 
 static void gf_sqr_times(gf r, const gf a, int n) {
     gf_sqr(r, a);
@@ -345,5 +360,17 @@ int audit_ristretto_sum(uint8_t out[32], const uint8_t *encodings, const uint8_t
     int rc = sum_points(&r, encodings, scalars, n);
     if (rc != 0) return rc;
     ext_encode(out, &r);
+    return 0;
+}
+
+int audit_ristretto_add_all(uint8_t out[32], const uint8_t *encodings, const uint8_t *negate, size_t n) {
+    ext acc, p;
+    ext_zero(&acc);
+    for (size_t i = 0; i < n; i++) {
+        if (!ext_decode(&p, encodings + 32 * i)) return -1;
+        if (negate && negate[i]) ext_neg(&p, &p);
+        ext_add(&acc, &acc, &p);
+    }
+    ext_encode(out, &acc);
     return 0;
 }

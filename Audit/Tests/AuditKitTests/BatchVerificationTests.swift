@@ -69,6 +69,18 @@ import Testing
         #expect(audit_ristretto_sum_is_identity(encodings + [UInt8](repeating: 0xff, count: 32), scalars + minusOne, n + 1) == -1)
     }
 
+    @Test func sumsOfElementsAgreeWithOneOperationAtATime() {
+        let p = TestProver(group: r)
+        for n in [0, 1, 2, 17, 600] {
+            let es = (0..<n).map { i in i % 6 == 5 ? r.identity : r.expG(p.randomScalar()) }
+            let neg = (0..<n).map { $0 % 3 == 1 }
+            var expected = r.identity
+            for (e, minus) in zip(es, neg) { expected = minus ? r.div(expected, e) : r.op(expected, e) }
+            #expect(r.sum(es, negate: neg) == expected)
+            #expect(r.sum(es) == es.reduce(r.identity) { r.op($0, $1) })
+        }
+    }
+
     func items(_ n: Int, tamper: String? = nil) -> [CarriedRange<Ristretto255>] {
         let p = TestProver(group: r)
         let pk = r.expG(p.randomScalar())

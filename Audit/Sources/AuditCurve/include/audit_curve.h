@@ -24,6 +24,10 @@ int audit_ristretto_sum_is_identity(const uint8_t *encodings, const uint8_t *sca
 /// Σ scalars[i]·P_i, encoded (tests). Returns 0, -1 for an invalid encoding, -2 for memory.
 int audit_ristretto_sum(uint8_t out[32], const uint8_t *encodings, const uint8_t *scalars, size_t n);
 
+/// Σ ±P_i (P_i encoded at encodings + 32·i, subtracted where negate[i] is 1; negate may be NULL), encoded:
+/// each element decoded once. Returns 0, or -1 for an invalid encoding.
+int audit_ristretto_add_all(uint8_t out[32], const uint8_t *encodings, const uint8_t *negate, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

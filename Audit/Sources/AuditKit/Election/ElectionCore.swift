@@ -613,11 +613,10 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
                              binding: [UInt8]) -> [CarriedRange<G>] {
         var items: [CarriedRange<G>] = []
         for (dc, ctx) in zip(decoded, contexts) {
-            var sum = Ciphertext<G>.zero(g)
+            let sum = Ciphertext<G>(alpha: g.sum(dc.selections.map(\.alpha)), beta: g.sum(dc.selections.map(\.beta)))
             for (i, ct) in dc.selections.enumerated() {
                 items.append(CarriedRange(pk: pk, ciphertext: ct, lo: 0, hi: 1, proof: dc.selectionProofs[i],
                                           binding: ProofBinding(context: ctx.selections[i], binding: binding), protocolName: "disjunctive"))
-                sum = sum.adding(ct, in: g)
             }
             items.append(CarriedRange(pk: pk, ciphertext: sum, lo: UInt32(dc.version.min), hi: UInt32(dc.version.max), proof: dc.range,
                                       binding: ProofBinding(context: ctx.range, binding: binding), protocolName: "range"))

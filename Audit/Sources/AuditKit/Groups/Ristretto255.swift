@@ -115,6 +115,18 @@ public struct Ristretto255: PrimeOrderGroup {
         return Scalar(bytes: out)
     }
 
+    /// `Σ ±E_i` through AuditCurve (valid elements, so it cannot fail).
+    func sumAll(_ elements: [Element], negate: [Bool]?) -> Element {
+        var encodings: [UInt8] = []
+        encodings.reserveCapacity(32 * elements.count)
+        for e in elements { encodings += e.bytes }
+        var out = [UInt8](repeating: 0, count: 32)
+        let flags = negate.map { $0.map { $0 ? UInt8(1) : 0 } }
+        let rc = flags.map { audit_ristretto_add_all(&out, encodings, $0, elements.count) } ?? audit_ristretto_add_all(&out, encodings, nil, elements.count)
+        precondition(rc == 0, "AuditCurve refused a validated element")
+        return Element(bytes: out)
+    }
+
     /// `Σ s_i·E_i = identity` through AuditCurve's bucket sum (the batch check of SPEC.md §3.5.1).
     /// Elements are valid by construction, so the C code's own decoding cannot fail.
     func sumIsIdentity(_ terms: [(Element, Scalar)]) -> Bool {
