@@ -374,3 +374,31 @@ int audit_ristretto_add_all(uint8_t out[32], const uint8_t *encodings, const uin
     ext_encode(out, &acc);
     return 0;
 }
+
+_Static_assert(sizeof(ext) == sizeof(audit_point), "audit_point holds an ext");
+
+int audit_ristretto_decode(audit_point *out, const uint8_t enc[32]) {
+    ext p;
+    if (!ext_decode(&p, enc)) return 0;
+    memcpy(out, &p, sizeof p);
+    return 1;
+}
+
+int audit_ristretto_points_sum_is_identity(const audit_point *points, const uint8_t *scalars, size_t n) {
+    for (size_t i = 0; i < n; i++) if (scalars[32 * i + 31] & 0x80) return 0;
+    ext r;
+    int rc = bucket_sum(&r, (const ext *)(const void *)points, scalars, n);
+    if (rc != 0) return rc;
+    return ext_is_identity(&r);
+}
+
+void audit_ristretto_points_add_all(uint8_t out[32], const audit_point *points, const uint8_t *negate, size_t n) {
+    ext acc, p;
+    ext_zero(&acc);
+    for (size_t i = 0; i < n; i++) {
+        memcpy(&p, &points[i], sizeof p);
+        if (negate && negate[i]) ext_neg(&p, &p);
+        ext_add(&acc, &acc, &p);
+    }
+    ext_encode(out, &acc);
+}

@@ -13,6 +13,16 @@
 extern "C" {
 #endif
 
+/// A decoded element (extended coordinates, radix 2^51), opaque to callers.
+typedef struct { uint64_t limbs[20]; } audit_point;
+
+/// Decodes and validates a canonical RFC 9496 encoding (identity included): 1 and `out` set, or 0.
+int audit_ristretto_decode(audit_point *out, const uint8_t enc[32]);
+/// Σ scalars[i]·points[i] is the identity: 1, 0, or -2 when memory ran out (points already valid).
+int audit_ristretto_points_sum_is_identity(const audit_point *points, const uint8_t *scalars, size_t n);
+/// Σ ±points[i] (negated where negate[i] is 1; negate may be NULL), encoded.
+void audit_ristretto_points_add_all(uint8_t out[32], const audit_point *points, const uint8_t *negate, size_t n);
+
 /// 1 if `enc` is a canonical RFC 9496 ristretto255 encoding (identity included), else 0.
 int audit_ristretto_valid(const uint8_t enc[32]);
 

@@ -576,13 +576,11 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
         if g.name == "ristretto255" {
             batch = { () -> BatchTerms? in
                 let items = Self.carriedItems(g, pk: pk, decoded: decoded, contexts: contexts, binding: binding)
-                guard let terms = BatchVerifier.terms(g, items) else { return nil }
-                var encodings: [UInt8] = [], scalars: [UInt8] = []
-                for (e, s) in terms {
-                    encodings += g.encodeElement(e)
-                    scalars += g.encodeScalar(s)
-                }
-                return BatchTerms(encodings: encodings, scalars: scalars, onSuccess: {
+                guard let terms = BatchVerifier.terms(g, items), let r = g as? Ristretto255 else { return nil }
+                var scalars: [UInt8] = []
+                scalars.reserveCapacity(32 * terms.count)
+                for (_, s) in terms { scalars += g.encodeScalar(s) }
+                return BatchTerms(points: r.decodedPoints(terms.map { $0.0 as! Ristretto255.Element }), scalars: scalars, onSuccess: {
                     slot?.offerValid(index: index, selections: countedSelections, tally: partials, counters: counters)
                 })
             }

@@ -43,8 +43,8 @@ public struct ProofJob: Sendable {
             if let prepare = job.batch, let terms = prepare() { batched.append((i, terms)) } else { alone.append(i) }
         }
         if !batched.isEmpty {
-            let encodings = batched.flatMap(\.1.encodings), scalars = batched.flatMap(\.1.scalars)
-            if BatchTerms.sumIsIdentity(encodings: encodings, scalars: scalars) {
+            let points = batched.flatMap(\.1.points), scalars = batched.flatMap(\.1.scalars)
+            if Ristretto255.pointsSumIsIdentity(points, scalars: scalars) {
                 for (_, t) in batched { t.onSuccess() }
             } else {
                 alone += batched.map(\.0)
@@ -55,21 +55,17 @@ public struct ProofJob: Sendable {
     }
 }
 
-/// Terms `s_i·E_i` of a ristretto255 batch check: 32-byte encodings and 32-byte little-endian scalars.
+/// Terms `s_i·E_i` of a ristretto255 batch check: decoded points and 32-byte little-endian scalars.
 public struct BatchTerms: Sendable {
-    public var encodings: [UInt8]
+    public var points: [audit_point]
     public var scalars: [UInt8]
     /// Runs when the combined check passes (what `work` would have done after succeeding).
     public var onSuccess: @Sendable () -> Void
 
-    public init(encodings: [UInt8], scalars: [UInt8], onSuccess: @escaping @Sendable () -> Void) {
-        self.encodings = encodings
+    public init(points: [audit_point], scalars: [UInt8], onSuccess: @escaping @Sendable () -> Void) {
+        self.points = points
         self.scalars = scalars
         self.onSuccess = onSuccess
-    }
-
-    static func sumIsIdentity(encodings: [UInt8], scalars: [UInt8]) -> Bool {
-        audit_ristretto_sum_is_identity(encodings, scalars, encodings.count / 32) == 1
     }
 }
 
