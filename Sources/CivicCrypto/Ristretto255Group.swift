@@ -236,8 +236,7 @@ public struct Ristretto255Group: PrimeOrderGroup, Hashable {
 
     public func decodeElement(_ bytes: some Collection<UInt8>) throws -> Element {
         try checkLength(bytes.count, 32, "A ristretto255 element")
-        var value = SIMD32<UInt8>.zero
-        for (i, b) in bytes.enumerated() { value[i] = b }
+        let value = Self.simd32(bytes)
         var point = cr_point()
         let rc = withUnsafeBytes(of: value) { cr_point_decode(&point, $0.u8) }
         guard rc == 0 else { throw CryptoError.invalidElement(name, "not a canonical RFC 9496 encoding") }
@@ -248,10 +247,19 @@ public struct Ristretto255Group: PrimeOrderGroup, Hashable {
 
     public func decodeScalar(_ bytes: some Collection<UInt8>) throws -> Scalar {
         try checkLength(bytes.count, 32, "A ristretto255 scalar")
-        var value = SIMD32<UInt8>.zero
-        for (i, b) in bytes.enumerated() { value[i] = b }
+        let value = Self.simd32(bytes)
         guard Self.isCanonical(value) else { throw CryptoError.invalidScalar(name, "not reduced below the group order") }
         return Scalar(bytes: value)
+    }
+
+    /// 32 bytes (the caller checked the count) as a SIMD value, copied in one go when contiguous.
+    private static func simd32(_ bytes: some Collection<UInt8>) -> SIMD32<UInt8> {
+        var value = SIMD32<UInt8>.zero
+        let copied = bytes.withContiguousStorageIfAvailable { src in
+            withUnsafeMutableBytes(of: &value) { $0.copyMemory(from: UnsafeRawBufferPointer(src)) }
+        }
+        if copied == nil { for (i, b) in bytes.enumerated() { value[i] = b } }
+        return value
     }
 
     /// Whether a little-endian 32-byte value is `< q`.
