@@ -29,6 +29,16 @@ extension ElectionState {
         return entries.map(\.index).filter { bad.contains($0) }
     }
 
+    /// Whether all proofs of one ballot verify in one combination (false also when it is malformed).
+    func ballotProofsVerifyTogether(_ contests: [EncryptedContest], window: Int, pk: G.Element, credential: [UInt8]) -> Bool {
+        guard let setup,
+              let items = carriedProofs(BallotCast(term: setup.term, window: window, contests: contests), pk: pk, term: setup.term,
+                                        credential: credential), !items.isEmpty else { return false }
+        var batch = RangeProofBatch(group: group)
+        for (i, p) in items.enumerated() { batch.add(p, id: i) }
+        return batch.allVerify()
+    }
+
     /// The ballot's proofs as ``CarriedRangeProof``s (an empty list in the compact-form groups, whose
     /// proofs ``verifyBallotContests`` checks); nil if the ballot is malformed.
     private func carriedProofs(_ ballot: BallotCast, pk: G.Element, term: String, credential: [UInt8]) -> [CarriedRangeProof<G>]? {

@@ -434,6 +434,11 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
         }
         let pk = electionKey!
         let binding = Self.ballotBinding(credential: credential, window: window)
+        // ristretto255: the ballot's proofs in one combination (SPEC §3.5.1); only if it fails (or the
+        // ballot is malformed) are they checked one at a time below, which names the failing proof.
+        let proofsVerified = verifyProofs && group.groupName.carriesCommitments
+            && ballotProofsVerifyTogether(contestsIn, window: window, pk: pk, credential: credential)
+        let verifyEach = verifyProofs && !proofsVerified
         var out: [(TallyKey, CipherPair<G>)] = []
         for (answer, version) in zip(contestsIn, inForce) {
             guard answer.version == version.version else {
@@ -446,7 +451,7 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
             for (position, (sel, option)) in zip(answer.selections, version.options).enumerated() {
                 let ct = try decodeCipher(sel.a, sel.b)
                 let context = Self.ballotContext(record: record, term: setup!.term, contest: version.contest, version: version.version, position: position)
-                guard !verifyProofs || ProofAdapter.verifyRange(group, pk: pk, a: ct.a, b: ct.b, lo: 0, hi: 1, c: sel.c, r: sel.r, t: sel.t,
+                guard !verifyEach || ProofAdapter.verifyRange(group, pk: pk, a: ct.a, b: ct.b, lo: 0, hi: 1, c: sel.c, r: sel.r, t: sel.t,
                                                disjunctive: true, context: context, binding: binding) else {
                     throw ElectionError(.badProof, "The proof for option \(position + 1) of contest \"\(version.contest)\" does not verify.")
                 }
@@ -454,7 +459,7 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
                 out.append((TallyKey(contest: version.contest, option: option.id, year: nil), ct))
             }
             let context = Self.ballotContext(record: record, term: setup!.term, contest: version.contest, version: version.version, position: nil)
-            guard !verifyProofs || ProofAdapter.verifyRange(group, pk: pk, a: sumA, b: sumB, lo: version.min, hi: version.max,
+            guard !verifyEach || ProofAdapter.verifyRange(group, pk: pk, a: sumA, b: sumB, lo: version.min, hi: version.max,
                                            c: answer.range.c, r: answer.range.r, t: answer.range.t, disjunctive: false, context: context, binding: binding) else {
                 throw ElectionError(.badProof, "The proof that contest \"\(version.contest)\" has between \(version.min) and \(version.max) choices does not verify.")
             }

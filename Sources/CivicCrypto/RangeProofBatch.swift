@@ -97,6 +97,11 @@ public struct RangeProofBatch<G: PrimeOrderGroup>: Sendable {
 
     public var count: Int { items.count }
 
+    /// Whether every proof verifies (each challenge, then one combination); false says nothing about which.
+    public func allVerify() -> Bool {
+        items.allSatisfy { $0.proof.challengeMatches } && (items.isEmpty || combinationHolds(items.map(\.proof)))
+    }
+
     /// The identifiers of the proofs that fail (empty: all verify), each named once, in order.
     public func failing() -> [Int] {
         var bad: [Int] = []

@@ -84,7 +84,8 @@ public enum BallotBench {
                 for (v, b) in zip(bench.voters, prepared) { try bench.apply(b.payload, by: v, at: bench.voteTime) }
             }
             emit(Line(name: "ballot.\(group.name).validate", unit: "ms", value: validate / Double(ballots), floor: validateFloor, group: group.name, cores: 1))
-            // Proofs only (BAL-4), over the same ballots: one by one, then as one batch (SPEC §3.5.1).
+            // Proofs only (BAL-4), over the same ballots: ballot by ballot as a single cast checks them (in
+            // ristretto255 one combination per ballot), then all ballots as one batch (SPEC §3.5.1).
             let entries = zip(bench.voters, prepared).enumerated().map { i, vb in
                 ElectionEntry(index: i, timeMs: bench.voteTime, author: Array(vb.0.publicKey.rawRepresentation), payload: vb.1.payload)
             }
