@@ -4,7 +4,7 @@ APT_PACKAGES := libsodium-dev libgmp-dev libsqlite3-dev pkg-config tmux
 DEMO_OUT ?= demo-data
 AUDIT_BIN = Audit/.build/release/perennial-audit
 
-.PHONY: all deps build release test test-engine test-audit test-cross demo bench bench-peers clean
+.PHONY: all deps build release test test-engine test-audit test-cross demo bench bench-peers clean fuzz property
 
 all: build
 
@@ -64,6 +64,23 @@ bench: release
 BENCH_PEERS_BALLOTS ?= 20
 bench-peers: release
 	python3 tools/bench_peers.py .build/release/perennial $(BENCH_PEERS_BALLOTS)
+
+# Clerk-proof checks for longer than `make test` runs them: 5,000 refused invocations, and each
+# libFuzzer target (swiftc -sanitize=fuzzer) for FUZZ_SECONDS seconds, corpus kept in .build/fuzz.
+FUZZ_SECONDS ?= 60
+FUZZ_DIR = .build/fuzz
+property:
+	PERENNIAL_PROPERTY_COUNT=5000 $(SWIFT) test --filter RefusalPropertyTests
+fuzz:
+	mkdir -p $(FUZZ_DIR)/engine-corpus $(FUZZ_DIR)/audit-corpus
+	swiftc -sanitize=fuzzer -parse-as-library -O Tests/Fuzz/EnginePayloadFuzzer.swift Sources/CivicLog/PayloadHeader.swift \
+	  Sources/CivicLog/PayloadShape.swift Sources/CivicLog/LogError.swift -o $(FUZZ_DIR)/engine-payload-fuzzer
+	swiftc -sanitize=fuzzer -parse-as-library -O Tests/Fuzz/AuditJSONFuzzer.swift Audit/Sources/AuditKit/Encoding/JSON.swift \
+	  Audit/Sources/AuditKit/Encoding/AuditError.swift -o $(FUZZ_DIR)/audit-json-fuzzer
+	$(FUZZ_DIR)/engine-payload-fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=65536 $(FUZZ_DIR)/engine-corpus
+	$(FUZZ_DIR)/audit-json-fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=65536 $(FUZZ_DIR)/audit-corpus
+	PERENNIAL_FUZZ_COUNT=20000 $(SWIFT) test --filter DecoderFuzzTests
+	cd Audit && PERENNIAL_FUZZ_COUNT=20000 $(SWIFT) test --filter DecoderFuzzTests
 
 clean:
 	rm -rf .build Audit/.build

@@ -30,7 +30,7 @@ let package = Package(
         // Optimised even in debug builds: the tests and `make test-cross` run debug binaries.
         .target(name: "CRistretto", cSettings: [.unsafeFlags(["-O2"])]),
         .target(name: "CivicCrypto", dependencies: ["CSodium", "CGMP", "CRistretto"]),
-        .target(name: "CivicLog", dependencies: ["CivicCrypto", "CSodium", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "CivicLog", dependencies: ["CivicCrypto", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "BallotCore", dependencies: ["CivicCrypto", "CivicLog"]),
         .target(name: "CivicLedger", dependencies: ["CivicCrypto", "CivicLog", "BallotCore"]),
         .target(name: "Deliberation", dependencies: ["CivicCrypto", "CivicLog", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -56,6 +56,9 @@ let package = Package(
         .testTarget(name: "CivicLedgerTests", dependencies: ["CivicLedger", "TestSupport"]),
         .testTarget(name: "DeliberationTests", dependencies: ["Deliberation", "Perennial", "BallotCore", "TestSupport"]),
         .testTarget(name: "PerennialTests", dependencies: ["Perennial", "TestSupport"]),
+        // Thousands of refused invocations run in-process against a node, and seeded decoder fuzzing.
+        .testTarget(name: "ClerkProofTests", dependencies: ["PerennialCommand", "Perennial", "BallotCore", "CivicLedger",
+                                                            "CivicLog", "CivicCrypto", "Deliberation", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

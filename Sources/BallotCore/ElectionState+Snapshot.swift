@@ -1,9 +1,11 @@
 import CivicCrypto
 import CivicLog
 
-/// The election's persisted snapshot: the bulky state (roll, counted slots, seen ballots, running
-/// tally, counters) in binary, and the indices of the few structural entries (setup, ceremony,
-/// contests, term end), which ``restore(snapshot:entry:)`` replays instead of storing what they built.
+/// The election's persisted snapshot: the running tally and counters in binary, with the roll, the
+/// counted slots and the seen ballots when they are kept in memory (a node keeps them in
+/// ``ElectionRows`` instead, so its snapshot stays small), and the indices of the few structural
+/// entries (setup, ceremony, contests, term end), which ``restore(snapshot:entry:)`` replays
+/// instead of storing what they built.
 extension ElectionState {
     /// The state in binary (see ``SnapshotWriter``).
     public func snapshot() -> [UInt8] {
@@ -21,6 +23,7 @@ extension ElectionState {
             w.string(record.lineage)
             w.optionalString(record.replacedBy)
         }
+        w.int(roll.count)
         w.int(counted.count)
         for (slot, index) in counted {
             w.string(slot)
@@ -39,6 +42,8 @@ extension ElectionState {
         w.int(countedBallots)
         w.int(spoiledBallots)
         w.int(supersededBallots)
+        w.int(challengedCiphertexts.count)
+        for digest in challengedCiphertexts { w.bytes(digest) }
         return w.bytes
     }
 
@@ -63,6 +68,7 @@ extension ElectionState {
             records[credential] = Roll.Record(birthday: birthday, eligibleFrom: from, eligibleUntil: until,
                                               lineage: try r.string(), replacedBy: try r.optionalString())
         }
+        let rollSize = try r.int()
         var slots: [String: Int] = [:]
         let slotCount = try r.count()
         slots.reserveCapacity(slotCount)
@@ -77,13 +83,19 @@ extension ElectionState {
             sums[key] = CipherPair(a: try group.decodeElement(try r.bytes()), b: try group.decodeElement(try r.bytes()))
         }
         let countedTotal = try r.int(), spoiledTotal = try r.int(), supersededTotal = try r.int()
+        var challenged = Set<[UInt8]>()
+        for _ in 0..<(try r.count()) { challenged.insert(try r.bytes()) }
         guard r.isAtEnd else { throw SnapshotReader.Damaged() }
+        // With rows attached, the roll, slots and seen ballots live in the rows, never in the snapshot.
+        if rows != nil, !(records.isEmpty && slots.isEmpty && seen.isEmpty) { throw SnapshotReader.Damaged() }
 
         var state = ElectionState(group: group, record: record)
         state.ballotPayload = ballotPayload
-        state.roll = Roll(records: records)
+        state.rows = rows
+        state.roll = Roll(records: records, count: rollSize, rows: rows)
         state.counted = slots
         state.seenPayloads = seen
+        state.challengedCiphertexts = challenged
         state.tally = sums
         state.countedBallots = countedTotal
         state.spoiledBallots = spoiledTotal

@@ -71,8 +71,15 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
 
     // Ballots and the running encrypted tally. Only the index of each counted ballot is kept: when a
     // revote supersedes it, its ciphertexts are read back from the log (``ballotPayload``).
+    // Both are kept in memory only when the state has no ``rows``.
     var counted: [String: Int] = [:]  // key: lineage + "#" + window → log index of the counted ballot
     var seenPayloads: Set<[UInt8]> = []
+    /// The node's stored rows for the roll, the counted ballots and the seen ballots (see
+    /// ``ElectionRows``); nil keeps them in memory.
+    public internal(set) var rows: (any ElectionRows)?
+    /// Digests of every ciphertext of the ballots embedded in `ballot.spoil` entries (BAL-5: none may
+    /// be cast, whatever bytes surround them). Challenges are rare: kept in memory and in the snapshot.
+    var challengedCiphertexts: Set<[UInt8]> = []
     /// Indices of the entries that are neither roll changes nor ballots (setup, ceremony, contests,
     /// term end): a snapshot replays them instead of storing what they built.
     var structuralIndices: [Int] = []
@@ -179,6 +186,9 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
 
     // MARK: Setup
 
+    /// The largest number of trustees a term may have (SPEC §4.2).
+    public static var maximumTrustees: Int { 64 }
+
     mutating func applySetup(_ entry: ElectionEntry) throws -> ElectionEffect {
         guard setup == nil, entry.index == 0 else {
             throw ElectionError(.termSetup, "term.setup must be the first entry of the log, and only once.")
@@ -188,8 +198,15 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
         guard s.group == group.name else {
             throw ElectionError(.termSetup, "This node runs group \(group.name) but the term names \(s.group).")
         }
-        guard s.trustees.t >= 1, s.trustees.t <= s.trustees.n, s.trusteeKeys.count == s.trustees.n else {
-            throw ElectionError(.termSetup, "Trustees must satisfy 1 ≤ t ≤ n with one key per trustee.")
+        guard ElectionID.isValid(s.term) else {
+            throw ElectionError(.termSetup, "The term id must be \(ElectionID.rule).")
+        }
+        guard s.trustees.t >= 1, s.trustees.t <= s.trustees.n, s.trustees.n <= Self.maximumTrustees,
+              s.trusteeKeys.count == s.trustees.n else {
+            throw ElectionError(.termSetup, "Trustees must satisfy 1 ≤ t ≤ n ≤ \(Self.maximumTrustees) with one key per trustee.")
+        }
+        guard Set(s.trusteeKeys.map { $0.lowercased() }).count == s.trusteeKeys.count else {
+            throw ElectionError(.termSetup, "Each trustee needs a key of its own: the same trustee key is named twice.")
         }
         guard s.winnerRule == "plurality" else {
             throw ElectionError(.termSetup, "The only winner rule is \"plurality\".")
@@ -241,8 +258,8 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
         let context = Self.trusteeContext(record: record, term: setup!.term)
         var elements: [G.Element] = []
         for (k, (hex, proof)) in zip(p.commitments, p.proofs).enumerated() {
-            guard let c = try? group.decodeElement(hex: hex) else {
-                throw ElectionError(.badProof, "Commitment \(k) of trustee \(p.trustee) is not a valid group element.")
+            guard let c = try? group.decodeElement(hex: hex), c != group.identity else {
+                throw ElectionError(.badProof, "Commitment \(k) of trustee \(p.trustee) is not a valid group element other than the identity.")
             }
             let binding = Bytes.u32(p.trustee) + Bytes.u32(k)
             guard !verifyProofs || ProofAdapter.verifySchnorr(group, x: c, proof: proof, context: context, binding: binding) else {
@@ -313,7 +330,8 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
         guard verificationKeys[p.trustee] == nil else {
             throw ElectionError(.ceremony, "Trustee \(p.trustee) already confirmed.")
         }
-        guard let key = try? group.decodeElement(hex: p.verificationKey), key == expectedVerificationKey(p.trustee) else {
+        guard let key = try? group.decodeElement(hex: p.verificationKey), key != group.identity,
+              key == expectedVerificationKey(p.trustee) else {
             throw ElectionError(.ceremony, "Trustee \(p.trustee)'s verification key does not match the published commitments.")
         }
         verificationKeys[p.trustee] = key
@@ -336,7 +354,7 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
         guard verificationKeys.count == setup!.trustees.n else {
             throw ElectionError(.ceremony, "Every trustee must confirm its shares before the election key is published.")
         }
-        guard let key = try? group.decodeElement(hex: p.publicKey), key == expectedElectionKey else {
+        guard let key = try? group.decodeElement(hex: p.publicKey), key != group.identity, key == expectedElectionKey else {
             throw ElectionError(.ceremony, "The election key is not the product of the trustees' first commitments.")
         }
         electionKey = key
@@ -356,19 +374,19 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
                 throw ElectionError(.roll, "The credential must be a 32-byte Ed25519 public key in hex.")
             }
             let record = try roll.checkEnrol(p)
-            roll.enrol(p.credential, record)
+            roll.enrol(p.credential, record, entry: entry.index)
         case .rollUpdate:
             let p = try RollUpdate.decode(entry.payload)
             let record = try roll.checkUpdate(p)
-            roll.update(p.credential, record)
+            roll.update(p.credential, record, entry: entry.index)
         default:
             let p = try RollReplace.decode(entry.payload)
-            guard let raw = try? Hex.decode(p.new), raw.count == 32 else {
-                throw ElectionError(.roll, "The new credential must be a 32-byte Ed25519 public key in hex.")
+            guard let raw = try? Hex.decode(p.new), raw.count == 32, (try? Ed25519.PublicKey(rawRepresentation: raw)) != nil else {
+                throw ElectionError(.roll, "The new credential must be a valid 32-byte Ed25519 public key in hex.")
             }
             let (old, new) = try roll.checkReplace(p)
-            roll.update(p.old, old)
-            roll.enrol(p.new, new)
+            roll.update(p.old, old, entry: entry.index)
+            roll.enrol(p.new, new, entry: entry.index)
         }
         return .roll
     }
@@ -420,7 +438,7 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
         guard w.number == window else {
             throw ElectionError(.wrongWindow, "The ballot is for window \(window) but the open window is \(w.number).")
         }
-        guard !seenPayloads.contains(SHA256.hash(entry.payload)) else {
+        guard !hasSeen(SHA256.hash(entry.payload)) else {
             throw ElectionError(.replay, "This exact ballot was already recorded (a replay).")
         }
         return rec
@@ -450,6 +468,9 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
             var sumA = group.identity, sumB = group.identity
             for (position, (sel, option)) in zip(answer.selections, version.options).enumerated() {
                 let ct = try decodeCipher(sel.a, sel.b)
+                guard ct.a != group.identity, ct.b != group.identity else {
+                    throw ElectionError(.badProof, "A ciphertext of contest \"\(version.contest)\" holds the identity element, which no honest ballot does.")
+                }
                 let context = Self.ballotContext(record: record, term: setup!.term, contest: version.contest, version: version.version, position: position)
                 guard !verifyEach || ProofAdapter.verifyRange(group, pk: pk, a: ct.a, b: ct.b, lo: 0, hi: 1, c: sel.c, r: sel.r, t: sel.t,
                                                disjunctive: true, context: context, binding: binding) else {
@@ -467,6 +488,9 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
         return out
     }
 
+    /// The digest under which a challenged ciphertext is remembered.
+    func ciphertextDigest(_ ct: CipherPair<G>) -> [UInt8] { SHA256.hash(group.encode(ct.a) + group.encode(ct.b)) }
+
     func decodeCipher(_ a: String, _ b: String) throws -> CipherPair<G> {
         guard let ea = try? group.decodeElement(hex: a), let eb = try? group.decodeElement(hex: b) else {
             throw ElectionError(.badProof, "A ciphertext is not made of valid group elements.")
@@ -483,14 +507,18 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
         }
         defer { verifyProofs = saved }
         var contributions = try verifyBallotContests(p.contests, window: p.window, credential: entry.author)
+        guard !contributions.contains(where: { challengedCiphertexts.contains(ciphertextDigest($0.1)) }) else {
+            throw ElectionError(.replay, "This ballot reuses a ciphertext of a challenged (spoiled) ballot, whose choices are public; encrypt the ballot afresh.")
+        }
         if setup!.perYearResults {
             contributions += contributions.map { (TallyKey(contest: $0.0.contest, option: $0.0.option, year: p.window), $0.1) }
         }
-        let slot = rec.lineage + "#\(p.window)"
+        let slot = Roll.ballotSlot(lineage: rec.lineage, window: p.window)
         var superseded: Int?
-        let previousContributions = try counted[slot].map { try storedContributions(index: $0) }
+        let previous = countedBallot(slot: slot)
+        let previousContributions = try previous.map { try storedContributions(index: $0) }
         // Every check passed and every read succeeded: from here on nothing throws.
-        if let previous = counted[slot], let previousContributions {
+        if let previous, let previousContributions {
             for (key, ct) in previousContributions { subtract(key, ct) }
             superseded = previous
             supersededBallots += 1
@@ -499,9 +527,9 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
             countedBallots += 1
         }
         for (key, ct) in contributions { add(key, ct) }
-        counted[slot] = entry.index
+        putCountedBallot(slot: slot, entry: entry.index)
         if ballotPayload == nil { retainedBallots[entry.index] = entry.payload }
-        seenPayloads.insert(SHA256.hash(entry.payload))
+        markSeen(SHA256.hash(entry.payload), entry: entry.index)
         return .ballotCounted(window: p.window, superseded: superseded)
     }
 
@@ -526,6 +554,35 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
             out += out.map { (TallyKey(contest: $0.0.contest, option: $0.0.option, year: ballot.window), $0.1) }
         }
         return out
+    }
+
+    // MARK: Rows (in memory, or the node's stored rows)
+
+    /// Keeps the roll, the counted ballots and the seen ballots in `rows` from now on. Only for a
+    /// state that holds none of them in memory yet (a new or a just-restored state).
+    public mutating func attach(rows: any ElectionRows) {
+        precondition(roll.records.isEmpty && counted.isEmpty && seenPayloads.isEmpty,
+                     "rows are attached before anything is kept in memory")
+        self.rows = rows
+        roll = Roll(records: [:], count: roll.count, rows: rows)
+    }
+
+    func countedBallot(slot: String) -> Int? {
+        if let rows { return rows.countedBallot(slot: slot) }
+        return counted[slot]
+    }
+
+    mutating func putCountedBallot(slot: String, entry: Int) {
+        if let rows { rows.putCountedBallot(slot: slot, entry: entry) } else { counted[slot] = entry }
+    }
+
+    func hasSeen(_ hash: [UInt8]) -> Bool {
+        if let rows { return rows.hasSeen(hash) }
+        return seenPayloads.contains(hash)
+    }
+
+    mutating func markSeen(_ hash: [UInt8], entry: Int) {
+        if let rows { rows.putSeen(hash, entry: entry) } else { seenPayloads.insert(hash) }
     }
 
     mutating func add(_ key: TallyKey, _ ct: CipherPair<G>) {
@@ -563,8 +620,9 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
                 throw ElectionError(.badProof, "A revealed selection does not reproduce the challenged ballot's ciphertext.")
             }
         }
-        seenPayloads.insert(SHA256.hash(entry.payload))
-        seenPayloads.insert(SHA256.hash(inner))
+        markSeen(SHA256.hash(entry.payload), entry: entry.index)
+        markSeen(SHA256.hash(inner), entry: entry.index)
+        for (_, ct) in cts { challengedCiphertexts.insert(ciphertextDigest(ct)) }
         spoiledBallots += 1
         return .ballotSpoiled(window: p.window)
     }

@@ -100,6 +100,15 @@ public enum Ed25519 {
         public var description: String { "Ed25519.SigningKey(public: \(Hex.encode(publicKey.rawRepresentation)))" }
     }
 
+    /// Verifies a detached signature against a public key given as raw bytes, with libsodium's
+    /// `crypto_sign_verify_detached` alone (the verification rule of SPEC §2.2 for log entries and
+    /// checkpoints). Wrong lengths are simply invalid.
+    public static func verify(signature: [UInt8], message: [UInt8], rawPublicKey: [UInt8]) -> Bool {
+        Sodium.ensureInitialized()
+        guard signature.count == signatureByteCount, rawPublicKey.count == Int(crypto_sign_PUBLICKEYBYTES) else { return false }
+        return crypto_sign_verify_detached(signature, message, UInt64(message.count), rawPublicKey) == 0
+    }
+
     /// Verifies a detached signature (`crypto_sign_verify_detached`). Wrong lengths are simply invalid.
     public static func verify(signature: some Collection<UInt8>, message: some Collection<UInt8>, publicKey: PublicKey) -> Bool {
         Sodium.ensureInitialized()

@@ -16,6 +16,57 @@ public enum SHA256 {
     }
 }
 
+extension SHA256 {
+    /// Incremental SHA-256 (`crypto_hash_sha256_*`), so that the log's leaf and node hashes need no
+    /// concatenated copies of their inputs.
+    public struct Hasher {
+        private var state = crypto_hash_sha256_state()
+
+        public init() {
+            Sodium.ensureInitialized()
+            checkInfallible(crypto_hash_sha256_init(&state), "crypto_hash_sha256_init")
+        }
+
+        public mutating func update(_ bytes: [UInt8]) {
+            bytes.withUnsafeBufferPointer { update($0) }
+        }
+
+        public mutating func update(_ bytes: UnsafeBufferPointer<UInt8>) {
+            guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+            checkInfallible(crypto_hash_sha256_update(&state, base, UInt64(bytes.count)), "crypto_hash_sha256_update")
+        }
+
+        public mutating func update(byte: UInt8) {
+            withUnsafeBytes(of: byte) { update($0.bindMemory(to: UInt8.self)) }
+        }
+
+        /// Hashes `value` as 4 big-endian bytes.
+        public mutating func update(u32be value: UInt32) {
+            withUnsafeBytes(of: value.bigEndian) { update($0.bindMemory(to: UInt8.self)) }
+        }
+
+        /// Hashes `value` as 8 big-endian bytes.
+        public mutating func update(u64be value: UInt64) {
+            withUnsafeBytes(of: value.bigEndian) { update($0.bindMemory(to: UInt8.self)) }
+        }
+
+        public mutating func finalize() -> [UInt8] {
+            var out = [UInt8](repeating: 0, count: SHA256.byteCount)
+            out.withUnsafeMutableBufferPointer { buffer in
+                checkInfallible(crypto_hash_sha256_final(&state, buffer.baseAddress!), "crypto_hash_sha256_final")
+            }
+            return out
+        }
+    }
+
+    /// The SHA-256 digest of the concatenation of `parts` (without concatenating them).
+    public static func hash(parts: [UInt8]...) -> [UInt8] {
+        var hasher = Hasher()
+        for part in parts { hasher.update(part) }
+        return hasher.finalize()
+    }
+}
+
 /// SHA-512 (FIPS 180-4), via libsodium.
 public enum SHA512 {
     /// The digest length in bytes.

@@ -29,6 +29,29 @@ public enum Hex {
         return out
     }
 
+    /// Decodes the record's canonical form only: lowercase hex of even length (SPEC §2.3); nil otherwise.
+    public static func decodeCanonical(_ text: String) -> [UInt8]? {
+        decodeCanonical(utf8: Array(text.utf8))
+    }
+
+    /// ``decodeCanonical(_:)`` over UTF-8 bytes.
+    public static func decodeCanonical(utf8: some Collection<UInt8>) -> [UInt8]? {
+        guard utf8.count % 2 == 0 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count / 2)
+        var high: UInt8?
+        for char in utf8 {
+            guard char < UInt8(ascii: "A") || char > UInt8(ascii: "F"), let value = nibble(char) else { return nil }
+            if let h = high {
+                out.append(h << 4 | value)
+                high = nil
+            } else {
+                high = value
+            }
+        }
+        return out
+    }
+
     private static func nibble(_ c: UInt8) -> UInt8? {
         switch c {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")

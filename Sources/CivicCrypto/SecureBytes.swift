@@ -65,6 +65,14 @@ public struct SecureBytes: Sendable, Equatable, CustomStringConvertible, CustomD
         return lhs.withUnsafeBytes { a in rhs.withUnsafeBytes { b in sodium_memcmp(a.baseAddress, b.baseAddress, a.count) == 0 } }
     }
 
+    /// Zeroes memory that held a secret outside a ``SecureBytes`` (`sodium_memzero`, which the
+    /// compiler may not remove as a dead store).
+    public static func wipe(_ buffer: UnsafeMutableRawBufferPointer) {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return }
+        Sodium.ensureInitialized()
+        sodium_memzero(base, buffer.count)
+    }
+
     public var description: String { "SecureBytes(\(count) bytes, redacted)" }
     public var debugDescription: String { description }
 }

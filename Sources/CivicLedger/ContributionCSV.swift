@@ -100,10 +100,12 @@ public enum ContributionCSV {
         }
     }
 
-    struct Record { let line: Int; let fields: [String] }
+    /// One CSV record: the 1-based line it starts on, and its fields (quotes removed).
+    public struct Record: Sendable { public let line: Int; public let fields: [String] }
 
-    /// RFC 4180 splitting; `\r\n` and `\n` both end a record; a quoted field may hold line breaks.
-    static func split(_ text: String) throws -> [Record] {
+    /// RFC 4180 splitting; `\r\n` and `\n` both end a record; a quoted field may hold line breaks; a
+    /// leading byte-order mark is skipped. Shared by every CSV the clerks import.
+    public static func split(_ text: String) throws -> [Record] {
         var records: [Record] = []
         var fields: [String] = []
         var field = ""

@@ -10,7 +10,8 @@ public struct LedgerContext: Sendable {
     public let term: String
     /// The officer's Ed25519 public key, hex: accredits, suspends, sets the settings.
     public let officer: String
-    public let clock: WallClock
+    /// The term's zone (the engine's one local-time rule).
+    public let clock: ZoneClock
     /// Contributions are dated in `[termStart, termEnd)`.
     public let termStart: LocalDate
     public let termEnd: LocalDate
@@ -19,7 +20,9 @@ public struct LedgerContext: Sendable {
         self.record = record
         self.term = term
         self.officer = officer.lowercased()
-        self.clock = try WallClock(identifier: timeZone)
+        do { self.clock = try ZoneClock(identifier: timeZone) } catch {
+            throw LedgerError(.malformed, "The time zone \"\(timeZone)\" is not an IANA zone name (e.g. Europe/Paris).")
+        }
         self.termStart = termStart
         self.termEnd = termEnd
     }

@@ -1,3 +1,5 @@
+import CivicCrypto
+
 /// What an author submits to the log: the exact payload bytes, the author's public key and the
 /// author's Ed25519 signature over `"perennial-entry-v1\n" || payload` (SPEC §2.2).
 ///
@@ -78,7 +80,7 @@ public struct EntryEnvelope: Hashable, Sendable {
 
     /// The leaf hash `SHA-256(0x00 || leafData(timeMs))`, computed without copying the payload.
     public func leafHash(timeMs: UInt64) -> MerkleHash {
-        var hasher = SHA256Hasher()
+        var hasher = SHA256.Hasher()
         hasher.update(byte: 0x00)
         hasher.update(byte: 0x01)
         hasher.update(u64be: timeMs)

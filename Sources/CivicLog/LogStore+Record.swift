@@ -1,3 +1,4 @@
+import CivicCrypto
 import Foundation
 import GRDB
 
@@ -26,8 +27,11 @@ extension LogStore {
     /// everything) and all checkpoints. Output is streamed from one consistent snapshot and is
     /// deterministic: the same log always gives the same bytes.
     /// - Throws: ``LogError/Code-swift.struct/noCheckpoint`` if no checkpoint was signed yet, `io` or `storage`.
+    /// - Parameter redact: for an entry whose text must leave the public record (a comment hidden by
+    ///   moderation, SPEC §2.2), the stand-in payload to write instead; its line then carries the
+    ///   entry's leaf hash in place of its signature. Nil for every other entry.
     @discardableResult
-    public func exportRecord(to directory: URL) throws -> RecordSummary {
+    public func exportRecord(to directory: URL, redact: (LogEntry) throws -> [UInt8]? = { _ in nil }) throws -> RecordSummary {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
@@ -45,7 +49,11 @@ extension LogStore {
             var count: UInt64 = 0
             while let row = try cursor.next() {
                 let entry = try LogSchema.entry(from: row)
-                try entriesFile.write(RecordLine.entry(entry))
+                if let standIn = try redact(entry) {
+                    try entriesFile.write(RecordLine.redacted(entry, standIn: standIn))
+                } else {
+                    try entriesFile.write(RecordLine.entry(entry))
+                }
                 count += 1
             }
             try entriesFile.close()
@@ -186,6 +194,13 @@ enum RecordLine {
             + Base64.encode(entry.envelope.payload) + "\"}\n"
     }
 
+    /// `{"index":i,"time":t,"author":"hex","redacted":"hex leaf hash","payload":"b64 stand-in"}\n`
+    static func redacted(_ entry: LogEntry, standIn: [UInt8]) -> String {
+        #"{"index":\#(entry.index),"time":\#(entry.timeMs),"author":""# + Hex.encode(entry.envelope.author)
+            + #"","redacted":""# + Hex.encode(entry.leafHash.bytes) + #"","payload":""#
+            + Base64.encode(standIn) + "\"}\n"
+    }
+
     /// `{"size":n,"note":"…"}\n`
     static func checkpoint(_ checkpoint: SignedCheckpoint) -> String {
         #"{"size":\#(checkpoint.size),"note":"# + JSONText.quote(checkpoint.note) + "}\n"
@@ -221,7 +236,7 @@ enum RecordLine {
         }
         guard let wire = try? JSONDecoder().decode(ManifestWire.self, from: data) else { throw bad("is not the JSON object of SPEC §2.5") }
         guard wire.format == "perennial-record", wire.version == 1 else { throw bad("is not a perennial-record of version 1") }
-        guard let key = Hex.decode(wire.log_key), key.count == 32 else { throw bad("has a log_key that is not 32 bytes of hex") }
+        guard let key = Hex.decodeCanonical(wire.log_key), key.count == 32 else { throw bad("has a log_key that is not 32 bytes of hex") }
         try LogOrigin.validate(wire.origin)
         guard manifest(origin: wire.origin, logKey: key, entries: wire.entries, checkpoints: wire.checkpoints)
             .utf8.elementsEqual(data)
@@ -270,10 +285,10 @@ enum RecordLine {
         guard index <= UInt64(Int64.max), time <= UInt64(Int64.max) else {
             throw bad(file, number, "the index or time is 2^63 or more")
         }
-        guard let author = Hex.decode(utf8: authorText), author.count == 32 else {
+        guard let author = Hex.decodeCanonical(utf8: authorText), author.count == 32 else {
             throw bad(file, number, "the author is not 32 bytes of lowercase hex")
         }
-        guard let signature = Hex.decode(utf8: signatureText), signature.count == 64 else {
+        guard let signature = Hex.decodeCanonical(utf8: signatureText), signature.count == 64 else {
             throw bad(file, number, "the signature is not 64 bytes of lowercase hex")
         }
         guard let payload = Base64.decodeCanonical(String(decoding: payloadText, as: UTF8.self)) else {

@@ -1,3 +1,4 @@
+import CivicCrypto
 import Foundation
 import GRDB
 

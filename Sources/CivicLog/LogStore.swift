@@ -22,6 +22,7 @@
 
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The civic log: an append-only, signed RFC 6962 Merkle log of author-signed entries, stored in
 /// SQLite with full durability.
@@ -86,6 +87,15 @@ public final class LogStore: Sendable {
         self.databaseURL = databaseURL
         var configuration = Configuration()
         configuration.busyMode = .timeout(60)
+        // Persistent WAL: the `-wal` file outlives each process, so opening the log to read never
+        // writes (GRDB otherwise creates and drops a table to make the WAL file exist): a refused
+        // command leaves `log.sqlite` byte for byte as it was.
+        configuration.prepareDatabase { db in
+            guard !db.configuration.readonly else { return }
+            var flag: CInt = 1
+            let code = withUnsafeMutablePointer(to: &flag) { sqlite3_file_control(db.sqliteConnection, nil, SQLITE_FCNTL_PERSIST_WAL, $0) }
+            guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code)) }
+        }
         let pool = try Self.storage("open the log database") {
             try DatabasePool(path: databaseURL.path, configuration: configuration)
         }

@@ -1,3 +1,4 @@
+import CivicCrypto
 import Foundation
 
 /// A 32-byte SHA-256 value in the log's Merkle tree: a leaf hash, an interior node or a root.
@@ -22,7 +23,7 @@ public struct MerkleHash: Hashable, Sendable, CustomStringConvertible {
     /// Parses 64 lowercase hex digits.
     /// - Throws: ``LogError/Code-swift.struct/malformedHash`` if the text is not 64 lowercase hex digits.
     public init(hex: String) throws {
-        guard let bytes = Hex.decode(hex), bytes.count == 32 else {
+        guard let bytes = Hex.decodeCanonical(hex), bytes.count == 32 else {
             throw LogError(.malformedHash, "A hash must be written as 64 lowercase hex digits. Check that the whole value was copied.")
         }
         self.bytes = bytes
@@ -45,48 +46,6 @@ public struct MerkleHash: Hashable, Sendable, CustomStringConvertible {
 
     /// The root of the empty tree, `SHA-256("")`.
     public static let emptyTreeRoot = MerkleHash(unchecked: LogCrypto.sha256([]))
-}
-
-/// Lowercase hex encoding as used throughout the record (SPEC notation).
-enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
-
-    static func encode(_ bytes: some Sequence<UInt8>) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.underestimatedCount * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// Decodes lowercase hex only (the record's canonical form); returns nil otherwise.
-    static func decode(_ text: String) -> [UInt8]? {
-        decode(utf8: Array(text.utf8))
-    }
-
-    static func decode(utf8: some Collection<UInt8>) -> [UInt8]? {
-        guard utf8.count % 2 == 0 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(utf8.count / 2)
-        var high: UInt8? = nil
-        for char in utf8 {
-            let value: UInt8
-            switch char {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = char - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = char - UInt8(ascii: "a") + 10
-            default: return nil
-            }
-            if let h = high {
-                out.append(h << 4 | value)
-                high = nil
-            } else {
-                high = value
-            }
-        }
-        return out
-    }
 }
 
 /// Standard padded base64 (RFC 4648 §4).

@@ -1,3 +1,5 @@
+import CivicCrypto
+
 /// Where proof generation reads the hashes of *perfect* subtrees: the subtree at `level` and
 /// `index` covers leaves `index·2^level ..< (index+1)·2^level`; level 0 is the leaf hashes.
 ///
@@ -14,7 +16,7 @@ public protocol MerkleHashSource {
 public enum MerkleTree {
     /// The leaf hash `SHA-256(0x00 || leafData)`.
     public static func leafHash(_ leafData: [UInt8]) -> MerkleHash {
-        var hasher = SHA256Hasher()
+        var hasher = SHA256.Hasher()
         hasher.update(byte: 0x00)
         hasher.update(leafData)
         return MerkleHash(unchecked: hasher.finalize())
@@ -22,7 +24,7 @@ public enum MerkleTree {
 
     /// The interior node hash `SHA-256(0x01 || left || right)`.
     public static func nodeHash(_ left: MerkleHash, _ right: MerkleHash) -> MerkleHash {
-        var hasher = SHA256Hasher()
+        var hasher = SHA256.Hasher()
         hasher.update(byte: 0x01)
         hasher.update(left.bytes)
         hasher.update(right.bytes)

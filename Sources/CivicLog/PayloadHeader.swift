@@ -40,8 +40,8 @@ public struct PayloadHeader: Equatable, Sendable {
 struct JSONValidator {
     struct Failure: Error { let reason: String }
 
-    private let bytes: [UInt8]
-    private var position = 0
+    let bytes: [UInt8]
+    var position = 0
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 
@@ -85,20 +85,20 @@ struct JSONValidator {
         return PayloadHeader(kind: kind, record: record, term: term)
     }
 
-    private func peek() -> UInt8? { position < bytes.count ? bytes[position] : nil }
+    func peek() -> UInt8? { position < bytes.count ? bytes[position] : nil }
 
-    private mutating func expect(_ byte: UInt8, _ reason: String) throws {
+    mutating func expect(_ byte: UInt8, _ reason: String) throws {
         guard peek() == byte else { throw Failure(reason: reason) }
         position += 1
     }
 
-    private mutating func colon() throws {
+    mutating func colon() throws {
         skipWhitespace()
         try expect(UInt8(ascii: ":"), "a key is not followed by :")
         skipWhitespace()
     }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while let b = peek(), b == 0x20 || b == 0x0a || b == 0x0d || b == 0x09 { position += 1 }
     }
 
@@ -142,7 +142,7 @@ struct JSONValidator {
         }
     }
 
-    private mutating func literal(_ word: StaticString) throws {
+    mutating func literal(_ word: StaticString) throws {
         let text = word.withUTF8Buffer { Array($0) }
         guard position + text.count <= bytes.count, Array(bytes[position..<(position + text.count)]) == text else {
             throw Failure(reason: "it contains an unknown literal")
@@ -150,7 +150,7 @@ struct JSONValidator {
         position += text.count
     }
 
-    private mutating func digits() -> Int {
+    mutating func digits() -> Int {
         let start = position
         while let b = peek(), b >= 0x30 && b <= 0x39 { position += 1 }
         return position - start
@@ -194,7 +194,7 @@ struct JSONValidator {
     }
 
     /// Parses a string at the current position, validating UTF-8 and escapes; returns its value.
-    private mutating func parseString() throws -> String {
+    mutating func parseString() throws -> String {
         try expect(UInt8(ascii: "\""), "a key or string is not quoted")
         var scalars = String.UnicodeScalarView()
         while true {

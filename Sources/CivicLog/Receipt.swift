@@ -1,3 +1,4 @@
+import CivicCrypto
 import Foundation
 
 /// Proof that one entry is in the log, checkable offline (SPEC §2.6): the entry's index and leaf
@@ -67,7 +68,7 @@ public struct Receipt: Hashable, Sendable {
         }
         guard wire.format == "perennial-receipt" else { throw bad("its format is not perennial-receipt") }
         guard wire.version == 1 else { throw bad("its version \(wire.version) is not 1") }
-        guard let logKey = Hex.decode(wire.log_key), logKey.count == 32 else { throw bad("its log_key is not 32 bytes of hex") }
+        guard let logKey = Hex.decodeCanonical(wire.log_key), logKey.count == 32 else { throw bad("its log_key is not 32 bytes of hex") }
         guard let leaf = try? MerkleHash(hex: wire.leaf_hash) else { throw bad("its leaf_hash is not a hex hash") }
         let inclusion = try wire.inclusion.map { element in
             guard let hash = try? MerkleHash(hex: element) else { throw bad("an inclusion element is not a hex hash") }

@@ -1,20 +1,24 @@
+import CivicCrypto
 import Foundation
 
 /// An Ed25519 key pair whose secret half lives only in wiped memory.
 final class Ed25519KeyPair: Sendable {
     let publicKey: [UInt8]
-    private let secretKey: SecretBytes
-    private let seed: SecretBytes
+    private let key: Ed25519.SigningKey
+    private let seed: SecureBytes
 
-    init(seed: SecretBytes) {
-        let pair = LogCrypto.ed25519KeyPair(seed: seed)
+    /// - Precondition: `seed` has 32 bytes (``fromSeed(_:role:)`` and the generators check it).
+    init(seed: SecureBytes) {
+        guard let key = try? Ed25519.SigningKey(seed: seed) else { preconditionFailure("an Ed25519 seed has 32 bytes") }
         self.seed = seed
-        self.publicKey = pair.publicKey
-        self.secretKey = pair.secretKey
+        self.key = key
+        self.publicKey = key.publicKey.rawRepresentation
     }
 
     func sign(_ message: [UInt8]) -> [UInt8] {
-        LogCrypto.ed25519Sign(message, secretKey: secretKey)
+        // crypto_sign_detached returns 0 on every input: a failure would mean a broken libsodium.
+        guard let signature = try? key.signature(for: message) else { preconditionFailure("libsodium crypto_sign_detached failed") }
+        return signature
     }
 
     func withSeed<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
@@ -25,7 +29,7 @@ final class Ed25519KeyPair: Sendable {
         guard raw.count == LogCrypto.seedBytes else {
             throw LogError(.invalidKey, "A \(role) must be a 32-byte Ed25519 seed, but \(raw.count) bytes were given. Check the key file.")
         }
-        return Ed25519KeyPair(seed: SecretBytes(copying: raw))
+        return Ed25519KeyPair(seed: SecureBytes(raw))
     }
 }
 

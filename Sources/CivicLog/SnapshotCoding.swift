@@ -6,7 +6,8 @@
 /// does not match, so its format can change freely (bump ``SnapshotWriter/formatVersion``).
 public struct SnapshotWriter: Sendable {
     /// Changes whenever any module's snapshot layout changes; older snapshots are then rebuilt.
-    public static let formatVersion = 1
+    /// 2: the election's roll, counted ballots and seen ballots are kept outside (node rows).
+    public static let formatVersion = 2
 
     public private(set) var bytes: [UInt8] = []
 

@@ -1,3 +1,4 @@
+import CivicCrypto
 import CivicLog
 import Foundation
 
@@ -60,7 +61,7 @@ public enum DeliberationPayload {
         case .registerParticipant(let id, let name, let key, let moderator):
             w.string("participant", id.rawValue)
             w.string("name", name)
-            w.string("key", hex(key))
+            w.string("key", Hex.encode(key))
             w.bool("moderator", moderator)
         case .setModerator(let id, let flag):
             w.string("participant", id.rawValue)
@@ -154,7 +155,7 @@ public enum DeliberationPayload {
         switch kind {
         case .participant:
             let keyHex = try raw.need(raw.key, "key")
-            guard let key = unhex(keyHex) else { throw DeliberationError(.invalidInput, "\"key\" is not hexadecimal.") }
+            guard let key = Hex.decodeCanonical(keyHex) else { throw DeliberationError(.invalidInput, "\"key\" is not hexadecimal.") }
             action = .registerParticipant(
                 id: try ParticipantID(raw.need(raw.participant, "participant")), displayName: try raw.need(raw.name, "name"),
                 publicKey: key, moderator: try raw.need(raw.moderator, "moderator"))
@@ -270,30 +271,6 @@ public enum DeliberationPayload {
         }
     }
 
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        return String(decoding: bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] }, as: UTF8.self)
-    }
-
-    static func unhex(_ s: String) -> [UInt8]? {
-        let b = Array(s.utf8)
-        guard b.count % 2 == 0 else { return nil }
-        func v(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 0x30...0x39: return c - 0x30
-            case 0x61...0x66: return c - 0x57
-            default: return nil
-            }
-        }
-        var out: [UInt8] = []
-        var i = 0
-        while i < b.count {
-            guard let hi = v(b[i]), let lo = v(b[i + 1]) else { return nil }
-            out.append(hi << 4 | lo)
-            i += 2
-        }
-        return out
-    }
 
     /// Every field any kind uses; which ones are required depends on the kind.
     private struct Raw: Decodable {

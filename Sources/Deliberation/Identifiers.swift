@@ -1,3 +1,5 @@
+import CivicCrypto
+
 /// Checks the shape shared by every deliberation identifier: 1 to 64 characters among
 /// `a-z`, `0-9` and `-`, not starting or ending with `-`.
 func validateIdentifier(_ raw: String, what: String) throws {
@@ -71,41 +73,17 @@ public struct ContentHash: Hashable, Sendable, CustomStringConvertible {
     /// Parses 64 lowercase hexadecimal digits.
     /// - Throws: ``DeliberationError/Code/invalidInput`` for anything else.
     public init(hex: String) throws {
-        let digits = Array(hex.utf8)
-        func value(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 0x30...0x39: return c - 0x30
-            case 0x61...0x66: return c - 0x61 + 10
-            default: return nil
-            }
+        guard hex.utf8.count == 64 else {
+            throw DeliberationError(.invalidInput, "A content hash is 64 lowercase hex digits; got \(hex.utf8.count) characters.")
         }
-        guard digits.count == 64 else {
-            throw DeliberationError(.invalidInput, "A content hash is 64 lowercase hex digits; got \(digits.count) characters.")
-        }
-        var out: [UInt8] = []
-        out.reserveCapacity(32)
-        var i = 0
-        while i < 64 {
-            guard let hi = value(digits[i]), let lo = value(digits[i + 1]) else {
-                throw DeliberationError(.invalidInput, "A content hash is 64 lowercase hex digits (0-9, a-f).")
-            }
-            out.append(hi << 4 | lo)
-            i += 2
+        guard let out = Hex.decodeCanonical(hex) else {
+            throw DeliberationError(.invalidInput, "A content hash is 64 lowercase hex digits (0-9, a-f).")
         }
         self.bytes = out
     }
 
     /// Lowercase hexadecimal, 64 digits.
-    public var hex: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    public var hex: String { Hex.encode(bytes) }
 
     /// The first 12 hex digits, enough to name a version to a reader.
     public var short: String { String(hex.prefix(12)) }

@@ -53,11 +53,15 @@ struct BallotCommand: ParsableCommand {
         @OptionGroup var args: BallotArgs
         func run() throws {
             let n = try node.open()
+            // The receipt's destination is checked before the ballot is cast, so that a typo in the
+            // path never leaves a cast ballot without its receipt.
+            let receiptFile = args.receipt.map { URL(fileURLWithPath: $0) }
+            if let receiptFile { try AtomicFile.requireWritable(receiptFile) }
             let (ballot, key) = try args.prepare(n)
             let entry = try n.submit(payload: ballot.payload, signer: key)
             _ = try n.store.signCheckpoint()
             let receipt = try n.store.receipt(index: entry.index, tracker: Hex.encode(ballot.tracker))
-            if let file = args.receipt { try Data(receipt.json().utf8).write(to: URL(fileURLWithPath: file)) }
+            if let receiptFile { try AtomicFile.write(Data(receipt.json().utf8), to: receiptFile, permissions: 0o644) }
             node.emit(["Ballot cast: entry \(entry.index), tracker \(ballot.trackerCode)."],
                       json: ["index": entry.index, "tracker": Hex.encode(ballot.tracker)])
         }

@@ -6,11 +6,17 @@ import Perennial
 struct BenchNode: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "node",
-        abstract: "Measure opening a node (cold and from its snapshot), term status, and roll import, by log size.",
+        abstract: "Measure opening a node (cold and from its snapshot), term status, a ledger statement, a ballot cast and roll import, by log size.",
         discussion: "Prints one JSON object per line. Exit code 0 on success, 1 if a node failed.")
 
     @Option(help: "Log sizes to build and measure, comma-separated.")
     var sizes = "10000,100000"
+
+    @Option(help: "At most this many ballots per node (building one costs milliseconds).")
+    var maxBallots = 2_000
+
+    @Flag(help: "Keep the nodes built (in --directory, as node-SIZE) to look at them afterwards.")
+    var keep = false
 
     @Option(help: "Working directory (default: the system's temporary directory).")
     var directory: String?
@@ -19,6 +25,6 @@ struct BenchNode: ParsableCommand {
         let list = sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !list.isEmpty, list.allSatisfy({ $0 >= 2 }) else { throw ValidationError("--sizes takes sizes of at least 2, e.g. 10000,100000.") }
         let dir = directory.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
-        try NodeBench.run(sizes: list, directory: dir) { FileHandle.standardOutput.write(Data(($0.json + "\n").utf8)) }
+        try NodeBench.run(sizes: list, directory: dir, maxBallots: maxBallots, keep: keep) { FileHandle.standardOutput.write(Data(($0.json + "\n").utf8)) }
     }
 }

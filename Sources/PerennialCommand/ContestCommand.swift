@@ -13,10 +13,34 @@ struct ContestCommand: ParsableCommand {
     static func submit(_ node: NodeOptions, _ version: ContestVersion) throws {
         let n = try node.open()
         let e = try n.requireElection()
+        guard let setup = e.setup, let calendar = e.calendar else { throw Refusal("No term is set up in this node yet. Run `perennial term setup` first.") }
+        let now = Date(timeIntervalSince1970: Double(n.clock.nowMilliseconds()) / 1000)
+        guard now < calendar.termEndInstant else {
+            throw Refusal("The term ended on \(setup.end): its contests can no longer change. Close the term (perennial close) and count it.")
+        }
+        if let year = version.year {
+            let last = lastWindowNumber(calendar)
+            guard (1...last).contains(year) else {
+                throw Refusal("--year \(year) is not a window number of this term: its ballots are numbered 1 to \(last) (term year 1 begins \(setup.start)).")
+            }
+        }
         let entry = try n.submit(payload: version.payloadBytes(record: n.origin, term: e.setup!.term), signer: n.key("officer"))
         node.emit(["Contest \(version.contest) is now at version \(version.version) (entry \(entry.index)): "
                    + version.options.map { "\($0.id) = \($0.label)" }.joined(separator: ", ")],
                   json: ["contest": version.contest, "version": version.version, "index": entry.index])
+    }
+
+    /// The highest window number any birthday has in this term (SPEC §4.3: usually the number of term
+    /// years; one more for 29 February under `mar1` in some terms).
+    static func lastWindowNumber(_ calendar: TermCalendar) -> Int {
+        var last = 0
+        for month in 1...12 {
+            for day in 1...31 {
+                guard let birthday = try? Birthday(month: month, day: day) else { continue }
+                last = Swift.max(last, calendar.windows(for: birthday).last?.number ?? 0)
+            }
+        }
+        return last
     }
 
     static func current(_ node: NodeOptions, _ contest: String) throws -> ContestVersion {

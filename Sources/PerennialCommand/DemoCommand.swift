@@ -45,7 +45,7 @@ struct DemoCommand: ParsableCommand {
         let simulator = DemoSimulator(options: options) { FileHandle.standardError.write(Data("demo: \($0)\n".utf8)) }
         let summary = try simulator.run()
         let node = try Node(directory: options.output.appendingPathComponent("node"))
-        let record = try node.store.exportRecord(to: options.output.appendingPathComponent("record"))
+        let record = try node.exportPublicRecord(to: options.output.appendingPathComponent("record"))
         if json {
             let obj: [String: Any] = ["entries": summary.entries, "ballots_cast": summary.ballotsCast, "counted": summary.counted,
                                       "superseded": summary.superseded, "spoiled": summary.spoiled, "matches": summary.matches,

@@ -28,6 +28,11 @@ struct LedgerCommand: ParsableCommand {
         @Option(help: "The organisation's key file (from `perennial ledger org-key`).") var keyFile: String
         @OptionGroup var passphrase: PassphraseOptions
 
+        /// The key file alone (its public key is in clear): no passphrase needed.
+        func file() throws -> OrganisationKeyFile {
+            try refusing { try OrganisationKeyFile.read(from: URL(fileURLWithPath: keyFile)) }
+        }
+
         func open() throws -> (OrganisationKeyFile, Ed25519.SigningKey) {
             try refusing {
                 let file = try OrganisationKeyFile.read(from: URL(fileURLWithPath: keyFile))
@@ -184,54 +189,72 @@ struct LedgerCommand: ParsableCommand {
             abstract: "Import an organisation's CSV batch of contributions.",
             discussion: """
                 Columns: \(ContributionCSV.columns.joined(separator: ",")) (header first, any order; end or minutes). \
-                Every line is checked; errors are listed per line. Without --confirm nothing is written. With --confirm \
-                the valid lines are appended together in one transaction (all of them or none) and the invalid ones are left out.
+                Every line is checked first. Without --confirm nothing is written: the file is only checked. With \
+                --confirm every line is appended in one transaction — all of them, or none if any line is wrong \
+                (the bad lines are then listed on stderr, with their line numbers, and the command exits 1).
                 """)
         @OptionGroup var node: NodeOptions
         @OptionGroup var key: OrgKeyOptions
         @Argument(help: "The CSV file.") var csv: String
-        @Flag(help: "Append the valid lines (otherwise only check).") var confirm = false
+        @Flag(help: "Append every line (otherwise only check).") var confirm = false
         @Option(help: "Write the citizens' receipts of the appended lines into this directory (<attestation>.receipt.json).") var receipts: String?
         func run() throws {
-            guard let data = FileManager.default.contents(atPath: csv) else { throw ValidationError("Cannot read \(csv).") }
+            guard let data = FileManager.default.contents(atPath: csv) else {
+                throw Refusal("Cannot read \(csv): check the file name and its permissions. Nothing was written.")
+            }
+            guard let text = String(validating: data, as: UTF8.self) else {
+                throw Refusal("\(csv) is not UTF-8 text; save it as UTF-8 and try again. Nothing was written.")
+            }
             let n = try node.open()
-            let (file, signer) = try key.open()
+            // Checking needs only the public key; the passphrase is asked only to append.
+            let file = try key.file()
+            let author: [UInt8]
+            do { author = try Hex.decode(file.publicKey) } catch {
+                throw Refusal("The key file \(key.keyFile) is damaged (its public key is not hex); use the organisation's own key file.")
+            }
             let parsed: [ContributionCSV.Line]
             do {
-                parsed = try ContributionCSV.parse(String(decoding: data, as: UTF8.self), org: file.org)
+                parsed = try ContributionCSV.parse(text, org: file.org)
             } catch let error as LedgerError {
-                throw ValidationError(error.message)   // an unusable file: exit 2
+                throw Refusal("\(csv): \(error.message) Nothing was written.")
             }
             let lines = try refusing {
-                ContributionCSV.check(parsed, state: try n.ledgerState(), author: signer.publicKey.rawRepresentation, record: n.origin,
+                ContributionCSV.check(parsed, state: try n.ledgerState(), author: author, record: n.origin,
                                              timeMs: n.clock.nowMilliseconds(), nextIndex: Int(try n.store.size()))
             }
-            let valid = lines.filter(\.isValid)
+            let valid = lines.compactMap { $0.isValid ? $0.contribution : nil }
             let errors = lines.filter { !$0.isValid }
-            var text = errors.map { "line \($0.number): \($0.error?.description ?? "unreadable")" }
-            var appended: [LogEntry] = []
-            if confirm && !valid.isEmpty {
-                appended = try refusing { try n.submitContributions(valid.compactMap(\.contribution), signer: signer) }
-                text.append("Appended \(appended.count) contributions as entries \(appended.first!.index)–\(appended.last!.index); \(errors.count) lines left out.")
-                if let receipts {
-                    let dir = URL(fileURLWithPath: receipts, isDirectory: true)
-                    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-                    for (entry, line) in zip(appended, valid) {
-                        let attestation = line.contribution!.attestation
-                        let r = try n.ledgerReceipt(index: Int(entry.index), tracker: "\(file.org):\(attestation)")
-                        let name = attestation.replacingOccurrences(of: "/", with: "_") + ".receipt.json"
-                        try Data((r.json() + "\n").utf8).write(to: dir.appendingPathComponent(name))
-                    }
-                    text.append("Receipts written to \(receipts).")
-                }
-            } else {
-                text.append("\(valid.count) lines valid, \(errors.count) with errors. Nothing was written\(valid.isEmpty ? "." : "; run again with --confirm to append the valid lines.")")
+            guard errors.isEmpty else {
+                let list = errors.prefix(20).map { "line \($0.number): \($0.error?.description ?? "unreadable")" }.joined(separator: "; ")
+                let more = errors.count > 20 ? "; and \(errors.count - 20) more" : ""
+                throw Refusal("\(errors.count) of \(lines.count) lines of \(csv) are wrong, so nothing was written: \(list)\(more). Fix them and run the import again.")
             }
-            node.emit(text, json: [
-                "valid": valid.count, "appended": appended.map { Int($0.index) },
-                "errors": errors.map { ["line": $0.number, "check": $0.error?.check ?? "", "message": $0.error?.message ?? ""] as [String: Any] },
-            ])
-            if !errors.isEmpty && !confirm { throw ExitCode(1) }
+            guard confirm else {
+                node.emit(["All \(valid.count) lines are valid. Nothing was written; run again with --confirm to append them."],
+                          json: ["valid": valid.count, "appended": [Int](), "errors": [Any]()])
+                return
+            }
+            guard !valid.isEmpty else {
+                node.emit(["The file holds no contribution; nothing was written."], json: ["valid": 0, "appended": [Int](), "errors": [Any]()])
+                return
+            }
+            let receiptDir = receipts.map { URL(fileURLWithPath: $0, isDirectory: true) }
+            if let receiptDir { try AtomicFile.requireWritableDirectory(receiptDir) }
+            let (_, signer) = try key.open()
+            guard signer.publicKey.rawRepresentation == author else {
+                throw Refusal("The key file \(key.keyFile) is damaged (its seal does not hold its public key's key); use the organisation's own key file.")
+            }
+            let appended = try refusing { try n.submitContributions(valid, signer: signer) }
+            var out = ["Appended \(appended.count) contributions as entries \(appended[0].index)–\(appended[appended.count - 1].index)."]
+            if let receiptDir {
+                for (entry, contribution) in zip(appended, valid) {
+                    let r = try n.ledgerReceipt(index: Int(entry.index), tracker: "\(file.org):\(contribution.attestation)")
+                    let name = contribution.attestation.replacingOccurrences(of: "/", with: "_") + ".receipt.json"
+                    try AtomicFile.write(Data((r.json() + "\n").utf8), to: receiptDir.appendingPathComponent(name), permissions: 0o644)
+                }
+                out.append("Receipts written to \(receiptDir.path).")
+            }
+            node.emit(out, json: ["valid": valid.count, "appended": appended.map { Int($0.index) }, "errors": [Any]()])
         }
     }
 

@@ -39,29 +39,14 @@ struct PerennialCommand: AsyncParsableCommand {
         }
     }
 
-    /// Reports `error` the documented way and exits.
+    /// Reports `error` the documented way (see ``ErrorReport``) and exits.
     static func exit(withReport error: Error) -> Never {
-        let refusal: String? = switch error {
-        case let e as ElectionError: e.message
-        case let e as NodeError: e.message
-        case let e as LogError: e.description
-        case let e as CryptoError: e.description
-        case let e as CalendarError: e.description
-        case let e as CredentialCodeError: e.description
-        case let e as DeliberationError: e.description
-        case let e as Refusal: e.description
-        default: nil
+        let outcome = ErrorReport.outcome(for: error)
+        if outcome.toStdout {
+            print(outcome.message)
+        } else {
+            FileHandle.standardError.write(Data((outcome.message + "\n").utf8))
         }
-        if let refusal {
-            FileHandle.standardError.write(Data("perennial: \(refusal)\n".utf8))
-            Foundation.exit(1)
-        }
-        let code = exitCode(for: error)
-        if code == .success {
-            print(fullMessage(for: error))
-            Foundation.exit(0)
-        }
-        FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-        Foundation.exit(code == .validationFailure ? 2 : code.rawValue == 64 ? 2 : code.rawValue)
+        Foundation.exit(outcome.code)
     }
 }

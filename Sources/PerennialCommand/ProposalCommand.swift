@@ -16,7 +16,15 @@ struct ProposalCommand: ParsableCommand {
 
     struct Actor: ParsableArguments {
         @Option(name: .customLong("as"), help: "The participant acting (their id).") var actor: String
-        func key(_ node: Node) throws -> Ed25519.SigningKey { try node.participantKey(try ParticipantID(actor)) }
+        /// The acting participant's key, which `perennial proposal participant` created; never created here.
+        func key(_ node: Node) throws -> Ed25519.SigningKey {
+            let id = try ParticipantID(actor)
+            let file = node.directory.appendingPathComponent("keys/participants/\(id.rawValue).key")
+            guard FileManager.default.fileExists(atPath: file.path) else {
+                throw Refusal("There is no participant \"\(id.rawValue)\" on this node; register them first with `perennial proposal participant`.")
+            }
+            return try KeyFile.load(file)
+        }
     }
 
     static func submit(_ options: NodeOptions, _ actor: Actor, _ action: (DeliberationLog) throws -> DeliberationEvent.Action) throws {
@@ -35,10 +43,24 @@ struct ProposalCommand: ParsableCommand {
         func run() throws {
             let n = try node.open()
             let pid = try ParticipantID(id)
-            let action = DeliberationEvent.Action.registerParticipant(id: pid, displayName: name, publicKey: try n.participantKey(pid).publicKey.rawRepresentation, moderator: moderator)
+            // A new participant's key is written only once the registration is in the log.
+            let file = n.directory.appendingPathComponent("keys/participants/\(pid.rawValue).key")
+            let existing = FileManager.default.fileExists(atPath: file.path)
+            let key = existing ? try KeyFile.load(file) : Ed25519.SigningKey.generate()
+            if !existing { try AtomicFile.requireWritableDirectory(file.deletingLastPathComponent()) }
+            let action = DeliberationEvent.Action.registerParticipant(id: pid, displayName: name, publicKey: key.publicKey.rawRepresentation, moderator: moderator)
             let entry = try n.deliberation().submit(action, signer: n.key("registrar"))
+            if !existing { try AtomicFile.write(Data((Hex.encode(key.seed.copyBytes()) + "\n").utf8), to: file) }
             node.emit(["Participant \(id) registered (entry \(entry.index))."], json: ["index": entry.index])
         }
+    }
+
+    /// The status as `ProposalStatus` reads it: `on-ballot-2031` (no space to quote) is `on-ballot 2031`.
+    static func statusText(_ text: String) -> String {
+        let prefix = "on-ballot-"
+        guard text.hasPrefix(prefix), text.count > prefix.count, text.dropFirst(prefix.count).allSatisfy(\.isASCII),
+              text.dropFirst(prefix.count).allSatisfy(\.isNumber) else { return text }
+        return "on-ballot " + text.dropFirst(prefix.count)
     }
 
     struct Import: ParsableCommand {
@@ -47,7 +69,29 @@ struct ProposalCommand: ParsableCommand {
         @Argument(help: "The directory of .md proposal files.") var directory: String
         @Option(help: "The moderator who records final statuses found in the files.") var moderator: String?
         func run() throws {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw Refusal("\(directory) is not a directory of proposal files (.md); check the path. Nothing was imported.")
+            }
+            guard FileManager.default.isReadableFile(atPath: directory) else {
+                throw Refusal("Cannot read the directory \(directory); check its permissions. Nothing was imported.")
+            }
             let n = try node.open()
+            // Authors' keys are made as the import is planned; a refused import removes the new ones.
+            let keys = n.directory.appendingPathComponent("keys/participants")
+            let before = Set((try? FileManager.default.contentsOfDirectory(atPath: keys.path)) ?? [])
+            let createdDirectory = !FileManager.default.fileExists(atPath: keys.path)
+            do {
+                try importPlan(n)
+            } catch {
+                let after = Set((try? FileManager.default.contentsOfDirectory(atPath: keys.path)) ?? [])
+                for name in after.subtracting(before) { try? FileManager.default.removeItem(at: keys.appendingPathComponent(name)) }
+                if createdDirectory { try? FileManager.default.removeItem(at: keys) }
+                throw error
+            }
+        }
+
+        func importPlan(_ n: Node) throws {
             let plan = try n.deliberation().importDirectory(URL(fileURLWithPath: directory, isDirectory: true), registrar: n.key("registrar"),
                                                             key: { try n.participantKey($0) }, moderator: try moderator.map { try ParticipantID($0) })
             node.emit(["Imported \(directory): \(plan.created.count) created, \(plan.updated.count) updated, \(plan.unchanged.count) unchanged."],
@@ -69,13 +113,13 @@ struct ProposalCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List proposals, filtered by track and status.")
         @OptionGroup var node: NodeOptions
         @Option(help: "croisements fertiles, nouvelles attentions, démocratie vivante or savoirs partagés.") var track: String?
-        @Option(help: "draft, open, closed, adopted, rejected, withdrawn or on-ballot-YEAR.") var status: String?
+        @Option(help: "draft, open, closed, adopted, rejected, withdrawn, or on-ballot YEAR (\"on-ballot 2031\" or on-ballot-2031).") var status: String?
         func run() throws {
             let t = try track.map { text -> Track in
                 guard let t = Track(rawValue: text) else { throw ValidationError("Unknown track \"\(text)\"; use one of: \(Track.allCases.map(\.rawValue).joined(separator: ", ")).") }
                 return t
             }
-            print(try node.open().deliberation().list(track: t, status: try status.map { try ProposalStatus(text: $0) }), terminator: "")
+            print(try node.open().deliberation().list(track: t, status: try status.map { try ProposalStatus(text: ProposalCommand.statusText($0)) }), terminator: "")
         }
     }
 
@@ -180,10 +224,10 @@ struct ProposalCommand: ParsableCommand {
         @OptionGroup var node: NodeOptions
         @OptionGroup var actor: Actor
         @Option(help: "The proposal id.") var proposal: String
-        @Option(help: "open, closed, adopted, rejected, withdrawn or on-ballot-YEAR.") var to: String
+        @Option(help: "open, closed, adopted, rejected, withdrawn, or on-ballot YEAR (e.g. --to \"on-ballot 2031\" or --to on-ballot-2031).") var to: String
         @Option(help: "Why.") var reason: String
         func run() throws {
-            let id = try ProposalID(proposal), status = try ProposalStatus(text: to)
+            let id = try ProposalID(proposal), status = try ProposalStatus(text: ProposalCommand.statusText(to))
             try ProposalCommand.submit(node, actor) { _ in .changeStatus(id: id, to: status, reason: reason) }
         }
     }

@@ -12,13 +12,25 @@ struct RollCommand: ParsableCommand {
     struct Letters: ParsableArguments {
         @Option(help: "Write each credential letter into this directory (otherwise the letter is printed).") var letters: String?
 
-        func deliver(_ issued: Registrar.Issued, name: String) throws {
-            guard let letters else { print(issued.letter); return }
-            let dir = URL(fileURLWithPath: letters, isDirectory: true)
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            let file = dir.appendingPathComponent("\(name).txt")
-            guard FileManager.default.createFile(atPath: file.path, contents: Data(issued.letter.utf8), attributes: [.posixPermissions: 0o600]) else {
-                throw Refusal("Could not write the letter \(file.path).")
+        var directory: URL? { letters.map { URL(fileURLWithPath: $0, isDirectory: true) } }
+
+        /// Checked before anything is enrolled: the letters' directory exists (or is created) and is writable.
+        func check() throws {
+            if let directory { try AtomicFile.requireWritableDirectory(directory) }
+        }
+
+        /// Writes each letter whole (temporary file, then rename), after its entry is durable.
+        /// - Returns: the files written (none when the letters are printed).
+        @discardableResult
+        func deliver(_ issued: [Registrar.Issued], print printing: Bool = true) throws -> [String] {
+            guard let directory else {
+                if printing { issued.forEach { print($0.letter) } }
+                return []
+            }
+            return try issued.map { one in
+                let file = directory.appendingPathComponent("letter-\(one.index).txt")
+                try AtomicFile.write(Data(one.letter.utf8), to: file)
+                return file.path
             }
         }
     }
@@ -32,42 +44,46 @@ struct RollCommand: ParsableCommand {
         @Option(help: "First day of eligibility (YYYY-MM-DD), e.g. the 18th birthday.") var eligibleFrom: String?
         @Option(help: "Day eligibility ends (YYYY-MM-DD, exclusive).") var eligibleUntil: String?
         func run() throws {
+            try letters.check()
             let issued = try Registrar(node: node.open()).enrol(person: person, birthday: birthday, eligibleFrom: eligibleFrom, eligibleUntil: eligibleUntil)
-            try letters.deliver(issued, name: "letter-\(issued.index)")
-            if node.json { node.emit([], json: ["credential": issued.credential, "index": issued.index]) }
+            // With --json the output is one JSON object: the letter (if not filed) is inside it.
+            let files = try letters.deliver([issued], print: !node.json)
+            if node.json {
+                var object: [String: Any] = ["credential": issued.credential, "index": issued.index, "person": issued.person]
+                if let file = files.first { object["letter_file"] = file } else { object["letter"] = issued.letter }
+                node.emit([], json: object)
+            } else if let file = files.first {
+                print("Enrolled \(issued.person) (entry \(issued.index)); letter written to \(file).")
+            }
         }
     }
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Enrol citizens from a CSV file with the header person,birthday,eligible_from,eligible_until.",
-            discussion: "Every line is checked first; if any line is wrong, nothing is enrolled and each bad line is listed.")
+            discussion: """
+                The whole file is checked first (UTF-8, quoted fields as in any CSV, every date, no person twice in \
+                the file or already on the roll); if any line is wrong, nothing is enrolled and each bad line is \
+                listed with its line number. Then every citizen is enrolled in one transaction, and the letters \
+                (each naming the person reference) are written once the entries are safely stored.
+                """)
         @OptionGroup var node: NodeOptions
         @OptionGroup var letters: Letters
         @Argument(help: "The CSV file.") var csv: String
 
         func run() throws {
-            guard let data = FileManager.default.contents(atPath: csv) else { throw ValidationError("Cannot read \(csv).") }
-            let lines = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init)
-            guard lines.first?.replacingOccurrences(of: " ", with: "") == "person,birthday,eligible_from,eligible_until" else {
-                throw ValidationError("The first line of \(csv) must be: person,birthday,eligible_from,eligible_until")
+            guard let data = FileManager.default.contents(atPath: csv) else {
+                throw Refusal("Cannot read \(csv): check the file name and its permissions. Nothing was enrolled.")
             }
-            var rows: [(String, String, String?, String?)] = []
-            var problems: [String] = []
-            for (n, line) in lines.dropFirst().enumerated() {
-                let f = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-                guard f.count == 4, !f[0].isEmpty else { problems.append("line \(n + 2): expected 4 fields with a person reference"); continue }
-                if (try? Birthday(iso: f[1])) == nil { problems.append("line \(n + 2): birthday \"\(f[1])\" is not MM-DD") }
-                rows.append((f[0], f[1], f[2].isEmpty ? nil : f[2], f[3].isEmpty ? nil : f[3]))
-            }
-            guard problems.isEmpty else { throw Refusal("Nothing was enrolled. Fix these lines and try again: " + problems.joined(separator: "; ")) }
+            let file = try RollImport(data: data, name: csv)
+            try letters.check()
             let registrar = try Registrar(node: node.open())
-            for (i, row) in rows.enumerated() {
-                let issued = try registrar.enrol(person: row.0, birthday: row.1, eligibleFrom: row.2, eligibleUntil: row.3)
-                try letters.deliver(issued, name: "letter-\(issued.index)")
-                if i % 100 == 99 { FileHandle.standardError.write(Data("enrolled \(i + 1) of \(rows.count)\n".utf8)) }
-            }
-            node.emit(["Enrolled \(rows.count) citizens."], json: ["enrolled": rows.count])
+            let started = DispatchTime.now().uptimeNanoseconds
+            let issued = try registrar.enrolAll(file.rows)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            try letters.deliver(issued, print: !node.json)
+            let rate = Int((Double(issued.count) / Swift.max(seconds, 1e-6)).rounded())
+            node.emit(["Enrolled \(issued.count) citizens (\(rate) per second)."], json: ["enrolled": issued.count, "per_second": rate])
         }
     }
 
@@ -93,9 +109,14 @@ struct RollCommand: ParsableCommand {
         @Option(help: "lost, stolen or damaged.") var reason = "lost"
         @Option(help: "The registrar's own reference for the person.") var person: String
         func run() throws {
+            try letters.check()
             let issued = try Registrar(node: node.open()).replace(credential: credential, date: date, reason: reason, person: person)
-            try letters.deliver(issued, name: "letter-\(issued.index)")
-            if node.json { node.emit([], json: ["credential": issued.credential, "index": issued.index]) }
+            let files = try letters.deliver([issued], print: !node.json)
+            if node.json {
+                var object: [String: Any] = ["credential": issued.credential, "index": issued.index, "person": issued.person]
+                if let file = files.first { object["letter_file"] = file } else { object["letter"] = issued.letter }
+                node.emit([], json: object)
+            }
         }
     }
 }

@@ -50,7 +50,9 @@ enum ResultText {
             for o in r.options {
                 lines.append("    \(o.label.padding(toLength: 28, withPad: " ", startingAt: 0)) \(String(o.count).leftPad(7))\(o.withdrawn ? "  (withdrawn)" : "")")
             }
-            lines.append(r.tie ? "    tie between: \(r.winners.joined(separator: ", "))" : "    winner: \(r.winners.first ?? "none")")
+            // Winners by their labels, as voters read them (the ids are in --json).
+            let names = r.winners.map { id in r.options.first { $0.id == id }?.label ?? id }
+            lines.append(r.tie ? "    tie between: \(names.joined(separator: ", "))" : "    winner: \(names.first ?? "none")")
         }
         return lines
     }
@@ -91,7 +93,7 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let n = try node.open()
         if try n.store.latestCheckpoint()?.size != n.store.size() { _ = try n.store.signCheckpoint() }
-        let summary = try n.store.exportRecord(to: URL(fileURLWithPath: out, isDirectory: true))
+        let summary = try n.exportPublicRecord(to: URL(fileURLWithPath: out, isDirectory: true))
         node.emit(["Record exported to \(out): \(summary.entries) entries, \(summary.checkpoints) checkpoints."],
                   json: ["entries": summary.entries, "checkpoints": summary.checkpoints])
     }

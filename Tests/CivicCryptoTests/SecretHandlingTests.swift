@@ -114,6 +114,9 @@ struct SecretHandlingTests {
         for bad in ["0", "0g", "zz", " 00"] {
             #expect(throws: CryptoError.self) { try Hex.decode(bad) }
         }
+        // The record's canonical form: lowercase only.
+        #expect(Hex.decodeCanonical("00ff7f") == [0, 255, 127])
+        for bad in ["00ff7F", "0", "0g", " 00", "AB"] { #expect(Hex.decodeCanonical(bad) == nil, "\(bad)") }
     }
 }
 

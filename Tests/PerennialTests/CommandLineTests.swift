@@ -105,7 +105,7 @@ struct CommandLineTests {
             _ = try ok(["trustee", "decrypt", "--at=2029-01-02T12:00:00+01:00", "--trustee-dir", "t\(i)"], env: ["PERENNIAL_PASSPHRASE": "pass \(i)"])
         }
         let tally = try ok(["tally", "--at=2029-01-02T13:00:00+01:00", "--trustees", "1,3"])
-        #expect(tally.contains("winner: ben"))
+        #expect(tally.contains("winner: Ben"))   // labels, not option ids
         let status = try ok(["term", "status", "--json"])
         #expect(status.contains("\"phase\":\"tallied\""))
         _ = try ok(["export", "--out", "record"])

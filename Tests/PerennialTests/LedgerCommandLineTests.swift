@@ -71,12 +71,24 @@ struct LedgerCommandLineTests {
             """
         try Data(csv.utf8).write(to: work.appendingPathComponent("batch.csv"))
         try Data("account,when\n".utf8).write(to: work.appendingPathComponent("bad.csv"))
-        #expect(try run(["ledger", "import", "--key-file", "restos.orgkey", "bad.csv"]).status == 2)   // unusable file
+        let unusable = try run(["ledger", "import", "--key-file", "restos.orgkey", "bad.csv"])   // an unusable file: refused, one line
+        #expect(unusable.status == 1)
+        #expect(unusable.err.split(separator: "\n").count == 1)
         let check = try run(["ledger", "import", "--at=2026-04-01T10:00:00+02:00", "--key-file", "restos.orgkey", "batch.csv"])
         #expect(check.status == 1)
-        #expect(check.out.contains("line 3: LED-7"))
-        #expect(check.out.contains("line 4: LED-0"))
-        #expect(check.out.contains("Nothing was written"))
+        #expect(check.out.isEmpty)
+        #expect(check.err.contains("line 3: LED-7"))
+        #expect(check.err.contains("line 4: LED-0"))
+        #expect(check.err.contains("nothing was written"))
+        #expect(check.err.split(separator: "\n").count == 1)
+        // With --confirm, one bad line means nothing at all is appended (all or nothing).
+        let size = try ok(["term", "status", "--json"])
+        let allOrNothing = try run(["ledger", "import", "--at=2026-04-01T10:00:00+02:00", "--key-file", "restos.orgkey", "batch.csv", "--confirm"])
+        #expect(allOrNothing.status == 1)
+        #expect(try ok(["term", "status", "--json"]) == size)
+        let fixed = csv.split(separator: "\n").prefix(2).joined(separator: "\n") + "\n"
+        try Data(fixed.utf8).write(to: work.appendingPathComponent("batch.csv"))
+        #expect(try ok(["ledger", "import", "--at=2026-04-01T10:00:00+02:00", "--key-file", "restos.orgkey", "batch.csv"]).contains("All 1 lines are valid"))
         let imported = try ok(["ledger", "import", "--at=2026-04-01T10:00:00+02:00", "--key-file", "restos.orgkey", "batch.csv", "--confirm",
                                "--receipts", "receipts"])
         #expect(imported.contains("Appended 1 contributions as entries 4–4"))

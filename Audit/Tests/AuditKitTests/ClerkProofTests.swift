@@ -197,6 +197,18 @@ import Testing
         }
     }
 
+    @Test func theSameTrusteeKeyTwiceIsRefused() throws {
+        let b = B(group: Ristretto255())
+        var fields = b.setupFields()
+        let i = fields.firstIndex { $0.0 == "trustees" }!
+        fields[i].1 = .object([("n", .int(3)), ("t", .int(2))])
+        fields[i + 1].1 = .array([0, 1, 0].map { b.hex(TestKey(index: $0).publicKey) })
+        b.add("term.setup", fields, by: b.officer)
+        let r = try run(b)
+        expectOnly(r, ["TERM"])
+        #expect(r["TERM"]?.failures.first?.reason.contains("twice") == true)
+    }
+
     @Test func aCommitmentMustNotBeTheIdentity() throws {
         let b = B(group: Ristretto255())
         b.setup()

@@ -54,6 +54,12 @@ public struct BallotBuilder<G: PrimeOrderGroup>: Sendable {
         let binding = ElectionState<G>.ballotBinding(credential: credential, window: window)
         var answers: [EncryptedContest] = []
         var openings: [ContestOpening] = []
+        // A choice for a contest not on this ballot is a mistake, never silently dropped.
+        let onBallot = Set(contests.map(\.contest))
+        if let stray = choices.first(where: { !onBallot.contains($0.contest) }) {
+            let list = contests.map(\.contest).joined(separator: ", ")
+            throw ElectionError(.contests, "There is no contest \"\(stray.contest)\" on this ballot; its contests are: \(list.isEmpty ? "none" : list).")
+        }
         for version in contests {
             guard let choice = choices.first(where: { $0.contest == version.contest }) else {
                 throw ElectionError(.contests, "No choice was given for contest \"\(version.contest)\".")

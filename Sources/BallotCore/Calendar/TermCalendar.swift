@@ -54,9 +54,8 @@ public struct TermCalendar: Sendable, Hashable {
         windowDays: Int = TermCalendar.defaultWindowDays,
         leapDayPolicy: LeapDayPolicy = .february28
     ) throws {
-        guard let zone = TermCalendar.ianaZone(timeZone) else {
-            throw CalendarError(.unknownTimeZone(timeZone))
-        }
+        let clock = try ZoneClock(identifier: timeZone)
+        let zone = clock.zone
         guard start < end else {
             throw CalendarError(.endNotAfterStart(start: start, end: end))
         }
@@ -73,19 +72,8 @@ public struct TermCalendar: Sendable, Hashable {
         self.end = end
         self.windowDays = windowDays
         self.leapDayPolicy = leapDayPolicy
-        let clock = ZoneClock(zone: zone)
         self.termStartInstant = clock.firstInstant(of: start)
         self.termEndInstant = clock.firstInstant(of: end)
-    }
-
-    /// Resolves an IANA identifier with a region (`Area/Location`), or `UTC`/`GMT`; nil otherwise.
-    static func ianaZone(_ identifier: String) -> TimeZone? {
-        let plain = identifier == "UTC" || identifier == "GMT"
-        guard plain || identifier.contains("/"),
-              identifier.unicodeScalars.allSatisfy({ $0.isASCII && !$0.properties.isWhitespace }),
-              let zone = TimeZone(identifier: identifier)
-        else { return nil }
-        return zone
     }
 
     // MARK: Local dates and instants

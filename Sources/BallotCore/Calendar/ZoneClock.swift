@@ -1,14 +1,33 @@
 import Foundation
 
-/// Converts between instants and local wall-clock time in one time zone, using only the zone's
-/// UTC offset at an instant (`TimeZone.secondsFromGMT(for:)`), so that gaps and repeats around
-/// daylight-saving and other offset changes are resolved by rules stated here rather than by
-/// whatever a higher-level API happens to do.
+/// Converts between instants and local wall-clock time in one time zone: the one rule for local
+/// time of the whole engine (the election's calendar, SPEC §4.3, and the ledger's times, SPEC §5.1).
+///
+/// It uses only the zone's UTC offset at an instant (`TimeZone.secondsFromGMT(for:)`), so that gaps
+/// and repeats around daylight-saving and other offset changes are resolved by the rule stated
+/// here rather than by whatever a higher-level API happens to do: the instant of a local date and
+/// time `D T` is the **earliest instant at which the zone's clock reads `D T` or later**. So a time
+/// skipped by a jump (02:30 on the last Sunday of March in Paris) means the instant of the jump,
+/// and a time that occurs twice (02:30 on the last Sunday of October) means its first occurrence.
 ///
 /// Local wall-clock time is represented as "local seconds": seconds since 1970-01-01T00:00 *as read
 /// on the local clock*, that is `utcSeconds + offset(utcSeconds)`.
-struct ZoneClock {
-    let zone: TimeZone
+public struct ZoneClock: Sendable {
+    public let zone: TimeZone
+
+    init(zone: TimeZone) { self.zone = zone }
+
+    /// The clock of an IANA zone with a region (`Area/Location`), or `UTC`/`GMT`: the one check of a
+    /// zone name, for the term's calendar and the ledger alike.
+    /// - Throws: ``CalendarError`` (`unknownTimeZone`) otherwise.
+    public init(identifier: String) throws {
+        let plain = identifier == "UTC" || identifier == "GMT"
+        guard plain || identifier.contains("/"),
+              identifier.unicodeScalars.allSatisfy({ $0.isASCII && !$0.properties.isWhitespace }),
+              let zone = TimeZone(identifier: identifier)
+        else { throw CalendarError(.unknownTimeZone(identifier)) }
+        self.zone = zone
+    }
 
     /// Larger than any UTC offset a zone has ever used (historic local mean times reach ±15:57).
     static let offsetBound = 18 * 3600
@@ -21,16 +40,30 @@ struct ZoneClock {
         utcSeconds + offset(at: utcSeconds)
     }
 
+    /// The local date at a UTC second.
+    public func localDate(at utcSeconds: Int) -> LocalDate {
+        LocalDate(daysSinceEpoch: floorDivide(localSeconds(at: utcSeconds), 86_400))
+    }
+
     /// The local date at `instant`.
     func localDate(of instant: Date) -> LocalDate {
-        let utc = Int(instant.timeIntervalSince1970.rounded(.down))
-        let local = localSeconds(at: utc)
-        return LocalDate(daysSinceEpoch: floorDivide(local, 86_400))
+        localDate(at: Int(instant.timeIntervalSince1970.rounded(.down)))
+    }
+
+    /// The minute of the local day (0…1439, rounded down) at a UTC second.
+    public func minuteOfDay(at utcSeconds: Int) -> Int {
+        let local = localSeconds(at: utcSeconds)
+        return (local - floorDivide(local, 86_400) * 86_400) / 60
+    }
+
+    /// The instant (UTC seconds) of `minuteOfDay` on `date`, by the earliest-reading rule.
+    public func instant(of date: LocalDate, minuteOfDay: Int = 0) -> Int {
+        firstUTCSecond(atOrAfterLocal: date.daysSinceEpoch * 86_400 + minuteOfDay * 60)
     }
 
     /// The earliest instant whose local time is at or after 00:00 on `date`.
     func firstInstant(of date: LocalDate) -> Date {
-        Date(timeIntervalSince1970: TimeInterval(firstUTCSecond(atOrAfterLocal: date.daysSinceEpoch * 86_400)))
+        Date(timeIntervalSince1970: TimeInterval(instant(of: date)))
     }
 
     /// The earliest UTC second whose local time is at or after `local`.

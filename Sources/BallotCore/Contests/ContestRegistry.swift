@@ -44,8 +44,11 @@ public struct ContestRegistry: Sendable {
         guard v.version == expected else {
             throw ElectionError(.contests, "Contest \"\(v.contest)\" must get version \(expected) next, not \(v.version).")
         }
-        guard !v.contest.isEmpty, !v.options.isEmpty else {
-            throw ElectionError(.contests, "A contest needs an id and at least one option.")
+        guard ElectionID.isValid(v.contest) else {
+            throw ElectionError(.contests, "A contest id must be \(ElectionID.rule).")
+        }
+        guard !v.options.isEmpty else {
+            throw ElectionError(.contests, "A contest needs at least one option.")
         }
         guard v.options.allSatisfy({ !$0.id.isEmpty }), Set(v.options.map(\.id)).count == v.options.count else {
             throw ElectionError(.contests, "Option ids must be non-empty and unique within a contest version.")

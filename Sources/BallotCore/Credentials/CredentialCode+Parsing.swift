@@ -1,3 +1,5 @@
+import CivicCrypto
+
 extension CredentialCode {
     /// Reads a code as a person typed it.
     ///
@@ -12,26 +14,27 @@ extension CredentialCode {
     ///   - `.wrongLength` unless exactly 20 code characters were typed;
     ///   - `.checksumMismatch` if the check characters do not match: a character is mistyped.
     public init(parsing text: String) throws {
-        let code = SecretBuffer(count: CredentialCode.characterCount)
-        var significant = 0
-        var position = 0
-        for character in text {
-            position += 1
-            if character == "-" || character.isWhitespace { continue }
-            guard let normalized = CredentialCode.normalize(character) else {
-                throw CredentialCodeError(.invalidCharacter(position: position))
+        let code = try SecureBytes(count: CredentialCode.characterCount) { code in
+            var significant = 0
+            var position = 0
+            for character in text {
+                position += 1
+                if character == "-" || character.isWhitespace { continue }
+                guard let normalized = CredentialCode.normalize(character) else {
+                    throw CredentialCodeError(.invalidCharacter(position: position))
+                }
+                if significant < CredentialCode.characterCount { code[significant] = normalized }
+                significant += 1
             }
-            if significant < CredentialCode.characterCount { code[significant] = normalized }
-            significant += 1
-        }
-        guard significant == CredentialCode.characterCount else {
-            throw CredentialCodeError(.wrongLength(typed: significant))
-        }
-        let check = CredentialCode.checkValue(of: code)
-        let typedCheck = CredentialCode.value(ofNormalized: code[CredentialCode.payloadCharacterCount]) * 32
-            + CredentialCode.value(ofNormalized: code[CredentialCode.payloadCharacterCount + 1])
-        guard check == typedCheck else {
-            throw CredentialCodeError(.checksumMismatch)
+            guard significant == CredentialCode.characterCount else {
+                throw CredentialCodeError(.wrongLength(typed: significant))
+            }
+            let check = CredentialCode.checkValue(of: UnsafeRawBufferPointer(code))
+            let typedCheck = CredentialCode.value(ofNormalized: code[CredentialCode.payloadCharacterCount]) * 32
+                + CredentialCode.value(ofNormalized: code[CredentialCode.payloadCharacterCount + 1])
+            guard check == typedCheck else {
+                throw CredentialCodeError(.checksumMismatch)
+            }
         }
         self.init(normalizedStorage: code)
     }

@@ -1,3 +1,5 @@
+import CivicCrypto
+
 /// The secret credential code printed on a citizen's card, from which the kiosk derives the
 /// credential signing key (DESIGN §2).
 ///
@@ -35,10 +37,10 @@ public struct CredentialCode: Sendable {
     static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
 
     /// The 20 normalised ASCII characters (upper case, no dashes).
-    let storage: SecretBuffer
+    let storage: SecureBytes
 
     /// Wraps a buffer holding 20 normalised characters whose check characters have been verified.
-    init(normalizedStorage storage: SecretBuffer) {
+    init(normalizedStorage storage: SecureBytes) {
         self.storage = storage
     }
 
@@ -52,9 +54,7 @@ public struct CredentialCode: Sendable {
         guard secretBytes.count == CredentialCode.secretByteCount else {
             throw CredentialCodeError(.wrongSecretLength(given: secretBytes.count))
         }
-        let random = SecretBuffer(count: CredentialCode.secretByteCount)
-        for (index, byte) in secretBytes.enumerated() { random[index] = byte }
-        self.init(normalizedStorage: CredentialCode.encode(random: random))
+        self.init(normalizedStorage: CredentialCode.encode(random: SecureBytes(secretBytes)))
     }
 
     /// Makes a new code from a random source that fills a buffer in place, so the random bytes never
@@ -64,8 +64,7 @@ public struct CredentialCode: Sendable {
     public static func generate(
         using fill: (UnsafeMutableRawBufferPointer) throws -> Void
     ) rethrows -> CredentialCode {
-        let random = SecretBuffer(count: secretByteCount)
-        try random.withMutableBytes(fill)
+        let random = try SecureBytes(count: secretByteCount, initializer: fill)
         return CredentialCode(normalizedStorage: encode(random: random))
     }
 
@@ -78,23 +77,25 @@ public struct CredentialCode: Sendable {
     }
 
     /// Encodes the first 90 bits of `random` as 18 payload characters and adds the 2 check characters.
-    static func encode(random: SecretBuffer) -> SecretBuffer {
-        let code = SecretBuffer(count: characterCount)
-        for index in 0..<payloadCharacterCount {
-            var value = 0
-            for bit in (5 * index)..<(5 * index + 5) {
-                value = value << 1 | Int(random[bit / 8] >> (7 - UInt8(bit % 8)) & 1)
+    static func encode(random: SecureBytes) -> SecureBytes {
+        SecureBytes(count: characterCount) { code in
+            random.withUnsafeBytes { random in
+                for index in 0..<payloadCharacterCount {
+                    var value = 0
+                    for bit in (5 * index)..<(5 * index + 5) {
+                        value = value << 1 | Int(random[bit / 8] >> (7 - UInt8(bit % 8)) & 1)
+                    }
+                    code[index] = alphabet[value]
+                }
             }
-            code[index] = alphabet[value]
+            let check = checkValue(of: UnsafeRawBufferPointer(code))
+            code[payloadCharacterCount] = alphabet[check / 32]
+            code[payloadCharacterCount + 1] = alphabet[check % 32]
         }
-        let check = checkValue(of: code)
-        code[payloadCharacterCount] = alphabet[check / 32]
-        code[payloadCharacterCount + 1] = alphabet[check % 32]
-        return code
     }
 
     /// `Σ (i + 1)·vᵢ mod 1021` over the 18 payload characters of a normalised code.
-    static func checkValue(of code: SecretBuffer) -> Int {
+    static func checkValue(of code: UnsafeRawBufferPointer) -> Int {
         var sum = 0
         for index in 0..<payloadCharacterCount {
             sum += (index + 1) * value(ofNormalized: code[index])
@@ -119,7 +120,7 @@ public struct CredentialCode: Sendable {
     ///
     /// - Important: do not copy the bytes out of `body` into memory that is not wiped.
     public func withSecretBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        try storage.withBytes(body)
+        try storage.withUnsafeBytes(body)
     }
 
     /// The code as printed on the card, `XXXXX-XXXXX-XXXXX-XXXXX`.
@@ -129,14 +130,14 @@ public struct CredentialCode: Sendable {
     public func revealForPrinting() -> String {
         var text: [UInt8] = []
         text.reserveCapacity(CredentialCode.characterCount + 3)
-        storage.withBytes { bytes in
+        storage.withUnsafeBytes { bytes in
             for (index, byte) in bytes.enumerated() {
                 if index > 0 && index % 5 == 0 { text.append(UInt8(ascii: "-")) }
                 text.append(byte)
             }
         }
         let printed = String(decoding: text, as: UTF8.self)
-        text.withUnsafeMutableBytes { SecretBuffer.wipe($0) }
+        text.withUnsafeMutableBytes { SecureBytes.wipe($0) }
         return printed
     }
 }
@@ -144,8 +145,8 @@ public struct CredentialCode: Sendable {
 extension CredentialCode: Equatable {
     /// Compares two codes in time independent of where they differ.
     public static func == (lhs: CredentialCode, rhs: CredentialCode) -> Bool {
-        lhs.storage.withBytes { left in
-            rhs.storage.withBytes { right in
+        lhs.storage.withUnsafeBytes { left in
+            rhs.storage.withUnsafeBytes { right in
                 var difference: UInt8 = 0
                 for index in 0..<CredentialCode.characterCount { difference |= left[index] ^ right[index] }
                 return difference == 0

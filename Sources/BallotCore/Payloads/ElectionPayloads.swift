@@ -39,13 +39,25 @@ extension TermPayload {
     }
 
     /// Decodes a payload of this kind; the caller has already checked the kind.
+    ///
+    /// Strict as SPEC §2.3 requires: a duplicate key (at any depth), a number that is not an integer
+    /// (`422.0`, `4.22e2`, `0422`, `-0`) or a key the kind does not define is refused.
     /// - Throws: the module's ``malformed(_:)`` error, naming the offending field but never its value.
     public static func decode(_ bytes: [UInt8]) throws -> Self {
+        let shape: PayloadShape
+        do { shape = try PayloadShape.parse(bytes) } catch { throw malformed("\(error)") }
+        let decoded: Self
         do {
-            return try JSONDecoder().decode(Self.self, from: Data(bytes))
+            decoded = try JSONDecoder().decode(Self.self, from: Data(bytes))
         } catch {
             throw malformed(OrderedJSON.describe(decoding: error))
         }
+        // The kind writes every key it defines (optional ones as null), so its own bytes list them all.
+        let canonical = try PayloadShape.parse(decoded.payloadBytes(record: "", term: ""))
+        if let key = shape.unknownKey(comparedWith: canonical) {
+            throw malformed("unknown key \"\(key.prefix(80))\"")
+        }
+        return decoded
     }
 }
 

@@ -12,15 +12,30 @@ public struct Roll: Sendable {
         public var replacedBy: String?
     }
 
+    /// The records, when the roll is kept in memory (no ``rows``).
     public private(set) var records: [String: Record] = [:]
+    /// The node's stored rows, when it has them (then ``records`` stays empty).
+    var rows: (any ElectionRows)?
+    /// How many credentials are on the roll (replaced ones included).
+    public private(set) var count = 0
 
     public init() {}
 
-    init(records: [String: Record]) { self.records = records }
+    init(records: [String: Record], count: Int, rows: (any ElectionRows)?) {
+        self.records = records
+        self.count = count
+        self.rows = rows
+    }
 
-    public var count: Int { records.count }
+    public subscript(credential: String) -> Record? {
+        if let rows { return rows.rollRecord(credential) }
+        return records[credential]
+    }
 
-    public subscript(credential: String) -> Record? { records[credential] }
+    /// Stores `record` for `credential`, written by the entry at `entry`.
+    private mutating func put(_ credential: String, _ record: Record, entry: Int) {
+        if let rows { rows.putRollRecord(record, credential: credential, entry: entry) } else { records[credential] = record }
+    }
 
     static func interval(from: String?, until: String?) throws -> (LocalDate?, LocalDate?) {
         let f = try from.map { try LocalDate(iso: $0) }
@@ -33,7 +48,7 @@ public struct Roll: Sendable {
 
     /// Checks a `roll.enrol` and returns the record to add.
     func checkEnrol(_ e: RollEnrol) throws -> Record {
-        guard records[e.credential] == nil else {
+        guard self[e.credential] == nil else {
             throw ElectionError(.roll, "This credential is already on the roll; issue a new credential instead.")
         }
         let birthday: Birthday
@@ -44,11 +59,14 @@ public struct Roll: Sendable {
         return Record(birthday: birthday, eligibleFrom: f, eligibleUntil: u, lineage: e.credential, replacedBy: nil)
     }
 
-    mutating func enrol(_ credential: String, _ record: Record) { records[credential] = record }
+    mutating func enrol(_ credential: String, _ record: Record, entry: Int) {
+        put(credential, record, entry: entry)
+        count += 1
+    }
 
     /// Checks a `roll.update` and returns the updated record.
     func checkUpdate(_ u: RollUpdate) throws -> Record {
-        guard var record = records[u.credential] else {
+        guard var record = self[u.credential] else {
             throw ElectionError(.unknownCredential, "This credential is not on the roll; enrol it first.")
         }
         guard record.replacedBy == nil else {
@@ -61,17 +79,17 @@ public struct Roll: Sendable {
         return record
     }
 
-    mutating func update(_ credential: String, _ record: Record) { records[credential] = record }
+    mutating func update(_ credential: String, _ record: Record, entry: Int) { put(credential, record, entry: entry) }
 
     /// Checks a `roll.replace` and returns the updated old record and the new one.
     func checkReplace(_ r: RollReplace) throws -> (old: Record, new: Record) {
-        guard var old = records[r.old] else {
+        guard var old = self[r.old] else {
             throw ElectionError(.unknownCredential, "The credential to replace is not on the roll.")
         }
         guard old.replacedBy == nil else {
             throw ElectionError(.roll, "This credential was already replaced; replace its newest credential instead.")
         }
-        guard records[r.new] == nil else {
+        guard self[r.new] == nil else {
             throw ElectionError(.roll, "The new credential is already on the roll; issue a fresh one.")
         }
         guard RollReplace.reasons.contains(r.reason) else {

@@ -7,16 +7,12 @@ import Foundation
 /// log, appends ballots through ``Node/submit(payload:signer:)`` (refusals write nothing),
 /// and writes receipt files.
 ///
-/// It also keeps, for the "your earlier ballot is replaced" notice, which voter lineage has a
-/// ballot in which window: it reads the `ballot.cast` entries of the log once, then only new ones.
+/// For the "your earlier ballot is replaced" notice it asks the node which ballot is counted for the
+/// voter's window (``Node/countedBallot(lineage:window:)``); it never scans the log.
 public final class NodeKioskBackend: KioskBackend {
     public let node: Node
     /// Where receipt files go (created on first use).
     public let receiptsDirectory: URL
-
-    /// Latest `ballot.cast` index per `lineage#window`.
-    private var ballots: [String: Int] = [:]
-    private var scannedThrough: UInt64 = 0
 
     public init(node: Node, receiptsDirectory: URL? = nil) {
         self.node = node
@@ -45,7 +41,7 @@ public final class NodeKioskBackend: KioskBackend {
         guard now < calendar.termEndInstant else { throw KioskRefusal.closed }
         let key = CredentialKey.signingKey(for: code, term: setup.term)
         let credential = Hex.encode(key.publicKey.rawRepresentation)
-        guard let record = election.roll[credential] else { throw KioskRefusal.notOnRoll }
+        guard let record = try node.rollRecord(credential) else { throw KioskRefusal.notOnRoll }
         let window: VotingWindow
         do {
             window = try election.openWindow(credential: credential, at: now)
@@ -61,9 +57,8 @@ public final class NodeKioskBackend: KioskBackend {
         }
         let contests = election.contests.inForce(window: window.number)
         guard !contests.isEmpty else { throw KioskRefusal.noContests }
-        try scanBallots()
         return KioskVoter(signingKey: key, birthday: record.birthday, window: window, lastDay: Self.span(window, calendar).last, contests: contests,
-                          earlierBallot: ballots[record.lineage + "#\(window.number)"])
+                          earlierBallot: try node.countedBallot(lineage: record.lineage, window: window.number))
     }
 
     /// The local days a window covers (it closes at a local midnight, exclusive).
@@ -106,7 +101,6 @@ public final class NodeKioskBackend: KioskBackend {
             report.checkpointRoot = receipt.checkpoint.rootHash.hex
             report.receiptFile = try? writeReceipt(receipt, trackerHex: trackerHex)
         }
-        try? scanBallots()
         return report
     }
 
@@ -152,22 +146,4 @@ public final class NodeKioskBackend: KioskBackend {
         default: .technical
         }
     }
-
-    /// Reads the `ballot.cast` entries appended since the last scan.
-    func scanBallots() throws {
-        guard let election = node.election else { return }
-        let size = try node.store.size()
-        guard scannedThrough < size else { return }
-        let prefix = Array(#"{"kind":"ballot.cast""#.utf8)
-        try node.store.forEachEntry(in: scannedThrough..<size) { entry in
-            let payload = entry.envelope.payload
-            guard payload.starts(with: prefix),
-                  let peek = try? JSONDecoder().decode(WindowPeek.self, from: Data(payload)),
-                  let record = election.roll[Hex.encode(entry.envelope.author)] else { return }
-            ballots[record.lineage + "#\(peek.window)"] = Int(entry.index)
-        }
-        scannedThrough = size
-    }
-
-    private struct WindowPeek: Decodable { let window: Int }
 }

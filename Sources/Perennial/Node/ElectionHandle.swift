@@ -19,8 +19,14 @@ public protocol ElectionHandle: AnyObject {
     var trusteeBoxKeys: [Int: [UInt8]] { get }
     var trusteeSharePayloads: [Int: TrusteeShares] { get }
     var readyTrustees: Set<Int> { get }
+    /// Trustees whose `trustee.commitments` are in the log.
+    var committedTrustees: Set<Int> { get }
     var sharedTrustees: Set<Int> { get }
     var hasElectionKey: Bool { get }
+    /// The index of the last election entry applied.
+    var lastIndex: Int { get }
+    /// Keeps the roll, counted ballots and seen ballots in `rows` (a fresh state only).
+    func attach(rows: any ElectionRows)
 
     /// Verifies the proofs of the `ballot.cast` entries about to be applied in one batch (SPEC §3.5.1);
     /// the ones that pass are not verified again when applied. `nil` forgets them.
@@ -86,8 +92,11 @@ final class GroupElection<G: PrimeOrderGroup>: ElectionHandle {
     var trusteeBoxKeys: [Int: [UInt8]] { state.boxKeys }
     var trusteeSharePayloads: [Int: TrusteeShares] { state.sharePayloads }
     var readyTrustees: Set<Int> { Set(state.verificationKeys.keys) }
+    var committedTrustees: Set<Int> { Set(state.commitments.keys) }
     var sharedTrustees: Set<Int> { Set(state.partials.keys) }
     var hasElectionKey: Bool { state.electionKey != nil }
+    var lastIndex: Int { state.lastIndex }
+    func attach(rows: any ElectionRows) { state.attach(rows: rows) }
 
     func apply(_ entry: ElectionEntry) throws -> ElectionEffect { try state.apply(entry) }
     func apply(_ entry: ElectionEntry, header: PayloadHeader) throws -> ElectionEffect { try state.apply(entry, header: header) }

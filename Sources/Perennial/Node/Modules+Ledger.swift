@@ -14,13 +14,22 @@ import GRDB
 /// - `ledger_contributions(idx INTEGER PRIMARY KEY, org, attestation, account, category, date,
 ///   start_utc, end_utc, minutes, reversed_by)` — every contribution, with its reversal if any.
 ///
-/// Both are rebuilt from the log when the node opens (``reset(db:)`` then replay).
+/// Both are rebuilt from the log when the node rebuilds (``reset(db:)`` then replay). From a
+/// snapshot, the state is restored lazily, the first time the ledger is used.
 public final class LedgerModule: LogModule {
     public let name = "ledger"
     /// The log origin (every payload's `record`).
     public let record: String
     /// The ledger as of the last applied entry; nil until the first ledger entry (or ``prepare(setup:)``).
-    public private(set) var state: LedgerState?
+    public var state: LedgerState? {
+        get throws {
+            try restorePending()
+            return loaded
+        }
+    }
+    private var loaded: LedgerState?
+    /// A snapshot restored but not decoded yet (see ``restore(_:setup:entry:)``).
+    private var pending: (snapshot: StoredSnapshot, setup: TermSetup, entry: (Int) throws -> NodeEntry)?
 
     public init(record: String) { self.record = record }
 
@@ -29,14 +38,19 @@ public final class LedgerModule: LogModule {
     public func apply(_ entry: NodeEntry, db: Database?, trusted: Bool) throws {
         guard let setup = entry.setup else { throw NodeError("The term is not set up yet: its first entry must be term.setup.") }
         try prepare(setup: setup)
+        guard var ledger = loaded else { throw NodeError("The ledger is not prepared.") }  // prepare sets it
         // Check first, then project, then commit: a refused entry or a failed write changes nothing.
-        let change = try state!.check(LedgerEntry(entry.entry))
+        let change = try ledger.check(LedgerEntry(entry.entry))
         if let db { try Self.project(change, db: db) }
-        state!.commit(change)
+        loaded = nil  // keep the state uniquely referenced while it changes
+        ledger.commit(change)
+        loaded = ledger
     }
 
-    public func reset(db: Database) throws {
-        state = nil
+    public func reset(db: Database?) throws {
+        loaded = nil
+        pending = nil
+        guard let db else { return }
         try Self.createTables(db)
         try db.execute(sql: "DELETE FROM ledger_organisations; DELETE FROM ledger_contributions;")
     }
@@ -51,18 +65,48 @@ public final class LedgerModule: LogModule {
             """)
     }
 
-    public func snapshot() -> [UInt8] { state?.snapshot() ?? [] }
+    public func snapshot() throws -> [UInt8] {
+        if let (snapshot, setup, entry) = pending, let bytes = try snapshot.state() {
+            // Not used since it was restored, so unchanged; kept in memory, as the stored row is replaced.
+            pending = (StoredSnapshot(size: snapshot.size, state: { bytes }), setup, entry)
+            return bytes
+        }
+        return try state?.snapshot() ?? []
+    }
 
-    public func restore(_ bytes: [UInt8], setup: TermSetup?, entry: (Int) throws -> NodeEntry) throws {
+    public func restore(_ snapshot: StoredSnapshot, setup: TermSetup?, entry: @escaping (Int) throws -> NodeEntry) throws {
         guard let setup else { throw SnapshotReader.Damaged() }
+        loaded = nil
+        pending = (snapshot, setup, entry)
+    }
+
+    /// Decodes a snapshot restored but not used yet; one altered on disk is replaced by a replay of
+    /// the ledger's entries below its size.
+    /// - Throws: ``NodeError/damaged(_:)`` if a stored entry no longer replays.
+    private func restorePending() throws {
+        guard let (snapshot, setup, entry) = pending else { return }
         var restored = try LedgerState(context: LedgerContext(record: record, setup: setup))
-        if !bytes.isEmpty { try restored.restore(snapshot: bytes) { try LedgerEntry(entry($0).entry) } }
-        state = restored
+        do {
+            if let bytes = try snapshot.state() {
+                if !bytes.isEmpty { try restored.restore(snapshot: bytes) { try LedgerEntry(entry($0).entry) } }
+            } else {
+                try snapshot.forEachEntry(of: self, entry: entry) { e in
+                    restored.commit(try restored.check(LedgerEntry(e.entry)))
+                }
+            }
+        } catch let error as NodeError {
+            throw error
+        } catch {
+            throw NodeError.damaged("the ledger's stored entries no longer replay (\(error))")
+        }
+        loaded = restored
+        pending = nil
     }
 
     /// An empty ledger for the term (before any ledger entry), so that statements can be asked for.
     func prepare(setup: TermSetup) throws {
-        if state == nil { state = try LedgerState(context: LedgerContext(record: record, setup: setup)) }
+        try restorePending()
+        if loaded == nil { loaded = try LedgerState(context: LedgerContext(record: record, setup: setup)) }
     }
 
     static func project(_ change: LedgerChange, db: Database) throws {
@@ -99,7 +143,8 @@ extension Node {
         try locked {
             try catchUp()
             try ledger.prepare(setup: try ledgerTermSetup())
-            return ledger.state!
+            guard let state = try ledger.state else { throw NodeError("The ledger is not prepared.") }  // prepare sets it
+            return state
         }
     }
 

@@ -9,54 +9,92 @@ import GRDB
 /// ``Deliberation/DeliberationState`` (through ``Deliberation/DeliberationProjector``, which also
 /// writes the projection tables and the full-text index in the log's transaction).
 ///
-/// Its snapshot is the list of its entries' indices: deliberation entries are few beside ballots
-/// and roll changes, and their state is rich, so it is rebuilt from them (projection tables are
-/// already in step with the log and are not rewritten).
+/// Its snapshot is the list of its entries' indices: its state is rich, so it is rebuilt from them
+/// (projection tables are already in step with the log and are not rewritten) — lazily, the first
+/// time deliberation is used, so that opening a node for a ballot or a statement does not pay for it.
 public final class DeliberationModule: LogModule {
     public let name = "deliberation"
     let record: String
     let hasher: any ContentHasher
-    public private(set) var projector: DeliberationProjector
+    private var loaded: DeliberationProjector
     private var indices: [Int] = []
+    /// Entries restored from a snapshot but not replayed yet (see ``projector()``).
+    private var pending: (snapshot: StoredSnapshot, setup: TermSetup, entry: (Int) throws -> NodeEntry)?
 
     init(record: String, hasher: any ContentHasher = .sha256) {
         self.record = record
         self.hasher = hasher
-        self.projector = DeliberationProjector(record: record, hasher: hasher)
+        self.loaded = DeliberationProjector(record: record, hasher: hasher)
     }
 
-    public func owns(kind: String) -> Bool { kind.hasPrefix(projector.kindPrefix) }
+    /// The projector with every entry applied (replaying the snapshot's entries on first use).
+    /// - Throws: ``NodeError/damaged(_:)`` if a stored entry no longer replays.
+    public func projector() throws -> DeliberationProjector {
+        guard let (snapshot, setup, entry) = pending else { return loaded }
+        let fresh = DeliberationProjector(record: record, hasher: hasher)
+        let registrar = try Hex.decode(setup.registrar)
+        do {
+            // A list altered on disk is replaced by a scan of the log below the snapshot's size.
+            var list: [Int] = []
+            if let bytes = try snapshot.state() {
+                list = try Self.indices(bytes)
+            } else {
+                try snapshot.forEachEntry(of: self, entry: entry) { list.append($0.index) }
+            }
+            for index in list { try fresh.apply(entry(index).entry, registrar: registrar, term: setup.term, db: nil) }
+            indices = list + indices
+        } catch let error as NodeError {
+            throw error
+        } catch {
+            throw NodeError.damaged("a stored deliberation entry no longer replays (\(error))")
+        }
+        loaded = fresh
+        pending = nil
+        return fresh
+    }
+
+    public func owns(kind: String) -> Bool { kind.hasPrefix(loaded.kindPrefix) }
 
     public func apply(_ entry: NodeEntry, db: Database?, trusted: Bool) throws {
         guard let setup = entry.setup else { throw NodeError("The term is not set up yet: its first entry must be term.setup.") }
-        try projector.apply(entry.entry, registrar: Hex.decode(setup.registrar), term: setup.term, db: db)
+        try projector().apply(entry.entry, registrar: Hex.decode(setup.registrar), term: setup.term, db: db)
         indices.append(entry.index)
     }
 
-    public func reset(db: Database) throws {
-        projector = DeliberationProjector(record: record, hasher: hasher)
+    public func reset(db: Database?) throws {
+        loaded = DeliberationProjector(record: record, hasher: hasher)
         indices = []
-        try projector.reset(db: db)
+        pending = nil
+        if let db { try loaded.reset(db: db) }
     }
 
-    public func snapshot() -> [UInt8] {
+    public func snapshot() throws -> [UInt8] {
+        if let (snapshot, setup, entry) = pending, let bytes = try snapshot.state() {
+            // Not used since it was restored, so unchanged; kept in memory, as the stored row is replaced.
+            pending = (StoredSnapshot(size: snapshot.size, state: { bytes }), setup, entry)
+            return bytes
+        }
+        _ = try projector()
         var w = SnapshotWriter()
         w.int(SnapshotWriter.formatVersion)
         w.ints(indices)
         return w.bytes
     }
 
-    public func restore(_ bytes: [UInt8], setup: TermSetup?, entry: (Int) throws -> NodeEntry) throws {
+    public func restore(_ snapshot: StoredSnapshot, setup: TermSetup?, entry: @escaping (Int) throws -> NodeEntry) throws {
         guard let setup else { throw SnapshotReader.Damaged() }
+        loaded = DeliberationProjector(record: record, hasher: hasher)
+        indices = []
+        pending = (snapshot, setup, entry)
+    }
+
+    /// The entry indices a snapshot lists.
+    static func indices(_ bytes: [UInt8]) throws -> [Int] {
         var r = SnapshotReader(bytes)
         guard try r.int() == SnapshotWriter.formatVersion else { throw SnapshotReader.Damaged() }
         let list = try r.ints()
         guard r.isAtEnd else { throw SnapshotReader.Damaged() }
-        let fresh = DeliberationProjector(record: record, hasher: hasher)
-        let registrar = try Hex.decode(setup.registrar)
-        for index in list { try fresh.apply(entry(index).entry, registrar: registrar, term: setup.term, db: nil) }
-        projector = fresh
-        indices = list
+        return list
     }
 }
 
@@ -69,14 +107,14 @@ public struct DeliberationLog {
 
     /// Everything deliberation knows, as of the log's latest entry.
     public var state: DeliberationState {
-        get throws { try node.locked { try node.catchUp(); return node.deliberationModule.projector.state } }
+        get throws { try node.locked { try node.catchUp(); return try node.deliberationModule.projector().state } }
     }
 
     /// The payload bytes that record `action` now (an accepting decision declares the version it creates).
     public func payload(for action: DeliberationEvent.Action) throws -> [UInt8] {
         try node.locked {
             try node.catchUp()
-            return try node.deliberationModule.projector.payload(for: action, term: try node.ledgerTermSetup().term)
+            return try node.deliberationModule.projector().payload(for: action, term: try node.ledgerTermSetup().term)
         }
     }
 
@@ -96,7 +134,7 @@ public struct DeliberationLog {
             try node.catchUp()
             let setup = try node.ledgerTermSetup()
             let registrar = try Hex.decode(setup.registrar)
-            var scratch = node.deliberationModule.projector.state
+            var scratch = try node.deliberationModule.projector().state
             var envelopes: [EntryEnvelope] = []
             for (action, signer) in actions {
                 let payload = try DeliberationProjector.payload(for: action, state: scratch, record: node.origin, term: setup.term,
@@ -148,7 +186,7 @@ public struct DeliberationLog {
     public func search(_ query: String, limit: Int = 50) throws -> [Proposal] {
         try node.locked {
             try node.catchUp()
-            let projector = node.deliberationModule.projector
+            let projector = try node.deliberationModule.projector()
             return try node.store.database.read { db in try projector.search(query, limit: limit, db: db) }
         }
     }

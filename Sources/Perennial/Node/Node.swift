@@ -95,14 +95,30 @@ public final class Node: @unchecked Sendable {
         snapshotKey = logKey.derivedSecret(label: "node-snapshot")
         let slot = transaction
         let store = self.store
-        electionModule = ElectionModule(record: info.origin) { index in try slot.payload(at: index, store: store) }
+        electionModule = ElectionModule(record: info.origin,
+                                        tables: ElectionTables(slot: slot, store: store, key: logKey.derivedSecret(label: "election-rows"),
+                                                               lock: lock)) { index in
+            try slot.payload(at: index, store: store)
+        }
         ledger = LedgerModule(record: info.origin)
         deliberationModule = DeliberationModule(record: info.origin)
         modules = [electionModule, ledger, deliberationModule]
+        let modules = self.modules
         try store.database.write { db in
+            let migrating = try NodeSnapshot.storedSchemaVersion(db) != NodeSnapshot.schemaVersion
+            if migrating {
+                // A new database, or tables laid out by an older release: all rebuilt from the log, once.
+                try db.execute(sql: "DROP TABLE IF EXISTS node_snapshot")
+            }
+            try ElectionTables.createTables(db)
             try LedgerModule.createTables(db)
             try DeliberationProjector.createTables(db)
             try NodeSnapshot.createTable(db)
+            if migrating {
+                for module in modules { try module.reset(db: db) }
+                try NodeSnapshot.setProjectedSize(db, 0)
+                try NodeSnapshot.setSchemaVersion(db)
+            }
         }
         if !creating {
             try NodeError.readingDamage {
@@ -225,6 +241,22 @@ public final class Node: @unchecked Sendable {
         return election
     }
 
+    /// The roll record of `credential` as of the last entry applied (nil if it is not on the roll).
+    /// - Throws: ``NodeError/damaged(_:)`` if its stored row cannot be read or was altered.
+    public func rollRecord(_ credential: String) throws -> Roll.Record? {
+        try locked { try electionModule.rollRecord(credential) }
+    }
+
+    /// The index of the ballot counted for a voter (by lineage, the first credential) in a window,
+    /// after catching up with entries other processes appended.
+    /// - Throws: ``NodeError/damaged(_:)`` if its stored row cannot be read or was altered.
+    public func countedBallot(lineage: String, window: Int) throws -> Int? {
+        try locked {
+            try catchUp()
+            return try electionModule.countedBallot(lineage: lineage, window: window)
+        }
+    }
+
     /// The term's setup, or a clear error before `term.setup`.
     func termSetup() throws -> TermSetup {
         guard let setup = try requireElection().setup else {
@@ -242,10 +274,26 @@ public final class Node: @unchecked Sendable {
         try locked {
             let size = Int(try store.size())
             var next = appliedThrough + 1
+            // Projection rows are written in the log's own transactions, so those below this size are
+            // in step: entries there only bring memory up to date, and reading writes nothing (a
+            // refused command leaves every byte of the data directory as it was).
+            let alreadyProjected = next < size ? try store.database.read { db in try NodeSnapshot.projectedSize(db) } : 0
             while next < size {
                 // Read a chunk, then apply it in one write transaction (GRDB forbids nesting the two).
                 var chunk: [LogEntry] = []
                 try store.forEachEntry(in: UInt64(next)..<UInt64(min(size, next + 2_000))) { chunk.append($0) }
+                if let last = chunk.last, Int(last.index) < alreadyProjected {
+                    for entry in chunk {
+                        try Self.requireIntact(entry)
+                        do {
+                            try project(entry, db: nil, trusted: true)
+                        } catch {
+                            throw NodeError.damaged("entry \(entry.index) of the stored log breaks a rule (\(error))")
+                        }
+                    }
+                    next += chunk.count
+                    continue
+                }
                 try store.database.write { db in
                     // Projection tables already hold the entries another process appended.
                     let projected = try NodeSnapshot.projectedSize(db)
@@ -374,8 +422,9 @@ public final class Node: @unchecked Sendable {
                     if appliedThrough + 1 - snapshotSize >= Self.snapshotInterval { try? saveSnapshot() }
                     return entries
                 } catch {
-                    // Memory may hold entries the rolled-back transaction does not: rebuild from disk.
-                    if appliedThrough != before { try restoreAfterRollback() }
+                    // Memory may hold entries the rolled-back transaction does not, or a change decided on
+                    // a row that could not be read: restore it from disk.
+                    if appliedThrough != before || electionModule.stale { try restoreAfterRollback() }
                     if raced && attempt < 5 { continue }
                     throw error
                 }
@@ -427,41 +476,49 @@ public final class Node: @unchecked Sendable {
             let size = UInt64(appliedThrough + 1)
             guard size > 0 else { return }
             let root = try store.root(atSize: size)
-            let rows = modules.map { module in
-                NodeSnapshot(module: module.name, size: size, root: root.bytes, state: module.snapshot(), key: snapshotKey)
+            let rows = try modules.map { module in
+                NodeSnapshot(module: module.name, size: size, root: root.bytes, state: try module.snapshot(), key: snapshotKey)
             }
             try store.database.write { db in
-                try db.execute(sql: "DELETE FROM node_snapshot")
                 for row in rows { try row.insert(db) }
+                try NodeSnapshot.prune(db)
             }
             snapshotSize = Int(size)
         }
     }
 
-    /// Loads the snapshot if it is intact and matches the log; otherwise rebuilds from the log.
+    /// Loads the snapshot if it matches the log; otherwise rebuilds from the log. Only the
+    /// election's state is read now (and its tag checked); the other modules read theirs on first
+    /// use, and rebuild from the log's entries if it was altered.
     private func restoreSnapshot() throws {
-        let rows = try store.database.read { db in try NodeSnapshot.fetchAll(db) }
-        let byName = Dictionary(rows.map { ($0.module, $0) }, uniquingKeysWith: { a, _ in a })
-        guard let first = rows.first, rows.count == modules.count,
+        let headers = try store.database.read { db in try NodeSnapshot.fetchHeaders(db) }
+        let byName = Dictionary(headers.map { ($0.module, $0) }, uniquingKeysWith: { a, _ in a })
+        guard let first = headers.first, headers.count == modules.count,
               modules.allSatisfy({ byName[$0.name]?.size == first.size && byName[$0.name]?.root == first.root }),
-              rows.allSatisfy({ $0.isAuthentic(key: snapshotKey) }),
               first.size <= (try store.size()),
               try store.root(atSize: first.size).bytes == first.root
         else {
             try rebuildFromLog()
             return
         }
-        let entryAt: (Int) throws -> NodeEntry = { index in
+        // Modules may keep these readers to restore lazily: they hold no reference to the node, and
+        // read in the transaction in progress if there is one (GRDB forbids a read inside a write).
+        let entryAt: (Int) throws -> NodeEntry = { [store, transaction, electionModule] index in
             guard UInt64(index) < first.size else { throw SnapshotReader.Damaged() }
-            let entry = try self.store.entry(at: UInt64(index))
+            let entry = try transaction.read(store: store) { db in try LogStore.entry(at: UInt64(index), db: db) }
             try Self.requireIntact(entry)
-            return NodeEntry(entry: entry, header: try PayloadHeader.parse(entry.envelope.payload), setup: self.electionModule.handle?.setup)
+            return NodeEntry(entry: entry, header: try PayloadHeader.parse(entry.envelope.payload), setup: electionModule.handle?.setup)
+        }
+        let stored: (NodeSnapshot) -> StoredSnapshot = { [store, transaction, snapshotKey] header in
+            StoredSnapshot(size: Int(header.size)) {
+                try transaction.read(store: store) { db in try header.withState(key: snapshotKey, db: db)?.state }
+            }
         }
         do {
-            try electionModule.restore(byName["election"]!.state, setup: nil, entry: entryAt)
+            try electionModule.restore(stored(byName["election"]!), setup: nil, entry: entryAt)
             guard let setup = electionModule.handle?.setup else { throw SnapshotReader.Damaged() }
             for module in modules where module !== electionModule {
-                try module.restore(byName[module.name]!.state, setup: setup, entry: entryAt)
+                try module.restore(stored(byName[module.name]!), setup: setup, entry: entryAt)
             }
             appliedThrough = Int(first.size) - 1
             snapshotSize = Int(first.size)
@@ -472,15 +529,14 @@ public final class Node: @unchecked Sendable {
         }
     }
 
-    /// Forgets memory and projections and replays the whole log (a snapshot that did not match).
+    /// Forgets memory so that the next catch-up replays the whole log (a snapshot that did not
+    /// match). The projection tables stay: they are written in the entries' own transactions, so they
+    /// are in step with the log, and the replay reads them as of each entry (other processes may be
+    /// using them meanwhile).
     private func rebuildFromLog() throws {
         appliedThrough = -1
         snapshotSize = 0
-        try store.database.write { db in
-            try db.execute(sql: "DELETE FROM node_snapshot")
-            for module in modules { try module.reset(db: db) }
-            try NodeSnapshot.setProjectedSize(db, 0)
-        }
+        for module in modules { try module.reset(db: nil) }
     }
 }
 
@@ -488,6 +544,15 @@ public final class Node: @unchecked Sendable {
 /// opening a second access from within a write).
 final class TransactionSlot: @unchecked Sendable {
     private var current: Database?
+
+    /// The write transaction in progress, if any.
+    var database: Database? { current }
+
+    /// Runs `body` in the current transaction, or in a fresh read.
+    func read<T>(store: LogStore, _ body: (Database) throws -> T) throws -> T {
+        if let db = current { return try body(db) }
+        return try store.database.read(body)
+    }
 
     func during<T>(_ db: Database, _ body: () throws -> T) rethrows -> T {
         let previous = current

@@ -32,10 +32,28 @@ struct NodeSnapshot {
         !tag.isEmpty && Self.tag(module: module, size: size, root: root, state: state, key: key) == tag
     }
 
+    /// The layout of the node's own tables and of the modules' projection tables. A node whose
+    /// tables have another layout (an older release) rebuilds them all once, at open.
+    static let schemaVersion = 2
+
+    /// The layout version stored in `node_schema`, or nil for a new database or an older release.
+    static func storedSchemaVersion(_ db: Database) throws -> Int? {
+        try db.execute(sql: "CREATE TABLE IF NOT EXISTS node_schema(id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)")
+        return try Int.fetchOne(db, sql: "SELECT version FROM node_schema WHERE id = 1")
+    }
+
+    static func setSchemaVersion(_ db: Database) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO node_schema(id, version) VALUES (1, ?)", arguments: [schemaVersion])
+    }
+
+    /// Snapshots kept per module: the latest few sizes, so that a process restoring lazily still
+    /// finds its own after another process saved newer ones.
+    static let keptSizes = 3
+
     static func createTable(_ db: Database) throws {
         try db.execute(sql: """
-            CREATE TABLE IF NOT EXISTS node_snapshot(module TEXT PRIMARY KEY, size INTEGER NOT NULL, root BLOB NOT NULL,
-                state BLOB NOT NULL, tag BLOB NOT NULL);
+            CREATE TABLE IF NOT EXISTS node_snapshot(module TEXT NOT NULL, size INTEGER NOT NULL, root BLOB NOT NULL,
+                state BLOB NOT NULL, tag BLOB NOT NULL, PRIMARY KEY (module, size));
             CREATE TABLE IF NOT EXISTS node_projection(id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL);
             INSERT OR IGNORE INTO node_projection(id, size) VALUES (1, 0);
             """)
@@ -52,16 +70,35 @@ struct NodeSnapshot {
     }
 
     func insert(_ db: Database) throws {
-        try db.execute(sql: "INSERT INTO node_snapshot(module, size, root, state, tag) VALUES (?, ?, ?, ?, ?)",
+        try db.execute(sql: "INSERT OR REPLACE INTO node_snapshot(module, size, root, state, tag) VALUES (?, ?, ?, ?, ?)",
                        arguments: [module, Int64(size), Data(root), Data(state), Data(tag)])
     }
 
-    static func fetchAll(_ db: Database) throws -> [NodeSnapshot] {
-        try Row.fetchAll(db, sql: "SELECT module, size, root, state, tag FROM node_snapshot").compactMap { row in
+    /// Forgets all but the ``keptSizes`` latest sizes.
+    static func prune(_ db: Database) throws {
+        try db.execute(sql: """
+            DELETE FROM node_snapshot WHERE size NOT IN (SELECT DISTINCT size FROM node_snapshot ORDER BY size DESC LIMIT ?)
+            """, arguments: [keptSizes])
+    }
+
+    /// Every module's snapshot at the latest size saved, without its state (see ``withState(key:db:)``).
+    static func fetchHeaders(_ db: Database) throws -> [NodeSnapshot] {
+        try Row.fetchAll(db, sql: """
+            SELECT module, size, root, tag FROM node_snapshot WHERE size = (SELECT max(size) FROM node_snapshot)
+            """).compactMap { row in
             let size: Int64 = row["size"]
             guard size >= 0 else { return nil }
-            return NodeSnapshot(module: row["module"], size: UInt64(size), root: [UInt8](row["root"] as Data),
-                                state: [UInt8](row["state"] as Data), tag: [UInt8](row["tag"] as Data))
+            return NodeSnapshot(module: row["module"], size: UInt64(size), root: [UInt8](row["root"] as Data), state: [],
+                                tag: [UInt8](row["tag"] as Data))
         }
+    }
+
+    /// This header's snapshot with its state read, if it is still the stored one and its tag is
+    /// right; nil otherwise.
+    func withState(key: [UInt8], db: Database) throws -> NodeSnapshot? {
+        guard let data = try Data.fetchOne(db, sql: "SELECT state FROM node_snapshot WHERE module = ? AND size = ? AND tag = ?",
+                                           arguments: [module, Int64(size), Data(tag)]) else { return nil }
+        let full = NodeSnapshot(module: module, size: size, root: root, state: [UInt8](data), tag: tag)
+        return full.isAuthentic(key: key) ? full : nil
     }
 }

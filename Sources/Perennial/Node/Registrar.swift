@@ -1,5 +1,7 @@
 import BallotCore
 import CivicCrypto
+import CivicLedger
+import CivicLog
 import Foundation
 
 /// The registrar's desk: issues credentials, keeps the private link person ↔ credential outside the
@@ -12,35 +14,82 @@ public struct Registrar {
     var peopleFile: URL { node.directory.appendingPathComponent("registrar/people.csv") }
 
     /// A credential just issued: the letter to print (it holds the secret code) and the entry.
-    public struct Issued {
+    public struct Issued: Sendable {
         public let credential: String
         public let letter: String
         public let index: UInt64
+        /// The registrar's reference for the person, as given (also printed on the letter).
+        public let person: String
     }
 
     /// Enrols a citizen: a fresh credential code, its public key on the roll.
     /// - Parameter person: the registrar's own reference for the person (kept privately, never logged).
+    /// - Throws: ``NodeError`` if the person is already on the roll, or the entry's refusal.
     public func enrol(person: String, birthday: String, eligibleFrom: String?, eligibleUntil: String?) throws -> Issued {
+        try enrolAll([RollImport.Row(line: 0, person: person, birthday: birthday, eligibleFrom: eligibleFrom, eligibleUntil: eligibleUntil)])[0]
+    }
+
+    /// Enrols every row in ONE log transaction (the node's batch path): all of them, or none.
+    ///
+    /// Checked first: a person reference already on the roll (`registrar/people.csv`) is refused with
+    /// both line numbers. Then the credentials are made (on every core), the entries appended in one
+    /// batch, and only once they are durable is the private link person ↔ credential written.
+    /// - Returns: one ``Issued`` per row, in order.
+    public func enrolAll(_ rows: [RollImport.Row]) throws -> [Issued] {
         let election = try node.requireElection()
-        let term = election.setup!.term
-        let (code, credential) = Self.freshCredential(term: term)
-        let payload = RollEnrol(credential: credential, birthday: birthday, eligibleFrom: eligibleFrom, eligibleUntil: eligibleUntil)
-        let entry = try node.submit(payload: payload.payloadBytes(record: node.origin, term: term), signer: node.key("registrar"))
-        try remember(person: person, credential: credential)
-        return Issued(credential: credential, letter: Self.letter(code: code, setup: election.setup!, birthday: birthday), index: entry.index)
+        guard let setup = election.setup else { throw NodeError("No term is set up in this node yet. Run `perennial term setup` first.") }
+        guard !rows.isEmpty else { return [] }
+        let known = try knownPeople()
+        let clashes = rows.compactMap { row -> String? in
+            guard let line = known[row.person] else { return nil }
+            return "\(row.line > 0 ? "line \(row.line): " : "")person \"\(row.person.prefix(40))\" is already on the roll (line \(line) of \(peopleFile.path)); to change a card use `perennial roll replace`"
+        }
+        guard clashes.isEmpty else {
+            throw NodeError("Nothing was enrolled: " + clashes.prefix(20).joined(separator: "; ") + (clashes.count > 20 ? "; and \(clashes.count - 20) more" : "") + ".")
+        }
+        let signer = try node.key("registrar")
+        let origin = node.origin
+        let prepared = try Self.prepare(rows, term: setup.term, record: origin, signer: signer)
+        let entries = try node.submit(batch: prepared.map(\.envelope))
+        try remember(zip(rows, prepared).map { ($0.person, $1.credential) })
+        return zip(zip(rows, prepared), entries).map { pair, entry in
+            let (row, made) = pair
+            return Issued(credential: made.credential,
+                          letter: Self.letter(code: made.code, setup: setup, birthday: row.birthday, person: row.person),
+                          index: entry.index, person: row.person)
+        }
+    }
+
+    struct Prepared: Sendable {
+        let code: CredentialCode
+        let credential: String
+        let envelope: EntryEnvelope
+    }
+
+    /// Fresh credentials and their signed `roll.enrol` envelopes, made on every core.
+    static func prepare(_ rows: [RollImport.Row], term: String, record: String, signer: Ed25519.SigningKey) throws -> [Prepared] {
+        let results = PreparedSlots(count: rows.count)
+        DispatchQueue.concurrentPerform(iterations: rows.count) { i in
+            let row = rows[i]
+            let (code, credential) = freshCredential(term: term)
+            let payload = RollEnrol(credential: credential, birthday: row.birthday, eligibleFrom: row.eligibleFrom,
+                                    eligibleUntil: row.eligibleUntil).payloadBytes(record: record, term: term)
+            results.set(i, Result { Prepared(code: code, credential: credential, envelope: try Node.envelope(payload: payload, signer: signer)) })
+        }
+        return try results.values()
     }
 
     /// Replaces a lost, stolen or damaged card: the old credential stops at `date`.
     public func replace(credential old: String, date: String, reason: String, person: String) throws -> Issued {
         let election = try node.requireElection()
         let term = election.setup!.term
-        guard let record = election.roll[old] else { throw NodeError("This credential is not on the roll.") }
+        guard let record = try node.rollRecord(old) else { throw NodeError("This credential is not on the roll.") }
         let (code, credential) = Self.freshCredential(term: term)
         let payload = RollReplace(old: old, new: credential, date: date, reason: reason)
         let entry = try node.submit(payload: payload.payloadBytes(record: node.origin, term: term), signer: node.key("registrar"))
-        try remember(person: person, credential: credential)
-        return Issued(credential: credential, letter: Self.letter(code: code, setup: election.setup!, birthday: record.birthday.iso),
-                      index: entry.index)
+        try remember([(person, credential)])
+        return Issued(credential: credential, letter: Self.letter(code: code, setup: election.setup!, birthday: record.birthday.iso, person: person),
+                      index: entry.index, person: person)
     }
 
     /// Changes a credential's eligibility (moving in or out, death, coming of age, correction).
@@ -57,28 +106,53 @@ public struct Registrar {
         return (code, Hex.encode(CredentialKey.signingKey(for: code, term: term).publicKey.rawRepresentation))
     }
 
-    private func remember(person: String, credential: String) throws {
+    /// Every person reference in `registrar/people.csv`, with its line number.
+    func knownPeople() throws -> [String: Int] {
+        guard let data = FileManager.default.contents(atPath: peopleFile.path) else { return [:] }
+        guard let text = String(validating: data, as: UTF8.self), let records = try? ContributionCSV.split(text) else {
+            throw NodeError.damaged("\(peopleFile.path) cannot be read as CSV")
+        }
+        var people: [String: Int] = [:]
+        for record in records.dropFirst() where record.fields.count == 2 {
+            people[record.fields[0]] = people[record.fields[0]] ?? record.line
+        }
+        return people
+    }
+
+    /// Appends the private links person ↔ credential in one write, synced.
+    private func remember(_ links: [(person: String, credential: String)]) throws {
         let fm = FileManager.default
-        try fm.createDirectory(at: peopleFile.deletingLastPathComponent(), withIntermediateDirectories: true)
+        do {
+            try fm.createDirectory(at: peopleFile.deletingLastPathComponent(), withIntermediateDirectories: true)
+        } catch {
+            throw NodeError("Could not create \(peopleFile.deletingLastPathComponent().path); check that the data directory is writable.")
+        }
         if !fm.fileExists(atPath: peopleFile.path) {
             guard fm.createFile(atPath: peopleFile.path, contents: Data("person,credential\n".utf8), attributes: [.posixPermissions: 0o600]) else {
                 throw NodeError("Could not create \(peopleFile.path); check that the data directory is writable.")
             }
         }
-        let handle = try FileHandle(forWritingTo: peopleFile)
-        defer { try? handle.close() }
-        try handle.seekToEnd()
-        let safe = person.replacingOccurrences(of: "\"", with: "\"\"")
-        try handle.write(contentsOf: Data("\"\(safe)\",\(credential)\n".utf8))
-        try handle.synchronize()
+        var text = ""
+        for (person, credential) in links {
+            text += "\"\(person.replacingOccurrences(of: "\"", with: "\"\""))\",\(credential)\n"
+        }
+        do {
+            let handle = try FileHandle(forWritingTo: peopleFile)
+            defer { try? handle.close() }
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(text.utf8))
+            try handle.synchronize()
+        } catch {
+            throw NodeError("The citizens were enrolled but \(peopleFile.path) could not be updated (check free space); their letters follow.")
+        }
     }
 
     /// The letter the registrar prints and sends (French, then English).
-    public static func letter(code: CredentialCode, setup: TermSetup, birthday: String) -> String {
+    public static func letter(code: CredentialCode, setup: TermSetup, birthday: String, person: String? = nil) -> String {
         let b = (try? Birthday(iso: birthday)).map { "\($0.day)/\($0.month)" } ?? birthday
         return """
             ============================================================
-            \(setup.title)
+            \(setup.title)\(person.map { "\nRéférence / Reference: \($0)" } ?? "")
             ------------------------------------------------------------
             Votre code de vote personnel — Your personal voting code
 
@@ -96,5 +170,19 @@ public struct Registrar {
             ============================================================
 
             """
+    }
+}
+
+/// One result slot per row, filled from many threads (each index written once).
+final class PreparedSlots: @unchecked Sendable {
+    private var slots: [Result<Registrar.Prepared, any Error>?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ value: Result<Registrar.Prepared, any Error>) { lock.withLock { slots[i] = value } }
+    func values() throws -> [Registrar.Prepared] {
+        try lock.withLock { try slots.map { slot in
+            guard let slot else { throw NodeError("A credential could not be made; nothing was enrolled.") }
+            return try slot.get()
+        } }
     }
 }

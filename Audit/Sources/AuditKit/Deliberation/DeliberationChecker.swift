@@ -35,7 +35,9 @@ public final class DeliberationChecker: KindChecker {
     struct Change { let kind: String; let heading: String?; let start: Int?; let count: Int?; let replacement: String }
     struct Amendment { let proposal: String; let author: String; var base: [UInt8]; var change: Change; let summary: String
         var proposedBody: [UInt8]; var status: String; var hash: [UInt8]; var hidden = false }
-    struct Comment { let on: String; let target: String; let author: String; let hash: [UInt8]; var hidden = false }
+    struct Comment { let on: String; let target: String; let author: String; let hash: [UInt8]; var hidden = false
+        /// The entry of a redacted comment (SPEC.md §2.2): it must be hidden at the end of the record.
+        var redactedAt: UInt64? = nil }
 
     private var participants: [String: Participant] = [:]
     private var byKey: [[UInt8]: String] = [:]
@@ -82,7 +84,7 @@ public final class DeliberationChecker: KindChecker {
             case "delib.rebase": try rebase(f, actor!, loc, &report)
             case "delib.decision": try decision(f, actor!, loc, &report)
             case "delib.withdrawal": try withdrawal(f, actor!, loc, &report)
-            case "delib.comment": try comment(f, actor!, loc, &report)
+            case "delib.comment": try comment(f, actor!, loc, &report, redactedAt: entry.redacted ? entry.index : nil)
             case "delib.support", "delib.unsupport": try support(f, actor!, kind == "delib.support", loc, &report)
             default: try moderation(f, actor!, loc, &report)
             }
@@ -364,7 +366,7 @@ public final class DeliberationChecker: KindChecker {
         report.record(.delibAmendments, loc, failure: nil)
     }
 
-    private func comment(_ f: Fields, _ actor: String, _ loc: Location, _ report: inout Report) throws(AuditError) {
+    private func comment(_ f: Fields, _ actor: String, _ loc: Location, _ report: inout Report, redactedAt: UInt64?) throws(AuditError) {
         try f.finish(["comment", "on", "target", "parent", "stance", "body", "hash"])
         let c = try id(f, "comment")
         guard comments[c] == nil else { throw .malformed("comment \"\(c)\" already exists") }
@@ -381,6 +383,13 @@ public final class DeliberationChecker: KindChecker {
         let stance = try f.string("stance")
         guard ["for", "against", "neutral"].contains(stance) else { throw .malformed("stance must be for, against or neutral") }
         let body = try f.string("body")
+        if let redactedAt {
+            // The text left the record: its hash stands for it, and a moderator's signed hide names it.
+            guard body.isEmpty else { throw .malformed("a redacted comment's stand-in must have an empty body") }
+            comments[c] = Comment(on: on, target: target, author: actor, hash: try hash(f, "hash"), redactedAt: redactedAt)
+            report.record(.delibThreads, loc, failure: nil)
+            return
+        }
         try bytes(body, "body", 1...100_000)
         let h = Self.commentHash(c, stance, body)
         guard hashCheck(try hash(f, "hash"), h, "the comment", loc, &report) else { throw .malformed("wrong comment hash") }
@@ -461,7 +470,8 @@ public final class DeliberationChecker: KindChecker {
             })),
             ("comments", .object(comments.sorted { $0.key < $1.key }.map { id, c in
                 (id, .object([("on", .string(c.on)), ("target", .string(c.target)), ("author", .string(c.author)),
-                              ("hash", .string(Hex.encode(c.hash))), ("hidden", .bool(c.hidden))]))
+                              ("hash", .string(Hex.encode(c.hash))), ("hidden", .bool(c.hidden)),
+                              ("redacted_at", c.redactedAt.map { .number(String($0)) } ?? .null)]))
             })),
             ("supports", .array(supports.sorted().map { .string($0) })),
         ])
@@ -499,12 +509,19 @@ public final class DeliberationChecker: KindChecker {
         }
         for (id, c) in s["comments"]?.objectMembers ?? [] {
             comments[id] = Comment(on: try str(c["on"], "on"), target: try str(c["target"], "target"), author: try str(c["author"], "author"),
-                                   hash: try hex(c["hash"]), hidden: c["hidden"]?.boolValue ?? false)
+                                   hash: try hex(c["hash"]), hidden: c["hidden"]?.boolValue ?? false,
+                                   redactedAt: c["redacted_at"]?.uint64Value)
         }
         supports = Set(strings(s["supports"]))
     }
 
     public func finish(report: inout Report) -> [ProofJob] {
+        // SPEC.md §2.2, §6.4: only a comment hidden at the end of the record may be redacted.
+        for (id, c) in comments.sorted(by: { $0.key < $1.key }) {
+            guard let at = c.redactedAt else { continue }
+            report.record(.delibModeration, .entry(at), failure: c.hidden ? nil
+                : "entry \(at) is redacted, but comment \"\(id)\" is not hidden by moderation at the end of the record")
+        }
         if !participants.isEmpty {
             report.setFact("deliberation", "\(participants.count) participants, \(proposals.count) proposals, \(amendments.count) amendments, \(comments.count) comments")
         }

@@ -61,6 +61,7 @@ struct TermSetup {
             keys.append(b)
         }
         guard keys.count == n else { throw .malformed("term.setup: \(keys.count) trustee keys for n = \(n)") }
+        guard Set(keys).count == keys.count else { throw .malformed("term.setup: the same trustee key is named twice") }
         trusteeKeys = keys
         officer = try f.hex("officer", length: 32)
         registrar = try f.hex("registrar", length: 32)

@@ -8,6 +8,9 @@ public struct Entry: Sendable, Equatable {
     /// Ed25519 signature over `"perennial-entry-v1\n" || payload` (64 bytes).
     public var signature: [UInt8]
     public var payload: [UInt8]
+    /// For a **redacted** line (SPEC.md §2.2: a comment hidden by moderation): the entry's leaf hash,
+    /// given instead of its signature; `payload` is then the stand-in payload without the text.
+    public var redactedLeaf: [UInt8]? = nil
 
     public init(index: UInt64, time: UInt64, author: [UInt8], signature: [UInt8], payload: [UInt8]) {
         self.index = index
@@ -33,12 +36,12 @@ public struct Entry: Sendable, Equatable {
         return out
     }
 
-    /// `SHA-256(0x00 || leaf)`.
-    public var leafHash: [UInt8] { Merkle.leafHash(leafData) }
+    /// `SHA-256(0x00 || leaf)`, or the leaf hash a redacted line gives.
+    public var leafHash: [UInt8] { redactedLeaf ?? Merkle.leafHash(leafData) }
 
-    /// True iff the author's signature over the payload verifies.
+    /// True iff the author's signature over the payload verifies (never for a redacted line).
     public var signatureIsValid: Bool {
-        Ed25519.verify(signature: signature, message: Entry.signaturePrefix + payload, publicKey: author)
+        redactedLeaf == nil && Ed25519.verify(signature: signature, message: Entry.signaturePrefix + payload, publicKey: author)
     }
 
     /// The line as SPEC.md writes it (without the newline).
@@ -57,6 +60,16 @@ public struct Entry: Sendable, Equatable {
         let time = try cursor.decimal("time")
         try cursor.expect(",\"author\":\"")
         let author = try cursor.hex("author", length: 32)
+        if cursor.accept("\",\"redacted\":\"") {
+            let leaf = try cursor.hex("redacted", length: 32)
+            try cursor.expect("\",\"payload\":\"")
+            let payload = try cursor.base64("payload")
+            try cursor.expect("\"}")
+            guard cursor.atEnd else { throw .malformed("unexpected text after the closing brace") }
+            self.init(index: index, time: time, author: author, signature: [], payload: payload)
+            redactedLeaf = leaf
+            return
+        }
         try cursor.expect("\",\"signature\":\"")
         let signature = try cursor.hex("signature", length: 64)
         try cursor.expect("\",\"payload\":\"")
@@ -85,6 +98,14 @@ struct LineCursor<C: Collection> where C.Element == UInt8, C.Index == Int {
             throw .malformed("expected `\(literal)` at byte \(pos - bytes.startIndex)")
         }
         pos += lit.count
+    }
+
+    /// Consumes `literal` if the bytes continue with it.
+    mutating func accept(_ literal: StaticString) -> Bool {
+        let lit = UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
+        guard bytes.endIndex - pos >= lit.count, bytes[pos..<pos + lit.count].elementsEqual(lit) else { return false }
+        pos += lit.count
+        return true
     }
 
     mutating func decimal(_ field: String) throws(AuditError) -> UInt64 {

@@ -8,8 +8,11 @@ public struct VerifiedEntry: Sendable {
     public let author: [UInt8]
     public let leafHash: [UInt8]
     public let payload: Payload
-    /// The exact payload bytes the author signed.
+    /// The exact payload bytes the author signed (for a redacted line, the stand-in's).
     public let payloadBytes: [UInt8]
+    /// True for a redacted line (SPEC.md §2.2): its signature could not be checked, its leaf hash was
+    /// given; only a comment hidden by moderation may be redacted (checked by the deliberation checker).
+    public var redacted = false
 }
 
 /// Heavy, state-free work (proof verification) produced by a checker in log order and run on the

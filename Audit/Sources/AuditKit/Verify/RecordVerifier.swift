@@ -189,8 +189,11 @@ public final class RecordVerifier {
         report.record(.entriesWellFormed, loc, failure: entry.index == p.position ? nil
             : "the line at position \(p.position) says index \(entry.index) (entry dropped, duplicated or reordered)")
         tree.append(leafHash: leafHash)
-        report.record(.entrySignatures, loc, failure: p.signatureValid ? nil
-            : "the author's Ed25519 signature over the payload does not verify")
+        let redacted = entry.redactedLeaf != nil
+        if !redacted {
+            report.record(.entrySignatures, loc, failure: p.signatureValid ? nil
+                : "the author's Ed25519 signature over the payload does not verify")
+        }
         if let last = lastTime {
             report.record(.timesNonDecreasing, loc, failure: entry.time >= last ? nil
                 : "log time \(entry.time) is earlier than the previous entry's \(last)")
@@ -199,9 +202,13 @@ public final class RecordVerifier {
         }
         lastTime = max(lastTime ?? 0, entry.time)
         checkpointsReached(size: tree.size)
-        guard p.signatureValid else { return [] }  // SPEC.md §2.2: never parse an unsigned payload.
+        guard p.signatureValid || redacted else { return [] }  // SPEC.md §2.2: never parse an unsigned payload.
         report.record(.payloadEnvelopes, loc, failure: p.payloadError)
         guard let payload = p.payload else { return [] }
+        if redacted && payload.kind != "delib.comment" {
+            report.fail(.payloadEnvelopes, loc, "a redacted line must stand for a delib.comment (SPEC.md §2.2), not \(payload.kind)")
+            return []
+        }
         kindCounts[payload.kind, default: 0] += 1
         guard let checker = checkerByKind[payload.kind] else {
             report.record(.knownKinds, loc, failure: "entry kind \"\(payload.kind)\" is not defined by SPEC.md version 1")
@@ -209,7 +216,7 @@ public final class RecordVerifier {
         }
         report.passed(.knownKinds)
         let verified = VerifiedEntry(index: entry.index, time: entry.time, author: entry.author, leafHash: leafHash,
-                                     payload: payload, payloadBytes: entry.payload)
+                                     payload: payload, payloadBytes: entry.payload, redacted: redacted)
         return checker.apply(verified, report: &report)
     }
 
@@ -324,7 +331,7 @@ struct PreparedEntry: Sendable {
             entry = e
             leafHash = e.leafHash
             signatureValid = e.signatureIsValid
-            if signatureValid {
+            if signatureValid || e.redactedLeaf != nil {
                 do { payload = try Payload(bytes: e.payload, origin: origin) } catch { payloadError = error.message }
             }
         } catch {

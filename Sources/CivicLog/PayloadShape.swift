@@ -1,0 +1,114 @@
+/// The key structure of a payload, read strictly as SPEC §2.3 requires of every payload value: no
+/// object holds the same key twice (at any depth), and every number is an integer written `0`,
+/// `[1-9][0-9]*` or the same with a leading `-` (never `422.0`, `4.22e2`, `0422` or `-0`).
+///
+/// A decoder compares the shape of the bytes it was given with the shape of the payload it re-encodes
+/// (``unknownKey(comparedWith:)``), so that a key its kind does not define is refused too.
+public indirect enum PayloadShape: Equatable, Sendable {
+    case object([String: PayloadShape])
+    case array([PayloadShape])
+    case scalar
+
+    /// Why bytes are not a strict payload (names what is wrong, never a value).
+    public struct Invalid: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Parses `bytes` (one JSON value, whitespace around it allowed).
+    /// - Throws: ``Invalid`` naming what is wrong, never a value.
+    public static func parse(_ bytes: [UInt8]) throws -> PayloadShape {
+        var parser = JSONValidator(bytes: bytes)
+        do {
+            parser.skipWhitespace()
+            let shape = try parser.parseShape(depth: 0)
+            parser.skipWhitespace()
+            guard parser.position == bytes.count else { throw JSONValidator.Failure(reason: "there is text after the object") }
+            return shape
+        } catch let failure as JSONValidator.Failure {
+            throw Invalid(description: failure.reason)
+        }
+    }
+
+    /// The path of the first key of `self` that `canonical` (the same payload as its kind writes it)
+    /// does not have, e.g. `contests[0].extra`; nil when every key is known.
+    public func unknownKey(comparedWith canonical: PayloadShape, path: String = "") -> String? {
+        switch (self, canonical) {
+        case let (.object(mine), .object(known)):
+            for (key, value) in mine.sorted(by: { $0.key < $1.key }) {
+                let at = path.isEmpty ? key : "\(path).\(key)"
+                guard let expected = known[key] else { return at }
+                if let deeper = value.unknownKey(comparedWith: expected, path: at) { return deeper }
+            }
+            return nil
+        case let (.array(mine), .array(known)):
+            for (i, (a, b)) in zip(mine, known).enumerated() {
+                if let deeper = a.unknownKey(comparedWith: b, path: "\(path)[\(i)]") { return deeper }
+            }
+            return nil
+        default:
+            return nil
+        }
+    }
+}
+
+extension JSONValidator {
+    mutating func parseShape(depth: Int) throws -> PayloadShape {
+        skipWhitespace()
+        guard let b = peek() else { throw Failure(reason: "it ends too early") }
+        if b == UInt8(ascii: "{") || b == UInt8(ascii: "[") {
+            guard depth < PayloadHeader.maximumDepth else { throw Failure(reason: "it is nested more than 128 levels deep") }
+        }
+        switch b {
+        case UInt8(ascii: "{"):
+            position += 1
+            var members: [String: PayloadShape] = [:]
+            skipWhitespace()
+            if peek() == UInt8(ascii: "}") { position += 1; return .object(members) }
+            while true {
+                skipWhitespace()
+                let key = try parseString()
+                try colon()
+                let value = try parseShape(depth: depth + 1)
+                guard members.updateValue(value, forKey: key) == nil else {
+                    throw Failure(reason: "an object holds the key \"\(key.prefix(40))\" twice")
+                }
+                skipWhitespace()
+                if peek() == UInt8(ascii: "}") { position += 1; return .object(members) }
+                try expect(UInt8(ascii: ","), "object members are not separated by commas")
+            }
+        case UInt8(ascii: "["):
+            position += 1
+            var items: [PayloadShape] = []
+            skipWhitespace()
+            if peek() == UInt8(ascii: "]") { position += 1; return .array(items) }
+            while true {
+                items.append(try parseShape(depth: depth + 1))
+                skipWhitespace()
+                if peek() == UInt8(ascii: "]") { position += 1; return .array(items) }
+                try expect(UInt8(ascii: ","), "array items are not separated by commas")
+            }
+        case UInt8(ascii: "\""): _ = try parseString()
+        case UInt8(ascii: "t"): try literal("true")
+        case UInt8(ascii: "f"): try literal("false")
+        case UInt8(ascii: "n"): try literal("null")
+        default: try parseInteger()
+        }
+        return .scalar
+    }
+
+    /// `-?(0|[1-9][0-9]*)`, not `-0`, and nothing of a fraction or an exponent.
+    private mutating func parseInteger() throws {
+        let negative = peek() == UInt8(ascii: "-")
+        if negative { position += 1 }
+        if peek() == UInt8(ascii: "0") {
+            position += 1
+            guard !negative else { throw Failure(reason: "a number is -0, which is not an integer") }
+        } else {
+            guard let b = peek(), b >= 0x31 && b <= 0x39 else { throw Failure(reason: "it contains an invalid value") }
+            _ = digits()
+        }
+        if let b = peek(), b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E") || (b >= 0x30 && b <= 0x39) {
+            throw Failure(reason: "a number is not an integer written without fraction, exponent or leading zero")
+        }
+    }
+}

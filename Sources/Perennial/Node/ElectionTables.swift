@@ -1,0 +1,154 @@
+import BallotCore
+import CivicCrypto
+import CivicLog
+import Foundation
+import GRDB
+
+/// The election's growing state as rows of the node's SQLite file (see ``BallotCore/ElectionRows``),
+/// written in the transaction of the entry that changes them, so that opening a node reads none of
+/// them and a lookup reads one:
+///
+/// - `election_roll(credential, entry, record, tag)`: every version of each credential's roll record;
+/// - `election_counted(slot, entry, tag)`: every ballot that became the counted one of its slot
+///   (lineage `#` window);
+/// - `election_seen(hash, entry, tag)`: the SHA-256 of every ballot payload seen, with the entry that
+///   first recorded it.
+///
+/// Each row is versioned by the index of the entry that wrote it, and read as of ``asOf``. Each row
+/// carries a keyed BLAKE2b tag (the key is derived from the log key): a row edited on disk is
+/// never used; reading it reports the node as damaged.
+final class ElectionTables: ElectionRows, @unchecked Sendable {
+    var asOf = -1
+    var writable = true
+    var failure: (any Error)?
+
+    private let slot: TransactionSlot
+    private let store: LogStore
+    private let key: [UInt8]
+    /// The node's lock: rows are read and written under it, so that a reader on another task
+    /// (a kiosk asking for a roll record) never uses the transaction of an append in progress.
+    private let lock: NSRecursiveLock
+
+    init(slot: TransactionSlot, store: LogStore, key: [UInt8], lock: NSRecursiveLock) {
+        self.slot = slot
+        self.store = store
+        self.key = key
+        self.lock = lock
+    }
+
+    static func createTables(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE IF NOT EXISTS election_roll(credential TEXT NOT NULL, entry INTEGER NOT NULL, record BLOB NOT NULL,
+                tag BLOB NOT NULL, PRIMARY KEY (credential, entry)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS election_counted(slot TEXT NOT NULL, entry INTEGER NOT NULL, tag BLOB NOT NULL,
+                PRIMARY KEY (slot, entry)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS election_seen(hash BLOB NOT NULL PRIMARY KEY, entry INTEGER NOT NULL,
+                tag BLOB NOT NULL) WITHOUT ROWID;
+            """)
+    }
+
+    static func deleteAll(_ db: Database) throws {
+        try db.execute(sql: "DELETE FROM election_roll; DELETE FROM election_counted; DELETE FROM election_seen;")
+    }
+
+    // MARK: ElectionRows
+
+    func rollRecord(_ credential: String) -> Roll.Record? {
+        read("roll") { db in
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT entry, record, tag FROM election_roll WHERE credential = ? AND entry <= ? ORDER BY entry DESC LIMIT 1
+                """), arguments: [credential, asOf]) else { return nil }
+            let record = [UInt8](row["record"] as Data)
+            try check(row, table: "roll", key: Array(credential.utf8), value: record)
+            return try Roll.Record(encoded: record)
+        }
+    }
+
+    func putRollRecord(_ record: Roll.Record, credential: String, entry: Int) {
+        let value = record.encoded
+        write("roll") { db in
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO election_roll(credential, entry, record, tag) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [credential, entry, Data(value), Data(tag("roll", Array(credential.utf8), entry, value))])
+        }
+    }
+
+    func countedBallot(slot name: String) -> Int? {
+        read("counted") { db in
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT entry, tag FROM election_counted WHERE slot = ? AND entry <= ? ORDER BY entry DESC LIMIT 1
+                """), arguments: [name, asOf]) else { return nil }
+            try check(row, table: "counted", key: Array(name.utf8), value: [])
+            return row["entry"] as Int
+        }
+    }
+
+    func putCountedBallot(slot name: String, entry: Int) {
+        write("counted") { db in
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO election_counted(slot, entry, tag) VALUES (?, ?, ?)")
+                .execute(arguments: [name, entry, Data(tag("counted", Array(name.utf8), entry, []))])
+        }
+    }
+
+    func hasSeen(_ payloadHash: [UInt8]) -> Bool {
+        read("seen") { db in
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT entry, tag FROM election_seen WHERE hash = ?"),
+                                             arguments: [Data(payloadHash)]) else { return false }
+            try check(row, table: "seen", key: payloadHash, value: [])
+            return (row["entry"] as Int) <= asOf
+        } ?? false
+    }
+
+    func putSeen(_ payloadHash: [UInt8], entry: Int) {
+        // The first entry that saw a payload keeps it (a challenged ballot may repeat one).
+        write("seen") { db in
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO election_seen(hash, entry, tag) VALUES (?, ?, ?)")
+                .execute(arguments: [Data(payloadHash), entry, Data(tag("seen", payloadHash, entry, []))])
+        }
+    }
+
+    // MARK: Reading, writing, tags
+
+    private func read<T>(_ table: String, _ body: (Database) throws -> T?) -> T? {
+        lock.lock()
+        defer { lock.unlock() }
+        do {
+            return try slot.read(store: store, body)
+        } catch {
+            if failure == nil { failure = Self.damage(table, error) }
+            return nil
+        }
+    }
+
+    private func write(_ table: String, _ body: (Database) throws -> Void) {
+        guard writable else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        do {
+            guard let db = slot.database else { throw NodeError("the election's rows are written outside an append") }
+            try body(db)
+        } catch {
+            if failure == nil { failure = Self.damage(table, error) }
+        }
+    }
+
+    private static func damage(_ table: String, _ error: any Error) -> any Error {
+        if error is NodeError || error is LogError { return error }
+        if let error = error as? DatabaseError {
+            return NodeError.damaged("the election's \(table) rows cannot be read (SQLite: \(error.message ?? "\(error.resultCode)"))")
+        }
+        return NodeError.damaged("a stored \(table) row of the election is malformed")
+    }
+
+    private func tag(_ table: String, _ key: [UInt8], _ entry: Int, _ value: [UInt8]) -> [UInt8] {
+        let head = Array("perennial-election-row-v1\n\(table)\n\(entry)\n\(key.count)\n".utf8)
+        // The key length is fixed (32 bytes, derived by the node) and the output length valid: cannot throw.
+        return (try? BLAKE2b.hash(head + key + value, key: self.key, outputLength: 16)) ?? []
+    }
+
+    private func check(_ row: Row, table: String, key: [UInt8], value: [UInt8]) throws {
+        let stored = [UInt8](row["tag"] as Data)
+        guard !stored.isEmpty, stored == tag(table, key, row["entry"] as Int, value) else {
+            throw NodeError.damaged("a stored \(table) row of the election was altered")
+        }
+    }
+}
