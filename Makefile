@@ -4,7 +4,7 @@ APT_PACKAGES := libsodium-dev libgmp-dev libsqlite3-dev pkg-config tmux
 DEMO_OUT ?= demo-data
 AUDIT_BIN = Audit/.build/release/perennial-audit
 
-.PHONY: all deps build release test test-engine test-audit test-cross demo bench clean fuzz property browser-deps test-browser
+.PHONY: all deps build release test test-engine test-audit test-cross demo bench bench-peers clean fuzz property browser-deps test-browser
 
 all: build
 
@@ -102,6 +102,12 @@ bench: release
 	.build/release/perennial bench ballot
 	.build/release/perennial bench tally
 	.build/release/perennial bench log
+
+# Not part of `make test`: Perennial and Debian's belenios-tool (installed with apt-get when missing) on the
+# same ballot shape in one run; JSON lines with both systems' figures, bytes per ballot and the ratios.
+BENCH_PEERS_BALLOTS ?= 20
+bench-peers: release
+	python3 tools/bench_peers.py .build/release/perennial $(BENCH_PEERS_BALLOTS)
 
 # Clerk-proof checks for longer than `make test` runs them: 5,000 refused invocations, and each
 # libFuzzer target (swiftc -sanitize=fuzzer) for FUZZ_SECONDS seconds, corpus kept in .build/fuzz.

@@ -5,6 +5,7 @@ import PackageDescription
 ///
 /// Layers (each depends only on the ones above it):
 ///   CSodium, CGMP            system C libraries (libsodium, GMP)
+///   CRistretto               our own ristretto255 field/group arithmetic in C (constant time, multi-scalar)
 ///   CivicCrypto              groups, ElGamal, proofs, threshold keys, signatures, secrets
 ///   CivicLog                 the one append-only signed Merkle log (SQLite via GRDB)
 ///   BallotCore, CivicLedger, Deliberation   domain rules, no C imports
@@ -25,7 +26,10 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         .systemLibrary(name: "CGMP", pkgConfig: "gmp", providers: [.apt(["libgmp-dev"])]),
-        .target(name: "CivicCrypto", dependencies: ["CSodium", "CGMP"]),
+        // Perennial's own ristretto255 field and group arithmetic (51-bit limbs, multi-scalar multiplication).
+        // Optimised even in debug builds: the tests and `make test-cross` run debug binaries.
+        .target(name: "CRistretto", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "CivicCrypto", dependencies: ["CSodium", "CGMP", "CRistretto"]),
         .target(name: "CivicLog", dependencies: ["CivicCrypto", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "BallotCore", dependencies: ["CivicCrypto", "CivicLog"]),
         .target(name: "CivicLedger", dependencies: ["CivicCrypto", "CivicLog", "BallotCore"]),
@@ -44,7 +48,7 @@ let package = Package(
             name: "PerennialKiosk",
             dependencies: ["Perennial", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .target(name: "TestSupport", dependencies: ["CivicCrypto"], path: "Tests/TestSupport"),
-        .testTarget(name: "CivicCryptoTests", dependencies: ["CivicCrypto", "TestSupport"]),
+        .testTarget(name: "CivicCryptoTests", dependencies: ["CivicCrypto", "TestSupport", "CRistretto", "CSodium"]),
         .testTarget(name: "CivicLogTests", dependencies: ["CivicLog", "TestSupport"]),
         // Child process killed at random by CivicLogTests' crash-safety test (see its main.swift).
         .executableTarget(name: "log-crash-writer", dependencies: ["CivicLog"], path: "Tests/LogCrashWriter"),

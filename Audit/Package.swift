@@ -8,6 +8,7 @@ import PackageDescription
 /// names (`AuditSodium`, `AuditGMP`) are its own so that the two packages can never be confused.
 ///
 ///   AuditSodium, AuditGMP   system C libraries, each with its own module map and shim
+///   AuditCurve              the audit's own ristretto255 field/group code in C (batch verification)
 ///   AuditKit                every rule: record reading, Merkle log, groups, proofs, checks, report
 ///   perennial-audit         thin command line over AuditKit
 let package = Package(
@@ -23,11 +24,13 @@ let package = Package(
     targets: [
         .systemLibrary(name: "AuditSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         .systemLibrary(name: "AuditGMP", pkgConfig: "gmp", providers: [.apt(["libgmp-dev"])]),
-        .target(name: "AuditKit", dependencies: ["AuditSodium", "AuditGMP"]),
+        // The audit's own ristretto255 arithmetic for batch verification (SPEC.md §3.5.1); optimised in debug builds too.
+        .target(name: "AuditCurve", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "AuditKit", dependencies: ["AuditSodium", "AuditGMP", "AuditCurve"]),
         .executableTarget(
             name: "perennial-audit",
             dependencies: ["AuditKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .testTarget(name: "AuditKitTests", dependencies: ["AuditKit", "AuditSodium"]),
+        .testTarget(name: "AuditKitTests", dependencies: ["AuditKit", "AuditSodium", "AuditCurve"]),
     ],
     swiftLanguageModes: [.v6]
 )

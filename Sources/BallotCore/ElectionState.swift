@@ -107,6 +107,10 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
     /// When false, proofs are not re-verified: only for replaying this node's own log, whose entries
     /// were fully verified when appended. Every other rule is still checked.
     public var verifyProofs = true
+    /// `ballot.cast` entries (by ``preverifiedKey(author:payload:)``) whose proofs were already verified
+    /// in a batch with the current election key (``preverifyBallots(_:)``); their proofs are not checked
+    /// again by ``apply(_:)`` (every other rule is). Transient: never in a snapshot.
+    public var preverified: Set<[UInt8]> = []
 
     public init(group: G, record: String) {
         self.group = group
@@ -455,6 +459,11 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
         }
         let pk = electionKey!
         let binding = Self.ballotBinding(credential: credential, window: window)
+        // ristretto255: the ballot's proofs in one combination (SPEC §3.5.1); only if it fails (or the
+        // ballot is malformed) are they checked one at a time below, which names the failing proof.
+        let proofsVerified = verifyProofs && group.groupName.carriesCommitments
+            && ballotProofsVerifyTogether(contestsIn, window: window, pk: pk, credential: credential)
+        let verifyEach = verifyProofs && !proofsVerified
         var out: [(TallyKey, CipherPair<G>)] = []
         for (answer, version) in zip(contestsIn, inForce) {
             guard answer.version == version.version else {
@@ -470,7 +479,7 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
                     throw ElectionError(.badProof, "A ciphertext of contest \"\(version.contest)\" holds the identity element, which no honest ballot does.")
                 }
                 let context = Self.ballotContext(record: record, term: setup!.term, contest: version.contest, version: version.version, position: position)
-                guard !verifyProofs || ProofAdapter.verifyRange(group, pk: pk, a: ct.a, b: ct.b, lo: 0, hi: 1, c: sel.c, r: sel.r,
+                guard !verifyEach || ProofAdapter.verifyRange(group, pk: pk, a: ct.a, b: ct.b, lo: 0, hi: 1, c: sel.c, r: sel.r, t: sel.t,
                                                disjunctive: true, context: context, binding: binding) else {
                     throw ElectionError(.badProof, "The proof for option \(position + 1) of contest \"\(version.contest)\" does not verify.")
                 }
@@ -478,8 +487,8 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
                 out.append((TallyKey(contest: version.contest, option: option.id, year: nil), ct))
             }
             let context = Self.ballotContext(record: record, term: setup!.term, contest: version.contest, version: version.version, position: nil)
-            guard !verifyProofs || ProofAdapter.verifyRange(group, pk: pk, a: sumA, b: sumB, lo: version.min, hi: version.max,
-                                           c: answer.range.c, r: answer.range.r, disjunctive: false, context: context, binding: binding) else {
+            guard !verifyEach || ProofAdapter.verifyRange(group, pk: pk, a: sumA, b: sumB, lo: version.min, hi: version.max,
+                                           c: answer.range.c, r: answer.range.r, t: answer.range.t, disjunctive: false, context: context, binding: binding) else {
                 throw ElectionError(.badProof, "The proof that contest \"\(version.contest)\" has between \(version.min) and \(version.max) choices does not verify.")
             }
         }
@@ -496,6 +505,11 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
     mutating func applyBallot(_ entry: ElectionEntry) throws -> ElectionEffect {
         let p = try BallotCast.decode(entry.payload)
         let rec = try checkCommon(entry, window: p.window)
+        let saved = verifyProofs
+        if !preverified.isEmpty && preverified.contains(Self.preverifiedKey(author: entry.author, payload: entry.payload)) {
+            verifyProofs = false
+        }
+        defer { verifyProofs = saved }
         var contributions = try verifyBallotContests(p.contests, window: p.window, credential: entry.author)
         guard !contributions.contains(where: { challengedCiphertexts.contains(ciphertextDigest($0.1)) }) else {
             throw ElectionError(.replay, "This ballot reuses a ciphertext of a challenged (spoiled) ballot, whose choices are public; encrypt the ballot afresh.")

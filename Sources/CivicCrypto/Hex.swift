@@ -15,14 +15,14 @@ public enum Hex {
 
     /// Decodes hex (either case) to bytes.
     /// - Throws: ``CryptoError/Code/invalidHex`` for odd length or a non-hex character.
-    public static func decode(_ text: String, what: String = "The value") throws(CryptoError) -> [UInt8] {
+    public static func decode(_ text: String, what: @autoclosure () -> String = "The value") throws(CryptoError) -> [UInt8] {
         let utf8 = Array(text.utf8)
-        guard utf8.count % 2 == 0 else { throw CryptoError.invalidHex(what) }
+        guard utf8.count % 2 == 0 else { throw CryptoError.invalidHex(what()) }
         var out = [UInt8]()
         out.reserveCapacity(utf8.count / 2)
         var i = 0
         while i < utf8.count {
-            guard let hi = nibble(utf8[i]), let lo = nibble(utf8[i + 1]) else { throw CryptoError.invalidHex(what) }
+            guard let hi = nibble(utf8[i]), let lo = nibble(utf8[i + 1]) else { throw CryptoError.invalidHex(what()) }
             out.append(hi << 4 | lo)
             i += 2
         }

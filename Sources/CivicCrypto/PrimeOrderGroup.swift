@@ -54,6 +54,9 @@ public protocol PrimeOrderGroup: Sendable {
     /// `∏ base_i^(s_i)` for public scalars (identity for none). Same value as the product of
     /// ``expPublic(_:_:)``, usually faster.
     func multiExpPublic(_ terms: [(Element, Scalar)]) -> Element
+    /// Whether `∏ base_i^(s_i)` is the identity, for public scalars: the one check of a batch
+    /// verification (ristretto255: one multi-scalar multiplication, no encoding).
+    func multiExpIsIdentity(_ terms: [(Element, Scalar)]) -> Bool
     /// `g^m` for a small integer `m` (negative allowed: `g^(-|m|)`).
     func elementForSmallInt(_ m: Int) -> Element
 
@@ -102,6 +105,8 @@ extension PrimeOrderGroup {
         terms.reduce(identity) { op($0, $1.0 == generator ? expGeneratorPublic($1.1) : expPublic($1.0, $1.1)) }
     }
 
+    public func multiExpIsIdentity(_ terms: [(Element, Scalar)]) -> Bool { multiExpPublic(terms) == identity }
+
     /// Whether `e` is the identity.
     public func isIdentity(_ e: Element) -> Bool { e == identity }
 
@@ -138,6 +143,11 @@ public enum GroupName: String, Codable, Sendable, CaseIterable, CustomStringConv
     case belenios2048
 
     public var description: String { rawValue }
+
+    /// Whether range and disjunctive proofs in this group carry their commitments `"t"` (SPEC §3.5.1):
+    /// ristretto255 does (32-byte elements, so batch verification is worth the bytes); the Schnorr
+    /// groups keep the compact form (an element is 256 or 512 bytes).
+    public var carriesCommitments: Bool { self == .ristretto255 }
 
     /// The names for help texts and errors: `"ristretto255, eg4096 or belenios2048"`.
     public static let choices = "ristretto255, eg4096 or belenios2048"

@@ -130,6 +130,17 @@ enum RangeProofCore {
         protocol name: Transcript.ProtocolName, m: Int, randomness: G.Scalar, ciphertext: ElGamalCiphertext<G>,
         pk: ElGamalPublicKey<G>, lo: Int, hi: Int, context: [UInt8], binding: [UInt8]
     ) throws -> ([G.Scalar], [G.Scalar]) {
+        let (c, r, _) = try proveWithCommitments(
+            protocol: name, m: m, randomness: randomness, ciphertext: ciphertext, pk: pk, lo: lo, hi: hi, context: context,
+            binding: binding)
+        return (c, r)
+    }
+
+    /// Like ``prove`` and also returns the commitments `A_lo, B_lo, …, A_hi, B_hi` (SPEC §3.5.1).
+    static func proveWithCommitments<G: PrimeOrderGroup>(
+        protocol name: Transcript.ProtocolName, m: Int, randomness: G.Scalar, ciphertext: ElGamalCiphertext<G>,
+        pk: ElGamalPublicKey<G>, lo: Int, hi: Int, context: [UInt8], binding: [UInt8]
+    ) throws -> ([G.Scalar], [G.Scalar], [G.Element]) {
         try checkRange(lo: lo, hi: hi)
         guard m >= lo, m <= hi else { throw CryptoError.invalidParameter("The value to prove is outside the allowed range.") }
         let group = pk.group
@@ -139,12 +150,16 @@ enum RangeProofCore {
         var r = [G.Scalar](repeating: group.zeroScalar, count: count)
         let w = group.randomScalar()
         var simulatedSum = group.zeroScalar
+        var commitments: [G.Element] = []
+        commitments.reserveCapacity(2 * count)
         // Every exponentiation here uses the constant-time path: which branch is real is secret.
         for j in lo...hi {
             let k = j - lo
             if j == m {
-                t.append(group.expGenerator(w), in: group)
-                t.append(group.exp(pk.element, w), in: group)
+                let A = group.expGenerator(w), B = group.exp(pk.element, w)
+                t.append(A, in: group)
+                t.append(B, in: group)
+                commitments += [A, B]
             } else {
                 c[k] = group.randomScalar()
                 r[k] = group.randomScalar()
@@ -155,12 +170,13 @@ enum RangeProofCore {
                 let B = group.op(group.exp(pk.element, r[k]), group.exp(shifted, negC))
                 t.append(A, in: group)
                 t.append(B, in: group)
+                commitments += [A, B]
             }
         }
         let k = m - lo
         c[k] = group.scalarSub(t.challenge(in: group), simulatedSum)
         r[k] = group.scalarAdd(w, group.scalarMul(c[k], randomness))
-        return (c, r)
+        return (c, r, commitments)
     }
 
     static func verify<G: PrimeOrderGroup>(

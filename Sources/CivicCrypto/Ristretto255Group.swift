@@ -1,23 +1,37 @@
+import CRistretto
 import CSodium
 
-/// ristretto255 (RFC 9496) over libsodium's `crypto_core_ristretto255_*` and
-/// `crypto_scalarmult_ristretto255*`.
+/// ristretto255 (RFC 9496). Element arithmetic is our own C target `CRistretto` (51-bit limbs,
+/// constant-time scalar multiplication for secret scalars, Straus/Pippenger multi-scalar
+/// multiplication for public ones); scalar arithmetic mod q is libsodium's
+/// `crypto_core_ristretto255_scalar_*`.
 ///
-/// All libsodium ristretto255 functions used here are constant time, so the `…Public` variants of the
-/// protocol are the same functions.
+/// An ``Element`` carries both its canonical encoding (equality, hashing, transcripts) and its decoded
+/// point, so a value is decoded once (at validation) and encoded once (when it is made).
 ///
-/// Identity handling: libsodium returns -1 from `crypto_scalarmult_ristretto255{,_base}` when the result
-/// is the identity (e.g. scalar 0, which exponential ElGamal hits for `m = 0`). Every element passed in
-/// has already been validated (elements are only made by this type), so -1 there means exactly
-/// "identity result" and the identity (32 zero bytes) is returned. `crypto_core_ristretto255_add/sub`
-/// accept the identity encoding; their -1 (an invalid input) cannot occur for validated elements.
+/// Secret exponents: ``exp(_:_:)`` and ``expGenerator(_:)`` are constant time (signed radix-16 with
+/// conditional-move table reads). The `…Public` variants use variable-time wNAF/Straus and are only
+/// for verification.
 public struct Ristretto255Group: PrimeOrderGroup, Hashable {
-    /// A validated ristretto255 element: its canonical 32-byte encoding.
+    /// A validated ristretto255 element: its canonical 32-byte encoding and its point.
     public struct Element: Sendable, Hashable, CustomStringConvertible {
         var bytes: SIMD32<UInt8>
-        init(bytes: SIMD32<UInt8>) { self.bytes = bytes }
+        var point: cr_point
+        init(bytes: SIMD32<UInt8>, point: cr_point) {
+            self.bytes = bytes
+            self.point = point
+        }
+        /// Encodes `point` (the one place a computed element gets its bytes).
+        init(point: cr_point) {
+            var p = point
+            var out = SIMD32<UInt8>.zero
+            withUnsafeMutableBytes(of: &out) { o in cr_point_encode(o.u8, &p) }
+            self.init(bytes: out, point: p)
+        }
         public var description: String { "ristretto255(\(Hex.encode(encoded)))" }
         var encoded: [UInt8] { withUnsafeBytes(of: bytes) { Array($0) } }
+        public static func == (a: Element, b: Element) -> Bool { a.bytes == b.bytes }
+        public func hash(into hasher: inout Hasher) { hasher.combine(bytes) }
     }
 
     /// A scalar modulo `q`: its canonical 32-byte little-endian encoding.
@@ -38,7 +52,7 @@ public struct Ristretto255Group: PrimeOrderGroup, Hashable {
     public var groupName: GroupName { .ristretto255 }
     public var elementByteCount: Int { 32 }
     public var scalarByteCount: Int { 32 }
-    public var identity: Element { Element(bytes: .zero) }
+    public var identity: Element { Self.identityElement }
     public var generator: Element { Self.generatorElement }
     /// q = 2^252 + 27742317777372353535851937790883648493.
     public var orderHex: String { "1000000000000000000000000000000014def9dea2f79cd65812631a5cf5d3ed" }
@@ -49,56 +63,112 @@ public struct Ristretto255Group: PrimeOrderGroup, Hashable {
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
     ]
 
+    private static let identityElement: Element = {
+        var p = cr_point()
+        cr_point_identity(&p)
+        return Element(point: p)
+    }()
+
     private static let generatorElement: Element = {
-        Sodium.ensureInitialized()
-        var one = SIMD32<UInt8>.zero
-        one[0] = 1
-        var out = SIMD32<UInt8>.zero
-        let rc = withUnsafeMutableBytes(of: &out) { o in
-            withUnsafeBytes(of: one) { n in crypto_scalarmult_ristretto255_base(o.u8, n.u8) }
-        }
-        checkInfallible(rc, "crypto_scalarmult_ristretto255_base(1)")
-        return Element(bytes: out)
+        var p = cr_point()
+        cr_point_generator(&p)
+        return Element(point: p)
     }()
 
     // MARK: Elements
 
     public func op(_ a: Element, _ b: Element) -> Element {
-        var out = SIMD32<UInt8>.zero
-        let rc = withUnsafeMutableBytes(of: &out) { o in
-            withUnsafeBytes(of: a.bytes) { x in withUnsafeBytes(of: b.bytes) { y in crypto_core_ristretto255_add(o.u8, x.u8, y.u8) } }
-        }
-        checkInfallible(rc, "crypto_core_ristretto255_add on validated elements")
-        return Element(bytes: out)
+        var x = a.point, y = b.point, out = cr_point()
+        cr_point_add(&out, &x, &y)
+        return Element(point: out)
     }
 
     public func divide(_ a: Element, _ b: Element) -> Element {
-        var out = SIMD32<UInt8>.zero
-        let rc = withUnsafeMutableBytes(of: &out) { o in
-            withUnsafeBytes(of: a.bytes) { x in withUnsafeBytes(of: b.bytes) { y in crypto_core_ristretto255_sub(o.u8, x.u8, y.u8) } }
-        }
-        checkInfallible(rc, "crypto_core_ristretto255_sub on validated elements")
-        return Element(bytes: out)
+        var x = a.point, y = b.point, out = cr_point()
+        cr_point_sub(&out, &x, &y)
+        return Element(point: out)
     }
 
-    public func inverse(_ a: Element) -> Element { divide(identity, a) }
+    public func inverse(_ a: Element) -> Element {
+        var x = a.point, out = cr_point()
+        cr_point_neg(&out, &x)
+        return Element(point: out)
+    }
 
     public func exp(_ base: Element, _ s: Scalar) -> Element {
-        var out = SIMD32<UInt8>.zero
-        let rc = withUnsafeMutableBytes(of: &out) { o in
-            withUnsafeBytes(of: s.bytes) { n in withUnsafeBytes(of: base.bytes) { p in crypto_scalarmult_ristretto255(o.u8, n.u8, p.u8) } }
-        }
-        // -1: the result is the identity (base is validated, so nothing else can fail).
-        return rc == 0 ? Element(bytes: out) : identity
+        var p = base.point, n = s.bytes, out = cr_point()
+        withUnsafeBytes(of: &n) { k in cr_scalarmult(&out, k.u8, &p) }
+        return Element(point: out)
     }
 
     public func expGenerator(_ s: Scalar) -> Element {
-        var out = SIMD32<UInt8>.zero
-        let rc = withUnsafeMutableBytes(of: &out) { o in
-            withUnsafeBytes(of: s.bytes) { n in crypto_scalarmult_ristretto255_base(o.u8, n.u8) }
+        var n = s.bytes, out = cr_point()
+        withUnsafeBytes(of: &n) { k in cr_scalarmult_base(&out, k.u8) }
+        return Element(point: out)
+    }
+
+    public func expPublic(_ base: Element, _ s: Scalar) -> Element {
+        doubleExpPublic(base, s, generator, zeroScalar)
+    }
+
+    public func expGeneratorPublic(_ s: Scalar) -> Element { expGenerator(s) }
+
+    /// `a^s · b^t` in one Straus pass (the generator's half from a fixed wNAF table).
+    public func doubleExpPublic(_ a: Element, _ s: Scalar, _ b: Element, _ t: Scalar) -> Element {
+        var out = cr_point()
+        var s = s.bytes, t = t.bytes
+        if b == generator || a == generator {
+            var (p, ps, gs) = b == generator ? (a.point, s, t) : (b.point, t, s)
+            withUnsafeBytes(of: &ps) { x in withUnsafeBytes(of: &gs) { y in cr_double_scalarmult_base_vartime(&out, x.u8, &p, y.u8) } }
+        } else {
+            var p = a.point, q = b.point
+            withUnsafeBytes(of: &s) { x in withUnsafeBytes(of: &t) { y in cr_double_scalarmult_vartime(&out, x.u8, &p, y.u8, &q) } }
         }
-        // -1: s ≡ 0 (mod q), the result is the identity.
-        return rc == 0 ? Element(bytes: out) : identity
+        return Element(point: out)
+    }
+
+    /// `∏ base_i^(s_i)`: Straus below ``Ristretto255Group/pippengerThreshold`` terms, Pippenger above;
+    /// the generator's terms are merged into one fixed-base term.
+    public func multiExpPublic(_ terms: [(Element, Scalar)]) -> Element {
+        Element(point: multiScalarPoint(terms))
+    }
+
+    /// Whether `∏ base_i^(s_i)` is the identity: the check of a batch verification (no encoding needed).
+    public func multiExpIsIdentity(_ terms: [(Element, Scalar)]) -> Bool {
+        var p = multiScalarPoint(terms)
+        return cr_point_is_identity(&p) == 1
+    }
+
+    /// Terms from which the two multi-scalar algorithms switch (C `CR_PIPPENGER_THRESHOLD`).
+    public static var pippengerThreshold: Int { Int(CR_PIPPENGER_THRESHOLD) }
+
+    private func multiScalarPoint(_ terms: [(Element, Scalar)]) -> cr_point {
+        var baseScalar = zeroScalar
+        var hasBase = false
+        var points: [cr_point] = []
+        var scalars: [UInt8] = []
+        points.reserveCapacity(terms.count)
+        scalars.reserveCapacity(32 * terms.count)
+        for (e, s) in terms {
+            if e == generator {
+                baseScalar = hasBase ? scalarAdd(baseScalar, s) : s
+                hasBase = true
+            } else {
+                points.append(e.point)
+                withUnsafeBytes(of: s.bytes) { scalars.append(contentsOf: $0) }
+            }
+        }
+        var out = cr_point()
+        var b = baseScalar.bytes
+        let rc = withUnsafeBytes(of: &b) { base in
+            scalars.withUnsafeBufferPointer { sc in
+                points.withUnsafeBufferPointer { pts in
+                    cr_multiscalarmult_vartime(&out, sc.baseAddress, pts.baseAddress, pts.count, hasBase ? base.u8 : nil)
+                }
+            }
+        }
+        precondition(rc == 0, "CRistretto: out of memory in a multi-scalar multiplication of \(terms.count) terms")
+        return out
     }
 
     public func elementForSmallInt(_ m: Int) -> Element {
@@ -166,23 +236,30 @@ public struct Ristretto255Group: PrimeOrderGroup, Hashable {
 
     public func decodeElement(_ bytes: some Collection<UInt8>) throws -> Element {
         try checkLength(bytes.count, 32, "A ristretto255 element")
-        var value = SIMD32<UInt8>.zero
-        for (i, b) in bytes.enumerated() { value[i] = b }
-        if value == .zero { return identity }  // the identity encoding, valid (SPEC §3.1)
-        Sodium.ensureInitialized()
-        let valid = withUnsafeBytes(of: value) { crypto_core_ristretto255_is_valid_point($0.u8) } == 1
-        guard valid else { throw CryptoError.invalidElement(name, "not a canonical RFC 9496 encoding") }
-        return Element(bytes: value)
+        let value = Self.simd32(bytes)
+        var point = cr_point()
+        let rc = withUnsafeBytes(of: value) { cr_point_decode(&point, $0.u8) }
+        guard rc == 0 else { throw CryptoError.invalidElement(name, "not a canonical RFC 9496 encoding") }
+        return Element(bytes: value, point: point)  // the identity (32 zero bytes) is valid (SPEC §3.1)
     }
 
     public func encode(_ s: Scalar) -> [UInt8] { withUnsafeBytes(of: s.bytes) { Array($0) } }
 
     public func decodeScalar(_ bytes: some Collection<UInt8>) throws -> Scalar {
         try checkLength(bytes.count, 32, "A ristretto255 scalar")
-        var value = SIMD32<UInt8>.zero
-        for (i, b) in bytes.enumerated() { value[i] = b }
+        let value = Self.simd32(bytes)
         guard Self.isCanonical(value) else { throw CryptoError.invalidScalar(name, "not reduced below the group order") }
         return Scalar(bytes: value)
+    }
+
+    /// 32 bytes (the caller checked the count) as a SIMD value, copied in one go when contiguous.
+    private static func simd32(_ bytes: some Collection<UInt8>) -> SIMD32<UInt8> {
+        var value = SIMD32<UInt8>.zero
+        let copied = bytes.withContiguousStorageIfAvailable { src in
+            withUnsafeMutableBytes(of: &value) { $0.copyMemory(from: UnsafeRawBufferPointer(src)) }
+        }
+        if copied == nil { for (i, b) in bytes.enumerated() { value[i] = b } }
+        return value
     }
 
     /// Whether a little-endian 32-byte value is `< q`.
@@ -210,13 +287,12 @@ public struct Ristretto255Group: PrimeOrderGroup, Hashable {
         return Scalar(bytes: out)
     }
 
-    /// The RFC 9496 element derivation from 64 uniform bytes (`crypto_core_ristretto255_from_hash`).
+    /// The RFC 9496 element derivation from 64 uniform bytes (§4.3.4).
     public func elementFromUniformBytes(_ bytes: some Collection<UInt8>) throws -> Element {
         try checkLength(bytes.count, 64, "Uniform bytes for hash-to-group")
         let input = Array(bytes)
-        var out = SIMD32<UInt8>.zero
-        let rc = withUnsafeMutableBytes(of: &out) { o in input.withUnsafeBytes { crypto_core_ristretto255_from_hash(o.u8, $0.u8) } }
-        try check(rc, "crypto_core_ristretto255_from_hash")
-        return Element(bytes: out)
+        var out = cr_point()
+        input.withUnsafeBytes { cr_point_from_uniform(&out, $0.u8) }
+        return Element(point: out)
     }
 }

@@ -96,18 +96,18 @@ public struct BallotBuilder<G: PrimeOrderGroup>: Sendable {
                 let a = group.expGenerator(r)
                 let b = group.op(group.exp(electionKey, r), group.elementForSmallInt(m))
                 let context = ElectionState<G>.ballotContext(record: record, term: term, contest: version.contest, version: version.version, position: position)
-                let (c, z) = ProofAdapter.proveRange(group, pk: electionKey, a: a, b: b, m: m, r: r, lo: 0, hi: 1,
-                                                     disjunctive: true, context: context, binding: binding)
-                selections.append(EncryptedSelection(a: group.hex(a), b: group.hex(b), c: c, r: z))
+                let (c, z, t) = ProofAdapter.proveRange(group, pk: electionKey, a: a, b: b, m: m, r: r, lo: 0, hi: 1,
+                                                        disjunctive: true, context: context, binding: binding)
+                selections.append(EncryptedSelection(a: group.hex(a), b: group.hex(b), c: c, r: z, t: t))
                 opened.append(SelectionOpening(m: m, r: group.hex(r)))
                 sumR = group.scalarAdd(sumR, r)
                 sumA = group.op(sumA, a); sumB = group.op(sumB, b)
             }
             let context = ElectionState<G>.ballotContext(record: record, term: term, contest: version.contest, version: version.version, position: nil)
-            let (c, z) = ProofAdapter.proveRange(group, pk: electionKey, a: sumA, b: sumB, m: chosen.count, r: sumR,
-                                                 lo: version.min, hi: version.max, disjunctive: false, context: context, binding: binding)
+            let (c, z, t) = ProofAdapter.proveRange(group, pk: electionKey, a: sumA, b: sumB, m: chosen.count, r: sumR,
+                                                    lo: version.min, hi: version.max, disjunctive: false, context: context, binding: binding)
             answers.append(EncryptedContest(contest: version.contest, version: version.version, selections: selections,
-                                            range: RangeProofPayload(c: c, r: z)))
+                                            range: RangeProofPayload(c: c, r: z, t: t)))
             openings.append(ContestOpening(contest: version.contest, selections: opened))
         }
         let payload = BallotCast(term: term, window: window, contests: answers).payloadBytes(record: record, term: term)

@@ -20,10 +20,30 @@ enum ProofAdapter {
         return p.verify(X: x, h: h, Y: y, group: group, context: context, binding: binding)
     }
 
-    static func verifyRange<G: PrimeOrderGroup>(_ group: G, pk: G.Element, a: G.Element, b: G.Element, lo: Int, hi: Int,
-                                                c: [String], r: [String], disjunctive: Bool, context: [UInt8], binding: [UInt8]) -> Bool {
+    /// A range or disjunctive proof as the record carries it: `t` (the commitments) must be present,
+    /// with two elements per branch, exactly in the groups that carry commitments (SPEC §3.5.1).
+    static func carriedRange<G: PrimeOrderGroup>(_ group: G, pk: G.Element, a: G.Element, b: G.Element, lo: Int, hi: Int,
+                                                 c: [String], r: [String], t: [String]?, disjunctive: Bool, context: [UInt8],
+                                                 binding: [UInt8]) -> CarriedRangeProof<G>? {
         let branches = hi - lo + 1
-        guard branches >= 1, c.count == branches, r.count == branches else { return false }
+        guard group.groupName.carriesCommitments, branches >= 1, c.count == branches, r.count == branches,
+              let t, t.count == 2 * branches,
+              let cs = try? c.map({ try group.decodeScalar(hex: $0) }), let rs = try? r.map({ try group.decodeScalar(hex: $0) }),
+              let ts = try? t.map({ try group.decodeElement(hex: $0) }) else { return nil }
+        return CarriedRangeProof(disjunctive: disjunctive, ciphertext: ElGamalCiphertext(group: group, alpha: a, beta: b),
+                                 pk: ElGamalPublicKey(group: group, element: pk), lo: lo, hi: hi, context: context, binding: binding,
+                                 c: cs, r: rs, commitments: ts)
+    }
+
+    static func verifyRange<G: PrimeOrderGroup>(_ group: G, pk: G.Element, a: G.Element, b: G.Element, lo: Int, hi: Int,
+                                                c: [String], r: [String], t: [String]?, disjunctive: Bool, context: [UInt8],
+                                                binding: [UInt8]) -> Bool {
+        if group.groupName.carriesCommitments {
+            return carriedRange(group, pk: pk, a: a, b: b, lo: lo, hi: hi, c: c, r: r, t: t, disjunctive: disjunctive,
+                                context: context, binding: binding)?.verify() ?? false
+        }
+        let branches = hi - lo + 1
+        guard t == nil, branches >= 1, c.count == branches, r.count == branches else { return false }
         let ct = ElGamalCiphertext(group: group, alpha: a, beta: b)
         let key = ElGamalPublicKey(group: group, element: pk)
         if disjunctive {
@@ -35,16 +55,14 @@ enum ProofAdapter {
     }
 
     static func proveRange<G: PrimeOrderGroup>(_ group: G, pk: G.Element, a: G.Element, b: G.Element, m: Int, r: G.Scalar,
-                                               lo: Int, hi: Int, disjunctive: Bool, context: [UInt8], binding: [UInt8]) -> (c: [String], r: [String]) {
+                                               lo: Int, hi: Int, disjunctive: Bool, context: [UInt8], binding: [UInt8])
+        -> (c: [String], r: [String], t: [String]?) {
         let ct = ElGamalCiphertext(group: group, alpha: a, beta: b)
         let key = ElGamalPublicKey(group: group, element: pk)
-        // The callers have checked lo ≤ m ≤ hi, so the provers cannot refuse.
-        if disjunctive {
-            let p = try! DisjunctiveProof.prove(m: m, randomness: r, ciphertext: ct, pk: key, context: context, binding: binding)
-            return (p.c.map(group.hex), p.r.map(group.hex))
-        }
-        let p = try! RangeProof.prove(m: m, randomness: r, ciphertext: ct, pk: key, lo: lo, hi: hi, context: context, binding: binding)
-        return (p.c.map(group.hex), p.r.map(group.hex))
+        // The callers have checked lo ≤ m ≤ hi, so the prover cannot refuse.
+        let p = try! CarriedRangeProof.prove(disjunctive: disjunctive, m: m, randomness: r, ciphertext: ct, pk: key, lo: lo, hi: hi,
+                                             context: context, binding: binding)
+        return (p.c.map(group.hex), p.r.map(group.hex), group.groupName.carriesCommitments ? p.commitments.map(group.hex) : nil)
     }
 
     static func lagrange<G: PrimeOrderGroup>(_ group: G, index: Int, subset: [Int]) throws -> G.Scalar {

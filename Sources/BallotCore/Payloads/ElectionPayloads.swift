@@ -296,24 +296,37 @@ public struct ContestVersion: ElectionPayload, Equatable {
     }
 }
 
-/// One encrypted selection with its disjunctive proof.
+/// One encrypted selection with its disjunctive proof; `t` carries the proof's commitments
+/// `[A_0, B_0, A_1, B_1]` in the groups that carry them (ristretto255, SPEC §3.5.1), nil otherwise.
 public struct EncryptedSelection: Codable, Sendable, Equatable {
     public var a: String
     public var b: String
     public var c: [String]
     public var r: [String]
-    public init(a: String, b: String, c: [String], r: [String]) { self.a = a; self.b = b; self.c = c; self.r = r }
+    public var t: [String]?
+    public init(a: String, b: String, c: [String], r: [String], t: [String]? = nil) {
+        self.a = a; self.b = b; self.c = c; self.r = r; self.t = t
+    }
     var json: OrderedJSON {
-        .object([("a", .string(a)), ("b", .string(b)), ("c", .array(c.map(OrderedJSON.string))), ("r", .array(r.map(OrderedJSON.string)))])
+        var fields: [(String, OrderedJSON)] = [
+            ("a", .string(a)), ("b", .string(b)), ("c", .array(c.map(OrderedJSON.string))), ("r", .array(r.map(OrderedJSON.string))),
+        ]
+        if let t { fields.append(("t", .array(t.map(OrderedJSON.string)))) }
+        return .object(fields)
     }
 }
 
-/// A range proof as arrays of challenges and responses.
+/// A range proof as arrays of challenges and responses, and its commitments `t` where carried (SPEC §3.5.1).
 public struct RangeProofPayload: Codable, Sendable, Equatable {
     public var c: [String]
     public var r: [String]
-    public init(c: [String], r: [String]) { self.c = c; self.r = r }
-    var json: OrderedJSON { .object([("c", .array(c.map(OrderedJSON.string))), ("r", .array(r.map(OrderedJSON.string)))]) }
+    public var t: [String]?
+    public init(c: [String], r: [String], t: [String]? = nil) { self.c = c; self.r = r; self.t = t }
+    var json: OrderedJSON {
+        var fields: [(String, OrderedJSON)] = [("c", .array(c.map(OrderedJSON.string))), ("r", .array(r.map(OrderedJSON.string)))]
+        if let t { fields.append(("t", .array(t.map(OrderedJSON.string)))) }
+        return .object(fields)
+    }
 }
 
 /// The encrypted answer to one contest.

@@ -84,6 +84,21 @@ public enum BallotBench {
                 for (v, b) in zip(bench.voters, prepared) { try bench.apply(b.payload, by: v, at: bench.voteTime) }
             }
             emit(Line(name: "ballot.\(group.name).validate", unit: "ms", value: validate / Double(ballots), floor: validateFloor, group: group.name, cores: 1))
+            // Proofs only (BAL-4), over the same ballots: ballot by ballot as a single cast checks them (in
+            // ristretto255 one combination per ballot), then all ballots as one batch (SPEC §3.5.1).
+            let entries = zip(bench.voters, prepared).enumerated().map { i, vb in
+                ElectionEntry(index: i, timeMs: bench.voteTime, author: Array(vb.0.publicKey.rawRepresentation), payload: vb.1.payload)
+            }
+            var failed: [Int] = []
+            let oneByOne = BallotBench.milliseconds { failed += bench.state.failingBallotProofs(entries, batch: false) }
+            emit(Line(name: "ballot.\(group.name).verify_proofs", unit: "ms", value: oneByOne / Double(ballots), floor: validateFloor,
+                      group: group.name, cores: 1))
+            if group.groupName.carriesCommitments {
+                let batched = BallotBench.milliseconds { failed += bench.state.failingBallotProofs(entries, batch: true) }
+                emit(Line(name: "ballot.\(group.name).verify_batch", unit: "ms", value: batched / Double(ballots), floor: nil,
+                          group: group.name, cores: 1))
+            }
+            guard failed.isEmpty else { throw NodeError("Benchmark ballots failed proof verification: \(failed).") }
             emit(Line(name: "ballot.\(group.name).payload", unit: "bytes", value: Double(prepared[0].payload.count), floor: nil, group: group.name, cores: 1))
 
             // Appends through a node: the same checks inside the log's durable transaction.
@@ -93,13 +108,29 @@ public enum BallotBench {
             let node = try Node.create(directory: dir, origin: bench.record, simulation: true, clock: clock)
             for (payload, key, time) in bench.history {
                 clock.set(milliseconds: UInt64(time))
-                try node.submit(payload: payload, signer: key)
+                try node.submit(payload: node.withOwnLogKey(payload), signer: key)
             }
             clock.set(milliseconds: UInt64(bench.voteTime))
             let append = try BallotBench.milliseconds {
                 for (v, b) in zip(bench.voters, prepared) { try node.submit(payload: b.payload, signer: v) }
             }
             emit(Line(name: "ballot.\(group.name).append_validated", unit: "per_s", value: Double(ballots) / (append / 1000), floor: nil,
+                      group: group.name, cores: 1))
+
+            // The same ballots through a second node in ONE submit(batch:): their proofs are verified together
+            // first (SPEC §3.5.1, ristretto255), then every ballot is applied with its other checks.
+            let batchDir = FileManager.default.temporaryDirectory.appendingPathComponent("perennial-bench-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: batchDir) }
+            let batchClock = ManualClock(milliseconds: UInt64(bench.setupTime))
+            let batchNode = try Node.create(directory: batchDir, origin: bench.record, simulation: true, clock: batchClock)
+            for (payload, key, time) in bench.history {
+                batchClock.set(milliseconds: UInt64(time))
+                try batchNode.submit(payload: batchNode.withOwnLogKey(payload), signer: key)
+            }
+            batchClock.set(milliseconds: UInt64(bench.voteTime))
+            let envelopes = try zip(bench.voters, prepared).map { try Node.envelope(payload: $0.1.payload, signer: $0.0) }
+            let appendBatch = try BallotBench.milliseconds { try batchNode.submit(batch: envelopes) }
+            emit(Line(name: "ballot.\(group.name).append_batch", unit: "per_s", value: Double(ballots) / (appendBatch / 1000), floor: nil,
                       group: group.name, cores: 1))
         }
     }

@@ -32,6 +32,9 @@ public protocol ElectionHandle: AnyObject {
     /// The enrolled, not revoked, device holding `key`.
     func activeDevice(key: [UInt8]) -> KioskDevice?
 
+    /// Verifies the proofs of the `ballot.cast` entries about to be applied in one batch (SPEC §3.5.1);
+    /// the ones that pass are not verified again when applied. `nil` forgets them.
+    func preverifyBallots(_ entries: [ElectionEntry]?)
     /// Checks and applies one entry (nothing changes if it throws).
     func apply(_ entry: ElectionEntry) throws -> ElectionEffect
     /// Checks and applies one entry whose header, record and term the node already checked.
@@ -80,6 +83,9 @@ final class GroupElection<G: PrimeOrderGroup>: ElectionHandle {
     var verifyProofs: Bool {
         get { state.verifyProofs }
         set { state.verifyProofs = newValue }
+    }
+    func preverifyBallots(_ entries: [ElectionEntry]?) {
+        if let entries { state.preverifyBallots(entries) } else { state.preverified = [] }
     }
     var contests: ContestRegistry { state.contests }
     var roll: Roll { state.roll }

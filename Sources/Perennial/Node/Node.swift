@@ -249,6 +249,16 @@ public final class Node: @unchecked Sendable {
         return election
     }
 
+    /// `payload` with this node's verifier key if it is a `term.setup` prepared before the node
+    /// existed (benchmarks and tests that replay a prepared term into a fresh node); any other
+    /// payload unchanged.
+    public func withOwnLogKey(_ payload: [UInt8]) throws -> [UInt8] {
+        guard (try? PayloadHeader.parse(payload))?.kind == EntryKind.termSetup.rawValue else { return payload }
+        var setup = try TermSetup.decode(payload)
+        setup.logKey = verifierKey
+        return setup.payloadBytes(record: origin, term: setup.term)
+    }
+
     /// The roll record of `credential` as of the last entry applied (nil if it is not on the roll).
     /// - Throws: ``NodeError/damaged(_:)`` if its stored row cannot be read or was altered.
     public func rollRecord(_ credential: String) throws -> Roll.Record? {
@@ -420,6 +430,8 @@ public final class Node: @unchecked Sendable {
                 try catchUp()
                 let before = appliedThrough
                 var raced = false
+                preverifyBallots(envelopes)
+                defer { electionModule.handle?.preverifyBallots(nil) }
                 do {
                     let entries = try store.append(contentsOf: envelopes) { db, entry in
                         guard Int(entry.index) == self.appliedThrough + 1 else {
@@ -440,6 +452,18 @@ public final class Node: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// A batch with several `ballot.cast` entries has their proofs verified together first (SPEC §3.5.1):
+    /// one multi-scalar multiplication instead of every commitment recomputed; each ballot is then
+    /// applied with all its other checks, and one that failed the batch is verified again on its own.
+    private func preverifyBallots(_ envelopes: [EntryEnvelope]) {
+        guard envelopes.count > 1, let handle = electionModule.handle, handle.hasElectionKey else { return }
+        let ballots = envelopes.enumerated().compactMap { i, envelope -> ElectionEntry? in
+            guard (try? PayloadHeader.parse(envelope.payload))?.kind == EntryKind.ballotCast.rawValue else { return nil }
+            return ElectionEntry(index: i, timeMs: 0, author: envelope.author, payload: envelope.payload)
+        }
+        if ballots.count > 1 { handle.preverifyBallots(ballots) }
     }
 
     /// On a real node, refuses to append while the log's latest entry is dated ahead of this

@@ -475,7 +475,7 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
             var proofs: [RangeProof<G>] = []
             for s in sels {
                 let sf = try Fields.object(s, "selection")
-                try sf.finish(["a", "b", "c", "r"], withTerm: false)
+                try sf.finish(group.carriesCommitments ? ["a", "b", "c", "r", "t"] : ["a", "b", "c", "r"], withTerm: false)
                 let ct = try Ciphertext(json: s, group: group)
                 guard ct.alpha != group.identity, ct.beta != group.identity else {
                     throw .malformed("contest \"\(v.contest)\": a selection's ciphertext holds the group identity, which SPEC.md §3.1 forbids")
@@ -483,13 +483,21 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
                 cts.append(ct)
                 let p = try RangeProof(json: s, group: group)
                 guard p.c.count == 2, p.r.count == 2 else { throw .malformed("a selection proof has two challenges and two responses") }
+                if group.carriesCommitments {
+                    guard p.t?.count == 4 else { throw .malformed("a \(group.name) selection proof carries four commitments \"t\" (SPEC.md §3.5.1)") }
+                }
                 proofs.append(p)
             }
             let rf = try Fields.object(range, "range proof")
-            try rf.finish(["c", "r"], withTerm: false)
+            try rf.finish(group.carriesCommitments ? ["c", "r", "t"] : ["c", "r"], withTerm: false)
             let rp = try RangeProof(json: range, group: group)
             guard rp.c.count == v.max - v.min + 1, rp.r.count == rp.c.count else {
                 throw .malformed("contest \"\(v.contest)\" range proof needs \(v.max - v.min + 1) challenges and responses")
+            }
+            if group.carriesCommitments {
+                guard rp.t?.count == 2 * rp.c.count else {
+                    throw .malformed("contest \"\(v.contest)\" range proof carries \(2 * rp.c.count) commitments \"t\" (SPEC.md §3.5.1)")
+                }
             }
             out.append(DecodedContest(version: v, selections: cts, selectionProofs: proofs, range: rp))
         }
@@ -579,7 +587,21 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
         let index = e.index
         let countedSelections = selections
         let slot = slotForJob
-        return [ProofJob(.ballotProofs, loc) {
+        // ristretto255: the pipeline combines many ballots' proofs in one sum (SPEC.md §3.5.1).
+        var batch: (@Sendable () -> BatchTerms?)? = nil
+        if g.name == "ristretto255" {
+            batch = { () -> BatchTerms? in
+                let items = Self.carriedItems(g, pk: pk, decoded: decoded, contexts: contexts, binding: binding)
+                guard let terms = BatchVerifier.terms(g, items), let r = g as? Ristretto255 else { return nil }
+                var scalars: [UInt8] = []
+                scalars.reserveCapacity(32 * terms.count)
+                for (_, s) in terms { scalars += g.encodeScalar(s) }
+                return BatchTerms(points: r.decodedPoints(terms.map { $0.0 as! Ristretto255.Element }), scalars: scalars, onSuccess: {
+                    slot?.offerValid(index: index, selections: countedSelections, tally: partials, counters: counters)
+                })
+            }
+        }
+        return [ProofJob(.ballotProofs, loc, batch: batch) {
             if let failure = Self.verifyBallotProofs(g, pk: pk, decoded: decoded, contexts: contexts, binding: binding) {
                 return failure
             }
@@ -589,8 +611,36 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
     }
 
     /// BAL-4: every disjunctive proof and each contest's range proof; nil when all verify.
+    /// With carried commitments (SPEC.md §3.5.1) all of a ballot's proofs are first checked together by
+    /// ``BatchVerifier``; only if that fails are they checked one by one, to name the failing proof.
     static func verifyBallotProofs(_ g: G, pk: G.Element, decoded: [DecodedContest],
                                    contexts: [(selections: [[UInt8]], range: [UInt8])], binding: [UInt8]) -> String? {
+        if g.carriesCommitments,
+           BatchVerifier.allVerify(g, carriedItems(g, pk: pk, decoded: decoded, contexts: contexts, binding: binding)) == true {
+            return nil
+        }
+        return verifyBallotProofsOneByOne(g, pk: pk, decoded: decoded, contexts: contexts, binding: binding)
+    }
+
+    /// A ballot's proofs with their statements, in order (selections, then the contest's range proof).
+    static func carriedItems(_ g: G, pk: G.Element, decoded: [DecodedContest], contexts: [(selections: [[UInt8]], range: [UInt8])],
+                             binding: [UInt8]) -> [CarriedRange<G>] {
+        var items: [CarriedRange<G>] = []
+        for (dc, ctx) in zip(decoded, contexts) {
+            let sum = Ciphertext<G>(alpha: g.sum(dc.selections.map(\.alpha)), beta: g.sum(dc.selections.map(\.beta)))
+            for (i, ct) in dc.selections.enumerated() {
+                items.append(CarriedRange(pk: pk, ciphertext: ct, lo: 0, hi: 1, proof: dc.selectionProofs[i],
+                                          binding: ProofBinding(context: ctx.selections[i], binding: binding), protocolName: "disjunctive"))
+            }
+            items.append(CarriedRange(pk: pk, ciphertext: sum, lo: UInt32(dc.version.min), hi: UInt32(dc.version.max), proof: dc.range,
+                                      binding: ProofBinding(context: ctx.range, binding: binding), protocolName: "range"))
+        }
+        return items
+    }
+
+    /// BAL-4 one proof at a time (the Schnorr groups, and the fallback that names a failing proof).
+    static func verifyBallotProofsOneByOne(_ g: G, pk: G.Element, decoded: [DecodedContest],
+                                           contexts: [(selections: [[UInt8]], range: [UInt8])], binding: [UInt8]) -> String? {
         for (dc, ctx) in zip(decoded, contexts) {
             var sum = Ciphertext<G>.zero(g)
             for (i, ct) in dc.selections.enumerated() {

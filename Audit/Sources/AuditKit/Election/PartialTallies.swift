@@ -10,11 +10,22 @@ final class PartialTallies<G: PrimeOrderGroup>: @unchecked Sendable {
     private let group: G
     private let locks: [NSLockLite]
     private var slots: [[Key: Ciphertext<G>]]
+    /// Ciphertexts not yet multiplied in, per slot and key (with a flag for those to divide out): folded
+    /// in groups by ``PrimeOrderGroup/sum(_:negate:)``, which decodes each element once (ristretto255).
+    private var pending: [[Key: Pending]]
+    private static var foldAt: Int { 512 }
+
+    private struct Pending {
+        var alphas: [G.Element] = []
+        var betas: [G.Element] = []
+        var negate: [Bool] = []
+    }
 
     init(group: G, slots n: Int = 4) {
         self.group = group
         locks = (0..<n).map { _ in NSLockLite() }
         slots = Array(repeating: [:], count: n)
+        pending = Array(repeating: [:], count: n)
     }
 
     /// Multiplies `items` into one partial tally (divides when `subtract`).
@@ -26,16 +37,32 @@ final class PartialTallies<G: PrimeOrderGroup>: @unchecked Sendable {
             i = (i + 1) % locks.count
         }
         defer { locks[i].unlock() }
-        slots.withUnsafeMutableBufferPointer { buf in
+        // Each slot is touched only under its own lock; the buffers avoid copy-on-write of the outer arrays.
+        pending.withUnsafeMutableBufferPointer { pend in
             for (k, c) in items {
-                let cur = buf[i][k] ?? .zero(group)
-                buf[i][k] = subtract ? cur.subtracting(c, in: group) : cur.adding(c, in: group)
+                var p = pend[i].removeValue(forKey: k) ?? Pending()
+                p.alphas.append(c.alpha)
+                p.betas.append(c.beta)
+                p.negate.append(subtract)
+                if p.negate.count >= Self.foldAt { fold(slot: i, key: k, p) } else { pend[i][k] = p }
             }
+        }
+    }
+
+    private func fold(slot i: Int, key k: Key, _ p: Pending) {
+        slots.withUnsafeMutableBufferPointer { buf in
+            let cur = buf[i][k] ?? .zero(group)
+            buf[i][k] = Ciphertext(alpha: group.sum([cur.alpha] + p.alphas, negate: [false] + p.negate),
+                                   beta: group.sum([cur.beta] + p.betas, negate: [false] + p.negate))
         }
     }
 
     /// The product of all partials (call when no job is running).
     func total() -> [Key: Ciphertext<G>] {
+        for i in pending.indices {
+            for (k, p) in pending[i] { fold(slot: i, key: k, p) }
+            pending[i] = [:]
+        }
         var out: [Key: Ciphertext<G>] = [:]
         for s in slots { for (k, c) in s { out[k] = (out[k] ?? .zero(group)).adding(c, in: group) } }
         return out
@@ -44,6 +71,7 @@ final class PartialTallies<G: PrimeOrderGroup>: @unchecked Sendable {
     /// Replaces everything by `tally` (restoring saved state).
     func reset(to tally: [Key: Ciphertext<G>]) {
         slots = Array(repeating: [:], count: slots.count)
+        pending = Array(repeating: [:], count: slots.count)
         slots[0] = tally
     }
 }

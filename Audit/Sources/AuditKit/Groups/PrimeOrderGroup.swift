@@ -70,6 +70,26 @@ extension PrimeOrderGroup {
 
     public var zeroScalar: Scalar { scalar(0) }
     public var oneScalar: Scalar { scalar(1) }
+
+    /// Whether range and disjunctive proofs in this group carry their commitments `"t"` (SPEC.md §3.5.1).
+    public var carriesCommitments: Bool { name == "ristretto255" }
+
+    /// `∏ e_i^(±1)` (divided where `negate[i]`): ristretto255 through AuditCurve, each element decoded
+    /// once; otherwise one group operation at a time.
+    public func sum(_ elements: [Element], negate: [Bool]? = nil) -> Element {
+        if let r = self as? Ristretto255 {
+            return r.sumAll(elements.map { $0 as! Ristretto255.Element }, negate: negate) as! Element
+        }
+        var acc = identity
+        for (i, e) in elements.enumerated() { acc = negate?[i] == true ? div(acc, e) : op(acc, e) }
+        return acc
+    }
+
+    /// Whether `∏ e_i^(s_i)` is the identity, computed in one multi-scalar sum, or nil when the group
+    /// has no such routine (the proofs are then checked one at a time).
+    public func productIsIdentity(_ terms: [(Element, Scalar)]) -> Bool? {
+        (self as? Ristretto255).map { r in r.sumIsIdentity(terms.map { ($0.0 as! Ristretto255.Element, $0.1 as! Ristretto255.Scalar) }) }
+    }
 }
 
 /// The group named in a record, opened at run time.

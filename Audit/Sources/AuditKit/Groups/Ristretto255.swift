@@ -1,3 +1,4 @@
+import AuditCurve
 import AuditSodium
 
 /// ristretto255 (RFC 9496) through libsodium's `crypto_core_ristretto255_*` and
@@ -7,7 +8,18 @@ import AuditSodium
 /// built by decoding with validation (or by a libsodium operation on valid elements), so every
 /// libsodium call below receives valid points.
 public struct Ristretto255: PrimeOrderGroup {
-    public struct Element: Sendable, Hashable { public let bytes: [UInt8] }
+    public struct Element: Sendable, Hashable {
+        public let bytes: [UInt8]
+        /// The decoded point, kept when the element was decoded from the record (AuditCurve), so the
+        /// batch sums never decode it again; nil for results of libsodium operations.
+        let point: audit_point?
+        init(bytes: [UInt8], point: audit_point? = nil) {
+            self.bytes = bytes
+            self.point = point
+        }
+        public static func == (a: Element, b: Element) -> Bool { a.bytes == b.bytes }
+        public func hash(into hasher: inout Hasher) { hasher.combine(bytes) }
+    }
     public struct Scalar: Sendable, Hashable { public let bytes: [UInt8] }
 
     public let name = "ristretto255"
@@ -21,11 +33,14 @@ public struct Ristretto255: PrimeOrderGroup {
 
     public func element(_ bytes: [UInt8]) throws(AuditError) -> Element {
         guard bytes.count == 32 else { throw .invalidElement("a ristretto255 element is 32 bytes") }
-        // libsodium's decoder accepts exactly the canonical encodings of RFC 9496 §4.3.1, identity included.
-        guard crypto_core_ristretto255_is_valid_point(bytes) == 1 else {
+        // libsodium's decoder accepts the canonical encodings of RFC 9496 §4.3.1, identity included, but
+        // 1.0.18 ignores bit 255; RFC 9496 refuses every value ≥ p, so that bit must be clear.
+        // Decoded by the audit's own RFC 9496 decoder (AuditCurve), which refuses every value ≥ p.
+        var point = audit_point()
+        guard audit_ristretto_decode(&point, bytes) == 1 else {
             throw .invalidElement("not a canonical ristretto255 encoding")
         }
-        return Element(bytes: bytes)
+        return Element(bytes: bytes, point: point)
     }
 
     public func encodeElement(_ e: Element) -> [UInt8] { e.bytes }
@@ -111,6 +126,49 @@ public struct Ristretto255: PrimeOrderGroup {
         var out = [UInt8](repeating: 0, count: 32)
         guard crypto_core_ristretto255_scalar_invert(&out, a.bytes) == 0 else { return nil }
         return Scalar(bytes: out)
+    }
+
+    /// The decoded points of `elements`, for ``BatchTerms``.
+    func decodedPoints(_ elements: [Element]) -> [audit_point] { points(elements) }
+
+    /// The decoded points of `elements` (decoding only those that carry none).
+    private func points(_ elements: some Sequence<Element>) -> [audit_point] {
+        elements.map { e in
+            if let p = e.point { return p }
+            var p = audit_point()
+            let ok = audit_ristretto_decode(&p, e.bytes)
+            precondition(ok == 1, "AuditCurve refused an element libsodium produced")
+            return p
+        }
+    }
+
+    /// `Σ ±E_i` through AuditCurve.
+    func sumAll(_ elements: [Element], negate: [Bool]?) -> Element {
+        let pts = points(elements)
+        var out = [UInt8](repeating: 0, count: 32)
+        if let negate {
+            let flags = negate.map { $0 ? UInt8(1) : 0 }
+            audit_ristretto_points_add_all(&out, pts, flags, pts.count)
+        } else {
+            audit_ristretto_points_add_all(&out, pts, nil, pts.count)
+        }
+        return Element(bytes: out)
+    }
+
+    /// `Σ s_i·E_i = identity` through AuditCurve's bucket sum (the batch check of SPEC.md §3.5.1).
+    func sumIsIdentity(_ terms: [(Element, Scalar)]) -> Bool {
+        let pts = points(terms.lazy.map(\.0))
+        var scalars: [UInt8] = []
+        scalars.reserveCapacity(32 * terms.count)
+        for (_, s) in terms { scalars += s.bytes }
+        let rc = audit_ristretto_points_sum_is_identity(pts, scalars, pts.count)
+        precondition(rc >= 0, "AuditCurve ran out of memory")
+        return rc == 1
+    }
+
+    /// As ``sumIsIdentity(_:)`` for the terms of many jobs, given as decoded points.
+    static func pointsSumIsIdentity(_ points: [audit_point], scalars: [UInt8]) -> Bool {
+        audit_ristretto_points_sum_is_identity(points, scalars, points.count) == 1
     }
 }
 

@@ -17,13 +17,16 @@ public struct CompactProof<G: PrimeOrderGroup>: Sendable {
     }
 }
 
-/// A range (or disjunctive) proof `{"c":[…],"r":[…]}`, one pair per value of the range.
+/// A range (or disjunctive) proof `{"c":[…],"r":[…]}`, one pair per value of the range, with the
+/// commitments `"t":[A_lo, B_lo, …]` in the groups that carry them (SPEC.md §3.5.1).
 public struct RangeProof<G: PrimeOrderGroup>: Sendable {
     public var c: [G.Scalar]
     public var r: [G.Scalar]
-    public init(c: [G.Scalar], r: [G.Scalar]) {
+    public var t: [G.Element]?
+    public init(c: [G.Scalar], r: [G.Scalar], t: [G.Element]? = nil) {
         self.c = c
         self.r = r
+        self.t = t
     }
 
     /// Decodes `{"c":["hex",…],"r":["hex",…]}`.
@@ -43,6 +46,15 @@ public struct RangeProof<G: PrimeOrderGroup>: Sendable {
         }
         self.c = c
         self.r = r
+        if let ts = json["t"] {
+            guard let items = ts.arrayValue else { throw .malformed("a proof's commitments \"t\" must be an array of hex elements") }
+            var t: [G.Element] = []
+            for v in items {
+                guard let h = v.stringValue else { throw .malformed("a proof commitment must be hex") }
+                t.append(try group.element(hex: h))
+            }
+            self.t = t
+        }
     }
 }
 
@@ -131,11 +143,17 @@ public enum ProofVerifier {
         t.append(u32: hi)
         // β / g^j for j = lo…hi, stepping by one division by g.
         var betaOverGj = lo == 0 ? ciphertext.beta : group.div(ciphertext.beta, group.expG(group.scalar(UInt64(lo))))
+        if let carried = proof.t, carried.count != 2 * width {
+            return "the proof must carry \(2 * width) commitments for [\(lo), \(hi)]"
+        }
         var sum = group.zeroScalar
         for k in 0..<width {
             let negC = group.neg(proof.c[k])
             let A = group.exp2(group.generator, proof.r[k], ciphertext.alpha, negC)
             let B = group.exp2(pk, proof.r[k], betaOverGj, negC)
+            if let carried = proof.t, carried[2 * k] != A || carried[2 * k + 1] != B {
+                return "the \(protocolName) proof's carried commitments for j = \(Int(lo) + k) are not g^r·α^(−c) and pk^r·(β/g^j)^(−c)"
+            }
             t.append(group.encodeElement(A))
             t.append(group.encodeElement(B))
             sum = group.add(sum, proof.c[k])

@@ -18,7 +18,7 @@ final class JobPipeline {
     private var flushed = 0
     private var pending: [ProofJob] = []
 
-    init(workers: Int, chunkSize: Int = 2) {
+    init(workers: Int, chunkSize: Int = 64) {
         self.workers = max(1, workers)
         self.chunkSize = chunkSize
         running = DispatchSemaphore(value: max(1, workers))
@@ -40,14 +40,14 @@ final class JobPipeline {
         let first = submitted
         submitted += chunk.count
         if workers == 1 {
-            results.put(first, chunk.map { $0.work() })
+            results.put(first, ProofJob.run(chunk))
             return
         }
         inFlight.wait()
         let running = self.running, inFlight = self.inFlight, results = self.results
         queue.async(group: group) {
             running.wait()
-            let out = chunk.map { $0.work() }
+            let out = ProofJob.run(chunk)
             running.signal()
             results.put(first, out)
             inFlight.signal()

@@ -1,3 +1,4 @@
+import AuditCurve
 /// An entry that passed the log checks (well-formed, signature valid, envelope valid), as the per-kind
 /// checkers see it.
 public struct VerifiedEntry: Sendable {
@@ -22,11 +23,52 @@ public struct ProofJob: Sendable {
     public let location: Location
     /// Returns nil when the item verifies, otherwise the reason it fails.
     public let work: @Sendable () -> String?
+    /// Optional batch form (SPEC.md §3.5.1): the job's remaining checks as terms of one combined
+    /// ristretto255 sum, or nil if a cheap check already fails. The pipeline adds the terms of many
+    /// jobs together; if the sum is the identity every such job passes (and its `onSuccess` runs),
+    /// otherwise each job's `work` runs alone to name the failures.
+    public let batch: (@Sendable () -> BatchTerms?)?
 
-    public init(_ check: Check, _ location: Location, _ work: @escaping @Sendable () -> String?) {
+    public init(_ check: Check, _ location: Location, batch: (@Sendable () -> BatchTerms?)? = nil,
+                _ work: @escaping @Sendable () -> String?) {
         self.check = check
         self.location = location
+        self.batch = batch
         self.work = work
+    }
+
+    /// Runs jobs, combining the batchable ones in one sum; results in order.
+    static func run(_ jobs: [ProofJob]) -> [String?] {
+        var results = [String?](repeating: nil, count: jobs.count)
+        var batched: [(Int, BatchTerms)] = []
+        var alone: [Int] = []
+        for (i, job) in jobs.enumerated() {
+            if let prepare = job.batch, let terms = prepare() { batched.append((i, terms)) } else { alone.append(i) }
+        }
+        if !batched.isEmpty {
+            let points = batched.flatMap(\.1.points), scalars = batched.flatMap(\.1.scalars)
+            if Ristretto255.pointsSumIsIdentity(points, scalars: scalars) {
+                for (_, t) in batched { t.onSuccess() }
+            } else {
+                alone += batched.map(\.0)
+            }
+        }
+        for i in alone.sorted() { results[i] = jobs[i].work() }
+        return results
+    }
+}
+
+/// Terms `s_i·E_i` of a ristretto255 batch check: decoded points and 32-byte little-endian scalars.
+public struct BatchTerms: Sendable {
+    public var points: [audit_point]
+    public var scalars: [UInt8]
+    /// Runs when the combined check passes (what `work` would have done after succeeding).
+    public var onSuccess: @Sendable () -> Void
+
+    public init(points: [audit_point], scalars: [UInt8], onSuccess: @escaping @Sendable () -> Void) {
+        self.points = points
+        self.scalars = scalars
+        self.onSuccess = onSuccess
     }
 }
 

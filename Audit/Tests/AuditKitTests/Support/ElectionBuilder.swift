@@ -221,7 +221,8 @@ final class ElectionBuilder<G: PrimeOrderGroup> {
                 let ct = prover.encrypt(UInt64(m), pk: pk, r: r)
                 let proof = prover.range(pk: pk, ct: ct, m: m, r: r, lo: 0, hi: 1,
                                          ProofBinding(context: ballotContext(v.contest, v.version, UInt32(pos)), binding: binding), proto: "disjunctive")
-                sels.append(.object([("a", el(ct.alpha)), ("b", el(ct.beta)), ("c", .array(proof.c.map(sc))), ("r", .array(proof.r.map(sc)))]))
+                sels.append(.object([("a", el(ct.alpha)), ("b", el(ct.beta)), ("c", .array(proof.c.map(sc))), ("r", .array(proof.r.map(sc)))]
+                    + (proof.t.map { [("t", JSON.array($0.map(el)))] } ?? [])))
                 opened.append(.object([("m", .int(m)), ("r", sc(r))]))
                 sum = sum.adding(ct, in: group)
                 rSum = group.add(rSum, r)
@@ -232,7 +233,8 @@ final class ElectionBuilder<G: PrimeOrderGroup> {
             let rp = prover.range(pk: pk, ct: sum, m: mSum, r: rSum, lo: UInt32(v.min), hi: UInt32(v.max),
                                   ProofBinding(context: ballotContext(v.contest, v.version, 0xFFFF_FFFF), binding: binding))
             contestsJSON.append(.object([("contest", .string(v.contest)), ("version", .int(v.version)), ("selections", .array(sels)),
-                                         ("range", .object([("c", .array(rp.c.map(sc))), ("r", .array(rp.r.map(sc)))]))]))
+                                         ("range", .object([("c", .array(rp.c.map(sc))), ("r", .array(rp.r.map(sc)))]
+                                             + (rp.t.map { [("t", JSON.array($0.map(el)))] } ?? [])))]))
             openings.append(.object([("contest", .string(v.contest)), ("selections", .array(opened))]))
         }
         let p = payload("ballot.cast", [("window", .int(k)), ("contests", .array(contestsJSON))])

@@ -55,12 +55,14 @@ struct TestProver<G: PrimeOrderGroup> {
         var cs: [G.Scalar] = []
         var rs: [G.Scalar] = []
         var commitments: [[UInt8]] = []
+        var elements: [G.Element] = []
         var w = group.zeroScalar
         for j in lo...hi {
             if j == claimed {
                 w = randomScalar()
                 cs.append(group.zeroScalar)
                 rs.append(group.zeroScalar)
+                elements += [group.expG(w), group.exp(pk, w)]
                 commitments += [enc(group.expG(w)), enc(group.exp(pk, w))]
             } else {
                 let c = randomScalar()
@@ -71,6 +73,7 @@ struct TestProver<G: PrimeOrderGroup> {
                 let B = group.op(group.exp(pk, rj), group.exp(betaOverGj, negC))
                 cs.append(c)
                 rs.append(rj)
+                elements += [A, B]
                 commitments += [enc(A), enc(B)]
             }
         }
@@ -82,6 +85,7 @@ struct TestProver<G: PrimeOrderGroup> {
             cs[k] = group.sub(h, others)
             rs[k] = group.add(w, group.mul(cs[k], r))
         }
-        return RangeProof(c: cs, r: rs)
+        // SPEC.md §3.5.1: ristretto255 proofs carry their commitments.
+        return RangeProof(c: cs, r: rs, t: group.name == "ristretto255" ? elements : nil)
     }
 }

@@ -1,0 +1,404 @@
+/* The audit's ristretto255: GF(2^255-19) as uint64_t[5] (radix 2^51), edwards25519 in extended
+ * coordinates with the unified hwcd-3 addition and dbl-2008-hwcd doubling, RFC 9496 decoding and
+ * encoding, and a bucket (Pippenger) sum of many points for the batch check. */
+#include <stdlib.h>
+#include <string.h>
+#include "audit_curve.h"
+
+typedef uint64_t gf[5];
+typedef unsigned __int128 wide;
+#define M51 0x7ffffffffffffULL
+
+static const gf GF_ONE = { 1, 0, 0, 0, 0 };
+/* d and 2d, sqrt(-1), 1/sqrt(a-d) (RFC 9496 constants, radix 2^51). */
+static const gf GF_D = { 0x34dca135978a3ULL, 0x1a8283b156ebdULL, 0x5e7a26001c029ULL, 0x739c663a03cbbULL, 0x52036cee2b6ffULL };
+static const gf GF_2D = { 0x69b9426b2f159ULL, 0x35050762add7aULL, 0x3cf44c0038052ULL, 0x6738cc7407977ULL, 0x2406d9dc56dffULL };
+static const gf GF_I = { 0x61b274a0ea0b0ULL, 0x0d5a5fc8f189dULL, 0x7ef5e9cbd0c60ULL, 0x78595a6804c9eULL, 0x2b8324804fc1dULL };
+static const gf GF_INVSQRT_A_MINUS_D = { 0x0fdaa805d40eaULL, 0x2eb482e57d339ULL, 0x007610274bc58ULL, 0x6510b613dc8ffULL, 0x786c8905cfaffULL };
+
+static void gf_copy(gf r, const gf a) { memcpy(r, a, sizeof(gf)); }
+
+static void gf_norm(gf r) {
+    for (int k = 0; k < 1; k++) {
+        uint64_t carry = 0;
+        for (int i = 0; i < 5; i++) {
+            r[i] += carry;
+            carry = r[i] >> 51;
+            r[i] &= M51;
+        }
+        r[0] += 19 * carry;
+    }
+}
+
+static void gf_add(gf r, const gf a, const gf b) {
+    for (int i = 0; i < 5; i++) r[i] = a[i] + b[i];
+    gf_norm(r);
+}
+
+/* a - b + 8p, normalised. */
+static void gf_sub(gf r, const gf a, const gf b) {
+    static const uint64_t eight_p[5] = { 0x3fffffffffff68ULL, 0x3ffffffffffff8ULL, 0x3ffffffffffff8ULL, 0x3ffffffffffff8ULL, 0x3ffffffffffff8ULL };
+    for (int i = 0; i < 5; i++) r[i] = a[i] + eight_p[i] - b[i];
+    gf_norm(r);
+}
+
+static void gf_mul(gf r, const gf a, const gf b) {
+    const uint64_t b19[5] = { 0, 19 * b[1], 19 * b[2], 19 * b[3], 19 * b[4] };
+    wide t0 = (wide)a[0] * b[0] + (wide)a[1] * b19[4] + (wide)a[2] * b19[3] + (wide)a[3] * b19[2] + (wide)a[4] * b19[1];
+    wide t1 = (wide)a[0] * b[1] + (wide)a[1] * b[0] + (wide)a[2] * b19[4] + (wide)a[3] * b19[3] + (wide)a[4] * b19[2];
+    wide t2 = (wide)a[0] * b[2] + (wide)a[1] * b[1] + (wide)a[2] * b[0] + (wide)a[3] * b19[4] + (wide)a[4] * b19[3];
+    wide t3 = (wide)a[0] * b[3] + (wide)a[1] * b[2] + (wide)a[2] * b[1] + (wide)a[3] * b[0] + (wide)a[4] * b19[4];
+    wide t4 = (wide)a[0] * b[4] + (wide)a[1] * b[3] + (wide)a[2] * b[2] + (wide)a[3] * b[1] + (wide)a[4] * b[0];
+    t1 += t0 >> 51; r[0] = (uint64_t)t0 & M51;
+    t2 += t1 >> 51; r[1] = (uint64_t)t1 & M51;
+    t3 += t2 >> 51; r[2] = (uint64_t)t2 & M51;
+    t4 += t3 >> 51; r[3] = (uint64_t)t3 & M51;
+    r[4] = (uint64_t)t4 & M51;
+    r[0] += (uint64_t)(t4 >> 51) * 19;
+    r[1] += r[0] >> 51;
+    r[0] &= M51;
+}
+
+static void gf_sqr(gf r, const gf a) {
+    const uint64_t d0 = 2 * a[0], d1 = 2 * a[1], a3_19 = 19 * a[3], a4_19 = 19 * a[4];
+    wide t0 = (wide)a[0] * a[0] + (wide)d1 * a4_19 + (wide)(2 * a[2]) * a3_19;
+    wide t1 = (wide)d0 * a[1] + (wide)(2 * a[2]) * a4_19 + (wide)a[3] * a3_19;
+    wide t2 = (wide)d0 * a[2] + (wide)a[1] * a[1] + (wide)(2 * a[3]) * a4_19;
+    wide t3 = (wide)d0 * a[3] + (wide)d1 * a[2] + (wide)a[4] * a4_19;
+    wide t4 = (wide)d0 * a[4] + (wide)d1 * a[3] + (wide)a[2] * a[2];
+    t1 += t0 >> 51; r[0] = (uint64_t)t0 & M51;
+    t2 += t1 >> 51; r[1] = (uint64_t)t1 & M51;
+    t3 += t2 >> 51; r[2] = (uint64_t)t2 & M51;
+    t4 += t3 >> 51; r[3] = (uint64_t)t3 & M51;
+    r[4] = (uint64_t)t4 & M51;
+    r[0] += (uint64_t)(t4 >> 51) * 19;
+    r[1] += r[0] >> 51;
+    r[0] &= M51;
+}
+
+static void gf_sqr_times(gf r, const gf a, int n) {
+    gf_sqr(r, a);
+    while (--n > 0) gf_sqr(r, r);
+}
+
+/* Fully reduced little-endian bytes. */
+static void gf_pack(uint8_t out[32], const gf a) {
+    gf t;
+    gf_copy(t, a);
+    gf_norm(t);
+    gf_norm(t);
+    /* Subtract p if t >= p: compute t + 19, see whether it reaches 2^255. */
+    uint64_t c = (t[0] + 19) >> 51;
+    for (int i = 1; i < 5; i++) c = (t[i] + c) >> 51;
+    t[0] += 19 * c;
+    for (int i = 0; i < 4; i++) { t[i + 1] += t[i] >> 51; t[i] &= M51; }
+    t[4] &= M51;
+    /* 255 bits out of five 51-bit limbs, through a 128-bit shift register. */
+    wide reg = 0;
+    int have = 0, o = 0;
+    for (int i = 0; i < 5; i++) {
+        reg |= (wide)t[i] << have;
+        have += 51;
+        while (have >= 8 && o < 32) { out[o++] = (uint8_t)reg; reg >>= 8; have -= 8; }
+    }
+    while (o < 32) { out[o++] = (uint8_t)reg; reg >>= 8; }
+}
+
+static void gf_unpack(gf r, const uint8_t in[32]) {
+    wide reg = 0;
+    int have = 0, i = 0;
+    for (int k = 0; k < 5; k++) {
+        while (have < 51 && i < 32) { reg |= (wide)in[i++] << have; have += 8; }
+        r[k] = (uint64_t)reg & M51;
+        reg >>= 51;
+        have -= 51;
+    }
+}
+
+static int gf_is_zero(const gf a) {
+    uint8_t b[32];
+    gf_pack(b, a);
+    uint8_t acc = 0;
+    for (int i = 0; i < 32; i++) acc |= b[i];
+    return acc == 0;
+}
+
+static int gf_eq(const gf a, const gf b) {
+    gf d;
+    gf_sub(d, a, b);
+    return gf_is_zero(d);
+}
+
+static int gf_odd(const gf a) {
+    uint8_t b[32];
+    gf_pack(b, a);
+    return b[0] & 1;
+}
+
+static void gf_neg(gf r, const gf a) {
+    gf z = { 0, 0, 0, 0, 0 };
+    gf_sub(r, z, a);
+}
+
+static void gf_abs(gf r, const gf a) {
+    if (gf_odd(a)) gf_neg(r, a);
+    else gf_copy(r, a);
+}
+
+/* a^((p-5)/8) = a^(2^252 - 3). */
+static void gf_pow_p58(gf r, const gf a) {
+    gf a2, a9, a11, e5, e10, e20, e40, e50, e100, e200, e250, t;
+    gf_sqr(a2, a);
+    gf_sqr_times(t, a2, 2);
+    gf_mul(a9, t, a);
+    gf_mul(a11, a9, a2);
+    gf_sqr(t, a11);
+    gf_mul(e5, t, a9);                  /* 2^5 - 1 */
+    gf_sqr_times(t, e5, 5);   gf_mul(e10, t, e5);
+    gf_sqr_times(t, e10, 10); gf_mul(e20, t, e10);
+    gf_sqr_times(t, e20, 20); gf_mul(e40, t, e20);
+    gf_sqr_times(t, e40, 10); gf_mul(e50, t, e10);
+    gf_sqr_times(t, e50, 50); gf_mul(e100, t, e50);
+    gf_sqr_times(t, e100, 100); gf_mul(e200, t, e100);
+    gf_sqr_times(t, e200, 50); gf_mul(e250, t, e50);
+    gf_sqr_times(t, e250, 2);           /* 2^252 - 4 */
+    gf_mul(r, t, a);
+}
+
+/* RFC 9496 SQRT_RATIO_M1 with u = 1 only (all the audit needs): returns was_square, r = |1/sqrt(v)|. */
+static int gf_invsqrt(gf r, const gf v) {
+    gf v3, v7, t, check, minus_one, minus_i;
+    gf_sqr(v3, v); gf_mul(v3, v3, v);
+    gf_sqr(v7, v3); gf_mul(v7, v7, v);
+    gf_pow_p58(t, v7);
+    gf_mul(r, v3, t);
+    gf_sqr(check, r); gf_mul(check, check, v);
+    gf_neg(minus_one, GF_ONE);
+    gf_neg(minus_i, GF_I);
+    int correct = gf_eq(check, GF_ONE);
+    int flipped = gf_eq(check, minus_one);
+    int flipped_i = gf_eq(check, minus_i);
+    if (flipped || flipped_i) gf_mul(r, r, GF_I);
+    gf_abs(r, r);
+    return correct || flipped;
+}
+
+typedef struct { gf x, y, z, t; } ext;
+
+static void ext_zero(ext *p) {
+    memset(p, 0, sizeof(*p));
+    p->y[0] = 1;
+    p->z[0] = 1;
+}
+
+/* add-2008-hwcd-3 (a = -1). */
+static void ext_add(ext *r, const ext *p, const ext *q) {
+    gf a, b, c, d, e, f, g, h, t1, t2;
+    gf_sub(t1, p->y, p->x); gf_sub(t2, q->y, q->x); gf_mul(a, t1, t2);
+    gf_add(t1, p->y, p->x); gf_add(t2, q->y, q->x); gf_mul(b, t1, t2);
+    gf_mul(c, p->t, q->t); gf_mul(c, c, GF_2D);
+    gf_mul(d, p->z, q->z); gf_add(d, d, d);
+    gf_sub(e, b, a); gf_sub(f, d, c); gf_add(g, d, c); gf_add(h, b, a);
+    gf_mul(r->x, e, f); gf_mul(r->y, g, h); gf_mul(r->t, e, h); gf_mul(r->z, f, g);
+}
+
+static void ext_neg(ext *r, const ext *p) {
+    *r = *p;
+    gf_neg(r->x, p->x);
+    gf_neg(r->t, p->t);
+}
+
+/* dbl-2008-hwcd (a = -1). */
+static void ext_dbl(ext *r, const ext *p) {
+    gf a, b, c, d, e, f, g, h, t;
+    gf_sqr(a, p->x); gf_sqr(b, p->y); gf_sqr(c, p->z); gf_add(c, c, c);
+    gf_neg(d, a);
+    gf_add(t, p->x, p->y); gf_sqr(e, t); gf_sub(e, e, a); gf_sub(e, e, b);
+    gf_add(g, d, b); gf_sub(f, g, c); gf_sub(h, d, b);
+    gf_mul(r->x, e, f); gf_mul(r->y, g, h); gf_mul(r->t, e, h); gf_mul(r->z, f, g);
+}
+
+/* RFC 9496 §4.3.1. */
+static int ext_decode(ext *p, const uint8_t enc[32]) {
+    gf s, ss, u1, u2, u2u2, v, t, inv, dx, dy;
+    uint8_t back[32];
+    if (enc[31] & 0x80) return 0;
+    gf_unpack(s, enc);
+    gf_pack(back, s);
+    if (memcmp(back, enc, 32) != 0) return 0;   /* s >= p */
+    if (enc[0] & 1) return 0;                   /* s negative */
+    gf_sqr(ss, s);
+    gf_sub(u1, GF_ONE, ss);
+    gf_add(u2, GF_ONE, ss);
+    gf_sqr(u2u2, u2);
+    gf_sqr(t, u1); gf_mul(t, t, GF_D); gf_neg(t, t);
+    gf_sub(v, t, u2u2);
+    gf_mul(t, v, u2u2);
+    int square = gf_invsqrt(inv, t);
+    gf_mul(dx, inv, u2);
+    gf_mul(dy, inv, dx); gf_mul(dy, dy, v);
+    gf_mul(p->x, s, dx); gf_add(p->x, p->x, p->x); gf_abs(p->x, p->x);
+    gf_mul(p->y, u1, dy);
+    gf_copy(p->z, GF_ONE);
+    gf_mul(p->t, p->x, p->y);
+    if (!square || gf_odd(p->t) || gf_is_zero(p->y)) return 0;
+    return 1;
+}
+
+/* RFC 9496 §4.3.2. */
+static void ext_encode(uint8_t out[32], const ext *p) {
+    gf u1, u2, t, inv, den1, den2, zinv, x, y, den;
+    gf_add(u1, p->z, p->y); gf_sub(t, p->z, p->y); gf_mul(u1, u1, t);
+    gf_mul(u2, p->x, p->y);
+    gf_sqr(t, u2); gf_mul(t, t, u1);
+    (void)gf_invsqrt(inv, t);
+    gf_mul(den1, inv, u1);
+    gf_mul(den2, inv, u2);
+    gf_mul(zinv, den1, den2); gf_mul(zinv, zinv, p->t);
+    gf_mul(t, p->t, zinv);
+    if (gf_odd(t)) {
+        gf_mul(x, p->y, GF_I);
+        gf_mul(y, p->x, GF_I);
+        gf_mul(den, den1, GF_INVSQRT_A_MINUS_D);
+    } else {
+        gf_copy(x, p->x);
+        gf_copy(y, p->y);
+        gf_copy(den, den2);
+    }
+    gf_mul(t, x, zinv);
+    if (gf_odd(t)) gf_neg(y, y);
+    gf_sub(t, p->z, y);
+    gf_mul(t, den, t);
+    gf_abs(t, t);
+    gf_pack(out, t);
+}
+
+/* RFC 9496 §4.3.3 against the identity (0, 1): x == 0 or y == 0. */
+static int ext_is_identity(const ext *p) { return gf_is_zero(p->x) || gf_is_zero(p->y); }
+
+int audit_ristretto_valid(const uint8_t enc[32]) {
+    ext p;
+    return ext_decode(&p, enc);
+}
+
+/* Bits [pos, pos + w) of a 256-bit little-endian scalar. */
+static int window_bits(const uint8_t *s, int pos, int w) {
+    int v = 0;
+    for (int i = 0; i < w && pos + i < 256; i++) v |= ((s[(pos + i) / 8] >> ((pos + i) % 8)) & 1) << i;
+    return v;
+}
+
+/* Pippenger with signed digits in [-2^(w-1), 2^(w-1)): per window, each point (or its negation) is
+ * dropped into one of 2^(w-1) buckets, and Σ k·bucket[k] is formed by running sums. */
+static int bucket_sum(ext *out, const ext *points, const uint8_t *scalars, size_t n) {
+    int w = n < 16 ? 4 : n < 64 ? 5 : n < 256 ? 6 : n < 1024 ? 7 : n < 4096 ? 8 : n < 16384 ? 10 : 11;
+    int windows = (256 + w - 1) / w + 1;
+    size_t nb = (size_t)1 << (w - 1);
+    int16_t *digits = malloc(n * (size_t)windows * sizeof(int16_t));
+    ext *buckets = malloc(nb * sizeof(ext));
+    char *used = malloc(nb);
+    if (!digits || !buckets || !used) { free(digits); free(buckets); free(used); return -2; }
+    for (size_t k = 0; k < n; k++) {
+        int carry = 0;
+        for (int win = 0; win < windows; win++) {
+            int d = window_bits(scalars + 32 * k, win * w, w) + carry;
+            carry = d >= (1 << (w - 1));   /* d in [-2^(w-1), 2^(w-1)) after the carry leaves */
+            if (carry) d -= 1 << w;
+            digits[k * (size_t)windows + (size_t)win] = (int16_t)d;
+        }
+    }
+    ext acc;
+    ext_zero(&acc);
+    for (int win = windows - 1; win >= 0; win--) {
+        for (int i = 0; i < w; i++) ext_dbl(&acc, &acc);
+        memset(used, 0, nb);
+        for (size_t k = 0; k < n; k++) {
+            int d = digits[k * (size_t)windows + (size_t)win];
+            if (d == 0) continue;
+            ext p = points[k];
+            if (d < 0) { ext_neg(&p, &points[k]); d = -d; }
+            if (used[d - 1]) ext_add(&buckets[d - 1], &buckets[d - 1], &p);
+            else { buckets[d - 1] = p; used[d - 1] = 1; }
+        }
+        ext running, total;
+        ext_zero(&running);
+        ext_zero(&total);
+        for (size_t b = nb; b-- > 0;) {
+            if (used[b]) ext_add(&running, &running, &buckets[b]);
+            ext_add(&total, &total, &running);
+        }
+        ext_add(&acc, &acc, &total);
+    }
+    free(digits);
+    free(buckets);
+    free(used);
+    *out = acc;
+    return 0;
+}
+
+static int sum_points(ext *out, const uint8_t *encodings, const uint8_t *scalars, size_t n) {
+    ext *points = malloc((n ? n : 1) * sizeof(ext));
+    if (!points) return -2;
+    for (size_t i = 0; i < n; i++) {
+        if (!ext_decode(&points[i], encodings + 32 * i)) { free(points); return -1; }
+        if (scalars[32 * i + 31] & 0x80) { free(points); return -1; }
+    }
+    int rc = bucket_sum(out, points, scalars, n);
+    free(points);
+    return rc;
+}
+
+int audit_ristretto_sum_is_identity(const uint8_t *encodings, const uint8_t *scalars, size_t n) {
+    ext r;
+    int rc = sum_points(&r, encodings, scalars, n);
+    if (rc != 0) return rc;
+    return ext_is_identity(&r);
+}
+
+int audit_ristretto_sum(uint8_t out[32], const uint8_t *encodings, const uint8_t *scalars, size_t n) {
+    ext r;
+    int rc = sum_points(&r, encodings, scalars, n);
+    if (rc != 0) return rc;
+    ext_encode(out, &r);
+    return 0;
+}
+
+int audit_ristretto_add_all(uint8_t out[32], const uint8_t *encodings, const uint8_t *negate, size_t n) {
+    ext acc, p;
+    ext_zero(&acc);
+    for (size_t i = 0; i < n; i++) {
+        if (!ext_decode(&p, encodings + 32 * i)) return -1;
+        if (negate && negate[i]) ext_neg(&p, &p);
+        ext_add(&acc, &acc, &p);
+    }
+    ext_encode(out, &acc);
+    return 0;
+}
+
+_Static_assert(sizeof(ext) == sizeof(audit_point), "audit_point holds an ext");
+
+int audit_ristretto_decode(audit_point *out, const uint8_t enc[32]) {
+    ext p;
+    if (!ext_decode(&p, enc)) return 0;
+    memcpy(out, &p, sizeof p);
+    return 1;
+}
+
+int audit_ristretto_points_sum_is_identity(const audit_point *points, const uint8_t *scalars, size_t n) {
+    for (size_t i = 0; i < n; i++) if (scalars[32 * i + 31] & 0x80) return 0;
+    ext r;
+    int rc = bucket_sum(&r, (const ext *)(const void *)points, scalars, n);
+    if (rc != 0) return rc;
+    return ext_is_identity(&r);
+}
+
+void audit_ristretto_points_add_all(uint8_t out[32], const audit_point *points, const uint8_t *negate, size_t n) {
+    ext acc, p;
+    ext_zero(&acc);
+    for (size_t i = 0; i < n; i++) {
+        memcpy(&p, &points[i], sizeof p);
+        if (negate && negate[i]) ext_neg(&p, &p);
+        ext_add(&acc, &acc, &p);
+    }
+    ext_encode(out, &acc);
+}

@@ -1,0 +1,44 @@
+/*
+ * AuditCurve: the audit's own ristretto255 arithmetic for batch verification (SPEC.md §3.5.1).
+ * Written for the audit alone; it shares no code with the engine. Everything here handles public
+ * data only (record contents), so nothing needs to be constant time.
+ */
+#ifndef AUDIT_CURVE_H
+#define AUDIT_CURVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// A decoded element (extended coordinates, radix 2^51), opaque to callers.
+typedef struct { uint64_t limbs[20]; } audit_point;
+
+/// Decodes and validates a canonical RFC 9496 encoding (identity included): 1 and `out` set, or 0.
+int audit_ristretto_decode(audit_point *out, const uint8_t enc[32]);
+/// Σ scalars[i]·points[i] is the identity: 1, 0, or -2 when memory ran out (points already valid).
+int audit_ristretto_points_sum_is_identity(const audit_point *points, const uint8_t *scalars, size_t n);
+/// Σ ±points[i] (negated where negate[i] is 1; negate may be NULL), encoded.
+void audit_ristretto_points_add_all(uint8_t out[32], const audit_point *points, const uint8_t *negate, size_t n);
+
+/// 1 if `enc` is a canonical RFC 9496 ristretto255 encoding (identity included), else 0.
+int audit_ristretto_valid(const uint8_t enc[32]);
+
+/// Σ scalars[i]·P_i where P_i is the element encoded at encodings + 32·i and scalars[i] is 32 bytes
+/// little-endian (< 2^255). Returns 1 if the sum is the identity, 0 if not, -1 if an encoding is
+/// invalid, -2 if memory ran out.
+int audit_ristretto_sum_is_identity(const uint8_t *encodings, const uint8_t *scalars, size_t n);
+
+/// Σ scalars[i]·P_i, encoded (tests). Returns 0, -1 for an invalid encoding, -2 for memory.
+int audit_ristretto_sum(uint8_t out[32], const uint8_t *encodings, const uint8_t *scalars, size_t n);
+
+/// Σ ±P_i (P_i encoded at encodings + 32·i, subtracted where negate[i] is 1; negate may be NULL), encoded:
+/// each element decoded once. Returns 0, or -1 for an invalid encoding.
+int audit_ristretto_add_all(uint8_t out[32], const uint8_t *encodings, const uint8_t *negate, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

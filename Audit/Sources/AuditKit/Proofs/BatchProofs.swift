@@ -1,0 +1,87 @@
+import AuditSodium
+
+/// One range or disjunctive proof with carried commitments, as the batch check of SPEC.md §3.5.1 takes it.
+public struct CarriedRange<G: PrimeOrderGroup>: Sendable {
+    public var pk: G.Element
+    public var ciphertext: Ciphertext<G>
+    public var lo: UInt32
+    public var hi: UInt32
+    public var proof: RangeProof<G>
+    public var binding: ProofBinding
+    public var protocolName: String
+
+    public init(pk: G.Element, ciphertext: Ciphertext<G>, lo: UInt32, hi: UInt32, proof: RangeProof<G>, binding: ProofBinding,
+                protocolName: String) {
+        self.pk = pk
+        self.ciphertext = ciphertext
+        self.lo = lo
+        self.hi = hi
+        self.proof = proof
+        self.binding = binding
+        self.protocolName = protocolName
+    }
+}
+
+/// SPEC.md §3.5.1 batch verification: each proof's challenge sum against the hash of its statement
+/// and carried commitments, then all commitment equations at once under independent random 128-bit
+/// weights, as one multi-scalar sum that must be the identity.
+public enum BatchVerifier {
+    /// True iff every proof passes (a false proof passes with probability ≤ 2^-128). Returns nil when the
+    /// group has no multi-scalar routine or a proof carries no commitments: the caller checks one by one.
+    public static func allVerify<G: PrimeOrderGroup>(_ group: G, _ items: [CarriedRange<G>]) -> Bool? {
+        guard items.allSatisfy({ $0.proof.t != nil }) else { return nil }
+        guard let terms = terms(group, items) else { return false }
+        return group.productIsIdentity(terms)
+    }
+
+    /// The terms whose product must be the identity, after every proof's challenge check; nil if a
+    /// proof is malformed, carries no commitments, or fails its challenge check.
+    public static func terms<G: PrimeOrderGroup>(_ group: G, _ items: [CarriedRange<G>]) -> [(G.Element, G.Scalar)]? {
+        var terms: [(G.Element, G.Scalar)] = []
+        terms.reserveCapacity(items.count * 6 + 2)
+        var gScalar = group.zeroScalar
+        var pkScalars: [G.Element: G.Scalar] = [:]
+        let two64 = group.add(group.scalar(UInt64.max), group.oneScalar)
+        for item in items {
+            guard let t = item.proof.t else { return nil }
+            let width = Int(item.hi) - Int(item.lo) + 1
+            guard item.lo <= item.hi, item.proof.c.count == width, item.proof.r.count == width, t.count == 2 * width else { return nil }
+            // Fiat–Shamir: Σ c_j = H(statement, A_lo, B_lo, …).
+            var tr = Transcript(protocol: item.protocolName, group: group.name, context: item.binding.context, binding: item.binding.binding)
+            for e in [group.generator, item.pk, item.ciphertext.alpha, item.ciphertext.beta] { tr.append(group.encodeElement(e)) }
+            tr.append(u32: item.lo)
+            tr.append(u32: item.hi)
+            for e in t { tr.append(group.encodeElement(e)) }
+            let sum = item.proof.c.reduce(group.zeroScalar) { group.add($0, $1) }
+            guard tr.challenge(in: group) == sum else { return nil }
+            // A_j^z · g^(−z r_j) · α^(z c_j) = 1 and B_j^z' · pk^(−z' r_j) · β^(z' c_j) · g^(−z' j c_j) = 1.
+            var alphaS = group.zeroScalar, betaS = group.zeroScalar, pkS = group.zeroScalar
+            for k in 0..<width {
+                let z1 = weight(group, two64), z2 = weight(group, two64)
+                let c = item.proof.c[k], r = item.proof.r[k]
+                terms.append((t[2 * k], z1))
+                terms.append((t[2 * k + 1], z2))
+                alphaS = group.add(alphaS, group.mul(z1, c))
+                let z2c = group.mul(z2, c)
+                betaS = group.add(betaS, z2c)
+                pkS = group.sub(pkS, group.mul(z2, r))
+                let j = group.scalar(UInt64(Int(item.lo) + k))
+                gScalar = group.sub(gScalar, group.add(group.mul(z1, r), group.mul(z2c, j)))
+            }
+            terms.append((item.ciphertext.alpha, alphaS))
+            terms.append((item.ciphertext.beta, betaS))
+            pkScalars[item.pk] = group.add(pkScalars[item.pk] ?? group.zeroScalar, pkS)
+        }
+        terms.append((group.generator, gScalar))
+        for (pk, s) in pkScalars { terms.append((pk, s)) }
+        return terms
+    }
+
+    /// A uniform 128-bit weight from libsodium's CSPRNG, as a scalar.
+    static func weight<G: PrimeOrderGroup>(_ group: G, _ two64: G.Scalar) -> G.Scalar {
+        var hi: UInt64 = 0, lo: UInt64 = 0
+        withUnsafeMutableBytes(of: &hi) { randombytes_buf($0.baseAddress!, 8) }
+        withUnsafeMutableBytes(of: &lo) { randombytes_buf($0.baseAddress!, 8) }
+        return group.add(group.mul(group.scalar(hi), two64), group.scalar(lo))
+    }
+}

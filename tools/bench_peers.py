@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""Perennial and Debian's belenios-tool on the same ballot shape, in one run (`make bench-peers`).
+
+One question, 10 candidates + blank, one choice. belenios-tool (BELENIOS-2048, the group Debian's 2.0
+ships) creates N ballots (one process each) and verifies the archive holding them; its per-ballot verify
+time is (verify with N ballots - verify with none) / N, the best of three runs. Perennial's figures come
+from `perennial bench ballot` in the same run. Prints JSON lines: each system's figures, bytes per
+ballot for every group, then the ratios against the targets of issue #15.
+
+usage: bench_peers.py PERENNIAL_BINARY [BALLOTS]
+"""
+import json, os, shutil, subprocess, sys, tempfile, time
+
+SHAPE = {"candidates": 10, "blank": True, "choices": 1}
+
+
+def emit(obj):
+    print(json.dumps(obj), flush=True)
+
+
+def ensure_belenios():
+    if shutil.which("belenios-tool"):
+        return
+    print("belenios-tool is missing: installing Debian's package (apt-get install belenios-tool)", file=sys.stderr)
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    subprocess.run(sudo + ["apt-get", "update", "-qq"], check=True)
+    subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", "belenios-tool"], check=True,
+                   env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+
+
+def bt(args, cwd, stdin=None, stdout=subprocess.DEVNULL):
+    subprocess.run(["belenios-tool"] + args, cwd=cwd, stdin=stdin, stdout=stdout, stderr=subprocess.DEVNULL, check=True)
+
+
+def belenios(ballots):
+    group = "BELENIOS-2048"
+    d = tempfile.mkdtemp(prefix="bench-peers-belenios-")
+    try:
+        uuid = subprocess.run(["belenios-tool", "setup", "generate-token"], capture_output=True, text=True, check=True).stdout.strip()
+        bt(["setup", "generate-credentials", "--uuid", uuid, "--group", group, "--count", str(ballots)], d)
+        for f in os.listdir(d):
+            if f.endswith(".pubcreds"):
+                os.rename(os.path.join(d, f), os.path.join(d, "public_creds.json"))
+            if f.endswith(".privcreds"):
+                os.rename(os.path.join(d, f), os.path.join(d, "private_creds.txt"))
+        bt(["setup", "generate-trustee-key", "--group", group], d)
+        with open(os.path.join(d, "public_keys.jsons"), "w") as out:
+            for f in sorted(os.listdir(d)):
+                if f.endswith(".pubkey"):
+                    out.write(open(os.path.join(d, f)).read())
+        bt(["setup", "make-trustees"], d)
+        answers = ["c%d" % i for i in range(1, SHAPE["candidates"] + 1)]
+        json.dump({"description": "bench", "name": "bench",
+                   "questions": [{"answers": answers, "min": 1, "max": 1, "question": "office", "blank": SHAPE["blank"]}]},
+                  open(os.path.join(d, "template.json"), "w"))
+        bt(["setup", "make-election", "--uuid", uuid, "--group", group, "--template", "template.json"], d)
+        bt(["archive", "init"], d)
+
+        def verify_ms():
+            best = None
+            for _ in range(3):
+                t = time.perf_counter()
+                bt(["election", "verify"], d)
+                v = (time.perf_counter() - t) * 1000
+                best = v if best is None else min(best, v)
+            return best
+
+        empty = verify_ms()
+        creds = [line.split()[1] for line in open(os.path.join(d, "private_creds.txt")) if line.strip()]
+        json.dump([[0, 1] + [0] * (SHAPE["candidates"] - 1)], open(os.path.join(d, "choice.json"), "w"))
+        made, sizes = 0.0, []
+        for i, cred in enumerate(creds):
+            open(os.path.join(d, "cred"), "w").write(cred + "\n")
+            path = os.path.join(d, "ballot%d.json" % i)
+            t = time.perf_counter()
+            with open(path, "w") as out:
+                bt(["election", "generate-ballot", "--privcred", "cred", "--ballot", "choice.json"], d, stdout=out)
+            made += (time.perf_counter() - t) * 1000
+            sizes.append(os.path.getsize(path) - 1)  # without the trailing newline
+            with open(path) as inp:
+                bt(["archive", "add-event", "--type=Ballot"], d, stdin=inp)
+        full = verify_ms()
+        version = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "belenios-tool"], capture_output=True, text=True).stdout
+        return {"construct": made / ballots, "verify": max(full - empty, 0.0) / ballots, "bytes": sum(sizes) / len(sizes),
+                "group": group, "version": version}
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def perennial(binary, ballots):
+    lines = {}
+    out = subprocess.run([binary, "bench", "ballot", "--group", "all", "--ballots", str(ballots),
+                          "--options", str(SHAPE["candidates"] + 1)], capture_output=True, text=True, check=True).stdout
+    for line in out.splitlines():
+        obj = json.loads(line)
+        lines[obj["name"]] = obj["value"]
+    return lines
+
+
+def main():
+    binary = sys.argv[1]
+    ballots = int(sys.argv[2]) if len(sys.argv) > 2 else 20
+    ensure_belenios()
+    load = os.getloadavg()[0]
+    b = belenios(ballots)
+    p = perennial(binary, ballots)
+    shape = "1 question, %d candidates + blank" % SHAPE["candidates"]
+    emit({"name": "peers.belenios.construct", "unit": "ms", "value": round(b["construct"], 2), "group": b["group"],
+          "system": "belenios-tool " + b["version"], "shape": shape, "ballots": ballots})
+    emit({"name": "peers.belenios.verify", "unit": "ms", "value": round(b["verify"], 2), "group": b["group"],
+          "system": "belenios-tool " + b["version"], "shape": shape, "ballots": ballots})
+    emit({"name": "peers.belenios.bytes", "unit": "bytes", "value": round(b["bytes"]), "group": b["group"]})
+    for g in ["ristretto255", "belenios2048", "eg4096"]:
+        for k in ["construct", "validate", "verify_proofs", "verify_batch", "payload"]:
+            v = p.get("ballot.%s.%s" % (g, k))
+            if v is not None:
+                emit({"name": "peers.perennial.%s.%s" % (g, k), "unit": "bytes" if k == "payload" else "ms", "value": v,
+                      "group": g, "shape": shape})
+
+    def ratio(name, num, target):
+        if num is None or b["verify"] <= 0:
+            return
+        r = num / b["verify"]
+        emit({"name": name, "unit": "ratio", "value": round(r, 4), "target": target, "met": r <= target,
+              "load": round(load, 2)})
+
+    ratio("ratio.ristretto255.validate_vs_belenios2048_verify", p.get("ballot.ristretto255.validate"), 1 / 37)
+    ratio("ratio.ristretto255.verify_batch_vs_belenios2048_verify", p.get("ballot.ristretto255.verify_batch"), 1 / 37)
+    ratio("ratio.belenios2048.validate_vs_belenios2048_verify", p.get("ballot.belenios2048.validate"), 1 / 2)
+    for g in ["ristretto255", "belenios2048", "eg4096"]:
+        v = p.get("ballot.%s.payload" % g)
+        if v is not None:
+            emit({"name": "ratio.%s.bytes_vs_belenios2048" % g, "unit": "ratio", "value": round(v / b["bytes"], 3)})
+
+
+if __name__ == "__main__":
+    main()
