@@ -12,8 +12,10 @@ import Testing
         let b = B.standard(Ristretto255())
         let n = b.log.entries.count
         let record = TempDir(), boardDir = TempDir(), state = TempDir()
-        b.write(to: record.path)
-        BoardTests.board(BoardTests.prefix(b.log, n), in: boardDir.path)
+        // The same log (the same checkpoints) as a directory and as a board.
+        let log = BoardTests.prefix(b.log, n)
+        log.write(to: record.path)
+        BoardTests.board(log, in: boardDir.path)
         let server = try StaticServer(directory: boardDir.path)
 
         let dir = try cli.run(["verify", record.path, "--quiet"])
