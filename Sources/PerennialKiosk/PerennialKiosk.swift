@@ -2,6 +2,7 @@ import ArgumentParser
 import CivicLog
 import Foundation
 import Perennial
+import PerennialRemote
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -27,9 +28,21 @@ struct PerennialKiosk: ParsableCommand {
                                valueName: "time"))
     var now: String?
     @Option(help: "Seconds without input after which a session is forgotten.") var idleTimeout = 120
-    @Option(help: "Where receipt files are written (default: DATA/receipts).") var receipts: String?
+    @Option(help: "Where receipt files are written (default: DATA/receipts, or ./receipts with --server).") var receipts: String?
+    @Option(help: ArgumentHelp("Vote through `perennial serve` at this URL instead of a local --data directory.", valueName: "url"))
+    var server: String?
+    @Option(help: ArgumentHelp("This kiosk's device key file (from `perennial kiosk enrol`): signs every request to --server.",
+                               valueName: "file"))
+    var deviceKey: String?
 
     func validate() throws {
+        if let server {
+            guard let url = URL(string: server), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw ValidationError("--server needs an http:// or https:// URL, e.g. http://127.0.0.1:8080.")
+            }
+            guard deviceKey != nil else { throw ValidationError("--server needs --device-key FILE: the server accepts enrolled kiosks only.") }
+            guard now == nil else { throw ValidationError("--now cannot be used with --server: the server's clock decides (perennial serve --now).") }
+        }
         guard KioskLanguage(rawValue: lang) != nil else { throw ValidationError("--lang must be fr or en.") }
         guard (1...86_400).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be between 1 and 86400 seconds.") }
         if let now, Self.date(iso: now) == nil {
@@ -49,6 +62,18 @@ struct PerennialKiosk: ParsableCommand {
         var none = sigset_t()
         sigemptyset(&none)
         sigprocmask(SIG_SETMASK, &none, nil)
+        let receiptsDirectory = receipts.map { URL(fileURLWithPath: $0, isDirectory: true) }
+        if let server, let deviceKey {
+            let backend: RemoteKioskBackend
+            do {
+                backend = try RemoteKiosk.connect(server: server, deviceKey: deviceKey,
+                                                  receipts: receiptsDirectory ?? URL(fileURLWithPath: "receipts", isDirectory: true))
+            } catch {
+                FileHandle.standardError.write(Data("perennial-kiosk: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+            return runSessions(KioskSession(backend: backend, language: KioskLanguage(rawValue: lang)!, idleTimeoutSeconds: idleTimeout))
+        }
         let directory = URL(fileURLWithPath: data, isDirectory: true)
         let clock: any LogClock = now.flatMap(Self.date(iso:)).map { OffsetClock(start: $0) } ?? SystemClock()
         let node: Node
@@ -59,8 +84,13 @@ struct PerennialKiosk: ParsableCommand {
             FileHandle.standardError.write(Data("perennial-kiosk: \(error)\n".utf8))
             throw ExitCode(1)
         }
-        let backend = NodeKioskBackend(node: node, receiptsDirectory: receipts.map { URL(fileURLWithPath: $0, isDirectory: true) })
-        var session = KioskSession(backend: backend, language: KioskLanguage(rawValue: lang)!, idleTimeoutSeconds: idleTimeout)
+        let backend = NodeKioskBackend(node: node, receiptsDirectory: receiptsDirectory)
+        runSessions(KioskSession(backend: backend, language: KioskLanguage(rawValue: lang)!, idleTimeoutSeconds: idleTimeout))
+    }
+
+    /// The loop of voter sessions until end of input.
+    func runSessions(_ first: KioskSession) {
+        var session = first
         let reader = LineReader()
         let width = Self.terminalWidth()
         let tty = isatty(1) == 1

@@ -21,6 +21,8 @@ public protocol ElectionHandle: AnyObject {
     var readyTrustees: Set<Int> { get }
     var sharedTrustees: Set<Int> { get }
     var hasElectionKey: Bool { get }
+    /// The election public key in hex (SPEC §3.1), once `election.key` is applied.
+    var electionKeyHex: String? { get }
 
     /// Checks and applies one entry (nothing changes if it throws).
     func apply(_ entry: ElectionEntry) throws -> ElectionEffect
@@ -82,6 +84,7 @@ final class GroupElection<G: PrimeOrderGroup>: ElectionHandle {
     var readyTrustees: Set<Int> { Set(state.verificationKeys.keys) }
     var sharedTrustees: Set<Int> { Set(state.partials.keys) }
     var hasElectionKey: Bool { state.electionKey != nil }
+    var electionKeyHex: String? { state.electionKey.map { state.group.hex($0) } }
 
     func apply(_ entry: ElectionEntry) throws -> ElectionEffect { try state.apply(entry) }
     func apply(_ entry: ElectionEntry, header: PayloadHeader) throws -> ElectionEffect { try state.apply(entry, header: header) }
