@@ -69,11 +69,14 @@ public final class NodeServer: Sendable {
         let portFile = configuration.portFile
         let logger = self.logger
         let origin = node.origin
+        let lock = self.lock
+        let host = configuration.host
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "perennial"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
+                lock.record(listen: host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)")
                 if let portFile { try? Data("\(port)\n".utf8).write(to: portFile, options: .atomic) }
                 logger.info("listening", metadata: ["port": "\(port)", "origin": "\(origin)"])
             },

@@ -266,7 +266,7 @@ struct ServerTests {
         let (out, status) = try Self.runPerennial(["roll", "enrol", "--data", fixture.nodeDirectory.path, "--person", "P",
                                                    "--birthday", "03-14", "--at", KioskFixture.nowISO])
         #expect(status == 1)
-        #expect(out.contains("perennial serve (pid \(server.process.processIdentifier), listening on 127.0.0.1:0) is running on"))
+        #expect(out.contains("perennial serve (pid \(server.process.processIdentifier), listening on 127.0.0.1:\(server.port)) is running on"))
         #expect(out.contains("Stop it first"))
         #expect(out.split(separator: "\n").count == 1, "one line: \(out)")
         // A second server on the same directory is refused too.

@@ -39,11 +39,17 @@ public final class ServeLock: @unchecked Sendable {
             close(fd)
             throw NodeError(busyMessage(directory: directory, holder: holder))
         }
+        let lock = ServeLock(file: file, fd: fd)
+        lock.record(listen: listen)
+        return lock
+    }
+
+    /// Writes who holds the lock (this process, listening on `listen`) into the file.
+    public func record(listen: String) {
         var text = (try? JSONEncoder().encode(Holder(pid: getpid(), listen: listen))) ?? Data()
         text.append(0x0A)
         _ = ftruncate(fd, 0)
         _ = text.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
-        return ServeLock(file: file, fd: fd)
     }
 
     /// Refuses if a server (another process) holds the lock of `directory`; says nothing otherwise.
