@@ -36,8 +36,10 @@ import GRDB
 /// - Important: an append returns only after its transaction has committed with
 ///   `synchronous=FULL`, so an acknowledged entry survives a crash of the process or the machine.
 public final class LogStore: Sendable {
-    /// The largest payload ``append(_:project:)`` accepts (1 MiB). Imports accept any size.
-    public static let maximumPayloadBytes = 1 << 20
+    /// The largest payload ``append(_:project:)`` accepts: 65,426 bytes, so that the leaf data
+    /// (109 bytes of header plus the payload, SPEC §2.2) fits the uint16 length prefix of a C2SP
+    /// entry bundle (SPEC §2.7). Imports accept any size.
+    public static let maximumPayloadBytes = 65_535 - 109
 
     /// The log origin (SPEC §2.4), also the record name every payload must carry.
     public let origin: String
@@ -156,7 +158,7 @@ public final class LogStore: Sendable {
         try ParallelVerification.verifyAll(count: envelopes.count) { i in
             let envelope = envelopes[i]
             guard envelope.payload.count <= Self.maximumPayloadBytes else {
-                throw LogError(.payloadTooLarge, "An entry's payload is \(envelope.payload.count) bytes; the log accepts at most \(Self.maximumPayloadBytes). Split the content or store it elsewhere and log its hash.")
+                throw LogError(.payloadTooLarge, "An entry's payload is \(envelope.payload.count) bytes; the log accepts at most \(Self.maximumPayloadBytes) (the most a public tile can carry). Split the content or store it elsewhere and log its hash.")
             }
             try envelope.verify(origin: origin)
         }

@@ -37,6 +37,12 @@ public struct SignedCheckpoint: Hashable, Sendable {
         Array(LogCrypto.sha256(Array(origin.utf8), [0x0A, 0x01], publicKey).prefix(4))
     }
 
+    /// The C2SP signed-note verifier key string of an Ed25519 note key (SPEC §2.4):
+    /// `<name>+<hex of the 4-byte key ID>+<b64(0x01 || publicKey)>`.
+    public static func verifierKey(origin: String, publicKey: [UInt8]) -> String {
+        "\(origin)+\(Hex.encode(keyID(origin: origin, publicKey: publicKey)))+\(Base64.encode([0x01] + publicKey))"
+    }
+
     /// Signs a new checkpoint with the log key.
     static func sign(origin: String, size: UInt64, rootHash: MerkleHash, timeMs: UInt64, key: LogSigningKey) -> SignedCheckpoint {
         let body = body(origin: origin, size: size, rootHash: rootHash, timeMs: timeMs)

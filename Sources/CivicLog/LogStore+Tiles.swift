@@ -1,0 +1,129 @@
+import Foundation
+import GRDB
+
+/// One resource of the public bulletin board: its bytes, content type, and whether it may be
+/// cached forever (full tiles and full entry bundles never change).
+public struct BoardResource: Sendable {
+    public let bytes: [UInt8]
+    public let contentType: String
+    public let immutable: Bool
+
+    public init(bytes: [UInt8], contentType: String, immutable: Bool) {
+        self.bytes = bytes
+        self.contentType = contentType
+        self.immutable = immutable
+    }
+
+    public static let octetStream = "application/octet-stream"
+    public static let plainText = "text/plain; charset=utf-8"
+}
+
+extension LogStore {
+    /// The largest leaf an entry bundle can carry: bundles prefix each leaf with a big-endian
+    /// uint16 length (C2SP tlog-tiles), SPEC §2.7.
+    public static let maximumLeafBytes = 65_535
+
+    /// The bytes of a tile or entry bundle of the tree at the latest checkpoint (SPEC §2.7), or
+    /// nil if that tree does not contain it (a tile of a size never published, beyond the log).
+    ///
+    /// A tile at level `L` is the concatenation of the hashes of tree level `8L` (level 0: leaf
+    /// hashes) at indices `N·256 ..< N·256 + W`; an entry bundle is, for each entry of those
+    /// indices, `u16be(len(leaf)) || leaf` with the leaf data of SPEC §2.2. Partial tiles of any
+    /// width up to the published size are served (so every checkpoint's partial tiles exist).
+    public func tile(_ name: TileName) throws -> [UInt8]? {
+        try read { db in
+            guard let published = try Self.latestCheckpoint(db)?.size else { return nil }
+            return try Self.tile(name, publishedSize: published, db: db)
+        }
+    }
+
+    /// The latest checkpoint's note, as served at `/checkpoint`.
+    public func checkpointNote() throws -> String? {
+        try latestCheckpoint()?.note
+    }
+
+    static func tile(_ name: TileName, publishedSize: UInt64, db: Database) throws -> [UInt8]? {
+        guard let required = name.requiredTreeSize, required <= publishedSize else { return nil }
+        let first = name.index * UInt64(TileName.fullWidth)
+        let end = first + UInt64(name.width)
+        var out: [UInt8] = []
+        switch name.kind {
+        case .entries:
+            let cursor = try Row.fetchCursor(
+                db, sql: LogSchema.selectEntries + " WHERE idx >= ? AND idx < ? ORDER BY idx",
+                arguments: [Int64(first), Int64(end)])
+            var count = 0
+            while let row = try cursor.next() {
+                let entry = try LogSchema.entry(from: row)
+                let leaf = entry.envelope.leafData(timeMs: entry.timeMs)
+                guard leaf.count <= maximumLeafBytes else {
+                    throw LogError(.storage, "Entry \(entry.index) has \(leaf.count) bytes of leaf data, more than an entry bundle can carry (\(maximumLeafBytes)). The log was written by an older engine; it cannot be served as tiles.")
+                }
+                out.append(UInt8(leaf.count >> 8))
+                out.append(UInt8(leaf.count & 0xFF))
+                out.append(contentsOf: leaf)
+                count += 1
+            }
+            guard count == name.width else { throw missing(name) }
+        case .hashes:
+            let level = name.treeLevel
+            let rows: [Data]
+            if level == 0 {
+                rows = try Data.fetchAll(
+                    db, sql: "SELECT leaf_hash FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx",
+                    arguments: [Int64(first), Int64(end)])
+            } else {
+                rows = try Data.fetchAll(
+                    db, sql: "SELECT hash FROM merkle_nodes WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx",
+                    arguments: [level, Int64(first), Int64(end)])
+            }
+            guard rows.count == name.width, rows.allSatisfy({ $0.count == 32 }) else { throw missing(name) }
+            out.reserveCapacity(32 * rows.count)
+            for row in rows { out.append(contentsOf: row) }
+        }
+        return out
+    }
+
+    private static func missing(_ name: TileName) -> LogError {
+        LogError(.storage, "The log database lacks part of \(name.path). The database was damaged; restore it from a backup or re-import the record.")
+    }
+
+    /// Writes the tiled log (SPEC §2.7) under `directory`: `checkpoint`, every full tile and entry
+    /// bundle of the latest checkpoint's tree, and the partial ones of every checkpoint whose
+    /// partial tiles are not yet covered by full ones. Also writes the record files of SPEC §1
+    /// (`manifest.json`, `checkpoints.jsonl`, `entries.jsonl`) so the same tree serves both.
+    /// Writes go through temporary files renamed into place, so a mirror never sees half a tile.
+    /// - Returns: the number of tile files written.
+    @discardableResult
+    public func exportTiles(to directory: URL) throws -> Int {
+        try exportRecord(to: directory)
+        return try read { db in
+            guard let latest = try Self.latestCheckpoint(db) else {
+                throw LogError(.noCheckpoint, "The log has no signed checkpoint, so there is nothing to export yet. Sign a checkpoint first.")
+            }
+            let sizes = try Int64.fetchAll(db, sql: "SELECT size FROM checkpoints ORDER BY size").map { UInt64($0) }
+            var names = Set(TileName.tiles(forTreeSize: latest.size))
+            for size in sizes {
+                for name in TileName.tiles(forTreeSize: size) where !name.isFull {
+                    let full = TileName(kind: name.kind, index: name.index, width: TileName.fullWidth)
+                    if !names.contains(full) { names.insert(name) }
+                }
+            }
+            for name in names.sorted(by: { $0.path < $1.path }) {
+                guard let bytes = try Self.tile(name, publishedSize: latest.size, db: db) else { continue }
+                try Self.writeAtomically(bytes, to: directory.appendingPathComponent(name.path))
+            }
+            try Self.writeAtomically(Array(latest.note.utf8), to: directory.appendingPathComponent("checkpoint"))
+            return names.count
+        }
+    }
+
+    static func writeAtomically(_ bytes: [UInt8], to url: URL) throws {
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(bytes).write(to: url, options: .atomic)
+        } catch {
+            throw LogError(.io, "Could not write \(url.path). Check disk space and permissions, then export again.")
+        }
+    }
+}
