@@ -18,6 +18,8 @@ extension NodeServer {
             self.metrics.logSize((try? self.node.store.size()) ?? 0)
             return Self.response(200, Array(self.metrics.text().utf8), type: "text/plain; version=0.0.4; charset=utf-8")
         }
+        router.get("/checkpoint") { request, _ in await self.board(request) }
+        router.get("/tile/**") { request, _ in await self.board(request) }
         router.get(RouterPath(KioskAPI.Path.term)) { request, _ in
             await self.kiosk("term", request) { _, _ in
                 let info = self.node.locked {
@@ -66,6 +68,28 @@ extension NodeServer {
         struct Health: Encodable { var status: String; var origin: String; var size: UInt64 }
         let stopping = gate.isClosed
         return Self.json(stopping ? 503 : 200, Health(status: stopping ? "stopping" : "ok", origin: node.origin, size: size))
+    }
+
+    // MARK: Public record
+
+    func board(_ request: Request) async -> Response {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let board = PublicBoard(node: node)
+        let path = request.uri.path
+        let response: Response
+        do {
+            if let (resource, cache) = try await worker.run({ try board.resource(at: path) }) {
+                response = Self.response(200, resource.bytes, type: resource.contentType, headers: [.cacheControl: cache])
+            } else {
+                response = Self.json(404, ErrorWire(error: "No such resource on this board (\(path.prefix(80))).", reason: "not-found"))
+            }
+        } catch {
+            logger.error("board read failed", metadata: ["path": "\(path.prefix(80))", "error": "\(error)"])
+            response = Self.json(500, ErrorWire(error: "The board could not be read; try again.", reason: "internal"))
+        }
+        let route = path == "/checkpoint" ? "checkpoint" : "tile"
+        metrics.request(route: route, status: Int(response.status.code), nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - started))
+        return response
     }
 
     // MARK: Kiosk requests
