@@ -8,7 +8,7 @@ public struct ElectionError: Error, Sendable, Equatable, CustomStringConvertible
     public enum Reason: String, Sendable {
         case malformed, notAuthorised, termSetup, sealed, ceremony, roll, unknownCredential
         case notEligible, outsideWindow, wrongWindow, contests, staleContest, badProof, replay
-        case noElectionKey, closed, notClosed, tally
+        case noElectionKey, closed, notClosed, tally, device
     }
     public let reason: Reason
     public let message: String

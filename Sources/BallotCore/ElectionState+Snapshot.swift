@@ -39,6 +39,8 @@ extension ElectionState {
         w.int(countedBallots)
         w.int(spoiledBallots)
         w.int(supersededBallots)
+        w.int(challengedCiphertexts.count)
+        for digest in challengedCiphertexts { w.bytes(digest) }
         return w.bytes
     }
 
@@ -77,6 +79,8 @@ extension ElectionState {
             sums[key] = CipherPair(a: try group.decodeElement(try r.bytes()), b: try group.decodeElement(try r.bytes()))
         }
         let countedTotal = try r.int(), spoiledTotal = try r.int(), supersededTotal = try r.int()
+        var challenged = Set<[UInt8]>()
+        for _ in 0..<(try r.count()) { challenged.insert(try r.bytes()) }
         guard r.isAtEnd else { throw SnapshotReader.Damaged() }
 
         var state = ElectionState(group: group, record: record)
@@ -88,6 +92,7 @@ extension ElectionState {
         state.countedBallots = countedTotal
         state.spoiledBallots = spoiledTotal
         state.supersededBallots = supersededTotal
+        state.challengedCiphertexts = challenged
         state.verifyProofs = false
         for index in structural { try state.apply(entry(index)) }
         state.verifyProofs = verifyProofs

@@ -38,6 +38,8 @@ public enum ElectionEffect: Sendable, Equatable {
     case ballotCounted(window: Int, superseded: Int?)
     case ballotSpoiled(window: Int)
     case closed, share, result
+    /// A kiosk device enrolled or revoked.
+    case device
 }
 
 /// The life cycle of a term, as an explicit state machine.
@@ -73,6 +75,11 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
     // revote supersedes it, its ciphertexts are read back from the log (``ballotPayload``).
     var counted: [String: Int] = [:]  // key: lineage + "#" + window → log index of the counted ballot
     var seenPayloads: Set<[UInt8]> = []
+    /// SHA-256 of `a || b` of every ciphertext of a challenged ballot: none may be cast (BAL-5).
+    var challengedCiphertexts: Set<[UInt8]> = []
+    /// Kiosk devices by name, and device names by public key (hex) (SPEC §4.9).
+    public internal(set) var devices: [String: KioskDevice] = [:]
+    var deviceNames: [String: String] = [:]
     /// Indices of the entries that are neither roll changes nor ballots (setup, ceremony, contests,
     /// term end): a snapshot replays them instead of storing what they built.
     var structuralIndices: [Int] = []
@@ -149,6 +156,8 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
         case .termClose: effect = try applyClose(entry)
         case .tallyShare: effect = try applyTallyShare(entry)
         case .tallyResult: effect = try applyResult(entry)
+        case .kioskEnrol: effect = try applyKioskEnrol(entry)
+        case .kioskRevoke: effect = try applyKioskRevoke(entry)
         }
         switch kind {
         case .rollEnrol, .rollUpdate, .rollReplace, .ballotCast, .ballotSpoil: break
@@ -469,6 +478,10 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
         let p = try BallotCast.decode(entry.payload)
         let rec = try checkCommon(entry, window: p.window)
         var contributions = try verifyBallotContests(p.contests, window: p.window, credential: entry.author)
+        if !challengedCiphertexts.isEmpty,
+           contributions.contains(where: { challengedCiphertexts.contains(ciphertextDigest($0.1)) }) {
+            throw ElectionError(.replay, "This ballot reuses a ciphertext of a challenged ballot, whose choices are public. Encrypt the ballot again.")
+        }
         if setup!.perYearResults {
             contributions += contributions.map { (TallyKey(contest: $0.0.contest, option: $0.0.option, year: p.window), $0.1) }
         }
@@ -524,9 +537,28 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
         tally[key] = CipherPair(a: group.divide(old.a, ct.a), b: group.divide(old.b, ct.b))
     }
 
+    /// The digest under which BAL-5 remembers a challenged ciphertext: `SHA-256(a || b)`.
+    func ciphertextDigest(_ ct: CipherPair<G>) -> [UInt8] {
+        SHA256.hash(group.encode(ct.a) + group.encode(ct.b))
+    }
+
+    /// `ballot.spoil` (BAL-8): a challenged ballot, signed by an active kiosk device (never by the
+    /// voter's credential, so the opened choices name nobody), its proofs bound to the device key.
     mutating func applySpoil(_ entry: ElectionEntry) throws -> ElectionEffect {
         let p = try BallotSpoil.decode(entry.payload)
-        _ = try checkCommon(entry, window: p.window)
+        guard electionKey != nil else {
+            throw ElectionError(.noElectionKey, "Voting has not opened: the trustees' key ceremony is not finished.")
+        }
+        guard close == nil else { throw ElectionError(.closed, "The term is closed; no more ballots are accepted.") }
+        guard activeDevice(key: entry.author) != nil else {
+            throw ElectionError(.device, "A challenged ballot must be signed by an enrolled kiosk device that is not revoked.")
+        }
+        guard windowExists(p.window, containing: entry.date) else {
+            throw ElectionError(.wrongWindow, "No voting window \(p.window) is open now for any birthday.")
+        }
+        guard !seenPayloads.contains(SHA256.hash(entry.payload)) else {
+            throw ElectionError(.replay, "This exact challenged ballot was already recorded (a replay).")
+        }
         guard let inner = Data(base64Encoded: p.ballot).map(Array.init) else {
             throw ElectionError.malformed("The challenged ballot is not base64.")
         }
@@ -534,15 +566,20 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
         guard header?.kind == EntryKind.ballotCast.rawValue, header?.record == record, header?.term == setup!.term else {
             throw ElectionError.malformed("The challenged ballot is not a ballot.cast of this term.")
         }
+        guard !seenPayloads.contains(SHA256.hash(inner)) else {
+            throw ElectionError(.replay, "This ballot was already recorded.")
+        }
         let ballot = try BallotCast.decode(inner)
         guard ballot.window == p.window else { throw ElectionError(.wrongWindow, "The challenged ballot is for another window.") }
         let cts = try verifyBallotContests(ballot.contests, window: p.window, credential: entry.author)
         let openings = p.openings.flatMap { o in o.selections.map { (o.contest, $0) } }
-        guard openings.count == cts.count, zip(openings, cts).allSatisfy({ $0.0 == $1.0.contest }) else {
+        guard openings.count == cts.count, zip(openings, cts).allSatisfy({ $0.0 == $1.0.contest }),
+              p.openings.map(\.contest) == ballot.contests.map(\.contest) else {
             throw ElectionError(.badProof, "The openings do not match the challenged ballot's selections.")
         }
         let pk = electionKey!
-        for ((_, opening), (_, ct)) in zip(openings, cts) where verifyProofs {
+        for ((_, opening), (_, ct)) in zip(openings, cts) {
+            // The openings are always checked (they are what the voter reads); they are cheap.
             guard opening.m == 0 || opening.m == 1, let r = try? group.decodeScalar(hex: opening.r),
                   group.expGenerator(r) == ct.a,
                   group.op(group.exp(pk, r), group.elementForSmallInt(opening.m)) == ct.b else {
@@ -551,6 +588,7 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
         }
         seenPayloads.insert(SHA256.hash(entry.payload))
         seenPayloads.insert(SHA256.hash(inner))
+        for (_, ct) in cts { challengedCiphertexts.insert(ciphertextDigest(ct)) }
         spoiledBallots += 1
         return .ballotSpoiled(window: p.window)
     }

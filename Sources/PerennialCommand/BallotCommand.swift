@@ -64,15 +64,23 @@ struct BallotCommand: ParsableCommand {
     }
 
     struct Challenge: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Build a ballot, then challenge it: its randomness is revealed and it never counts.")
+        static let configuration = CommandConfiguration(
+            abstract: "Build a ballot, then challenge it: its randomness is revealed and it never counts.",
+            discussion: "The challenged ballot is signed by a kiosk's device key (never the credential), so it names no voter.")
         @OptionGroup var node: NodeOptions
         @OptionGroup var args: BallotArgs
+        @Option(help: ArgumentHelp("The enrolled kiosk device key that signs the challenge (default on a simulation node: its own).",
+                                   valueName: "file"))
+        var deviceKey: String?
         func run() throws {
             let n = try node.open()
-            let (ballot, key) = try args.prepare(n)
-            let entry = try n.submit(payload: ballot.spoilPayload(record: n.origin, term: n.requireElection().setup!.term), signer: key)
-            node.emit(["Ballot \(ballot.trackerCode) challenged and opened in entry \(entry.index); it will not be counted. Vote again."],
-                      json: ["index": entry.index, "tracker": Hex.encode(ballot.tracker)])
+            let device = try deviceKey.map { try KeyFile.load(URL(fileURLWithPath: $0)) } ?? n.simulationKioskKey()
+            let (ballot, _) = try args.prepare(n)
+            let challenged = try n.requireElection().prepareChallenge(of: ballot, choices: try args.parsedChoices(),
+                                                                     device: device.publicKey.rawRepresentation)
+            let entry = try n.submit(payload: challenged.spoilPayload(record: n.origin, term: n.requireElection().setup!.term), signer: device)
+            node.emit(["Ballot \(challenged.trackerCode) challenged and opened in entry \(entry.index); it will not be counted. Vote again."],
+                      json: ["index": entry.index, "tracker": Hex.encode(challenged.tracker)])
         }
     }
 }

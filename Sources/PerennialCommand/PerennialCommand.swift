@@ -24,6 +24,7 @@ struct PerennialCommand: AsyncParsableCommand {
             TermCommand.self, TrusteeCommand.self, RollCommand.self, ContestCommand.self, BallotCommand.self,
             CloseCommand.self, TallyCommand.self, CheckpointCommand.self, ExportCommand.self, ReceiptCommand.self,
             LedgerCommand.self, ProposalCommand.self, DemoCommand.self, Bench.self,
+            KioskCommand.self,
             ServeCommand.self,
         ])
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CivicCrypto
 import CivicLog
 import Foundation
 import Perennial
@@ -31,8 +32,9 @@ struct PerennialKiosk: ParsableCommand {
     @Option(help: "Where receipt files are written (default: DATA/receipts, or ./receipts with --server).") var receipts: String?
     @Option(help: ArgumentHelp("Vote through `perennial serve` at this URL instead of a local --data directory.", valueName: "url"))
     var server: String?
-    @Option(help: ArgumentHelp("This kiosk's device key file (from `perennial kiosk enrol`): signs every request to --server.",
-                               valueName: "file"))
+    @Option(help: ArgumentHelp(
+        "The kiosk's device key file, enrolled by the officer (perennial kiosk enrol). Required on a real node and with --server; a simulation node uses its own.",
+        valueName: "file"))
     var deviceKey: String?
 
     func validate() throws {
@@ -84,7 +86,17 @@ struct PerennialKiosk: ParsableCommand {
             FileHandle.standardError.write(Data("perennial-kiosk: \(error)\n".utf8))
             throw ExitCode(1)
         }
-        let backend = NodeKioskBackend(node: node, receiptsDirectory: receiptsDirectory)
+        let device: Ed25519.SigningKey
+        do {
+            device = try deviceKey.map { try KeyFile.load(URL(fileURLWithPath: $0)) } ?? node.simulationKioskKey()
+            guard node.kioskDevice(publicKey: device.publicKey.rawRepresentation) != nil else {
+                throw NodeError("This device key is not enrolled in the term, or it was revoked. Ask the officer to enrol the kiosk (perennial kiosk enrol).")
+            }
+        } catch {
+            FileHandle.standardError.write(Data("perennial-kiosk: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        let backend = NodeKioskBackend(node: node, deviceKey: device, receiptsDirectory: receiptsDirectory)
         runSessions(KioskSession(backend: backend, language: KioskLanguage(rawValue: lang)!, idleTimeoutSeconds: idleTimeout))
     }
 

@@ -18,7 +18,7 @@ public enum RemoteKiosk {
             throw Failure(description: "The device key \(deviceKey) cannot be read (\(error)). Use the file `perennial kiosk enrol --key-out` wrote.")
         }
         do {
-            return try RemoteKioskBackend(client: KioskClient(server: url, device: key), receiptsDirectory: receipts)
+            return try RemoteKioskBackend(client: KioskClient(server: url, device: key), deviceKey: key, receiptsDirectory: receipts)
         } catch {
             switch error {
             case .rejected(let status, let wire) where status == 401 || status == 403:

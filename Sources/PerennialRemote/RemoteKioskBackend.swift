@@ -13,6 +13,8 @@ import Perennial
 /// written on the kiosk, as with `--data`.
 public final class RemoteKioskBackend: KioskBackend {
     public let client: KioskClient
+    /// The kiosk's enrolled device key: signs its requests (through ``client``) and challenged ballots.
+    let deviceKey: Ed25519.SigningKey
     public let info: TermInfo
     public let receiptsDirectory: URL
     /// The voter being served (what the server said about their window and ballot context).
@@ -20,8 +22,9 @@ public final class RemoteKioskBackend: KioskBackend {
 
     /// Connects: fetches the term (which also proves the device is accepted).
     /// - Throws: ``KioskClient/Failure`` if the server cannot be reached or refuses the device.
-    public init(client: KioskClient, receiptsDirectory: URL) throws(KioskClient.Failure) {
+    public init(client: KioskClient, deviceKey: Ed25519.SigningKey, receiptsDirectory: URL) throws(KioskClient.Failure) {
         self.client = client
+        self.deviceKey = deviceKey
         self.receiptsDirectory = receiptsDirectory
         info = try client.get(KioskAPI.Path.term, as: TermInfo.self)
     }
@@ -60,32 +63,36 @@ public final class RemoteKioskBackend: KioskBackend {
     }
 
     /// Encrypts a ballot for the window and contests the server returned.
-    public static func prepare(_ info: VoterInfo, choices: [ContestChoice], credential: [UInt8]) throws -> PreparedBallot {
-        try GroupName.named(info.group).accept(Builder(info: info, choices: choices, credential: credential))
+    /// - Parameter randomness: the openings of a prepared ballot, to re-prove its very ciphertexts
+    ///   bound to another key (a challenge, bound to the device); nil for a fresh ballot.
+    public static func prepare(_ info: VoterInfo, choices: [ContestChoice], credential: [UInt8],
+                               randomness: [ContestOpening]? = nil) throws -> PreparedBallot {
+        try GroupName.named(info.group).accept(Builder(info: info, choices: choices, credential: credential, randomness: randomness))
     }
 
     private struct Builder: GroupVisitor {
         let info: VoterInfo
         let choices: [ContestChoice]
         let credential: [UInt8]
+        let randomness: [ContestOpening]?
         func visit<G: PrimeOrderGroup>(_ group: G) throws -> PreparedBallot {
             let builder = BallotBuilder(group: group, record: info.record, term: info.term,
                                         electionKey: try group.decodeElement(hex: info.electionKey))
             return try builder.build(contests: info.contests.map(\.contestVersion), choices: choices, credential: credential,
-                                     window: info.window.number)
+                                     window: info.window.number, randomness: randomness)
         }
     }
 
-    /// The envelope of `payload` signed by the voter's credential key.
-    static func envelope(_ payload: [UInt8], by voter: KioskVoter) throws -> EntryEnvelope {
-        try EntryEnvelope(payload: payload, author: voter.credential,
-                          signature: voter.signingKey.signature(for: EntryEnvelope.signingInput(payload: payload)))
+    /// The envelope of `payload` signed by `key`.
+    static func envelope(_ payload: [UInt8], by key: Ed25519.SigningKey) throws -> EntryEnvelope {
+        try EntryEnvelope(payload: payload, author: key.publicKey.rawRepresentation,
+                          signature: key.signature(for: EntryEnvelope.signingInput(payload: payload)))
     }
 
     public func cast(_ ballot: PreparedBallot, by voter: KioskVoter) throws -> CastReport {
         let answer: CastReceipt
         do {
-            let envelope = try Self.envelope(ballot.payload, by: voter)
+            let envelope = try Self.envelope(ballot.payload, by: voter.signingKey)
             answer = try client.post(KioskAPI.Path.ballots, EnvelopeWire(envelope), as: CastReceipt.self)
         } catch let failure as KioskClient.Failure {
             throw refusal(failure)
@@ -107,13 +114,20 @@ public final class RemoteKioskBackend: KioskBackend {
         return report
     }
 
-    public func challenge(_ ballot: PreparedBallot, by voter: KioskVoter) throws -> ChallengeReport {
+    public func challenge(_ ballot: PreparedBallot, choices: [ContestChoice], by voter: KioskVoter) throws -> ChallengeReport {
+        guard let current, current.credential == voter.credential else { throw KioskRefusal.technical }
         let answer: ChallengeReceipt
+        let challenged: PreparedBallot
         do {
-            let envelope = try Self.envelope(ballot.spoilPayload(record: info.record, term: info.term), by: voter)
+            // The very ciphertexts the voter saw, their proofs bound to this device, signed by it (SPEC §4.7).
+            challenged = try Self.prepare(current.info, choices: choices, credential: deviceKey.publicKey.rawRepresentation,
+                                          randomness: ballot.openings)
+            let envelope = try Self.envelope(challenged.spoilPayload(record: info.record, term: info.term), by: deviceKey)
             answer = try client.post(KioskAPI.Path.challenges, EnvelopeWire(envelope), as: ChallengeReceipt.self)
         } catch let failure as KioskClient.Failure {
             throw refusal(failure)
+        } catch let error as ElectionError {
+            throw KioskDesk.refusal(error)
         } catch {
             throw KioskRefusal.technical
         }
@@ -123,7 +137,7 @@ public final class RemoteKioskBackend: KioskBackend {
             let selected = zip(version.options, bits).filter { $0.1 == 1 }.map { $0.0.label }
             contests.append(.init(title: version.title, selected: selected, bits: bits))
         }
-        return ChallengeReport(trackerCode: ballot.trackerCode, index: answer.index, contests: contests)
+        return ChallengeReport(trackerCode: challenged.trackerCode, index: answer.index, contests: contests)
     }
 
     /// Writes `receipt-<index>-<tracker prefix>.json` (mode 0644: it holds nothing secret).

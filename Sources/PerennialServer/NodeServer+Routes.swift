@@ -46,14 +46,18 @@ extension NodeServer {
         }
         router.post(RouterPath(KioskAPI.Path.ballots)) { request, _ in
             await self.kiosk("ballots", request, appends: true) { body, device in
-                try self.append(body, kind: .ballotCast, device: device) { index, duplicate, tracker in
+                try self.append(body, kind: .ballotCast, device: device.name) { index, duplicate, tracker in
                     CastReceipt(index: index, duplicate: duplicate, receipt: try self.desk.receipt(index: index, tracker: tracker).json())
                 }
             }
         }
         router.post(RouterPath(KioskAPI.Path.challenges)) { request, _ in
             await self.kiosk("challenges", request, appends: true) { body, device in
-                try self.append(body, kind: .ballotSpoil, device: device) { index, duplicate, _ in
+                // A challenged ballot is signed by the kiosk's device key (SPEC §4.7): by this very device.
+                if let wire = try? JSONDecoder().decode(EnvelopeWire.self, from: Data(body)), wire.author.lowercased() != device.keyHex {
+                    return .refused(.technical, reason: "not-this-device")
+                }
+                return try self.append(body, kind: .ballotSpoil, device: device.name) { index, duplicate, _ in
                     ChallengeReceipt(index: index, duplicate: duplicate)
                 }
             }
@@ -104,7 +108,7 @@ extension NodeServer {
     /// Authenticates a kiosk request, runs `handle` on the node's queue, and answers, with a log
     /// line and metrics for each request.
     func kiosk(_ route: String, _ request: Request, appends: Bool = false,
-               _ handle: @escaping @Sendable ([UInt8], String) throws -> Outcome) async -> Response {
+               _ handle: @escaping @Sendable ([UInt8], Device) throws -> Outcome) async -> Response {
         let started = DispatchTime.now().uptimeNanoseconds
         var device = "-"
         let response: Response
@@ -116,6 +120,7 @@ extension NodeServer {
             let body = Array(buffer.readableBytesView)
             let path = request.uri.path
             let name: String
+            let keyHex = request.headers[HTTPField.Name(KioskAPI.Header.device)!]?.lowercased() ?? ""
             do throws(DeviceAuthenticator.Rejection) {
                 name = try authenticator.authenticate(method: request.method.rawValue, path: path, body: body) { header in
                     HTTPField.Name(header).flatMap { request.headers[$0] }
@@ -124,7 +129,7 @@ extension NodeServer {
                 throw Failure(error.status, error.reason, error.message)
             }
             device = name
-            let outcome = try await worker.run { try handle(body, name) }
+            let outcome = try await worker.run { try handle(body, Device(name: name, keyHex: keyHex)) }
             switch outcome {
             case .ok(let value):
                 response = Self.json(200, value)
@@ -150,6 +155,12 @@ extension NodeServer {
             "ms": "\(String(format: "%.1f", Double(elapsed) / 1e6))",
         ])
         return response
+    }
+
+    /// The device that signed a request.
+    struct Device: Sendable {
+        var name: String
+        var keyHex: String
     }
 
     struct Failure: Error {

@@ -96,7 +96,8 @@ public final class NodeServer: Sendable {
 /// The devices enrolled in the node's log.
 enum NodeDevices {
     static func status(of key: [UInt8], in node: Node) -> DeviceStatus {
-        .unknown
+        guard let device = node.kioskDevices.first(where: { $0.key == key }) else { return .unknown }
+        return device.isActive ? .active(name: device.name) : .revoked(name: device.name)
     }
 }
 

@@ -250,20 +250,59 @@ struct ElectionRulesTests {
 
     @Test func challengedBallotIsLoggedNeverCountedAndCannotBeCastLater() throws {
         var (s, voter) = try openScenario()
+        let device = try s.enrolDevice()
         let b = try s.ballot(for: voter, window: 1, choices: ["office": "ben"])
-        let effect = try s.applyBytes(b.spoilPayload(record: s.record, term: s.term), by: voter, at: Self.inWindow)
+        let (challenged, spoil) = try s.spoil(of: b, choices: ["office": "ben"], device: device)
+        let effect = try s.applyBytes(spoil, by: device, at: Self.inWindow)
         #expect(effect == .ballotSpoiled(window: 1))
         #expect(s.state.countedBallots == 0)
         #expect(s.state.spoiledBallots == 1)
+        // The prepared ballot shares the challenged ciphertexts: refused, whatever bytes surround them.
         expectRefusal(.replay) { try s.applyBytes(b.payload, by: voter, at: Self.inWindow) }
+        // The challenged payload itself cannot be cast either (its proofs name the device, too).
+        expectRefusal(.replay) { try s.applyBytes(challenged.payload, by: voter, at: Self.inWindow) }
+        // A fresh encryption of the same choices is cast.
+        let fresh = try s.ballot(for: voter, window: 1, choices: ["office": "ben"])
+        #expect(try s.applyBytes(fresh.payload, by: voter, at: Self.inWindow) == .ballotCounted(window: 1, superseded: nil))
+    }
+
+    @Test func challengeSignedByCredentialOrUnknownOrRevokedDeviceIsRefused() throws {
+        var (s, voter) = try openScenario()
+        let device = try s.enrolDevice()
+        let b = try s.ballot(for: voter, window: 1, choices: ["office": "ben"])
+        // Signed by the voter's credential (the old, linkable way).
+        let (_, byVoter) = try s.spoil(of: b, choices: ["office": "ben"], device: voter)
+        expectRefusal(.device) { try s.applyBytes(byVoter, by: voter, at: Self.inWindow) }
+        // Signed by a device never enrolled.
+        let stranger = Ed25519.SigningKey.generate()
+        let (_, byStranger) = try s.spoil(of: b, choices: ["office": "ben"], device: stranger)
+        expectRefusal(.device) { try s.applyBytes(byStranger, by: stranger, at: Self.inWindow) }
+        // Proofs bound to another key than the signing device.
+        let (_, boundElsewhere) = try s.spoil(of: b, choices: ["office": "ben"], device: stranger)
+        expectRefusal(.badProof) { try s.applyBytes(boundElsewhere, by: device, at: Self.inWindow) }
+        // Revoked.
+        try s.apply(KioskRevoke(device: "kiosk-1"), by: s.officer, at: "2027-03-10T08:00:00+01:00")
+        let (_, byRevoked) = try s.spoil(of: b, choices: ["office": "ben"], device: device)
+        expectRefusal(.device) { try s.applyBytes(byRevoked, by: device, at: Self.inWindow) }
+        #expect(s.state.spoiledBallots == 0)
     }
 
     @Test func spoiledBallotWithWrongOpeningIsRefused() throws {
         var (s, voter) = try openScenario()
+        let device = try s.enrolDevice()
         let b = try s.ballot(for: voter, window: 1, choices: ["office": "ben"])
-        var spoil = try BallotSpoil.decode(b.spoilPayload(record: s.record, term: s.term))
+        var spoil = try BallotSpoil.decode(try s.spoil(of: b, choices: ["office": "ben"], device: device).1)
         spoil.openings[0].selections[0].m = 1  // claims "ana" was chosen
-        expectRefusal(.badProof) { try s.apply(spoil, by: voter, at: Self.inWindow) }
+        expectRefusal(.badProof) { try s.apply(spoil, by: device, at: Self.inWindow) }
+    }
+
+    @Test func challengeForAWindowNoBirthdayHasOpenIsRefused() throws {
+        var (s, voter) = try openScenario()
+        let device = try s.enrolDevice()
+        let b = try s.ballot(for: voter, window: 2, choices: ["office": "ben"])
+        let (_, spoil) = try s.spoil(of: b, choices: ["office": "ben"], device: device)
+        // In March 2027 only windows 1 exist (the term started on 1 January 2027).
+        expectRefusal(.wrongWindow) { try s.applyBytes(spoil, by: device, at: Self.inWindow) }
     }
 
     @Test func refusedEntryChangesNothing() throws {

@@ -88,6 +88,23 @@ struct ElectionScenario<G: PrimeOrderGroup> {
                                  credential: key.publicKey.rawRepresentation, window: window)
     }
 
+    /// Enrols a kiosk device (officer) and returns its key.
+    mutating func enrolDevice(_ name: String = "kiosk-1", at iso: String = "2026-12-03T08:30:00+01:00") throws -> Ed25519.SigningKey {
+        let key = Ed25519.SigningKey.generate()
+        try apply(KioskEnrol(device: name, key: Hex.encode(key.publicKey.rawRepresentation)), by: officer, at: iso)
+        return key
+    }
+
+    /// The challenged form of `ballot` (same ciphertexts, proofs bound to `device`) as a spoil payload.
+    func spoil(of ballot: PreparedBallot, choices: [String: String], device: Ed25519.SigningKey) throws -> (PreparedBallot, [UInt8]) {
+        let builder = BallotBuilder(group: group, record: record, term: term, electionKey: state.electionKey!)
+        let challenged = try builder.build(contests: state.contests.inForce(window: ballot.window),
+                                           choices: choices.map { ContestChoice(contest: $0.key, selected: [$0.value]) },
+                                           credential: device.publicKey.rawRepresentation, window: ballot.window,
+                                           randomness: ballot.openings)
+        return (challenged, challenged.spoilPayload(record: record, term: term))
+    }
+
     /// Closes, decrypts with trustees 1 and 3 and returns the computed result (not yet applied).
     mutating func closeAndDecrypt(at iso: String = "2029-01-02T09:00:00+01:00") throws -> TallyResult {
         try apply(TermClose(tally: state.closeItems(), counted: state.countedBallots), by: officer, at: iso)

@@ -310,7 +310,7 @@ struct KioskSessionTests {
             ContestOption(id: "p1", label: "Paul"), ContestOption(id: "p2", label: "Pauline"), ContestOption(id: "p3", label: "Pierre"),
         ], min: 0, max: 2)
         try node.submit(payload: council.payloadBytes(record: node.origin, term: setup.term), signer: node.key("officer"))
-        var session = KioskSession(backend: NodeKioskBackend(node: node, receiptsDirectory: fixture.receipts), language: .english)
+        var session = KioskSession(backend: NodeKioskBackend(node: node, deviceKey: try node.simulationKioskKey(), receiptsDirectory: fixture.receipts), language: .english)
         session.handle(line: "")
         session.handle(line: fixture.code("open-today"))
         #expect(session.contests.map(\.contest) == ["conseil", "maire", "referendum-temps"])
@@ -342,7 +342,7 @@ struct KioskSessionTests {
         defer { fixture.remove() }
         // The trial term of 2027 ends on 1 January 2032.
         let node = try Node(directory: fixture.nodeDirectory, clock: ManualClock(milliseconds: 1_970_000_000_000))
-        var session = KioskSession(backend: NodeKioskBackend(node: node, receiptsDirectory: fixture.receipts), language: language)
+        var session = KioskSession(backend: NodeKioskBackend(node: node, deviceKey: try node.simulationKioskKey(), receiptsDirectory: fixture.receipts), language: language)
         session.handle(line: "")
         session.handle(line: fixture.code("open-today"))
         #expect(session.state == .refused(.closed))

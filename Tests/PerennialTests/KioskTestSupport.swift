@@ -51,7 +51,7 @@ struct KioskFixture {
     /// The session over a fresh node, writing receipts to `receipts`.
     func session(language: KioskLanguage = .french) throws -> (KioskSession, Node) {
         let node = try openNode()
-        let backend = NodeKioskBackend(node: node, receiptsDirectory: receipts)
+        let backend = NodeKioskBackend(node: node, deviceKey: try node.simulationKioskKey(), receiptsDirectory: receipts)
         return (KioskSession(backend: backend, language: language, idleTimeoutSeconds: 30), node)
     }
 

@@ -145,38 +145,50 @@ import Testing
 
     // MARK: BAL-5 and BAL-8 — challenged ballots
 
+    /// A challenge, then a cast by the same voter of a ballot with the very same ciphertexts (re-proved
+    /// for the voter's credential, so its proofs verify), its bytes changed by `reuse`.
     func spoiledThenCast(_ b: B, ana: Int, reuse: (inout String) -> Void) {
-        b.spoil(ana, window: 1, at: b.at(2026, 3, 10), choices: ["office": ["bob"]])
-        let spoil = b.log.entries.last!.payload
-        let members = try! JSON.parse(spoil).objectMembers!
-        var inner = String(decoding: try! Base64.decode(members.first { $0.0 == "ballot" }!.1.stringValue!), as: UTF8.self)
-        reuse(&inner)
-        b.add(raw: Array(inner.utf8), by: b.voters[ana].key, at: b.at(2026, 3, 11))
+        let spoiled = b.spoil(ana, window: 1, at: b.at(2026, 3, 10), choices: ["office": ["bob"]])
+        let again = b.makeBallot(credential: b.voters[ana].key.publicKey, window: 1, choices: ["office": ["bob"]],
+                                 randomness: spoiled.randomness)
+        var text = String(decoding: again.payload, as: UTF8.self)
+        reuse(&text)
+        b.add(raw: Array(text.utf8), by: b.voters[ana].key, at: b.at(2026, 3, 11))
     }
 
     @Test func castingTheCiphertextsOfAChallengedBallotIsRefused() throws {
         let (b, ana, _) = base(anaUntil: nil)
-        // The same ciphertexts and proofs, other bytes (a space): not a replay of the payload.
+        // The same ciphertexts, valid proofs for the voter, other bytes (a space): not a payload replay.
         spoiledThenCast(b, ana: ana) { $0 = String($0.dropLast()) + " }" }
         let r = try run(b)
         expectOnly(r, ["BAL-5"])
         #expect(r["BAL-5"]?.failures.first?.reason.contains("challenged") == true)
     }
 
-    @Test func castingTheChallengedPayloadItselfIsRefused() throws {
+    @Test func castingTheSameCiphertextsExactlyReProvedIsRefused() throws {
         let (b, ana, _) = base(anaUntil: nil)
         spoiledThenCast(b, ana: ana) { _ in }
         expectOnly(try run(b), ["BAL-5"])
     }
 
+    @Test func castingTheChallengedPayloadItselfIsRefused() throws {
+        let (b, ana, _) = base(anaUntil: nil)
+        let spoiled = b.spoil(ana, window: 1, at: b.at(2026, 3, 10), choices: ["office": ["bob"]])
+        b.add(raw: spoiled.payload, by: b.voters[ana].key, at: b.at(2026, 3, 11))
+        // A replay of the embedded bytes (BAL-5), whose proofs name the device, not the voter (BAL-4).
+        expectOnly(try run(b), ["BAL-4", "BAL-5"])
+    }
+
     @Test func aChallengedBallotsProofsMustVerify() throws {
         let (b, ana, _) = base(anaUntil: nil)
-        let made = b.makeBallot(credential: b.voters[ana].key.publicKey, window: 1, choices: ["office": ["bob"]])
+        b.enrolDevice("kiosk-1", b.kiosk)
+        let made = b.makeBallot(credential: b.kiosk.publicKey, window: 1, choices: ["office": ["bob"]])
         var text = String(decoding: made.payload, as: UTF8.self)
         let r = text.range(of: "\"range\":{\"c\":[\"")!
         text.replaceSubrange(r.upperBound..<text.index(r.upperBound, offsetBy: 64), with: Hex.encode(b.group.encodeScalar(b.prover.randomScalar())))
         b.add("ballot.spoil", [("window", .int(1)), ("ballot", .string(Base64.encode(Array(text.utf8)))), ("openings", .array(made.openings))],
-              by: b.voters[ana].key, at: b.at(2026, 3, 10))
+              by: b.kiosk, at: b.at(2026, 3, 10))
+        _ = ana
         let report = try run(b)
         expectOnly(report, ["BAL-8"])
         #expect(report["BAL-8"]?.failures.first?.reason.contains("proofs") == true)

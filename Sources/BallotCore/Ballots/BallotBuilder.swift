@@ -48,13 +48,20 @@ public struct BallotBuilder<G: PrimeOrderGroup>: Sendable {
     }
 
     /// Encrypts `choices` for the contests in force.
+    /// - Parameters:
+    ///   - credential: the key the proofs are bound to: the voter's credential for a ballot to cast,
+    ///     the kiosk's device key for a challenged ballot (SPEC §4.7, BAL-8).
+    ///   - randomness: the openings of an already prepared ballot whose ciphertexts to keep (a
+    ///     challenge re-proves the very ciphertexts the voter saw, bound to the device); nil for fresh
+    ///     randomness.
     /// - Throws: ``ElectionError`` when a choice is missing, names an unknown option, or selects too
     ///   few or too many options.
-    public func build(contests: [ContestVersion], choices: [ContestChoice], credential: [UInt8], window: Int) throws -> PreparedBallot {
+    public func build(contests: [ContestVersion], choices: [ContestChoice], credential: [UInt8], window: Int,
+                      randomness: [ContestOpening]? = nil) throws -> PreparedBallot {
         let binding = ElectionState<G>.ballotBinding(credential: credential, window: window)
         var answers: [EncryptedContest] = []
         var openings: [ContestOpening] = []
-        for version in contests {
+        for (contestIndex, version) in contests.enumerated() {
             guard let choice = choices.first(where: { $0.contest == version.contest }) else {
                 throw ElectionError(.contests, "No choice was given for contest \"\(version.contest)\".")
             }
@@ -72,7 +79,17 @@ public struct BallotBuilder<G: PrimeOrderGroup>: Sendable {
             var sumA = group.identity, sumB = group.identity
             for (position, option) in version.options.enumerated() {
                 let m = chosen.contains(option.id) ? 1 : 0
-                let r = group.randomScalar()
+                let r: G.Scalar
+                if let randomness {
+                    guard contestIndex < randomness.count, position < randomness[contestIndex].selections.count,
+                          randomness[contestIndex].contest == version.contest,
+                          let reused = try? group.decodeScalar(hex: randomness[contestIndex].selections[position].r) else {
+                        throw ElectionError(.contests, "The ballot to challenge does not match the contests in force.")
+                    }
+                    r = reused
+                } else {
+                    r = group.randomScalar()
+                }
                 let a = group.expGenerator(r)
                 let b = group.op(group.exp(electionKey, r), group.elementForSmallInt(m))
                 let context = ElectionState<G>.ballotContext(record: record, term: term, contest: version.contest, version: version.version, position: position)

@@ -19,6 +19,8 @@ public enum EntryKind: String, Sendable, CaseIterable {
     case termClose = "term.close"
     case tallyShare = "tally.share"
     case tallyResult = "tally.result"
+    case kioskEnrol = "kiosk.enrol"
+    case kioskRevoke = "kiosk.revoke"
 }
 
 /// A payload of a term's entry (any module's), written as the exact bytes its author signs and read

@@ -126,6 +126,8 @@ public struct DemoSimulator {
         let election = try node.requireElection()
         try node.submit(payload: election.electionKeyPayload().payloadBytes(record: node.origin, term: termID), signer: officer)
         progress("key ceremony done: election key published")
+        // The demo's kiosk device (keys/kiosk.key), enrolled by the officer: it signs challenges.
+        let kioskDevice = try node.simulationKioskKey()
 
         // Contests: the office, and a referendum on the ballots of year 3.
         var office = ContestVersion(contest: "maire", version: 1, title: "Maire du Grand Nancy", year: nil, options: [
@@ -267,8 +269,10 @@ public struct DemoSimulator {
                 }
                 let ballot = try election.prepareBallot(choices: choices, credential: credential, window: window)
                 if challenge {
-                    try node.submit(payload: ballot.spoilPayload(record: node.origin, term: termID), signer: key)
-                    progress("a voter challenged ballot \(ballot.trackerCode); its openings are in the log")
+                    let challenged = try election.prepareChallenge(of: ballot, choices: choices,
+                                                                   device: kioskDevice.publicKey.rawRepresentation)
+                    try node.submit(payload: challenged.spoilPayload(record: node.origin, term: termID), signer: kioskDevice)
+                    progress("a voter challenged ballot \(challenged.trackerCode); its openings are in the log, signed by the kiosk")
                 } else {
                     try node.submit(payload: ballot.payload, signer: key)
                     ballotsCast += 1

@@ -92,6 +92,8 @@ public struct KioskTrial {
                                         options: [ContestOption(id: "oui", label: "Oui"), ContestOption(id: "non", label: "Non"),
                                                   ContestOption(id: ContestOption.blankID, label: "Vote blanc")], min: 1, max: 1)
         for c in [office, referendum] { try node.submit(payload: c.payloadBytes(record: node.origin, term: termID), signer: officer) }
+        // The trial's own kiosk device (node/keys/kiosk.key), enrolled by the officer.
+        _ = try node.simulationKioskKey()
 
         // Citizens: birthdays today or in the last W−1 days (window open), one later this year or
         // next (window not open), and one whose card is replaced today.

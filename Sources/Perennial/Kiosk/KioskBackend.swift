@@ -17,9 +17,11 @@ public protocol KioskBackend: AnyObject {
     /// Appends the ballot, signs a checkpoint and writes the receipt.
     /// - Throws: ``KioskRefusal`` only; then nothing was written.
     func cast(_ ballot: PreparedBallot, by voter: KioskVoter) throws -> CastReport
-    /// Appends the challenged ballot with its openings (it never counts).
+    /// Appends the challenged ballot with its openings (it never counts): the very ciphertexts of
+    /// `ballot`, their proofs bound to the kiosk's device key and the entry signed by that key, so
+    /// that nothing in it names the voter (SPEC §4.7, BAL-8). `ballot` must never be cast afterwards.
     /// - Throws: ``KioskRefusal`` only; then nothing was written.
-    func challenge(_ ballot: PreparedBallot, by voter: KioskVoter) throws -> ChallengeReport
+    func challenge(_ ballot: PreparedBallot, choices: [ContestChoice], by voter: KioskVoter) throws -> ChallengeReport
 }
 
 /// What the voter sees after casting.

@@ -318,7 +318,7 @@ public struct KioskSession {
     mutating func challenge() -> Outcome {
         guard let voter, let ballot else { return end(nil) }
         do {
-            let report = try backend.challenge(ballot, by: voter)
+            let report = try backend.challenge(ballot, choices: contestChoices, by: voter)
             self.ballot = nil
             state = .challenged(report)
         } catch {

@@ -13,13 +13,17 @@ public final class NodeKioskBackend: KioskBackend {
     public let node: Node
     /// Where receipt files go (created on first use).
     public let receiptsDirectory: URL
+    /// The kiosk's enrolled device key (SPEC §4.9): it signs challenged ballots.
+    let deviceKey: Ed25519.SigningKey
 
     /// Latest `ballot.cast` index per `lineage#window`.
     private var ballots: [String: Int] = [:]
     private var scannedThrough: UInt64 = 0
 
-    public init(node: Node, receiptsDirectory: URL? = nil) {
+    /// - Parameter deviceKey: the kiosk's device key, enrolled in the log (`perennial kiosk enrol`).
+    public init(node: Node, deviceKey: Ed25519.SigningKey, receiptsDirectory: URL? = nil) {
         self.node = node
+        self.deviceKey = deviceKey
         self.receiptsDirectory = receiptsDirectory ?? node.directory.appendingPathComponent("receipts", isDirectory: true)
     }
 
@@ -110,11 +114,13 @@ public final class NodeKioskBackend: KioskBackend {
         return report
     }
 
-    public func challenge(_ ballot: PreparedBallot, by voter: KioskVoter) throws -> ChallengeReport {
-        guard let setup = node.election?.setup else { throw KioskRefusal.technical }
+    public func challenge(_ ballot: PreparedBallot, choices: [ContestChoice], by voter: KioskVoter) throws -> ChallengeReport {
+        guard let election = node.election, let setup = election.setup else { throw KioskRefusal.technical }
         let entry: LogEntry
+        let challenged: PreparedBallot
         do {
-            entry = try node.submit(payload: ballot.spoilPayload(record: node.origin, term: setup.term), signer: voter.signingKey)
+            challenged = try election.prepareChallenge(of: ballot, choices: choices, device: deviceKey.publicKey.rawRepresentation)
+            entry = try node.submit(payload: challenged.spoilPayload(record: node.origin, term: setup.term), signer: deviceKey)
         } catch let error as ElectionError {
             throw Self.refusal(error, voter: voter)
         } catch {
@@ -126,7 +132,7 @@ public final class NodeKioskBackend: KioskBackend {
             let selected = zip(version.options, bits).filter { $0.1 == 1 }.map { $0.0.label }
             contests.append(.init(title: version.title, selected: selected, bits: bits))
         }
-        return ChallengeReport(trackerCode: ballot.trackerCode, index: entry.index, contests: contests)
+        return ChallengeReport(trackerCode: challenged.trackerCode, index: entry.index, contests: contests)
     }
 
     /// Writes `receipts/receipt-<index>-<tracker prefix>.json` (mode 0644: it holds nothing secret).
@@ -149,6 +155,7 @@ public final class NodeKioskBackend: KioskBackend {
         case .closed: .closed
         case .noElectionKey: .notOpenYet(start: nil)
         case .staleContest, .contests: .contestsChanged
+        case .device: .technical
         default: .technical
         }
     }

@@ -23,6 +23,10 @@ public protocol ElectionHandle: AnyObject {
     var hasElectionKey: Bool { get }
     /// The election public key in hex (SPEC §3.1), once `election.key` is applied.
     var electionKeyHex: String? { get }
+    /// The kiosk devices ever enrolled, by name (SPEC §4.9).
+    var kioskDevices: [String: KioskDevice] { get }
+    /// The enrolled, not revoked, device holding `key`.
+    func activeDevice(key: [UInt8]) -> KioskDevice?
 
     /// Checks and applies one entry (nothing changes if it throws).
     func apply(_ entry: ElectionEntry) throws -> ElectionEffect
@@ -36,6 +40,8 @@ public protocol ElectionHandle: AnyObject {
 
     func openWindow(credential: String, at date: Date) throws -> VotingWindow
     func prepareBallot(choices: [ContestChoice], credential: [UInt8], window: Int) throws -> PreparedBallot
+    /// The challenged form of `ballot`: the same ciphertexts (and openings), proofs bound to `device`.
+    func prepareChallenge(of ballot: PreparedBallot, choices: [ContestChoice], device: [UInt8]) throws -> PreparedBallot
     func electionKeyPayload() throws -> ElectionKeyPayload
     func closePayload() -> TermClose
     func resultPayload(trustees: [Int]) throws -> TallyResult
@@ -85,6 +91,8 @@ final class GroupElection<G: PrimeOrderGroup>: ElectionHandle {
     var sharedTrustees: Set<Int> { Set(state.partials.keys) }
     var hasElectionKey: Bool { state.electionKey != nil }
     var electionKeyHex: String? { state.electionKey.map { state.group.hex($0) } }
+    var kioskDevices: [String: KioskDevice] { state.devices }
+    func activeDevice(key: [UInt8]) -> KioskDevice? { state.activeDevice(key: key) }
 
     func apply(_ entry: ElectionEntry) throws -> ElectionEffect { try state.apply(entry) }
     func apply(_ entry: ElectionEntry, header: PayloadHeader) throws -> ElectionEffect { try state.apply(entry, header: header) }
@@ -103,6 +111,15 @@ final class GroupElection<G: PrimeOrderGroup>: ElectionHandle {
         }
         let builder = BallotBuilder(group: state.group, record: state.record, term: setup.term, electionKey: key)
         return try builder.build(contests: state.contests.inForce(window: window), choices: choices, credential: credential, window: window)
+    }
+
+    func prepareChallenge(of ballot: PreparedBallot, choices: [ContestChoice], device: [UInt8]) throws -> PreparedBallot {
+        guard let key = state.electionKey, let setup = state.setup else {
+            throw ElectionError(.noElectionKey, "Voting has not opened: the trustees' key ceremony is not finished.")
+        }
+        let builder = BallotBuilder(group: state.group, record: state.record, term: setup.term, electionKey: key)
+        return try builder.build(contests: state.contests.inForce(window: ballot.window), choices: choices, credential: device,
+                                 window: ballot.window, randomness: ballot.openings)
     }
 
     func electionKeyPayload() throws -> ElectionKeyPayload {

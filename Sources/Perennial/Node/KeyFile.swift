@@ -17,6 +17,29 @@ public enum KeyFile {
         return key
     }
 
+    /// Creates a fresh key in `file`, which must not exist (never overwritten, even in a race: the
+    /// file is created with `O_EXCL`), readable by the owner only (mode 0600).
+    /// - Throws: ``NodeError`` if the file exists or cannot be written; then nothing is left behind.
+    public static func createNew(_ file: URL) throws -> Ed25519.SigningKey {
+        let key = Ed25519.SigningKey.generate()
+        let fd = open(file.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else {
+            if errno == EEXIST {
+                throw NodeError("\(file.path) already exists; a key file is never overwritten. Choose another file name.")
+            }
+            throw NodeError("Could not create the key file \(file.path). Check that its directory exists and is writable.")
+        }
+        let bytes = Array((Hex.encode(key.seed.copyBytes()) + "\n").utf8)
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        let synced = fsync(fd)
+        close(fd)
+        guard written == bytes.count, synced == 0 else {
+            try? FileManager.default.removeItem(at: file)
+            throw NodeError("Could not write the key file \(file.path) (disk full?). Nothing was enrolled.")
+        }
+        return key
+    }
+
     /// Loads the key in `file`.
     public static func load(_ file: URL) throws -> Ed25519.SigningKey {
         guard let data = FileManager.default.contents(atPath: file.path) else {

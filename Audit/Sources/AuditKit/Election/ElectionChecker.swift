@@ -5,9 +5,10 @@ public final class ElectionChecker: KindChecker {
         "term.setup", "election.key", "contest.version", "term.close", "tally.result",
         "roll.enrol", "roll.update", "roll.replace",
         "trustee.commitments", "trustee.shares", "trustee.ready", "trustee.complaint", "tally.share",
-        "ballot.cast", "ballot.spoil",
+        "ballot.cast", "ballot.spoil", "kiosk.enrol", "kiosk.revoke",
     ]
-    static let officerKinds: Set<String> = ["term.setup", "election.key", "contest.version", "term.close", "tally.result"]
+    static let officerKinds: Set<String> = ["term.setup", "election.key", "contest.version", "term.close", "tally.result",
+                                            "kiosk.enrol", "kiosk.revoke"]
     static let registrarKinds: Set<String> = ["roll.enrol", "roll.update", "roll.replace"]
     static let trusteeKinds: Set<String> = ["trustee.commitments", "trustee.shares", "trustee.ready", "trustee.complaint", "tally.share"]
 

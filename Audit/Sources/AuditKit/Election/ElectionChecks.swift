@@ -21,6 +21,8 @@ extension Check {
     public static let ballotOncePerWindow = Check("BAL-6", "once per window (supersession)")
     public static let ballotKeyAndClose = Check("BAL-7", "ballot after the key, before the close")
     public static let ballotSpoiled = Check("BAL-8", "spoiled ballots open correctly")
+    public static let kioskEnrol = Check("KSK-1", "kiosk devices enrolled")
+    public static let kioskRevoke = Check("KSK-2", "kiosk devices revoked")
     public static let tallyClose = Check("TAL-1", "encrypted tally recomputed")
     public static let tallyShares = Check("TAL-2", "decryption shares")
     public static let tallyResult = Check("TAL-3", "published result")
@@ -30,7 +32,7 @@ extension Check {
         .auth, .term, .trusteeCommitments, .trusteeShares, .trusteeComplaints, .trusteeReady, .electionKey,
         .rollEnrol, .rollUpdate, .rollReplace, .rollFrozen, .contestVersions, .contestOptions,
         .ballotCredential, .ballotWindow, .ballotContests, .ballotProofs, .ballotReplay, .ballotOncePerWindow,
-        .ballotKeyAndClose, .ballotSpoiled, .tallyClose, .tallyShares, .tallyResult,
+        .ballotKeyAndClose, .ballotSpoiled, .kioskEnrol, .kioskRevoke, .tallyClose, .tallyShares, .tallyResult,
     ]
 }
 

@@ -8,6 +8,13 @@ extension ElectionCore {
     func dateJSON(_ d: LocalDate?) -> JSON { d.map { .string($0.description) } ?? .null }
 
     func saveState() -> JSON {
+        let core = saveCoreState()
+        guard case .object(var members) = core else { return core }
+        members.append(("devices", devicesJSON()))
+        return .object(members)
+    }
+
+    private func saveCoreState() -> JSON {
         let roll: [JSON] = self.roll.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { key, c in
             .object([("credential", .string(Hex.encode(key))), ("birthday", .string(String(format2: c.birthday))),
                      ("from", dateJSON(c.from)), ("until", dateJSON(c.until)), ("lineage", .int(c.lineage)), ("replaced", .bool(c.replaced))])
@@ -102,6 +109,7 @@ extension ElectionCore {
         for h in s["challenged"]?.arrayValue ?? [] {
             challengedCiphertexts.insert(Digest128(try Hex.decode(h.stringValue ?? "", length: 16)))
         }
+        try restoreDevices(s["devices"])
         ballotsSinceSweep = s["since_sweep"]?.intValue ?? 0
         if let close = s["close"]?.arrayValue {
             var items: [CloseItem] = []

@@ -36,6 +36,9 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
     var openSlots: [Slot: WindowSlot<G>] = [:]
     let counters = BallotCounters()
     var spoiledBallots = 0
+    // Kiosk devices (§4.9): by name, and names by key.
+    var devices: [String: KioskDeviceRecord] = [:]
+    var deviceNames: [[UInt8]: String] = [:]
     var ballotsSinceSweep = 0
     /// Counted ballots between two sweeps of ``openSlots`` (4,096; smaller in tests).
     let sweepInterval: Int
@@ -82,6 +85,8 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
         case "contest.version": contestVersion(entry, f, &report)
         case "ballot.cast": return ballotCast(entry, f, &report)
         case "ballot.spoil": return ballotSpoil(entry, f, &report)
+        case "kiosk.enrol": kioskEnrol(entry, f, &report)
+        case "kiosk.revoke": kioskRevoke(entry, f, &report)
         case "term.close": termClose(entry, f, &report)
         case "tally.share": return tallyShare(entry, f, &report)
         case "tally.result": return tallyResult(entry, f, &report)
@@ -619,9 +624,11 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
         do throws(AuditError) {
             try f.finish(["window", "ballot", "openings"])
             let k = try f.count("window")
-            let cw = credentialAndWindow(e.author, window: k, time: e.time)
-            if let c = cw.credFailure ?? (cw.cred == nil ? "the author's credential is not on the roll" : nil) { throw .malformed(c) }
-            if let w = cw.windowFailure { throw .malformed(w) }
+            // Signed by an active kiosk device, never by a credential: the opened choices name nobody.
+            guard isActiveDevice(e.author) else {
+                throw .malformed("a challenged ballot must be signed by an enrolled kiosk device that is not revoked")
+            }
+            guard someWindowContains(k, time: e.time) else { throw .malformed("no birthday has a window \(k) open at log time \(e.time)") }
             guard seenPayloads.insert(Digest128(Hash.sha256(e.payloadBytes))).inserted else { throw .malformed("the same spoil payload was already recorded") }
             guard let pk = publicKey else { throw .malformed("a spoiled ballot before the election key") }
             guard closeItems == nil else { throw .malformed("a spoiled ballot after term.close") }
@@ -634,6 +641,9 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
             guard try bf.string("term") == setup.term, (payload.json.objectMembers ?? []).count >= 3,
                   payload.json.objectMembers![2].0 == "term" else { throw .malformed("the embedded ballot names another term") }
             guard try bf.count("window") == k else { throw .malformed("the embedded ballot is for another window") }
+            guard seenPayloads.insert(Digest128(Hash.sha256(inner))).inserted else {
+                throw .malformed("the embedded ballot was already recorded")
+            }
             let (structure, decodedOrNil) = try decodeBallotContests(try bf.array("contests"), window: k)
             if let structure { throw .malformed("the embedded ballot: \(structure)") }
             let decoded = decodedOrNil!

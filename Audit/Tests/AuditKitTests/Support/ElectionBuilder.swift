@@ -19,6 +19,9 @@ final class ElectionBuilder<G: PrimeOrderGroup> {
     var perYear = false
     let officer = TestKey(seed: 0x0f)
     let registrar = TestKey(seed: 0x0e)
+    /// The kiosk device that signs challenged ballots (SPEC §4.9), enrolled on first use.
+    let kiosk = TestKey(seed: 0x6b)
+    var kioskEnrolled = false
     let trustees: [TestKey] = (1...3).map { TestKey(seed: UInt8(0x70 + $0)) }
     var calendar: Calendar
 
@@ -193,10 +196,12 @@ final class ElectionBuilder<G: PrimeOrderGroup> {
         lp("perennial-ballot-v1") + lp(record) + lp(term) + lp(c) + Bytes.u32be(UInt32(v)) + Bytes.u32be(pos)
     }
 
-    struct MadeBallot { let payload: [UInt8]; let selections: [(Key, Ciphertext<G>)]; let openings: [JSON] }
+    struct MadeBallot { let payload: [UInt8]; let selections: [(Key, Ciphertext<G>)]; let openings: [JSON]; let randomness: [G.Scalar] }
 
-    /// A ballot.cast payload for `credential` in window `k`, choosing option ids `choices[contest]`.
-    func makeBallot(credential: [UInt8], window k: Int, choices: [String: [String]]) -> MadeBallot {
+    /// A ballot.cast payload for `credential` in window `k`, choosing option ids `choices[contest]`;
+    /// `randomness` (one scalar per selection, in order) re-encrypts the ciphertexts of another ballot.
+    func makeBallot(credential: [UInt8], window k: Int, choices: [String: [String]], randomness: [G.Scalar]? = nil) -> MadeBallot {
+        var used: [G.Scalar] = []
         var contestsJSON: [JSON] = []
         var selections: [(Key, Ciphertext<G>)] = []
         var openings: [JSON] = []
@@ -210,7 +215,8 @@ final class ElectionBuilder<G: PrimeOrderGroup> {
             var mSum: UInt32 = 0
             for (pos, o) in v.options.enumerated() {
                 let m: UInt32 = chosen.contains(o.0) ? 1 : 0
-                let r = prover.randomScalar()
+                let r = randomness.map { $0[used.count] } ?? prover.randomScalar()
+                used.append(r)
                 let ct = prover.encrypt(UInt64(m), pk: pk, r: r)
                 let proof = prover.range(pk: pk, ct: ct, m: m, r: r, lo: 0, hi: 1,
                                          ProofBinding(context: ballotContext(v.contest, v.version, UInt32(pos)), binding: binding), proto: "disjunctive")
@@ -229,7 +235,7 @@ final class ElectionBuilder<G: PrimeOrderGroup> {
             openings.append(.object([("contest", .string(v.contest)), ("selections", .array(opened))]))
         }
         let p = payload("ballot.cast", [("window", .int(k)), ("contests", .array(contestsJSON))])
-        return MadeBallot(payload: p, selections: selections, openings: openings)
+        return MadeBallot(payload: p, selections: selections, openings: openings, randomness: used)
     }
 
     /// Casts (and counts, superseding an earlier ballot of the same lineage and window).
@@ -252,13 +258,27 @@ final class ElectionBuilder<G: PrimeOrderGroup> {
         return b
     }
 
-    func spoil(_ voter: Int, window k: Int, at time: UInt64, choices: [String: [String]] = [:], tamper: ((inout [JSON]) -> Void)? = nil) {
-        let v = voters[voter]
-        let b = makeBallot(credential: v.key.publicKey, window: k, choices: choices)
+    /// Enrols a kiosk device (officer, SPEC §4.9).
+    func enrolDevice(_ name: String, _ key: TestKey, at time: UInt64? = nil) {
+        add("kiosk.enrol", [("device", .string(name)), ("key", hex(key.publicKey))], by: officer, at: time)
+    }
+
+    /// A challenged ballot of `voter`'s choices, signed by the kiosk device `by` (the builder's own
+    /// kiosk, enrolled on first use, by default), its proofs bound to that device.
+    @discardableResult
+    func spoil(_ voter: Int, window k: Int, at time: UInt64, choices: [String: [String]] = [:], by device: TestKey? = nil,
+               tamper: ((inout [JSON]) -> Void)? = nil) -> MadeBallot {
+        if device == nil && !kioskEnrolled {
+            enrolDevice("kiosk-1", kiosk, at: time)
+            kioskEnrolled = true
+        }
+        let signer = device ?? kiosk
+        let b = makeBallot(credential: signer.publicKey, window: k, choices: choices)
         var openings = b.openings
         tamper?(&openings)
         add("ballot.spoil", [("window", .int(k)), ("ballot", .string(Base64.encode(b.payload))), ("openings", .array(openings))],
-            by: v.key, at: time)
+            by: signer, at: time)
+        return b
     }
 
     // MARK: Close and result
