@@ -48,10 +48,11 @@ public final class NodeServer: Sendable {
         self.configuration = configuration
         self.logger = logger
         let listen = "\(configuration.host):\(configuration.port)"
+        // Open first (a clear error if there is no node), then lock: opening only reads and catches up.
+        node = try Node(directory: configuration.directory, clock: configuration.clock)
+        _ = try node.requireElection()
         lock = try ServeLock.acquire(directory: configuration.directory, listen: listen)
         do {
-            node = try Node(directory: configuration.directory, clock: configuration.clock)
-            _ = try node.requireElection()
             node.serveLock = lock
             desk = try KioskDesk(node: node)
         } catch {

@@ -4,6 +4,7 @@ import CivicLog
 import Foundation
 import Perennial
 import PerennialRemote
+import Testing
 
 /// A kiosk trial node (``KioskFixture``) with more citizens whose window is open "today", and kiosk
 /// devices: `hall-1` enrolled, `hall-2` enrolled then revoked, and a key nobody enrolled.
@@ -77,7 +78,7 @@ final class ServerProcess {
         guard let found else {
             if process.isRunning { process.terminate() }
             process.waitUntilExit()
-            throw ServerTestError("the server did not start: \(logText)")
+            throw ServerTestError("the server did not start: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
         }
         port = found
     }
