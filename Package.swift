@@ -16,6 +16,7 @@ let package = Package(
     products: [
         .executable(name: "perennial", targets: ["PerennialCommand"]),
         .executable(name: "perennial-kiosk", targets: ["PerennialKiosk"]),
+        .executable(name: "perennial-loadtest", targets: ["PerennialLoadTest"]),
         .library(name: "Perennial", targets: ["Perennial"]),
     ],
     dependencies: [
@@ -66,6 +67,8 @@ let package = Package(
         .executableTarget(
             name: "PerennialKiosk",
             dependencies: ["Perennial", "PerennialRemote", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // make loadtest: simulated kiosks through perennial serve on loopback, beside a direct run.
+        .executableTarget(name: "PerennialLoadTest", dependencies: ["Perennial", "PerennialRemote", "CivicCrypto", "CivicLog", "BallotCore"]),
         .target(name: "TestSupport", dependencies: ["CivicCrypto"], path: "Tests/TestSupport"),
         .testTarget(name: "CivicCryptoTests", dependencies: ["CivicCrypto", "TestSupport"]),
         .testTarget(name: "CivicLogTests", dependencies: ["CivicLog", "TestSupport"]),

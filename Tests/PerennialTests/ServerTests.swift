@@ -117,6 +117,15 @@ struct ServerTests {
         #expect(second.duplicate && third.duplicate)
         #expect(second.index == first.index && third.index == first.index)
         #expect(try fixture.kiosk.logSize() == sizeAfterFirst, "a resubmission appends nothing")
+        // The same payload with a signature that does not verify gets no receipt.
+        var forged = EnvelopeWire(ballot.envelope)
+        forged.signature = String(repeating: "ab", count: 64)
+        do {
+            _ = try client.post(KioskAPI.Path.ballots, forged, as: CastReceipt.self)
+            Issue.record("a resubmission with a bad signature got a receipt")
+        } catch KioskClient.Failure.refused(let refusal) {
+            #expect(refusal.reason == "bad-signature")
+        }
         let receipts = try [first, second, third].map { try Receipt.parse(json: $0.receipt) }
         for receipt in receipts {
             #expect(receipt.index == first.index)

@@ -125,6 +125,8 @@ public final class KioskDesk: @unchecked Sendable {
                     throw Refused(refusal: .technical, reason: "malformed")
                 }
                 guard header.kind == kind.rawValue else { throw Refused(refusal: .technical, reason: "wrong-kind") }
+                // Checked before the resubmission lookup too: only the author's own signature gets a receipt.
+                guard envelope.hasValidSignature else { throw Refused(refusal: .technical, reason: "bad-signature") }
                 try node.catchUp()
                 try scan()
                 let hash = Data(SHA256.hash(envelope.payload))
