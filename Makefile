@@ -4,7 +4,7 @@ APT_PACKAGES := libsodium-dev libgmp-dev libsqlite3-dev pkg-config tmux
 DEMO_OUT ?= demo-data
 AUDIT_BIN = Audit/.build/release/perennial-audit
 
-.PHONY: all deps build release test test-engine test-audit test-cross demo bench clean
+.PHONY: all deps build release test test-engine test-audit test-cross demo bench clean loadtest
 
 all: build
 
@@ -58,6 +58,18 @@ bench: release
 	.build/release/perennial bench ballot
 	.build/release/perennial bench tally
 	.build/release/perennial bench log
+
+# Not part of `make test`: 50 simulated kiosks cast through `perennial serve` on loopback (valid ballots,
+# revotes, invalid ones), then the same ballots straight into a copy of the node; JSON lines; then every
+# acknowledged receipt is checked against the served checkpoint and tiles, and the audit verifies the record.
+LOADTEST_CONFIG ?= release
+LOADTEST_ARGS ?= --kiosks 50 --per-kiosk 6
+loadtest: deps
+	$(SWIFT) build -c $(LOADTEST_CONFIG) --product perennial
+	$(SWIFT) build -c $(LOADTEST_CONFIG) --product perennial-loadtest
+	cd Audit && $(SWIFT) build -c $(LOADTEST_CONFIG) --product perennial-audit
+	.build/$(LOADTEST_CONFIG)/perennial-loadtest $(LOADTEST_ARGS) --out .build/loadtest \
+	  --audit Audit/.build/$(LOADTEST_CONFIG)/perennial-audit
 
 clean:
 	rm -rf .build Audit/.build

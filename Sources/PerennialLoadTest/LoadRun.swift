@@ -47,7 +47,13 @@ enum LoadRun {
         }
         let shared = Shared()
         let start = DispatchTime.now().uptimeNanoseconds
-        DispatchQueue.concurrentPerform(iterations: plan.count) { k in
+        // One thread per kiosk (concurrentPerform would run only as many as there are cores).
+        let group = DispatchGroup()
+        for k in plan.indices {
+            group.enter()
+            Thread.detachNewThread { kiosk(k); group.leave() }
+        }
+        @Sendable func kiosk(_ k: Int) {
             let client = KioskClient(server: server, device: devices[k], attempts: 3)
             var mine = LoadResults()
             for submission in plan[k] {
@@ -68,6 +74,7 @@ enum LoadRun {
             }
             shared.lock.withLock { shared.total.merge(mine) }
         }
+        group.wait()
         var total = shared.total
         total.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return total
