@@ -120,12 +120,12 @@ struct ServerTests {
         // The same payload with a signature that does not verify gets no receipt.
         var forged = EnvelopeWire(ballot.envelope)
         forged.signature = String(repeating: "ab", count: 64)
-        do {
-            _ = try client.post(KioskAPI.Path.ballots, forged, as: CastReceipt.self)
+        let forgedFailure = Self.failure { _ = try client.post(KioskAPI.Path.ballots, forged, as: CastReceipt.self) }
+        guard case .refused(let forgedRefusal) = forgedFailure else {
             Issue.record("a resubmission with a bad signature got a receipt")
-        } catch KioskClient.Failure.refused(let refusal) {
-            #expect(refusal.reason == "bad-signature")
+            return
         }
+        #expect(forgedRefusal.reason == "bad-signature")
         let receipts = try [first, second, third].map { try Receipt.parse(json: $0.receipt) }
         for receipt in receipts {
             #expect(receipt.index == first.index)
@@ -152,13 +152,12 @@ struct ServerTests {
         for (file, status, reason) in [(fixture.unknownKey, 401, "unknown-device"), (fixture.revokedKey, 403, "revoked-device")] {
             let client = KioskClient(server: server.url, device: try fixture.key(file), attempts: 1)
             for call in [{ _ = try client.get(KioskAPI.Path.term, as: TermInfo.self) }, { _ = try client.cast(ballot) }] {
-                do {
-                    try call()
+                guard case .rejected(let got, let wire) = Self.failure(call) else {
                     Issue.record("a \(reason) was served")
-                } catch KioskClient.Failure.rejected(let got, let wire) {
-                    #expect(got == status)
-                    #expect(wire.reason == reason)
+                    continue
                 }
+                #expect(got == status)
+                #expect(wire.reason == reason)
             }
             // The kiosk executable says so in one line and stops.
             let (out, code) = try Self.runKiosk(server, key: file, receipts: fixture.directory.appendingPathComponent("r"), [""], lang: "en")
@@ -183,17 +182,17 @@ struct ServerTests {
         var wire = EnvelopeWire(ballot.envelope)
         wire.signature = String(repeating: "0", count: 128)
         let before = try fixture.kiosk.logSize()
-        do {
-            _ = try client.post(KioskAPI.Path.ballots, wire, as: CastReceipt.self)
+        if case .refused(let refusal) = Self.failure({ _ = try client.post(KioskAPI.Path.ballots, wire, as: CastReceipt.self) }) {
+            #expect(refusal.refusal == "technical" && refusal.reason == "bad-signature")
+        } else {
             Issue.record("a ballot with a bad signature was accepted")
-        } catch KioskClient.Failure.refused(let refusal) {
-            #expect(refusal.refusal == "technical")
         }
-        do {
+        if case .rejected(let status, let error) = Self.failure({
             _ = try client.post(KioskAPI.Path.ballots, ["payload": "not base64!"], as: CastReceipt.self)
-            Issue.record("a malformed envelope was accepted")
-        } catch KioskClient.Failure.rejected(let status, let error) {
+        }) {
             #expect(status == 400 && error.reason == "malformed")
+        } else {
+            Issue.record("a malformed envelope was accepted")
         }
         #expect(try fixture.kiosk.logSize() == before)
         server.stop()
@@ -203,6 +202,16 @@ struct ServerTests {
     /// Nothing acknowledged is lost, nothing is doubled, and every ballot is in exactly once.
     @Test(.enabled(if: built, "perennial is built next to the tests"))
     func killNineWhileKiosksCastLosesNothingAndDoublesNothing() throws {
+        try interruptWhileKiosksCast(signal: SIGKILL)
+    }
+
+    /// The same with SIGTERM: the server finishes what is in flight, refuses the rest, exits 0.
+    @Test(.enabled(if: built, "perennial is built next to the tests"))
+    func sigtermWhileKiosksCastStopsGracefullyLosingNothing() throws {
+        try interruptWhileKiosksCast(signal: SIGTERM)
+    }
+
+    func interruptWhileKiosksCast(signal: Int32) throws {
         let voters = 24, kiosks = 4
         let fixture = try ServerFixture(citizens: voters)
         defer { fixture.remove() }
@@ -233,7 +242,12 @@ struct ServerTests {
         }
         // Kill once some ballots are acknowledged (a count, not a time).
         while acks.count < voters / 3 { usleep(5_000) }
-        server.kill9()
+        kill(server.process.processIdentifier, signal)
+        server.process.waitUntilExit()
+        if signal == SIGTERM {
+            #expect(server.process.terminationStatus == 0)
+            #expect(server.logText.contains(#""message":"stopped""#))
+        }
         group.wait()
         let acknowledged = acks.lock.withLock { acks.byBallot }
         #expect(acknowledged.count >= voters / 3)
@@ -326,6 +340,18 @@ struct ServerTests {
     }
 
     // MARK: Helpers
+
+    /// The client's failure, or nil if `body` succeeded.
+    static func failure(_ body: () throws -> Void) -> KioskClient.Failure? {
+        do {
+            try body()
+            return nil
+        } catch let failure as KioskClient.Failure {
+            return failure
+        } catch {
+            return .unreachable("\(error)")
+        }
+    }
 
     static func runKiosk(_ server: ServerProcess, key: URL, receipts: URL, _ lines: [String], lang: String) throws -> (String, Int32) {
         let process = Process()
