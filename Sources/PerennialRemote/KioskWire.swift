@@ -93,7 +93,11 @@ public struct CastReceipt: Codable, Sendable {
     public var duplicate: Bool
     /// The receipt (``Receipt/json()``), with the tracker (hex SHA-256 of the payload).
     public var receipt: String
-    public init(index: UInt64, duplicate: Bool, receipt: String) { self.index = index; self.duplicate = duplicate; self.receipt = receipt }
+    /// The earlier ballot of the same card in the same window that this one replaces (nil on a resubmission).
+    public var replaced: Int?
+    public init(index: UInt64, duplicate: Bool, receipt: String, replaced: Int?) {
+        self.index = index; self.duplicate = duplicate; self.receipt = receipt; self.replaced = replaced
+    }
 }
 
 /// The answer to `POST /kiosk/v1/challenges`.

@@ -17,6 +17,8 @@ public final class RemoteKioskBackend: KioskBackend {
     let deviceKey: Ed25519.SigningKey
     public let info: TermInfo
     public let receiptsDirectory: URL
+    /// Where citizens check a tracking code (printed on receipts), or nil for the default wording.
+    public var checkAddress: String?
     /// The voter being served (what the server said about their window and ballot context).
     private var current: (credential: [UInt8], info: VoterInfo)?
 
@@ -102,13 +104,14 @@ public final class RemoteKioskBackend: KioskBackend {
         // From here on the vote is recorded: problems only cost the receipt, never the vote.
         let trackerHex = Hex.encode(ballot.tracker)
         var report = CastReport(trackerCode: ballot.trackerCode, tracker: trackerHex, index: answer.index, checkpointSize: 0,
-                                checkpointRoot: "", receiptFile: nil, replaced: voter.earlierBallot)
+                                checkpointRoot: "", receiptFile: nil, replaced: answer.replaced ?? voter.earlierBallot)
         if let receipt = try? Receipt.parse(json: answer.receipt), receipt.index == answer.index, receipt.tracker == trackerHex,
            Hex.encode(receipt.logKey) == info.logKey,
            (try? receipt.verify()) != nil {
             report.checkpointSize = receipt.checkpoint.size
             report.checkpointRoot = receipt.checkpoint.rootHash.hex
-            report.receiptFile = try? writeReceipt(receipt, trackerHex: trackerHex)
+            report.receiptFile = try? ReceiptSpool(directory: receiptsDirectory, termTitle: info.title, checkAddress: checkAddress)
+                .write(receipt, trackingCode: ballot.trackerCode)
         }
         current = nil
         return report
@@ -137,17 +140,8 @@ public final class RemoteKioskBackend: KioskBackend {
             let selected = zip(version.options, bits).filter { $0.1 == 1 }.map { $0.0.label }
             contests.append(.init(title: version.title, selected: selected, bits: bits))
         }
-        return ChallengeReport(trackerCode: challenged.trackerCode, index: answer.index, contests: contests)
-    }
-
-    /// Writes `receipt-<index>-<tracker prefix>.json` (mode 0644: it holds nothing secret).
-    func writeReceipt(_ receipt: Receipt, trackerHex: String) throws -> URL {
-        try FileManager.default.createDirectory(at: receiptsDirectory, withIntermediateDirectories: true)
-        let file = receiptsDirectory.appendingPathComponent("receipt-\(receipt.index)-\(trackerHex.prefix(16)).json")
-        guard FileManager.default.createFile(atPath: file.path, contents: Data((receipt.json() + "\n").utf8),
-                                             attributes: [.posixPermissions: 0o644]) else {
-            throw KioskRefusal.technical
-        }
-        return file
+        var report = ChallengeReport(trackerCode: challenged.trackerCode, index: answer.index, contests: contests)
+        report.shownCode = ballot.trackerCode
+        return report
     }
 }

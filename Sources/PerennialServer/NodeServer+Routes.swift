@@ -46,8 +46,9 @@ extension NodeServer {
         }
         router.post(RouterPath(KioskAPI.Path.ballots)) { request, _ in
             await self.kiosk("ballots", request, appends: true) { body, device in
-                try self.append(body, kind: .ballotCast, device: device.name) { index, duplicate, tracker in
-                    CastReceipt(index: index, duplicate: duplicate, receipt: try self.desk.receipt(index: index, tracker: tracker).json())
+                try self.append(body, kind: .ballotCast, device: device.name) { submission, tracker in
+                    CastReceipt(index: submission.index, duplicate: submission.duplicate,
+                                receipt: try self.desk.receipt(index: submission.index, tracker: tracker).json(), replaced: submission.replaced)
                 }
             }
         }
@@ -57,8 +58,8 @@ extension NodeServer {
                 if let wire = try? JSONDecoder().decode(EnvelopeWire.self, from: Data(body)), wire.author.lowercased() != device.keyHex {
                     return .refused(.technical, reason: "not-this-device")
                 }
-                return try self.append(body, kind: .ballotSpoil, device: device.name) { index, duplicate, _ in
-                    ChallengeReceipt(index: index, duplicate: duplicate)
+                return try self.append(body, kind: .ballotSpoil, device: device.name) { submission, _ in
+                    ChallengeReceipt(index: submission.index, duplicate: submission.duplicate)
                 }
             }
         }
@@ -172,7 +173,7 @@ extension NodeServer {
 
     /// Appends (or finds) the envelope in `body` and answers with `answer(index, duplicate, tracker)`.
     func append(_ body: [UInt8], kind: EntryKind, device: String,
-                answer: (UInt64, Bool, String) throws -> any Encodable & Sendable) throws -> Outcome {
+                answer: (KioskDesk.Submission, String) throws -> any Encodable & Sendable) throws -> Outcome {
         guard let wire = try? JSONDecoder().decode(EnvelopeWire.self, from: Data(body)), let envelope = try? wire.envelope() else {
             return .malformed("The body must be an entry envelope: {\"payload\": base64, \"author\": hex, \"signature\": hex}.")
         }
@@ -190,7 +191,7 @@ extension NodeServer {
         }
         logger.info(submission.duplicate ? "resubmitted" : "appended",
                     metadata: ["kind": "\(kind.rawValue)", "index": "\(submission.index)", "device": "\(device)"])
-        return .ok(try answer(submission.index, submission.duplicate, Hex.encode(SHA256.hash(envelope.payload))))
+        return .ok(try answer(submission, Hex.encode(SHA256.hash(envelope.payload))))
     }
 
     // MARK: Responses

@@ -49,22 +49,20 @@ struct KioskExecutableTests {
         defer { fixture.remove() }
         let (out, status) = try Self.run(fixture, ["", fixture.code("open-today"), "", "1", "2", "", "V", ""])
         #expect(status == 0)
-        #expect(out.contains("== Bienvenue =="))
-        #expect(out.contains("== Votre période de vote est ouverte =="))
+        #expect(out.contains("\nBienvenue\n"))
+        #expect(out.contains("\nVotre période de vote est ouverte\n"))
         #expect(out.contains("jusqu'au samedi 20 mars 2027 inclus"))
-        #expect(out.contains("== Question 1 sur 2 =="))
-        #expect(out.contains("-> Amélie Arnaud"))
-        #expect(out.contains("== A voté. Merci ! =="))
-        #expect(out.contains("Votre reçu est enregistré dans le fichier : \(fixture.receipts.path)/receipt-"))
+        #expect(out.contains("\nQuestion 1 sur 2\n"))
+        #expect(out.contains("réponse : Amélie Arnaud"))
+        #expect(out.contains("\nA voté. Merci !\n"))
+        #expect(out.contains("Votre reçu s'imprime"))
+        #expect(!out.contains(fixture.receipts.path), "no path is ever shown")
         #expect(!out.contains("\u{1B}"), "plain mode on a pipe prints no control sequences")
         #expect(!out.contains(fixture.code("open-today")), "the code is never printed back")
         #expect(try fixture.statistics().counted == 1)
         let receipts = try fixture.verifiedReceipts()
         #expect(receipts.count == 1)
-        if let receipt = receipts.first {
-            #expect(out.contains("Entrée du registre : n° \(receipt.index)"))
-            #expect(out.contains("Point de contrôle signé : \(receipt.checkpoint.size) entrées"))
-        }
+        #expect(!out.contains("Point de contrôle"), "no jargon on the receipt screen")
     }
 
     @Test(.enabled(if: kioskBuilt, "perennial-kiosk is built next to the tests"))
@@ -73,11 +71,11 @@ struct KioskExecutableTests {
         defer { fixture.remove() }
         let (out, status) = try Self.run(fixture, ["", fixture.code("open-since-yesterday"), "", "2", "1", "", "V", ""], extra: ["--lang", "en"])
         #expect(status == 0)
-        #expect(out.contains("== Welcome =="))
+        #expect(out.contains("\nWelcome\n"))
         #expect(out.contains("until Friday 19 March 2027 inclusive"))
-        #expect(out.contains("-> Bruno Barbier"))
-        #expect(out.contains("== Vote cast. Thank you! =="))
-        #expect(out.contains("perennial-audit receipt"))
+        #expect(out.contains("answer: Bruno Barbier"))
+        #expect(out.contains("\nVote cast. Thank you!\n"))
+        #expect(out.contains("Check my ballot"))
         #expect(try fixture.statistics().counted == 1)
         #expect(try fixture.verifiedReceipts().count == 1)
     }
@@ -103,13 +101,13 @@ struct KioskExecutableTests {
         defer { fixture.remove() }
         let before = try fixture.logSize()
         let (out, _) = try Self.run(fixture, ["", fixture.code("opens-in-10-days"), ""], extra: ["--lang", "en"])
-        #expect(out.contains("== You cannot vote today =="))
+        #expect(out.contains("\nYou cannot vote today\n"))
         #expect(out.contains("Your next voting window: from Wednesday 24 March 2027 to Tuesday 30 March 2027 inclusive."))
         #expect(try fixture.logSize() == before)
         // The same voter, simulated on the opening day: the window is open.
         let (later, _) = try Self.run(fixture, ["", fixture.code("opens-in-10-days"), "A"],
                                       extra: ["--lang", "en", "--now", "2027-03-24T08:00:00+01:00"])
-        #expect(later.contains("== Your voting window is open =="))
+        #expect(later.contains("\nYour voting window is open\n"))
         #expect(later.contains("until Tuesday 30 March 2027 inclusive"))
     }
 
@@ -132,9 +130,9 @@ struct KioskExecutableTests {
         defer { fixture.remove() }
         let (out, _) = try Self.run(fixture, ["", fixture.code("open-mid-window"), "", "3", "1", "", "C", "", "", "V", ""],
                                     extra: ["--lang", "en"])
-        #expect(out.contains("== Ballot checked (it will not count) =="))
+        #expect(out.contains("\nBallot checked (it will not count)\n"))
         #expect(out.contains("Maire du Grand Nancy : Chloé Chevalier   [0 0 1 0 0]"))
-        #expect(out.contains("== Vote cast. Thank you! =="))
+        #expect(out.contains("\nVote cast. Thank you!\n"))
         let stats = try fixture.statistics()
         #expect(stats.counted == 1 && stats.spoiled == 1)
         #expect(try fixture.verifiedReceipts().count == 1)
@@ -146,7 +144,7 @@ struct KioskExecutableTests {
         defer { fixture.remove() }
         let process = Process()
         process.executableURL = Self.kioskURL
-        process.arguments = Self.arguments(fixture, ["--idle-timeout", "1"])
+        process.arguments = Self.arguments(fixture, ["--idle-timeout", "2", "--warning-seconds", "1"])
         let input = Pipe(), output = Pipe()
         process.standardInput = input
         process.standardOutput = output
@@ -156,7 +154,7 @@ struct KioskExecutableTests {
         DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: watchdog)
         input.fileHandleForWriting.write(Data("\n\(fixture.code("open-today"))\n\n1\n".utf8))
         var out = ""
-        let notice = "La session précédente a été fermée après 1 seconde sans activité"
+        let notice = "La session précédente a été fermée après 2 secondes sans activité. Aucun vote n'a été déposé."
         while !out.contains(notice) {
             let chunk = output.fileHandleForReading.availableData
             if chunk.isEmpty { break }
@@ -166,7 +164,7 @@ struct KioskExecutableTests {
         _ = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         watchdog.cancel()
-        #expect(out.contains("== Question 2 sur 2 =="))
+        #expect(out.contains("\nQuestion 2 sur 2\n"))
         #expect(out.contains(notice))
         #expect(try fixture.statistics().counted == 0)
     }
@@ -230,8 +228,8 @@ struct KioskExecutableTests {
         func type(_ keys: String) throws { try Self.tmux(["-S", socket, "send-keys", "-t", "kiosk", "-l", keys]); try Self.tmux(["-S", socket, "send-keys", "-t", "kiosk", "Enter"]) }
 
         var screen = try Self.waitForScreen(socket, "BIENVENUE")
-        #expect(screen.contains("[ Entrée ]  commencer"))
-        #expect(screen.contains("[ E      ]  English"))
+        #expect(screen.contains("[Entrée] commencer"))
+        #expect(screen.contains("[E     ] English"))
         try type("")
         screen = try Self.waitForScreen(socket, "VOTRE CODE DE VOTE")
         try type(fixture.code("open-today"))
@@ -245,16 +243,16 @@ struct KioskExecutableTests {
         _ = try Self.waitForScreen(socket, "QUESTION 2 SUR 2")
         try type("2")
         screen = try Self.waitForScreen(socket, "VÉRIFIEZ VOTRE VOTE")
-        #expect(screen.contains("-> Amélie Arnaud"))
+        #expect(screen.contains("réponse : Amélie Arnaud"))
         try type("")
         screen = try Self.waitForScreen(socket, "VOTER OU CONTRÔLER")
-        #expect(screen.contains("[ V ]  VOTER"))
+        #expect(screen.contains("[V] VOTER"))
         try type("V")
         screen = try Self.waitForScreen(socket, "A VOTÉ. MERCI !")
-        #expect(screen.contains("Code de suivi :"))
+        #expect(screen.contains("Votre code de suivi :"))
         try type("")
         screen = try Self.waitForScreen(socket, "BIENVENUE")
-        #expect(!screen.contains("Code de suivi"), "the screen is cleared for the next voter")
+        #expect(!screen.contains("code de suivi"), "the screen is cleared for the next voter")
         #expect(try fixture.statistics().counted == 1)
         #expect(try fixture.verifiedReceipts().count == 1)
     }
@@ -299,8 +297,9 @@ struct KioskTrialCommandTests {
         try input.fileHandleForWriting.close()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         kiosk.waitUntilExit()
-        #expect(text.contains("== A voté. Merci ! =="))
+        #expect(text.contains("\nA voté. Merci !\n"))
         let receipts = try FileManager.default.contentsOfDirectory(at: out.appendingPathComponent("node/receipts"), includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "json" }
         #expect(receipts.count == 1)
         for file in receipts { try Receipt.parse(json: String(contentsOf: file, encoding: .utf8)).verify() }
     }

@@ -65,7 +65,7 @@ struct KioskFixture {
     /// The receipt files written, parsed and verified.
     func verifiedReceipts() throws -> [Receipt] {
         let files = (try? FileManager.default.contentsOfDirectory(at: receipts, includingPropertiesForKeys: nil)) ?? []
-        return try files.sorted { $0.path < $1.path }.map { file in
+        return try files.filter { $0.pathExtension == "json" }.sorted { $0.path < $1.path }.map { file in
             let receipt = try Receipt.parse(json: String(contentsOf: file, encoding: .utf8))
             try receipt.verify()
             try openNode().store.verify(receipt: receipt)

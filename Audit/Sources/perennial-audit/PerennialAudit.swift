@@ -91,11 +91,14 @@ extension PerennialAudit {
         @Option(name: .long, help: "The record directory to check the receipt against.")
         var record: String?
 
+        @Option(name: .long, help: "A ballot's tracking code as printed by the kiosk (SPEC §2.6), checked against the receipt.")
+        var code: String?
+
         @OptionGroup var output: OutputOptions
 
         func run() throws {
             do {
-                try finish(ReceiptVerifier.verify(receiptPath: receiptFile, recordDirectory: record), json: output.json)
+                try finish(ReceiptVerifier.verify(receiptPath: receiptFile, recordDirectory: record, code: code), json: output.json)
             } catch let error as AuditError {
                 unreadable(error)
             }

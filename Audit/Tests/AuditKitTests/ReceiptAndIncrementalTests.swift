@@ -16,7 +16,7 @@ import Testing
         return JSON.object(members).compactText
     }
 
-    func verify(_ text: String, record: RecordBuilder? = nil, entryLines: [String]? = nil) throws -> Report {
+    func verify(_ text: String, record: RecordBuilder? = nil, entryLines: [String]? = nil, code: String? = nil) throws -> Report {
         let dir = TempDir()
         let path = dir.path + "/receipt.json"
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
@@ -27,7 +27,22 @@ import Testing
             record.write(to: rd, entryLines: entryLines)
             recordDir = rd
         }
-        return try ReceiptVerifier.verify(receiptPath: path, recordDirectory: recordDir)
+        return try ReceiptVerifier.verify(receiptPath: path, recordDirectory: recordDir, code: code)
+    }
+
+    @Test func theTrackingCodeIsShownAndCheckedAgainstTheReceipt() throws {
+        let b = RecordBuilder.simple(entries: 4, checkpointEvery: 4)
+        let tracker = Hex.encode(Hash.sha256([]))
+        let text = receipt(b, index: 1, size: 4, tracker: tracker)
+        let plain = try verify(text)
+        #expect(plain.facts.contains { $0.0 == "tracking code" && $0.1 == "SPCE-NMZG-GK2F8" })
+        #expect(plain["RCT-6"] == nil, "checked only when a code is given")
+        let typed = try verify(text, code: "spce nmzg gk2f8")
+        #expect(typed.passed, "\(typed.text)")
+        #expect(typed["RCT-6"]?.checked == 1)
+        #expect(try verify(text, code: "SPCE-NMZG-GK2F9")["RCT-6"]?.passed == false)   // a typo
+        #expect(try verify(text, code: "1SD5-0DRA-92M5Q")["RCT-6"]?.passed == false)   // another ballot's code
+        #expect(try verify(receipt(b, index: 1, size: 4), code: "SPCE-NMZG-GK2F8")["RCT-6"]?.passed == false)  // no ballot tracker
     }
 
     @Test func validReceiptVerifiesOfflineAndAgainstTheRecord() throws {

@@ -27,13 +27,10 @@ public struct PreparedBallot: Sendable {
             .payloadBytes(record: record, term: term)
     }
 
-    /// The tracker as a voter reads it: the first 16 hex digits of the tracker in groups of four.
-    public var trackerCode: String { Self.trackerCode(tracker) }
+    /// The tracking code as a voter reads it and types it on the public page (SPEC §2.6).
+    public var trackerCode: String { TrackingCode.code(forHash: tracker) }
 
-    public static func trackerCode(_ tracker: [UInt8]) -> String {
-        let hex = Array(Hex.encode(tracker.prefix(8)).uppercased())
-        return stride(from: 0, to: hex.count, by: 4).map { String(hex[$0..<min($0 + 4, hex.count)]) }.joined(separator: " ")
-    }
+    public static func trackerCode(_ tracker: [UInt8]) -> String { TrackingCode.code(forHash: tracker) }
 }
 
 /// Builds encrypted ballots with their proofs (`Audit/SPEC.md` §4.7).

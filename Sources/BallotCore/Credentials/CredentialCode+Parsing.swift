@@ -2,7 +2,7 @@ extension CredentialCode {
     /// Reads a code as a person typed it.
     ///
     /// Forgiving of what people type: upper or lower case; spaces, tabs, line breaks and dashes
-    /// anywhere are ignored; `I` and `L` are read as `1`, `O` as `0` (Crockford's rule). Any other
+    /// anywhere are ignored (and `_`, `.`); `I` and `L` are read as `1`, `O` as `0` (Crockford's rule). Any other
     /// character, `U` included, is refused.
     ///
     /// - Parameter text: what was typed, for example `7kq2m xw4pb 9trhd 3nve0`.
@@ -17,7 +17,7 @@ extension CredentialCode {
         var position = 0
         for character in text {
             position += 1
-            if character == "-" || character.isWhitespace { continue }
+            if Self.isSeparator(character) { continue }
             guard let normalized = CredentialCode.normalize(character) else {
                 throw CredentialCodeError(.invalidCharacter(position: position))
             }
@@ -34,6 +34,11 @@ extension CredentialCode {
             throw CredentialCodeError(.checksumMismatch)
         }
         self.init(normalizedStorage: code)
+    }
+
+    /// What people put between groups: `-`, `_`, `.` and white space (never part of a code).
+    public static func isSeparator(_ character: Character) -> Bool {
+        character == "-" || character == "_" || character == "." || character.isWhitespace
     }
 
     /// The canonical ASCII character for a typed one, or nil if it cannot appear in a code.

@@ -55,7 +55,11 @@ public struct ChallengeReport: Sendable, Equatable {
         public var bits: [Int]
         public init(title: String, selected: [String], bits: [Int]) { self.title = title; self.selected = selected; self.bits = bits }
     }
+    /// The tracking code of the challenged ballot in the record.
     public var trackerCode: String
+    /// The code the voter was shown before challenging (same ciphertexts; the record's entry has its
+    /// own code because its proofs are bound to the kiosk, not to the voter).
+    public var shownCode: String = ""
     public var index: UInt64
     public var contests: [Contest]
 

@@ -16,9 +16,14 @@ import Foundation
 /// The session writes to the log only through ``KioskBackend/cast(_:by:)`` and
 /// ``KioskBackend/challenge(_:by:)``: nothing is written unless the voter casts or challenges.
 public struct KioskSession {
+    /// What the welcome screen says about the session that just ended: honest about what was
+    /// recorded (a cast vote, a challenged ballot) and what was not.
     public enum Notice: Sendable, Equatable {
-        case timedOut
-        case cancelled
+        /// Closed after the idle time-out; `cast`: a vote was recorded before; `challenged`: a
+        /// challenged ballot was recorded (never counted).
+        case timedOut(cast: Bool, challenged: Bool)
+        /// Cancelled by the voter (a cancel key, Ctrl-C, Ctrl-D…), before casting.
+        case cancelled(challenged: Bool)
     }
 
     /// A problem with the typed code (it is never stored: only where it went wrong).
@@ -73,12 +78,32 @@ public struct KioskSession {
     private var editingFromReview = false
     /// Set while a "not understood" remark is shown on a screen without its own problem slot.
     public private(set) var remark: Bool = false
+    /// Set while the "still there?" warning before the idle time-out is shown; any key clears it.
+    public private(set) var idleWarning: Bool = false
+    /// Seconds between the warning and the time-out (for its wording).
+    public let warningSeconds: Int
+    /// What happened in this session so far (for honest end-of-session notices).
+    private var castThisSession = false
+    private var challengedThisSession = false
+    /// Where citizens check a tracking code, in plain words (a web address), or nil for the
+    /// default wording ("the city's website, page Check my ballot").
+    public let checkAddress: String?
 
-    public init(backend: any KioskBackend, language: KioskLanguage = .french, idleTimeoutSeconds: Int = 120) {
+    public init(backend: any KioskBackend, language: KioskLanguage = .french, idleTimeoutSeconds: Int = 120,
+                warningSeconds: Int = 30, checkAddress: String? = nil) {
         self.backend = backend
         self.defaultLanguage = language
         self.language = language
         self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.warningSeconds = warningSeconds
+        self.checkAddress = checkAddress
+    }
+
+    /// True when a voter's session is under way (anything but a bare welcome screen): only then are
+    /// the idle warning and time-out meaningful.
+    public var sessionActive: Bool {
+        if case .welcome = state { return language != defaultLanguage }
+        return true
     }
 
     var text: KioskText { KioskText.of(language) }
@@ -98,6 +123,7 @@ public struct KioskSession {
         let key = input.uppercased()
         let t = text
         remark = false
+        idleWarning = false
         switch state {
         case .welcome:
             if key == t.keyOtherLanguage {
@@ -106,17 +132,19 @@ public struct KioskSession {
                 return .redraw
             }
             // Someone who types their code straight away is not sent back to type it again.
-            if input.filter({ !($0 == "-" || $0.isWhitespace) }).count >= 10 { return identify(raw) }
+            if Self.looksLikeCode(input) { return identify(raw) }
             state = .codeEntry(nil)
             return .redraw
 
         case .codeEntry:
-            if key == t.keyCancel { return end(.cancelled) }
+            if key == t.keyCancel { return end(.cancelled(challenged: challengedThisSession)) }
             if key == t.keyBack { return end(nil) }
             return identify(raw)
 
         case .refused:
             if key == t.keyBack { state = .codeEntry(nil); return .redraw }
+            // The code of a new card, typed straight on the refusal screen ("this card was replaced").
+            if Self.looksLikeCode(input) { return identify(raw) }
             if key.isEmpty || key == t.keyCancel { return end(nil) }
             remark = true
             return .redraw
@@ -124,7 +152,7 @@ public struct KioskSession {
         case .windowOpen:
             if key.isEmpty { state = .contest(index: 0, problem: nil); return .redraw }
             if key == t.keyBack { voter = nil; choices = [:]; state = .codeEntry(nil); return .redraw }
-            if key == t.keyCancel { return end(.cancelled) }
+            if key == t.keyCancel { return end(.cancelled(challenged: challengedThisSession)) }
             remark = true
             return .redraw
 
@@ -134,7 +162,7 @@ public struct KioskSession {
         case .review:
             if key.isEmpty { return prepare() }
             if key == t.keyBack { state = .contest(index: contests.count - 1, problem: nil); return .redraw }
-            if key == t.keyCancel { return end(.cancelled) }
+            if key == t.keyCancel { return end(.cancelled(challenged: challengedThisSession)) }
             if let n = Int(key), (1...contests.count).contains(n) {
                 editingFromReview = true
                 state = .contest(index: n - 1, problem: nil)
@@ -147,13 +175,13 @@ public struct KioskSession {
             if key == t.keyCast { return cast() }
             if key == t.keyChallenge { return challenge() }
             if key == t.keyBack { ballot = nil; state = .review; return .redraw }
-            if key == t.keyCancel { return end(.cancelled) }
+            if key == t.keyCancel { return end(.cancelled(challenged: challengedThisSession)) }
             remark = true
             return .redraw
 
         case .challenged:
             if key.isEmpty { state = .review; return .redraw }
-            if key == t.keyCancel { return end(.cancelled) }
+            if key == t.keyCancel { return end(.cancelled(challenged: challengedThisSession)) }
             remark = true
             return .redraw
 
@@ -164,15 +192,49 @@ public struct KioskSession {
         }
     }
 
+    /// Something typed that is long enough to be a credential code rather than a key.
+    static func looksLikeCode(_ input: String) -> Bool {
+        input.filter { !CredentialCode.isSeparator($0) }.count >= 10
+    }
+
     /// The voter has been idle for ``idleTimeoutSeconds``: forget everything.
     @discardableResult
     public mutating func handleTimeout() -> Outcome {
-        if case .welcome = state, language == defaultLanguage { return .unchanged }
-        return end(.timedOut)
+        guard sessionActive else { return .unchanged }
+        return end(.timedOut(cast: castThisSession, challenged: challengedThisSession))
+    }
+
+    /// The voter has been idle until ``warningSeconds`` before the time-out: ask whether they are
+    /// still there (any key extends the session).
+    @discardableResult
+    public mutating func handleIdleWarning() -> Outcome {
+        guard sessionActive, !idleWarning else { return .unchanged }
+        idleWarning = true
+        return .redraw
+    }
+
+    /// A key was pressed (any key is activity): the warning, if shown, goes.
+    @discardableResult
+    public mutating func noteActivity() -> Outcome {
+        guard idleWarning else { return .unchanged }
+        idleWarning = false
+        return .redraw
+    }
+
+    /// Ctrl-C, Ctrl-\\, Ctrl-Z, Ctrl-D, a hang-up: the session ends at once, whatever the screen,
+    /// and the kiosk shows its welcome screen with nothing of the voter left.
+    @discardableResult
+    public mutating func interrupt() -> Outcome {
+        guard sessionActive || remark || idleWarning else { return end(nil) }
+        if castThisSession { return end(nil) }
+        return end(.cancelled(challenged: challengedThisSession))
     }
 
     /// Ends the session: drops the voter (and the key), the ballot and the choices.
     mutating func end(_ notice: Notice?) -> Outcome {
+        castThisSession = false
+        challengedThisSession = false
+        idleWarning = false
         voter = nil
         ballot = nil
         choices = [:]
@@ -207,12 +269,15 @@ public struct KioskSession {
         case .invalidCharacter:
             let position = error.position ?? 1
             // Where the character falls among the code's characters (spaces and dashes skipped).
-            let before = typed.prefix(position - 1).filter { !($0 == "-" || $0.isWhitespace) }.count
+            let before = typed.prefix(position - 1).filter { !CredentialCode.isSeparator($0) }.count
+            let significant = typed.filter { !CredentialCode.isSeparator($0) }.count
+            // A stray character after the 20th is an extra character, not a wrong one in a 5th group.
+            if before >= 20 || significant != 20 { return .wrongLength(typed: significant) }
             return .invalidCharacter(position: position, group: before / 5 + 1, place: before % 5 + 1)
         case .checksumMismatch:
             return .checksum
         default:
-            return .wrongLength(typed: typed.filter { !($0 == "-" || $0.isWhitespace) }.count)
+            return .wrongLength(typed: typed.filter { !CredentialCode.isSeparator($0) }.count)
         }
     }
 
@@ -226,7 +291,7 @@ public struct KioskSession {
             }
             return .redraw
         }
-        if key == t.keyCancel { return end(.cancelled) }
+        if key == t.keyCancel { return end(.cancelled(challenged: challengedThisSession)) }
         let single = version.max == 1
         if let n = Int(key) {
             if n == 0 && version.min == 0 && single {
@@ -305,6 +370,7 @@ public struct KioskSession {
         do {
             let report = try backend.cast(ballot, by: voter)
             // Cast: the credential is no longer needed; drop it at once.
+            castThisSession = true
             self.voter = nil
             self.ballot = nil
             choices = [:]
@@ -319,6 +385,8 @@ public struct KioskSession {
         guard let voter, let ballot else { return end(nil) }
         do {
             let report = try backend.challenge(ballot, choices: contestChoices, by: voter)
+            // This ballot's ciphertexts are public now: it is never cast; the next one is encrypted afresh.
+            challengedThisSession = true
             self.ballot = nil
             state = .challenged(report)
         } catch {
@@ -341,14 +409,14 @@ public struct KioskSession {
     public var screen: KioskScreen {
         let t = text
         let back = KioskScreen.Key(t.keyBack, t.labelBack)
-        let cancel = KioskScreen.Key(t.keyCancel, t.labelCancel)
+        let cancel = KioskScreen.Key(t.keyCancel, challengedThisSession ? t.labelCancelAfterChallenge : t.labelCancel)
         var s: KioskScreen
         switch state {
         case .welcome(let notice):
             var lines = t.welcomeLines(backend.termTitle, backend.windowDays)
             switch notice {
-            case .timedOut?: lines = [t.noticeTimedOut(idleTimeoutSeconds), ""] + lines
-            case .cancelled?: lines = [t.noticeCancelled, ""] + lines
+            case .timedOut(let cast, let challenged)?: lines = [t.noticeTimedOut(idleTimeoutSeconds, cast, challenged), ""] + lines
+            case .cancelled(let challenged)?: lines = [t.noticeCancelled(challenged), ""] + lines
             case nil: break
             }
             s = KioskScreen(title: t.welcomeTitle, lines: lines,
@@ -379,7 +447,7 @@ public struct KioskSession {
         case .contest(let index, let problem):
             let version = contests[index]
             let chosen = choices[version.contest] ?? []
-            var lines = [version.title, t.contestRule(version.min, version.max), ""]
+            var lines: [String] = []
             let numberWidth = String(version.options.count).count
             for (n, option) in version.options.enumerated() {
                 let number = String(n + 1).leftPadded(to: numberWidth)
@@ -387,29 +455,30 @@ public struct KioskSession {
             }
             if version.min == 0 && version.max == 1 { lines.append("   \("0".leftPadded(to: numberWidth))   \(t.noAnswerOption)") }
             let single = version.max == 1
-            lines += ["", single ? t.contestPromptSingle : t.contestPromptMultiple]
             let message: String? = switch problem {
             case .noSuchOption(let n)?: t.noSuchOption(n, version.options.count)
             case .tooMany?: t.tooMany(version.max)
             case .tooFew?: t.tooFew(version.min)
-            case .notUnderstood?: t.notUnderstood
+            case .notUnderstood?: t.contestNotUnderstood(version.options.count)
             case nil: nil
             }
             var keys: [KioskScreen.Key] = []
             if !single || choices[version.contest] != nil { keys.append(.init(t.keyNext, t.labelNextQuestion)) }
             keys += [back, cancel]
             s = KioskScreen(title: t.contestHeading(index + 1, contests.count), problem: message, lines: lines, keys: keys)
+            // The question, its rule and how to answer stay visible on every page.
+            s.header = [version.title, t.contestRule(version.min, version.max), single ? t.contestPromptSingle : t.contestPromptMultiple]
 
         case .review:
             var lines = [t.reviewIntro, ""]
             for (n, version) in contests.enumerated() {
                 let labels = (choices[version.contest] ?? []).map { id in version.options.first { $0.id == id }?.label ?? id }
                 lines.append("\(n + 1). \(version.title)")
-                lines.append("      -> " + (labels.isEmpty ? t.blankAnswer : labels.joined(separator: ", ")))
+                lines.append("      " + t.answerMark + " " + (labels.isEmpty ? t.blankAnswer : labels.joined(separator: ", ")))
             }
-            lines += ["", t.reviewChange]
             if voter?.earlierBallot != nil { lines += ["", t.revoteNotice] }
             s = KioskScreen(title: t.reviewTitle, lines: lines, keys: [.init(t.keyEnter, t.labelConfirm), back, cancel])
+            s.header = [t.reviewChange]
 
         case .castOrChallenge:
             var lines = t.ballotLines(ballot?.trackerCode ?? "")
@@ -419,7 +488,7 @@ public struct KioskSession {
             ])
 
         case .challenged(let report):
-            var lines = t.challengedLines(report.trackerCode, report.index) + [t.challengedCheckData]
+            var lines = t.challengedLines(report.shownCode.isEmpty ? report.trackerCode : report.shownCode, report.trackerCode, report.index) + [t.challengedCheckData]
             for contest in report.contests {
                 let answer = contest.selected.isEmpty ? t.blankAnswer : contest.selected.joined(separator: ", ")
                 lines.append("   \(contest.title) : \(answer)   [\(contest.bits.map(String.init).joined(separator: " "))]")
@@ -430,10 +499,11 @@ public struct KioskSession {
         case .receipt(let report):
             var lines = t.receiptLines(report)
             if let replaced = report.replaced { lines.append(t.receiptReplaced(replaced)) }
-            lines += [""] + t.receiptCheckLater(report.receiptFile?.path, report.index)
+            lines += [""] + t.receiptCheckLater(report.receiptFile != nil, checkAddress)
             s = KioskScreen(title: t.receiptTitle, lines: lines, keys: [.init(t.keyEnter, t.labelFinish)])
         }
         if remark && s.problem == nil { s.problem = t.notUnderstood }
+        if idleWarning { s.alert = t.stillThere(warningSeconds) }
         return s
     }
 }

@@ -21,7 +21,21 @@ public struct KioskText: Sendable {
     public var problemPrefix: String
     public var labelBack: String
     public var labelCancel: String
+    /// The cancel key's label once a challenged ballot was recorded (it stays in the record).
+    public var labelCancelAfterChallenge: String
     public var labelEnd: String
+    /// Marks an answer on the review screen (a word, so a screen reader reads no arrow).
+    public var answerMark: String
+    /// The warning before the idle time-out.
+    public var stillThere: @Sendable (_ seconds: Int) -> String
+    /// "Page 1 of 3".
+    public var pageOf: @Sendable (_ page: Int, _ of: Int) -> String
+    /// What Enter does on a page that has a next one.
+    public var pageMore: String
+    /// The whole screen when the terminal is too small to show a screen.
+    public var tooSmall: @Sendable (_ columns: Int, _ rows: Int) -> String
+    /// "not understood" on a question screen, where the answers are numbers.
+    public var contestNotUnderstood: @Sendable (_ options: Int) -> String
     public var notUnderstood: String
     public var selectedMark: String
     public var keysHeading: String
@@ -32,8 +46,8 @@ public struct KioskText: Sendable {
     public var welcomeLines: @Sendable (_ term: String, _ windowDays: Int) -> [String]
     public var welcomeStart: String
     public var otherLanguageLabel: String
-    public var noticeTimedOut: @Sendable (_ seconds: Int) -> String
-    public var noticeCancelled: String
+    public var noticeTimedOut: @Sendable (_ seconds: Int, _ cast: Bool, _ challenged: Bool) -> String
+    public var noticeCancelled: @Sendable (_ challenged: Bool) -> String
 
     // Code entry.
     public var codeTitle: String
@@ -81,7 +95,7 @@ public struct KioskText: Sendable {
 
     // Challenged.
     public var challengedTitle: String
-    public var challengedLines: @Sendable (_ tracker: String, _ index: UInt64) -> [String]
+    public var challengedLines: @Sendable (_ shown: String, _ tracker: String, _ index: UInt64) -> [String]
     public var challengedCheckData: String
     public var challengedExplain: [String]
     public var labelVoteAgain: String
@@ -90,7 +104,7 @@ public struct KioskText: Sendable {
     public var receiptTitle: String
     public var receiptLines: @Sendable (CastReport) -> [String]
     public var receiptReplaced: @Sendable (_ index: Int) -> String
-    public var receiptCheckLater: @Sendable (_ file: String?, _ index: UInt64) -> [String]
+    public var receiptCheckLater: @Sendable (_ printed: Bool, _ address: String?) -> [String]
     public var labelFinish: String
 
     /// The text of a language.
@@ -140,9 +154,16 @@ public struct KioskText: Sendable {
         problemPrefix: "ATTENTION :",
         labelBack: "revenir en arrière",
         labelCancel: "abandonner (rien ne sera enregistré)",
+        labelCancelAfterChallenge: "abandonner sans voter (le bulletin contrôlé reste au registre, annulé)",
         labelEnd: "terminer",
+        answerMark: "réponse :",
+        stillThere: { s in "Encore là ? Appuyez sur une touche. Sans réponse, la session sera fermée dans \(s) secondes et rien de plus ne sera enregistré." },
+        pageOf: { p, n in "Page \(p) sur \(n)" },
+        pageMore: "suite : Entrée",
+        tooSmall: { c, r in "L'écran est trop petit pour cette page (\(c) colonnes, \(r) lignes). Agrandissez la fenêtre, ou demandez à un agent." },
+        contestNotUnderstood: { n in "Je n'ai pas compris. Tapez le numéro d'une réponse (de 1 à \(n)) ou une des lettres ci-dessous, puis Entrée." },
         notUnderstood: "Je n'ai pas compris. Utilisez une des touches ci-dessous, puis Entrée.",
-        selectedMark: "<- choisi",
+        selectedMark: "(choisi)",
         keysHeading: "Tapez une touche puis Entrée :",
         date: frenchDate,
         welcomeTitle: "Bienvenue",
@@ -155,8 +176,14 @@ public struct KioskText: Sendable {
         ] },
         welcomeStart: "commencer",
         otherLanguageLabel: "English",
-        noticeTimedOut: { s in "La session précédente a été fermée après \(s) seconde\(s > 1 ? "s" : "") sans activité. Rien n'a été gardé." },
-        noticeCancelled: "La session a été abandonnée. Aucun vote n'a été déposé.",
+        noticeTimedOut: { s, cast, challenged in
+            cast ? "La session précédente a été fermée après \(s) secondes sans activité. Votre vote est enregistré."
+                : "La session précédente a été fermée après \(s) seconde\(s > 1 ? "s" : "") sans activité. Aucun vote n'a été déposé"
+                    + (challenged ? " (le bulletin contrôlé reste au registre, annulé)." : ".")
+        },
+        noticeCancelled: { challenged in
+            "La session a été abandonnée. Aucun vote n'a été déposé" + (challenged ? " (le bulletin contrôlé reste au registre, annulé)." : ".")
+        },
         codeTitle: "Votre code de vote",
         codeLines: [
             "Tapez le code de votre carte, puis Entrée.",
@@ -248,32 +275,30 @@ public struct KioskText: Sendable {
             "Notez-le : il sera sur votre reçu et dans le registre public.",
             "Vous pouvez maintenant voter, ou d'abord contrôler ce bulletin : il est alors ouvert devant vous, annulé (jamais compté), et vous votez à nouveau.",
         ] },
-        labelCast: "VOTER : déposer ce bulletin (définitif)",
+        labelCast: "VOTER : déposer ce bulletin (vous pourrez revoter pendant votre période : seul le dernier compte)",
         labelChallenge: "contrôler ce bulletin (il sera annulé, puis vous revoterez)",
         labelChange: "revenir pour modifier vos choix",
         challengedTitle: "Bulletin contrôlé (il ne comptera pas)",
-        challengedLines: { t, i in [
-            "Le bulletin \(t) a été ouvert et inscrit au registre comme annulé (entrée n° \(i)) : il ne sera jamais compté.",
+        challengedLines: { shown, t, i in [
+            "Le bulletin \(shown) a été ouvert et inscrit au registre comme annulé, sous le code \(t) : il ne sera jamais compté.",
         ] },
         challengedCheckData: "Il contenait (entre crochets, les données de contrôle : 1 = choisi, 0 = non) :",
         challengedExplain: [
-            "Ces données sont publiées : chacun peut vérifier que ce bulletin chiffre exactement ces choix (perennial-audit verify). Si ce n'est pas ce que vous avez choisi, ne votez pas ici : prévenez un agent.",
+            "Ces données sont publiées : chacun peut vérifier que ce bulletin chiffre exactement ces choix. Si ce n'est pas ce que vous avez choisi, ne votez pas ici : prévenez un agent.",
         ],
         labelVoteAgain: "voter maintenant (vos choix sont gardés)",
         receiptTitle: "A voté. Merci !",
         receiptLines: { r in [
-            "Votre bulletin est déposé dans l'urne chiffrée.",
-            "Code de suivi : \(r.trackerCode)",
-            "Entrée du registre : n° \(r.index)",
-            r.checkpointSize > 0
-                ? "Point de contrôle signé : \(r.checkpointSize) entrées, racine \(KioskText.grouped(r.checkpointRoot, groups: 4)) …"
-                : "Le point de contrôle signé n'a pas pu être établi : demandez votre reçu à un agent.",
+            "Votre vote est enregistré. Il est chiffré : personne ne peut le lire.",
+            "Votre code de suivi :",
+            "        \(r.trackerCode)",
         ] },
         receiptReplaced: { i in "Ce bulletin remplace celui que vous aviez déposé plus tôt pendant cette période (entrée n° \(i)) ; seul le nouveau compte." },
-        receiptCheckLater: { f, i in
-            (f.map { ["Votre reçu est enregistré dans le fichier : \($0)"] }
-                ?? ["Le reçu n'a pas pu être enregistré ; votre vote compte quand même. Demandez le reçu à un agent."])
-                + ["Pour le vérifier plus tard (chez vous, en mairie) : « perennial-audit receipt » suivi du nom du fichier ; ou cherchez votre code de suivi à l'entrée n° \(i) du registre public."]
+        receiptCheckLater: { printed, address in
+            (printed ? ["Votre reçu s'imprime : prenez-le, il porte ce code."]
+                : ["Le reçu n'a pas pu être imprimé ; votre vote compte quand même. Notez le code, ou demandez le reçu à un agent."])
+                + ["Pour vérifier que votre vote est bien compté, tapez ce code sur "
+                   + (address ?? "le site de la ville, page « Vérifier mon bulletin »") + ", ou demandez-le en mairie."]
         },
         labelFinish: "terminer (l'écran sera effacé)"
     )
@@ -286,9 +311,16 @@ public struct KioskText: Sendable {
         problemPrefix: "PLEASE NOTE:",
         labelBack: "go back",
         labelCancel: "quit (nothing will be recorded)",
+        labelCancelAfterChallenge: "quit without voting (the checked ballot stays in the record, cancelled)",
         labelEnd: "finish",
+        answerMark: "answer:",
+        stillThere: { s in "Still there? Press any key. Otherwise the session closes in \(s) seconds and nothing more is recorded." },
+        pageOf: { p, n in "Page \(p) of \(n)" },
+        pageMore: "more: Enter",
+        tooSmall: { c, r in "The screen is too small for this page (\(c) columns, \(r) rows). Please make the window larger, or ask a member of staff." },
+        contestNotUnderstood: { n in "Sorry, I did not understand. Type the number of an answer (1 to \(n)) or one of the letters below, then Enter." },
         notUnderstood: "Sorry, I did not understand. Use one of the keys below, then Enter.",
-        selectedMark: "<- chosen",
+        selectedMark: "(chosen)",
         keysHeading: "Type a key, then Enter:",
         date: englishDate,
         welcomeTitle: "Welcome",
@@ -301,8 +333,14 @@ public struct KioskText: Sendable {
         ] },
         welcomeStart: "start",
         otherLanguageLabel: "Français",
-        noticeTimedOut: { s in "The previous session was closed after \(s) second\(s > 1 ? "s" : "") without activity. Nothing was kept." },
-        noticeCancelled: "The session was cancelled. No vote was cast.",
+        noticeTimedOut: { s, cast, challenged in
+            cast ? "The previous session was closed after \(s) seconds without activity. Your vote is recorded."
+                : "The previous session was closed after \(s) second\(s > 1 ? "s" : "") without activity. No vote was cast"
+                    + (challenged ? " (the checked ballot stays in the record, cancelled)." : ".")
+        },
+        noticeCancelled: { challenged in
+            "The session was cancelled. No vote was cast" + (challenged ? " (the checked ballot stays in the record, cancelled)." : ".")
+        },
         codeTitle: "Your voting code",
         codeLines: [
             "Type the code on your card, then Enter.",
@@ -394,32 +432,30 @@ public struct KioskText: Sendable {
             "Write it down: it will be on your receipt and in the public record.",
             "You can now vote, or first check this ballot: it is then opened in front of you, cancelled (never counted), and you vote again.",
         ] },
-        labelCast: "VOTE: cast this ballot (final)",
+        labelCast: "VOTE: cast this ballot (you may vote again during your window: only the last one counts)",
         labelChallenge: "check this ballot (it will be cancelled, then you vote again)",
         labelChange: "go back to change your choices",
         challengedTitle: "Ballot checked (it will not count)",
-        challengedLines: { t, i in [
-            "Ballot \(t) was opened and recorded as cancelled (record entry \(i)): it will never be counted.",
+        challengedLines: { shown, t, i in [
+            "Ballot \(shown) was opened and recorded as cancelled, under the code \(t): it will never be counted.",
         ] },
         challengedCheckData: "It contained (in brackets, the check data: 1 = chosen, 0 = not):",
         challengedExplain: [
-            "This data is published: anyone can check that this ballot encrypts exactly these choices (perennial-audit verify). If this is not what you chose, do not vote here: tell a member of staff.",
+            "This data is published: anyone can check that this ballot encrypts exactly these choices. If this is not what you chose, do not vote here: tell a member of staff.",
         ],
         labelVoteAgain: "vote now (your choices are kept)",
         receiptTitle: "Vote cast. Thank you!",
         receiptLines: { r in [
-            "Your ballot is in the encrypted ballot box.",
-            "Tracking code: \(r.trackerCode)",
-            "Record entry: number \(r.index)",
-            r.checkpointSize > 0
-                ? "Signed checkpoint: \(r.checkpointSize) entries, root \(KioskText.grouped(r.checkpointRoot, groups: 4)) …"
-                : "The signed checkpoint could not be made: please ask a member of staff for your receipt.",
+            "Your vote is recorded. It is encrypted: nobody can read it.",
+            "Your tracking code:",
+            "        \(r.trackerCode)",
         ] },
         receiptReplaced: { i in "This ballot replaces the one you cast earlier in this window (entry \(i)); only the new one counts." },
-        receiptCheckLater: { f, i in
-            (f.map { ["Your receipt is saved in the file: \($0)"] }
-                ?? ["The receipt could not be saved; your vote counts all the same. Please ask a member of staff for it."])
-                + ["To check it later (at home, at the town hall): \"perennial-audit receipt\" followed by the file name; or look for your tracking code at entry \(i) of the public record."]
+        receiptCheckLater: { printed, address in
+            (printed ? ["Your receipt is printing: take it, it carries this code."]
+                : ["The receipt could not be printed; your vote counts all the same. Write the code down, or ask a member of staff for the receipt."])
+                + ["To check that your vote is counted, type this code on "
+                   + (address ?? "the city's website, page \"Check my ballot\"") + ", or ask at the town hall."]
         },
         labelFinish: "finish (the screen will be cleared)"
     )

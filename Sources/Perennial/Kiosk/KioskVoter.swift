@@ -21,9 +21,13 @@ public struct KioskVoter {
     /// The log index of the ballot already counted for this voter in this window, if any: casting
     /// again replaces it.
     public let earlierBallot: Int?
+    /// The voter's lineage on the roll (the first credential of their card chain), so that a ballot
+    /// cast meanwhile at another kiosk is still announced as replaced.
+    public let lineage: String?
 
     public init(signingKey: Ed25519.SigningKey, birthday: Birthday, window: VotingWindow, lastDay: LocalDate, contests: [ContestVersion],
-                earlierBallot: Int?) {
+                earlierBallot: Int?, lineage: String? = nil) {
+        self.lineage = lineage
         self.signingKey = signingKey
         self.birthday = birthday
         self.window = window

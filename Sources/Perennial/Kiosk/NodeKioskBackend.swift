@@ -11,10 +11,13 @@ import Foundation
 /// ballot in which window: it reads the `ballot.cast` entries of the log once, then only new ones.
 public final class NodeKioskBackend: KioskBackend {
     public let node: Node
-    /// Where receipt files go (created on first use).
+    /// The spool directory of the receipt printer: receipts go there as JSON and printouts (created on
+    /// first use; never shown to the voter).
     public let receiptsDirectory: URL
     /// The kiosk's enrolled device key (SPEC §4.9): it signs challenged ballots.
     let deviceKey: Ed25519.SigningKey
+    /// Where citizens check a tracking code (printed on receipts), or nil for the default wording.
+    public var checkAddress: String?
 
     /// Latest `ballot.cast` index per `lineage#window`.
     private var ballots: [String: Int] = [:]
@@ -67,7 +70,7 @@ public final class NodeKioskBackend: KioskBackend {
         guard !contests.isEmpty else { throw KioskRefusal.noContests }
         try scanBallots()
         return KioskVoter(signingKey: key, birthday: record.birthday, window: window, lastDay: Self.span(window, calendar).last, contests: contests,
-                          earlierBallot: ballots[record.lineage + "#\(window.number)"])
+                          earlierBallot: ballots[record.lineage + "#\(window.number)"], lineage: record.lineage)
     }
 
     /// The local days a window covers (it closes at a local midnight, exclusive).
@@ -90,6 +93,10 @@ public final class NodeKioskBackend: KioskBackend {
 
     public func cast(_ ballot: PreparedBallot, by voter: KioskVoter) throws -> CastReport {
         let entry: LogEntry
+        // The same card may have voted at another kiosk since this voter was identified.
+        try? node.catchUp()
+        try? scanBallots()
+        let replaced = voter.lineage.flatMap { ballots[$0 + "#\(voter.window.number)"] } ?? voter.earlierBallot
         do {
             entry = try node.submit(payload: ballot.payload, signer: voter.signingKey)
         } catch let error as ElectionError {
@@ -100,7 +107,7 @@ public final class NodeKioskBackend: KioskBackend {
         // From here on the vote is recorded: problems only cost the receipt, never the vote.
         let trackerHex = Hex.encode(ballot.tracker)
         var report = CastReport(trackerCode: ballot.trackerCode, tracker: trackerHex, index: entry.index, checkpointSize: 0,
-                                checkpointRoot: "", receiptFile: nil, replaced: voter.earlierBallot)
+                                checkpointRoot: "", receiptFile: nil, replaced: replaced)
         if let checkpoint = try? node.store.signCheckpoint() {
             report.checkpointSize = checkpoint.size
             report.checkpointRoot = checkpoint.rootHash.hex
@@ -108,7 +115,7 @@ public final class NodeKioskBackend: KioskBackend {
         if let receipt = try? node.store.receipt(index: entry.index, tracker: trackerHex) {
             report.checkpointSize = receipt.checkpoint.size
             report.checkpointRoot = receipt.checkpoint.rootHash.hex
-            report.receiptFile = try? writeReceipt(receipt, trackerHex: trackerHex)
+            report.receiptFile = try? writeReceipt(receipt, trackerHex: trackerHex, trackingCode: ballot.trackerCode)
         }
         try? scanBallots()
         return report
@@ -132,18 +139,14 @@ public final class NodeKioskBackend: KioskBackend {
             let selected = zip(version.options, bits).filter { $0.1 == 1 }.map { $0.0.label }
             contests.append(.init(title: version.title, selected: selected, bits: bits))
         }
-        return ChallengeReport(trackerCode: challenged.trackerCode, index: entry.index, contests: contests)
+        var report = ChallengeReport(trackerCode: challenged.trackerCode, index: entry.index, contests: contests)
+        report.shownCode = ballot.trackerCode
+        return report
     }
 
-    /// Writes `receipts/receipt-<index>-<tracker prefix>.json` (mode 0644: it holds nothing secret).
-    func writeReceipt(_ receipt: Receipt, trackerHex: String) throws -> URL {
-        try FileManager.default.createDirectory(at: receiptsDirectory, withIntermediateDirectories: true)
-        let file = receiptsDirectory.appendingPathComponent("receipt-\(receipt.index)-\(trackerHex.prefix(16)).json")
-        guard FileManager.default.createFile(atPath: file.path, contents: Data((receipt.json() + "\n").utf8),
-                                             attributes: [.posixPermissions: 0o644]) else {
-            throw KioskRefusal.technical
-        }
-        return file
+    /// Writes the receipt to the spool directory for the receipt printer (``ReceiptSpool``). Returns the JSON file.
+    func writeReceipt(_ receipt: Receipt, trackerHex: String, trackingCode: String) throws -> URL {
+        try ReceiptSpool(directory: receiptsDirectory, termTitle: termTitle, checkAddress: checkAddress).write(receipt, trackingCode: trackingCode)
     }
 
     /// A refusal from the engine, as the voter should read it.

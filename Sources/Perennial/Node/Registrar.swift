@@ -75,7 +75,10 @@ public struct Registrar {
 
     /// The letter the registrar prints and sends (French, then English).
     public static func letter(code: CredentialCode, setup: TermSetup, birthday: String) -> String {
-        let b = (try? Birthday(iso: birthday)).map { "\($0.day)/\($0.month)" } ?? birthday
+        // Month in words in each language: "1/12" reads as 1 December in French and January 12 in English.
+        let parsed = try? Birthday(iso: birthday)
+        let fr = parsed.map { "\($0.day == 1 ? "1er" : String($0.day)) \(KioskText.frenchMonths[$0.month - 1])" } ?? birthday
+        let en = parsed.map { "\($0.day) \(KioskText.englishMonths[$0.month - 1])" } ?? birthday
         return """
             ============================================================
             \(setup.title)
@@ -85,12 +88,12 @@ public struct Registrar {
                 \(code.revealForPrinting())
 
             Chaque année, votre bureau de vote s'ouvre le jour de votre
-            anniversaire (\(b)) à minuit et reste ouvert \(setup.windowDays) jours.
+            anniversaire (\(fr)) à minuit et reste ouvert \(setup.windowDays) jours.
             Tapez ce code sur une borne de vote. Gardez-le secret.
             Si vous le perdez, demandez une nouvelle carte en mairie.
 
             Every year, your vote opens at midnight on your birthday
-            (\(b)) and stays open for \(setup.windowDays) days. Type this code at a
+            (\(en)) and stays open for \(setup.windowDays) days. Type this code at a
             voting kiosk. Keep it secret. If you lose it, ask the town
             hall for a new card.
             ============================================================

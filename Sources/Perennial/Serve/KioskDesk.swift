@@ -47,6 +47,8 @@ public final class KioskDesk: @unchecked Sendable {
     public struct Submission: Sendable {
         public var index: UInt64
         public var duplicate: Bool
+        /// For a new `ballot.cast`: the earlier ballot of the same card in that window it replaces.
+        public var replaced: Int?
     }
 
     public var termTitle: String { node.election?.setup?.title ?? "" }
@@ -134,6 +136,7 @@ public final class KioskDesk: @unchecked Sendable {
                     let existing = try node.store.entry(at: index)
                     if existing.envelope.author == envelope.author { return Submission(index: index, duplicate: true) }
                 }
+                let replaced = kind == .ballotCast ? earlierBallot(of: envelope) : nil
                 let entry: LogEntry
                 do {
                     entry = try node.submit(envelope)
@@ -143,7 +146,7 @@ public final class KioskDesk: @unchecked Sendable {
                     throw Refused(refusal: .technical, reason: "log-\(error.code)")
                 }
                 try scan()
-                return Submission(index: entry.index, duplicate: false)
+                return Submission(index: entry.index, duplicate: false, replaced: replaced)
             }
         } catch let refused as Refused {
             throw refused
@@ -183,6 +186,13 @@ public final class KioskDesk: @unchecked Sendable {
         case .staleContest, .contests: .contestsChanged
         default: .technical
         }
+    }
+
+    /// The counted ballot a new `ballot.cast` would replace (caller holds the node's lock).
+    private func earlierBallot(of envelope: EntryEnvelope) -> Int? {
+        guard let peek = try? JSONDecoder().decode(WindowPeek.self, from: Data(envelope.payload)),
+              let record = node.election?.roll[Hex.encode(envelope.author)] else { return nil }
+        return ballots[record.lineage + "#\(peek.window)"]
     }
 
     /// Reads the ballot entries appended since the last scan (caller holds the node's lock).

@@ -47,7 +47,8 @@ public enum ReceiptVerifier {
     /// Verifies the receipt file; with `recordDirectory`, also that the record holds the entry and that
     /// the record's newest checkpoint extends the receipt's.
     /// - Throws: ``AuditError`` (unreadable) when the receipt file or the record cannot be read.
-    public static func verify(receiptPath: String, recordDirectory: String?) throws(AuditError) -> Report {
+    /// - Parameter code: a tracking code the citizen holds (§2.6), checked against the receipt's tracker.
+    public static func verify(receiptPath: String, recordDirectory: String?, code: String? = nil) throws(AuditError) -> Report {
         guard let data = FileManager.default.contents(atPath: receiptPath) else {
             throw .unreadable("cannot read the receipt \(receiptPath)")
         }
@@ -62,6 +63,23 @@ public enum ReceiptVerifier {
         report.setFact("record", receipt.origin)
         report.setFact("entry", String(receipt.index))
         if let t = receipt.tracker { report.setFact("tracker", t) }
+        let trackerBytes = receipt.tracker.flatMap { try? Hex.decode($0, length: 32) }
+        if let trackerBytes { report.setFact("tracking code", TrackingCode.code(tracker: trackerBytes)) }
+        if let code {
+            report.register(.receiptTrackingCode)
+            let failure: String?
+            if let typed = TrackingCode.normalise(code) {
+                if let trackerBytes {
+                    failure = typed == TrackingCode.code(tracker: trackerBytes) ? nil
+                        : "the tracking code \(typed) is not this receipt's (\(TrackingCode.code(tracker: trackerBytes)))"
+                } else {
+                    failure = "the receipt has no ballot tracker to compare the tracking code with"
+                }
+            } else {
+                failure = "this is not a tracking code (13 symbols with a check symbol, e.g. SPCE-NMZG-GK2F8): check for a typo"
+            }
+            report.record(.receiptTrackingCode, .receipt, failure: failure)
+        }
         report.setFact("checkpoint size", String(receipt.checkpoint.size))
 
         var sigFailure = receipt.checkpoint.signatureFailure(logKey: receipt.logKey)

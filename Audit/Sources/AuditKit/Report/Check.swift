@@ -46,6 +46,7 @@ extension Check {
     public static let receiptInclusion = Check("RCT-3", "receipt inclusion proof")
     public static let receiptEntry = Check("RCT-4", "receipt entry in the record")
     public static let receiptConsistency = Check("RCT-5", "record consistent with the receipt's checkpoint")
+    public static let receiptTrackingCode = Check("RCT-6", "tracking code matches the receipt's tracker")
     // Entry kinds.
     public static let knownKinds = Check("KND-1", "entry kinds known")
 
