@@ -4,7 +4,7 @@ APT_PACKAGES := libsodium-dev libgmp-dev libsqlite3-dev pkg-config tmux
 DEMO_OUT ?= demo-data
 AUDIT_BIN = Audit/.build/release/perennial-audit
 
-.PHONY: all deps build release test test-engine test-audit test-cross demo bench clean loadtest
+.PHONY: all deps build release test test-engine test-audit test-cross demo bench clean browser-deps test-browser loadtest
 
 all: build
 
@@ -28,7 +28,7 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-test: test-engine test-audit test-cross
+test: test-engine test-audit test-cross test-browser
 
 test-engine: deps
 	$(SWIFT) test
@@ -48,10 +48,39 @@ test-cross: deps
 	@python3 -c "import sys; p='$(CROSS)/record/entries.jsonl'; b=bytearray(open(p,'rb').read()); i=len(b)//2; b[i]=b[i]^1 if b[i]^1 not in (10,) else b[i]^2; open(p,'wb').write(b)"
 	@if Audit/.build/debug/perennial-audit verify $(CROSS)/record > $(CROSS)/tampered.txt; then echo "the audit accepted a tampered record"; exit 1; else echo "tampered record rejected, as it must be: $$(grep -c FAIL $(CROSS)/tampered.txt) failing checks"; fi
 
+# The public page in a real browser (issue #13): Debian's chromium and chromium-driver, Selenium from
+# PyPI, each installed only when missing. Engine-only runs (make test-engine) never need them.
+browser-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="chromium"; \
+	command -v chromedriver >/dev/null 2>&1 || missing="$$missing chromium-driver"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing missing browser packages: $$missing"; \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO="sudo"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; \
+	else echo "Browser present: chromium, chromedriver."; fi
+	@python3 -c "import selenium" 2>/dev/null || python3 -m pip install -q selenium || python3 -m pip install -q --break-system-packages selenium
+
+# The demo's record as a public board, served by a plain static server; screenshots in .build/browser.
+BOARD = .build/browser-board
+test-browser: deps browser-deps
+	$(SWIFT) build --product perennial
+	rm -rf $(BOARD)
+	.build/debug/perennial demo --citizens 40 --years 3 --seed 11 --skip-fsync --out $(BOARD) > $(BOARD).log 2>&1
+	.build/debug/perennial export --data $(BOARD)/node --tiles $(BOARD)/board
+	python3 Tests/Browser/check_page.py $(BOARD)/board .build/browser
+
 demo: release
 	@if [ -f Audit/Package.swift ]; then cd Audit && $(SWIFT) build -c release; fi
 	.build/release/perennial demo --out $(DEMO_OUT)
-	@if [ -x $(AUDIT_BIN) ]; then $(AUDIT_BIN) verify $(DEMO_OUT)/record; fi
+	@if [ -x $(AUDIT_BIN) ]; then $(AUDIT_BIN) verify $(DEMO_OUT)/record | tee $(DEMO_OUT)/audit.txt; fi
+	@.build/release/perennial export --data $(DEMO_OUT)/node --tiles $(DEMO_OUT)/board $$([ -f $(DEMO_OUT)/audit.txt ] && echo --audit-report $(DEMO_OUT)/audit.txt)
+	@echo ""
+	@echo "Open the public page over the demo's record:"
+	@echo "  python3 -m http.server 8080 --bind 127.0.0.1 --directory $(DEMO_OUT)/board"
+	@echo "  then http://127.0.0.1:8080/ (term status) and http://127.0.0.1:8080/check.html (check my ballot);"
+	@echo "  tracking codes to try: $(DEMO_OUT)/board/trackers/*.json (README, 'The public page')."
+	@echo "  With perennial serve: perennial serve --data $(DEMO_OUT)/node --listen 127.0.0.1:8080 serves the same paths."
 
 bench: release
 	.build/release/perennial bench crypto

@@ -127,3 +127,19 @@ extension LogStore {
         }
     }
 }
+
+extension LogStore {
+    /// `manifest.json` of the record at the latest checkpoint (SPEC §2.5), as `exportRecord` writes it.
+    public func recordManifestText() throws -> String {
+        try read { db in
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM checkpoints") ?? 0
+            let size = try Self.latestCheckpoint(db)?.size ?? 0
+            return RecordLine.manifest(origin: origin, logKey: logKey, entries: size, checkpoints: count)
+        }
+    }
+
+    /// `checkpoints.jsonl` of the record (SPEC §2.4): every checkpoint, in increasing size.
+    public func checkpointsText() throws -> String {
+        try checkpoints().map(RecordLine.checkpoint).joined()
+    }
+}

@@ -27,6 +27,9 @@ struct ServeCommand: AsyncParsableCommand {
     var now: String?
     @Option(help: ArgumentHelp("Write the port actually bound to this file once listening.", valueName: "file")) var portFile: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
+    @Option(help: ArgumentHelp("An audit report (perennial-audit verify's output): its verdict is shown beside the result on the public page.",
+                               valueName: "file"))
+    var auditReport: String?
 
     func validate() throws {
         guard NodeServer.parseListen(listen) != nil else {
@@ -55,6 +58,12 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = NodeServer.Configuration(directory: URL(fileURLWithPath: data, isDirectory: true), host: host, port: port)
         configuration.clock = now.flatMap(Self.date(iso:)).map { OffsetClock(start: $0) }
         configuration.portFile = portFile.map { URL(fileURLWithPath: $0) }
+        if let auditReport {
+            guard let text = try? String(contentsOfFile: auditReport, encoding: .utf8) else {
+                throw NodeError("Cannot read the audit report \(auditReport). Give the file perennial-audit verify wrote.")
+            }
+            configuration.board = BoardOptions(auditVerdict: text.split(separator: "\n").last.map(String.init))
+        }
         let server: NodeServer
         do {
             server = try NodeServer(configuration: configuration, logger: NodeServer.makeLogger(level: logLevel))

@@ -85,15 +85,37 @@ struct CheckpointCommand: ParsableCommand {
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Write the public record (Audit/SPEC.md) for observers and perennial-audit.")
+        commandName: "export", abstract: "Write the public record (Audit/SPEC.md) for observers and perennial-audit.",
+        discussion: "--out writes the record files; --tiles writes the public bulletin board (C2SP tiles, record files, tracker index and public pages) for any static web host.")
     @OptionGroup var node: NodeOptions
-    @Option(help: "The directory to write the record into.") var out: String
+    @Option(help: "The directory to write the record into.") var out: String?
+    @Option(help: "The directory to write the public bulletin board into (tiles, record files, pages).") var tiles: String?
+    @Option(help: "A file whose last line (an audit verdict) the status page shows beside the result.") var auditReport: String?
+    func validate() throws {
+        guard out != nil || tiles != nil else { throw ValidationError("Give --out DIR (the record) or --tiles DIR (the public board), or both.") }
+    }
     func run() throws {
+        var verdict: String?
+        if let auditReport {
+            guard let text = try? String(contentsOfFile: auditReport, encoding: .utf8) else {
+                throw NodeError("Cannot read the audit report \(auditReport). Give the file perennial-audit verify wrote.")
+            }
+            verdict = text.split(separator: "\n").last.map(String.init)
+        }
         let n = try node.open()
         if try n.store.latestCheckpoint()?.size != n.store.size() { _ = try n.store.signCheckpoint() }
-        let summary = try n.store.exportRecord(to: URL(fileURLWithPath: out, isDirectory: true))
-        node.emit(["Record exported to \(out): \(summary.entries) entries, \(summary.checkpoints) checkpoints."],
-                  json: ["entries": summary.entries, "checkpoints": summary.checkpoints])
+        if let out {
+            let summary = try n.store.exportRecord(to: URL(fileURLWithPath: out, isDirectory: true))
+            node.emit(["Record exported to \(out): \(summary.entries) entries, \(summary.checkpoints) checkpoints."],
+                      json: ["entries": summary.entries, "checkpoints": summary.checkpoints])
+        }
+        if let tiles {
+            let board = PublicBoard(store: n.store, options: BoardOptions(auditVerdict: verdict))
+            let files = try board.export(to: URL(fileURLWithPath: tiles, isDirectory: true))
+            let size = try n.store.latestCheckpoint()?.size ?? 0
+            node.emit(["Public board written to \(tiles): \(files) files for \(size) entries. Serve that directory over HTTPS; open index.html."],
+                      json: ["files": files, "entries": size])
+        }
     }
 }
 

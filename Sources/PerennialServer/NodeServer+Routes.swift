@@ -18,8 +18,9 @@ extension NodeServer {
             self.metrics.logSize((try? self.node.store.size()) ?? 0)
             return Self.response(200, Array(self.metrics.text().utf8), type: "text/plain; version=0.0.4; charset=utf-8")
         }
-        router.get("/checkpoint") { request, _ in await self.board(request) }
-        router.get("/tile/**") { request, _ in await self.board(request) }
+        // The public board (PublicBoard): checkpoint, tiles, manifest, tracker index, pages.
+        router.get("/") { request, _ in await self.board(request) }
+        router.get("/**") { request, _ in await self.board(request) }
         router.get(RouterPath(KioskAPI.Path.term)) { request, _ in
             await self.kiosk("term", request) { _, _ in
                 let info = self.node.locked {
@@ -77,22 +78,28 @@ extension NodeServer {
 
     // MARK: Public record
 
+    /// Full tiles never change: cached for a year; everything else (checkpoint, partial tiles,
+    /// manifest, pages, tracker shards) changes with the log: revalidated on every use.
+    static let immutableCache = "public, max-age=31536000, immutable"
+    static let mutableCache = "no-cache"
+
     func board(_ request: Request) async -> Response {
         let started = DispatchTime.now().uptimeNanoseconds
-        let board = PublicBoard(node: node)
+        let board = self.board
         let path = request.uri.path
         let response: Response
         do {
-            if let (resource, cache) = try await worker.run({ try board.resource(at: path) }) {
-                response = Self.response(200, resource.bytes, type: resource.contentType, headers: [.cacheControl: cache])
+            if let resource = try await reader.run({ try board.resource(path: path) }) {
+                response = Self.response(200, resource.bytes, type: resource.contentType,
+                                         headers: [.cacheControl: resource.immutable ? Self.immutableCache : Self.mutableCache])
             } else {
-                response = Self.json(404, ErrorWire(error: "No such resource on this board (\(path.prefix(80))).", reason: "not-found"))
+                response = Self.json(404, ErrorWire(error: "Nothing at \(path.prefix(80)) on this board.", reason: "not-found"))
             }
         } catch {
             logger.error("board read failed", metadata: ["path": "\(path.prefix(80))", "error": "\(error)"])
             response = Self.json(500, ErrorWire(error: "The board could not be read; try again.", reason: "internal"))
         }
-        let route = path == "/checkpoint" ? "checkpoint" : "tile"
+        let route = path == "/checkpoint" ? "checkpoint" : path.hasPrefix("/tile/") ? "tile" : "board"
         metrics.request(route: route, status: Int(response.status.code), nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - started))
         return response
     }

@@ -27,6 +27,8 @@ public final class NodeServer: Sendable {
         public var portFile: URL?
         /// Which devices may use the kiosk API (by default: the node's enrolled kiosks).
         public var devices: DeviceAuthenticator.Registry?
+        /// What the public pages say beyond the record (contact, the audit's verdict).
+        public var board = BoardOptions()
         public init(directory: URL, host: String = "127.0.0.1", port: Int = 8080) {
             self.directory = directory; self.host = host; self.port = port
         }
@@ -36,9 +38,12 @@ public final class NodeServer: Sendable {
     public let node: Node
     public let desk: KioskDesk
     public let metrics = ServerMetrics()
+    let board: PublicBoard
     let authenticator: DeviceAuthenticator
     let logger: Logger
     let worker = NodeWorker()
+    /// Reads of the public board run beside appends (the log store and the board are safe to read concurrently).
+    let reader = NodeWorker(concurrent: true)
     let gate = Gate()
     let lock: ServeLock
 
@@ -55,6 +60,7 @@ public final class NodeServer: Sendable {
         do {
             node.serveLock = lock
             desk = try KioskDesk(node: node)
+            board = PublicBoard(store: node.store, options: configuration.board)
         } catch {
             lock.release()
             throw error
@@ -104,7 +110,11 @@ enum NodeDevices {
 
 /// Runs blocking node work on one serial queue, off the server's event loops and task threads.
 final class NodeWorker: Sendable {
-    private let queue = DispatchQueue(label: "perennial.node")
+    private let queue: DispatchQueue
+
+    init(concurrent: Bool = false) {
+        queue = concurrent ? DispatchQueue(label: "perennial.board", attributes: .concurrent) : DispatchQueue(label: "perennial.node")
+    }
 
     func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in

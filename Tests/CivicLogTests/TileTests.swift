@@ -127,7 +127,7 @@ struct TileTests {
     @Test func verifierKeyIsTheC2SPForm() throws {
         let key = Fixture.logKey.publicKey
         let vkey = SignedCheckpoint.verifierKey(origin: Fixture.origin, publicKey: key)
-        let parts = vkey.split(separator: "+")
+        let parts = vkey.split(separator: "+", maxSplits: 2)
         #expect(parts.count == 3)
         #expect(parts[0] == Substring(Fixture.origin))
         #expect(parts[1].count == 8)

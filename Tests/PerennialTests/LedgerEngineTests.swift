@@ -21,10 +21,11 @@ struct LedgerEngineTests {
             clock = ManualClock(milliseconds: 1_780_000_000_000)   // 2026-05-28
             node = try Node.create(directory: directory, origin: "perennial.example/ledger-test", simulation: true, clock: clock)
             officer = try node.key("officer")
-            let setup = try TermSetupService.makeSetup(
+            var setup = try TermSetupService.makeSetup(
                 term: "paris-2026", title: "Ledger test", timeZone: "Europe/Paris", start: "2026-01-01", end: "2032-01-01",
                 trustees: TrusteeCount(n: 1, t: 1), trusteeKeys: [Hex.encode(Ed25519.SigningKey.generate().publicKey.rawRepresentation)],
                 officer: officer.publicKey.rawRepresentation, registrar: try node.key("registrar").publicKey.rawRepresentation, simulation: true)
+            setup.logKey = node.verifierKey
             try node.submit(payload: setup.payloadBytes(record: node.origin, term: "paris-2026"), signer: officer)
             org = Ed25519.SigningKey.generate()
             try node.submitLedger(Accreditation(org: "restos", name: "Restos", key: Hex.encode(org.publicKey.rawRepresentation),

@@ -16,12 +16,46 @@ struct NodeTests {
     static func node(at dir: URL, clock: ManualClock) throws -> (Node, Ed25519.SigningKey) {
         let node = try Node.create(directory: dir, origin: "test.example/node", simulation: true, clock: clock)
         let officer = try node.key("officer"), registrar = try node.key("registrar")
-        let setup = try TermSetupService.makeSetup(
+        var setup = try TermSetupService.makeSetup(
             term: "t", title: "T", timeZone: "Europe/Paris", start: "2027-01-01", end: "2028-01-01",
             trustees: TrusteeCount(n: 1, t: 1), trusteeKeys: [Hex.encode(Ed25519.SigningKey.generate().publicKey.rawRepresentation)],
             officer: officer.publicKey.rawRepresentation, registrar: registrar.publicKey.rawRepresentation, simulation: true)
+        setup.logKey = node.verifierKey
         try node.submit(payload: setup.payloadBytes(record: node.origin, term: "t"), signer: officer)
         return (node, registrar)
+    }
+
+    /// term.setup must publish the log's own verifier key (SPEC §4.2): none, or another log's, is
+    /// refused and writes nothing; Node.setUp fills it in.
+    @Test func termSetupMustNameTheLogsVerifierKey() throws {
+        let dir = Self.directory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let node = try Node.create(directory: dir, origin: "test.example/node", simulation: true, clock: ManualClock(milliseconds: 1_790_000_000_000))
+        let officer = try node.key("officer"), registrar = try node.key("registrar")
+        var setup = try TermSetupService.makeSetup(
+            term: "t", title: "T", timeZone: "Europe/Paris", start: "2027-01-01", end: "2028-01-01",
+            trustees: TrusteeCount(n: 1, t: 1), trusteeKeys: [Hex.encode(Ed25519.SigningKey.generate().publicKey.rawRepresentation)],
+            officer: officer.publicKey.rawRepresentation, registrar: registrar.publicKey.rawRepresentation, simulation: true)
+        #expect(throws: ElectionError.self) { try node.submit(payload: setup.payloadBytes(record: node.origin, term: "t"), signer: officer) }
+        let otherKey = SignedCheckpoint.verifierKey(origin: node.origin, publicKey: Ed25519.SigningKey.generate().publicKey.rawRepresentation)
+        setup.logKey = otherKey
+        #expect(throws: ElectionError.self) { try node.submit(payload: setup.payloadBytes(record: node.origin, term: "t"), signer: officer) }
+        #expect(try node.store.size() == 0)
+        setup.logKey = node.verifierKey
+        try node.submit(payload: setup.payloadBytes(record: node.origin, term: "t"), signer: officer)
+        #expect(node.verifierKey.hasPrefix("test.example/node+"))
+        let payload = String(decoding: try node.store.entry(at: 0).envelope.payload, as: UTF8.self)
+        #expect(payload.hasSuffix(#","simulation":true,"log_key":"\#(node.verifierKey)"}"#))
+
+        let dir2 = Self.directory()
+        defer { try? FileManager.default.removeItem(at: dir2) }
+        let made = try Node.setUp(directory: dir2, origin: "test.example/setup", simulation: true, clock: ManualClock(milliseconds: 1_790_000_000_000)) { o, r in
+            try TermSetupService.makeSetup(
+                term: "t", title: "T", timeZone: "Europe/Paris", start: "2027-01-01", end: "2028-01-01",
+                trustees: TrusteeCount(n: 1, t: 1), trusteeKeys: [Hex.encode(Ed25519.SigningKey.generate().publicKey.rawRepresentation)],
+                officer: o, registrar: r, simulation: true)
+        }
+        #expect(made.election?.setup?.logKey == made.verifierKey)
     }
 
     @Test func refusedEntryLeavesTheLogUnchanged() throws {

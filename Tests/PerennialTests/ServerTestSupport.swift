@@ -91,23 +91,30 @@ final class ServerProcess {
     }
 
     static func get(_ url: URL) throws -> (Int, String) {
+        let answer = try getWithCacheControl(url)
+        return (answer.status, answer.body)
+    }
+
+    /// GET: the status, the Cache-Control header, the body's length in bytes and the body (as UTF-8).
+    static func getWithCacheControl(_ url: URL) throws -> (status: Int, cache: String, length: Int, body: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", """
             import sys, urllib.request, urllib.error
             try:
-                r = urllib.request.urlopen(sys.argv[1], timeout=30); print(r.status); sys.stdout.write(r.read().decode())
+                r = urllib.request.urlopen(sys.argv[1], timeout=30); b = r.read()
+                print(r.status); print(r.headers.get("Cache-Control", "")); print(len(b)); sys.stdout.write(b.decode("utf-8", "replace"))
             except urllib.error.HTTPError as e:
-                print(e.code); sys.stdout.write(e.read().decode())
+                b = e.read(); print(e.code); print(e.headers.get("Cache-Control", "")); print(len(b)); sys.stdout.write(b.decode("utf-8", "replace"))
             """, url.absoluteString]
         let out = Pipe()
         process.standardOutput = out
         try process.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        let firstLine = text.prefix { $0 != "\n" }
-        return (Int(firstLine) ?? 0, String(text.dropFirst(firstLine.count + 1)))
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", maxSplits: 3, omittingEmptySubsequences: false)
+        guard lines.count >= 3 else { return (0, "", 0, "") }
+        return (Int(lines[0]) ?? 0, String(lines[1]), Int(lines[2]) ?? 0, lines.count > 3 ? String(lines[3]) : "")
     }
 
     func kill9() {

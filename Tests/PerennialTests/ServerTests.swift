@@ -334,6 +334,33 @@ struct ServerTests {
         for line in lines { #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) != nil, "a JSON log line: \(line)") }
     }
 
+    /// The public board at the tlog-tiles paths, with its caching: full tiles immutable, the rest revalidated.
+    @Test(.enabled(if: built, "perennial is built next to the tests"))
+    func thePublicBoardIsServedWithItsCaching() throws {
+        let fixture = try ServerFixture(citizens: 240)   // past 256 entries: one full tile
+        defer { fixture.remove() }
+        let server = try ServerProcess(data: fixture.nodeDirectory)
+        let node = try fixture.kiosk.openNode()
+        let checkpoint = try #require(try node.store.latestCheckpoint())
+        #expect(checkpoint.size > 256)
+        let served = try ServerProcess.getWithCacheControl(server.url.appendingPathComponent("checkpoint"))
+        #expect(served.status == 200 && served.cache == "no-cache")
+        #expect(served.body == checkpoint.note)
+        let full = try ServerProcess.getWithCacheControl(server.url.appendingPathComponent("tile/0/000"))
+        #expect(full.status == 200 && full.cache == "public, max-age=31536000, immutable")
+        #expect(full.length == 256 * 32, "256 hashes")
+        let partialWidth = Int(checkpoint.size % 256)
+        let partial = try ServerProcess.getWithCacheControl(server.url.appendingPathComponent("tile/entries/001.p/\(partialWidth)"))
+        #expect(partial.status == 200 && partial.cache == "no-cache")
+        let beyond = try ServerProcess.getWithCacheControl(server.url.appendingPathComponent("tile/0/005"))
+        #expect(beyond.status == 404)
+        let page = try ServerProcess.getWithCacheControl(server.url)
+        #expect(page.status == 200 && page.body.contains("<html"))
+        #expect(try server.get("manifest.json").0 == 200)
+        #expect(try server.get("health").0 == 200, "the board's catch-all leaves /health alone")
+        server.stop()
+    }
+
     @Test(.enabled(if: built, "perennial is built next to the tests"))
     func unusableArgumentsExitTwo() throws {
         let (out, status) = try Self.runPerennial(["serve", "--listen", "localhost"])

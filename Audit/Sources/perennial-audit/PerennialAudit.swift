@@ -12,7 +12,7 @@ struct PerennialAudit: ParsableCommand {
         commandName: "perennial-audit",
         abstract: "Independently verify a Perennial public record, or a citizen's receipt.",
         discussion: "Exit status: 0 all checks pass, 1 a check failed, 2 the input cannot be read.",
-        subcommands: [Verify.self, VerifyReceipt.self, Benchmark.self])
+        subcommands: [Verify.self, Follow.self, VerifyReceipt.self, Benchmark.self])
 
     /// Argument errors exit with 2, as every Perennial command does (swift-argument-parser would use 64).
     static func main() {
@@ -40,6 +40,12 @@ func finish(_ report: Report, json: Bool) throws -> Never {
     Foundation.exit(report.passed ? 0 : 1)
 }
 
+/// Prints a board that contradicts itself (tiles against its signed checkpoint) and exits with 1.
+func failed(_ error: Error) -> Never {
+    FileHandle.standardError.write(Data("perennial-audit: FAIL: \(error)\n".utf8))
+    Foundation.exit(1)
+}
+
 /// Prints an unreadable-input error and exits with 2.
 func unreadable(_ error: Error) -> Never {
     FileHandle.standardError.write(Data("perennial-audit: \(error)\n".utf8))
@@ -49,9 +55,9 @@ func unreadable(_ error: Error) -> Never {
 extension PerennialAudit {
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Verify a whole record directory (manifest.json, entries.jsonl, checkpoints.jsonl).")
+            abstract: "Verify a whole record: a directory (manifest.json, entries.jsonl, checkpoints.jsonl) or a bulletin board URL (C2SP tiles).")
 
-        @Argument(help: "The exported record directory.")
+        @Argument(help: "The exported record directory, or the http(s) URL of a bulletin board.")
         var recordDirectory: String
 
         @OptionGroup var output: OutputOptions
@@ -65,13 +71,30 @@ extension PerennialAudit {
         @Flag(name: .long, help: "No progress lines on standard error.")
         var quiet = false
 
+        @Option(name: .long, help: "Pin the log's C2SP verifier key (origin+keyhash+base64, as published in term.setup): any other key fails.")
+        var logKey: String?
+
         func validate() throws {
             guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+            if let logKey, Checkpoint.parseVerifierKey(logKey) == nil {
+                throw ValidationError("--log-key must be a verifier key string origin+keyhash+base64 (e.g. the log_key of term.setup)")
+            }
         }
 
         func run() throws {
             let progress = quiet ? nil : ProgressPrinter().callback
-            let options = VerifyOptions(workers: workers, statePath: state, progress: progress)
+            let options = VerifyOptions(workers: workers, statePath: state, progress: progress, pinnedLogKey: logKey)
+            if HTTPSource.isURL(recordDirectory) {
+                guard state == nil else {
+                    throw ValidationError("--state is for a record directory; to keep up with a board, use perennial-audit follow URL --state FILE")
+                }
+                do {
+                    try finish(RemoteBoard.verify(url: recordDirectory, options: options), json: output.json)
+                } catch let error as AuditError {
+                    if error.isUnreadable { unreadable(error) }
+                    failed(error)
+                }
+            }
             do {
                 try finish(Audit.verify(recordDirectory: recordDirectory, options: options), json: output.json)
             } catch let error as AuditError {
@@ -161,5 +184,87 @@ final class LockedDate: @unchecked Sendable {
         guard now.timeIntervalSince(date) >= seconds else { return false }
         date = now
         return true
+    }
+}
+
+extension PerennialAudit {
+    struct Follow: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Follow a live bulletin board: check each new checkpoint's consistency with the last one seen, verify new entries incrementally.",
+            discussion: """
+            Each round reads the board's checkpoint, verifies its signature under the pinned log key (--log-key, or the one \
+            saved in the state file, or on the first round the board's own), proves it consistent with the last checkpoint \
+            seen (from the tiles), mirrors the new entries into FILE.record/ and verifies them (state in FILE.audit). A fork or a \
+            rollback is the gravest failure: both checkpoints are printed so they can be shown to others. Exit status: 0 after \
+            --rounds rounds that verified, 1 a failure, 2 the board cannot be read.
+            """)
+
+        @Argument(help: "The http(s) URL of the bulletin board.")
+        var url: String
+
+        @Option(name: .long, help: "The follower's state file (created on the first round).")
+        var state: String
+
+        @Option(name: .long, help: "Pin the log's C2SP verifier key (origin+keyhash+base64).")
+        var logKey: String?
+
+        @Option(name: .long, help: "Seconds between rounds.")
+        var interval: Double = 60
+
+        @Option(name: .long, help: "Stop after this many rounds (0: keep going).")
+        var rounds: Int = 0
+
+        @Option(name: .long, help: "Worker threads for signatures and proofs.")
+        var workers: Int = 2
+
+        func validate() throws {
+            guard HTTPSource.isURL(url) else { throw ValidationError("follow needs the http(s) URL of a bulletin board; for a directory use verify DIR --state FILE") }
+            guard interval >= 0, rounds >= 0, workers >= 1 else { throw ValidationError("--interval and --rounds must not be negative, --workers at least 1") }
+            if let logKey, Checkpoint.parseVerifierKey(logKey) == nil {
+                throw ValidationError("--log-key must be a verifier key string origin+keyhash+base64 (e.g. the log_key of term.setup)")
+            }
+        }
+
+        func run() throws {
+            let follower: Follower
+            do {
+                follower = try Follower(url: url, statePath: state, logKey: logKey, options: VerifyOptions(workers: workers))
+            } catch {
+                unreadable(error)
+            }
+            var round = 0
+            while true {
+                round += 1
+                let outcome: Follower.Outcome
+                do {
+                    outcome = try follower.round()
+                } catch {
+                    if error.isUnreadable { unreadable(error) }
+                    failed(error)
+                }
+                report(outcome)
+                if rounds > 0 && round >= rounds { break }
+                Thread.sleep(forTimeInterval: interval)
+            }
+        }
+
+        func report(_ outcome: Follower.Outcome) {
+            switch outcome {
+            case .verified(let report, let checkpoint):
+                if !report.passed {
+                    print(report.text, terminator: "")
+                    Foundation.exit(1)
+                }
+                print("checkpoint of size \(checkpoint.size) (root \(Base64.encode(checkpoint.root)), time \(checkpoint.time)): consistent with the last one seen; record verified: PASS")
+            case .unchanged(let checkpoint):
+                print("checkpoint of size \(checkpoint.size): unchanged")
+            case .inconsistent(let kind, let seen, let served, let reason):
+                print("GRAVEST FAILURE: \(kind): \(reason).")
+                print("Show both signed checkpoints to others: the log key signed them both.")
+                print("\nCheckpoint seen before:\n\(seen)\nCheckpoint served now:\n\(served)", terminator: "")
+                FileHandle.standardError.write(Data("perennial-audit: GRAVEST FAILURE: \(kind): \(reason)\n".utf8))
+                Foundation.exit(1)
+            }
+        }
     }
 }

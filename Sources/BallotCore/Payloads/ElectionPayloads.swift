@@ -89,9 +89,13 @@ public struct TermSetup: ElectionPayload, Equatable {
     /// True for a simulated term (its node's clock may be set by hand): public, so that nobody takes
     /// a simulation's record for a real election's.
     public var simulation: Bool
+    /// The log's C2SP verifier key (`origin+keyhash+base64`, SPEC §4.2), so observers can pin the
+    /// key from the signed record itself. The node fills it in when it writes `term.setup`.
+    public var logKey: String?
 
     enum CodingKeys: String, CodingKey {
         case term, title, start, end, group, trustees, officer, registrar, simulation
+        case logKey = "log_key"
         case timeZone = "time_zone", windowDays = "window_days", leapDay = "leap_day"
         case trusteeKeys = "trustee_keys", perYearResults = "per_year_results", winnerRule = "winner_rule"
     }
@@ -112,6 +116,7 @@ public struct TermSetup: ElectionPayload, Equatable {
          ("trustee_keys", .array(trusteeKeys.map(OrderedJSON.string))), ("officer", .string(officer)),
          ("registrar", .string(registrar)), ("per_year_results", .bool(perYearResults)),
          ("winner_rule", .string(winnerRule)), ("simulation", .bool(simulation))]
+            + (logKey.map { [("log_key", OrderedJSON.string($0))] } ?? [])
     }
 }
 

@@ -180,7 +180,8 @@ public final class Node: @unchecked Sendable {
         do {
             let staged = try create(directory: staging, origin: origin, simulation: simulation, clock: clock, durability: durability)
             let officer = try staged.key("officer")
-            let termSetup = try setup(officer.publicKey.rawRepresentation, try staged.key("registrar").publicKey.rawRepresentation)
+            var termSetup = try setup(officer.publicKey.rawRepresentation, try staged.key("registrar").publicKey.rawRepresentation)
+            termSetup.logKey = SignedCheckpoint.verifierKey(origin: origin, publicKey: staged.store.logKey)
             try staged.submit(payload: termSetup.payloadBytes(record: origin, term: termSetup.term), signer: officer)
         }
         if fm.fileExists(atPath: directory.path) { try? fm.removeItem(at: directory) }
@@ -223,6 +224,10 @@ public final class Node: @unchecked Sendable {
 
     /// The election, once `term.setup` is applied.
     public var election: (any ElectionHandle)? { locked { electionModule.handle } }
+
+    /// The log's C2SP verifier key string (`origin+keyhash+base64`), which `term.setup` must carry
+    /// in `log_key` (SPEC §4.2).
+    public var verifierKey: String { SignedCheckpoint.verifierKey(origin: origin, publicKey: store.logKey) }
 
     /// The election, or a clear error if no term is set up.
     public func requireElection() throws -> any ElectionHandle {
@@ -302,6 +307,10 @@ public final class Node: @unchecked Sendable {
             let proposed = try TermSetup.decode(entry.envelope.payload)
             guard proposed.simulation == isSimulation else {
                 throw ElectionError(.termSetup, "term.setup says simulation: \(proposed.simulation), but this node is \(isSimulation ? "a simulation" : "real").")
+            }
+            let verifierKey = SignedCheckpoint.verifierKey(origin: origin, publicKey: store.logKey)
+            guard proposed.logKey == verifierKey else {
+                throw ElectionError(.termSetup, "term.setup must name this log's verifier key \(verifierKey) in log_key (SPEC §4.2), so that observers can pin it; it names \(proposed.logKey == nil ? "none" : "another key").")
             }
         }
         guard let module = modules.first(where: { $0.owns(kind: header.kind) }) else {

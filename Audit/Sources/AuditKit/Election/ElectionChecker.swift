@@ -21,6 +21,8 @@ public final class ElectionChecker: KindChecker {
     private var setup: TermSetup? = nil
     private var setupPayload: JSON? = nil
     private var sawSetup = false
+    /// The record's log key (from the manifest), which `term.setup`'s `log_key` must name (SPEC.md §4.2).
+    public var recordLogKey: [UInt8]? = nil
 
     /// Counted ballots between two sweeps of the windows that can still receive a ballot.
     private let sweepInterval: Int
@@ -94,6 +96,13 @@ public final class ElectionChecker: KindChecker {
         guard entry.author == s.officer else {
             report.fail(.term, loc, "term.setup is not signed by its officer")
             return []
+        }
+        if let key = recordLogKey {
+            let expected = Checkpoint.verifierKey(name: origin, publicKey: key)
+            guard s.logKey == expected else {
+                report.record(.term, loc, failure: "term.setup: \"log_key\" is \(s.logKey), not the record's log key \(expected) (SPEC.md §4.2)")
+                return []
+            }
         }
         report.record(.term, loc, failure: nil)
         start(s, clock: clock)

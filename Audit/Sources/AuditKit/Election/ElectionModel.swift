@@ -18,12 +18,14 @@ struct TermSetup {
     let perYearResults: Bool
     /// True for a simulated term (SPEC.md §4.2): its node's clock was set by hand.
     let simulation: Bool
+    /// The log's C2SP verifier key string (SPEC.md §4.2), `origin+keyhash+base64`.
+    let logKey: String
     /// The largest number of trustees a term may have (SPEC.md §4.2): it bounds the ceremony's work.
     static let maxTrustees = 64
 
     init(_ f: Fields) throws(AuditError) {
         try f.finish(["title", "time_zone", "start", "end", "window_days", "leap_day", "group", "trustees",
-                      "trustee_keys", "officer", "registrar", "per_year_results", "winner_rule", "simulation"])
+                      "trustee_keys", "officer", "registrar", "per_year_results", "winner_rule", "simulation", "log_key"])
         term = try f.string("term")
         guard isElectionID(term) else { throw .malformed("term.setup: \"term\" must be 1–64 of a-z 0-9 - (not starting or ending with -)") }
         title = try f.string("title")
@@ -67,6 +69,7 @@ struct TermSetup {
         perYearResults = try f.bool("per_year_results")
         guard try f.string("winner_rule") == "plurality" else { throw .malformed("term.setup: \"winner_rule\" must be \"plurality\"") }
         simulation = try f.bool("simulation")
+        logKey = try f.string("log_key")
     }
 }
 

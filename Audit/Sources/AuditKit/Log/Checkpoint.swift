@@ -98,6 +98,24 @@ public struct Checkpoint: Sendable, Equatable {
         return "the log's signature does not verify"
     }
 
+    /// The C2SP signed-note verifier key string of an Ed25519 key (SPEC.md §2.4, §4.2):
+    /// `<name>+<hex of the 4-byte key id>+<b64(0x01 || key)>`.
+    public static func verifierKey(name: String, publicKey: [UInt8]) -> String {
+        "\(name)+\(Hex.encode(keyID(name: name, publicKey: publicKey)))+\(Base64.encode([0x01] + publicKey))"
+    }
+
+    /// Parses a verifier key string: its name and 32-byte Ed25519 key, or nil if it is not one
+    /// (wrong form, not type 0x01, or a key hash that does not match).
+    public static func parseVerifierKey(_ text: String) -> (name: String, publicKey: [UInt8])? {
+        // The name holds no "+"; the base64 may.
+        let parts = text.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, !parts[0].isEmpty, parts[1].count == 8,
+              let blob = try? Base64.decode(String(parts[2])), blob.count == 33, blob[0] == 0x01 else { return nil }
+        let key = Array(blob.dropFirst())
+        guard verifierKey(name: String(parts[0]), publicKey: key) == text else { return nil }
+        return (String(parts[0]), key)
+    }
+
     /// The whole signed note text.
     public var noteText: String {
         var s = String(decoding: body, as: UTF8.self) + "\n"

@@ -40,6 +40,8 @@ extension Check {
     public static let payloadEnvelopes = Check("LOG-6", "payload kind and record")
     public static let checkpointSequence = Check("LOG-7", "checkpoint sizes increase and cover the log")
     public static let checkpointTimes = Check("LOG-8", "checkpoint times")
+    /// Only with `--log-key`: the record is the pinned log's (SPEC.md §2.5, §4.2).
+    public static let pinnedLogKey = Check("LOG-9", "log key as pinned by the observer")
     // Receipts (SPEC.md §2.6).
     public static let receiptWellFormed = Check("RCT-1", "receipt well-formed")
     public static let receiptCheckpoint = Check("RCT-2", "receipt checkpoint signature")

@@ -10,9 +10,13 @@ public struct VerifyOptions: Sendable {
     public var statePath: String? = nil
     /// Called from time to time with (entries done, entries announced by the manifest).
     public var progress: (@Sendable (UInt64, UInt64) -> Void)? = nil
+    /// The log's C2SP verifier key (`origin+keyhash+base64`) the observer pins (`--log-key`): the
+    /// record must be that log's (check `LOG-9`).
+    public var pinnedLogKey: String? = nil
 
     public init(workers: Int = 2, batchSize: Int = 512, statePath: String? = nil,
-                progress: (@Sendable (UInt64, UInt64) -> Void)? = nil) {
+                progress: (@Sendable (UInt64, UInt64) -> Void)? = nil, pinnedLogKey: String? = nil) {
+        self.pinnedLogKey = pinnedLogKey
         self.workers = workers
         self.batchSize = batchSize
         self.statePath = statePath
@@ -73,6 +77,13 @@ public final class RecordVerifier {
         for c in checkers { for k in c.checks { report.register(k) } }
         report.setFact("record", manifest.origin)
         report.setFact("log key", Hex.encode(manifest.logKey))
+        for c in checkers { (c as? ElectionChecker)?.recordLogKey = manifest.logKey }
+        if let pin = options.pinnedLogKey {
+            report.register(.pinnedLogKey)
+            let actual = Checkpoint.verifierKey(name: manifest.origin, publicKey: manifest.logKey)
+            report.record(.pinnedLogKey, .record, failure: pin == actual ? nil
+                : "the record's log key is \(actual), not the pinned \(pin): the log was re-keyed, or this is another log")
+        }
 
         var entryOffset: UInt64 = 0
         var checkpointOffset: UInt64 = 0

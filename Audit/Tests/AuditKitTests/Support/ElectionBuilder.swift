@@ -92,7 +92,8 @@ final class ElectionBuilder<G: PrimeOrderGroup> {
          ("window_days", .int(windowDays)), ("leap_day", .string("feb28")), ("group", .string(group.name)),
          ("trustees", .object([("n", .int(n)), ("t", .int(t))])), ("trustee_keys", .array(trustees.map { hex($0.publicKey) })),
          ("officer", hex(officer.publicKey)), ("registrar", hex(registrar.publicKey)),
-         ("per_year_results", .bool(perYear)), ("winner_rule", .string("plurality")), ("simulation", .bool(false))]
+         ("per_year_results", .bool(perYear)), ("winner_rule", .string("plurality")), ("simulation", .bool(false)),
+         ("log_key", .string(Checkpoint.verifierKey(name: log.origin, publicKey: log.logKey.publicKey)))]
     }
 
     func setup() { add("term.setup", setupFields(), by: officer) }
