@@ -63,6 +63,21 @@ func percentile(_ sorted: [Double], _ p: Double) -> Double {
 
 func milliseconds(_ seconds: Double) -> Double { (seconds * 10_000).rounded() / 10 }
 
+/// Runs `perennial-audit verify TARGET` (a directory or a board URL); fails unless it passes.
+func runAudit(_ audit: String, target: String, label: String) throws {
+    let verify = Process()
+    verify.executableURL = URL(fileURLWithPath: audit)
+    verify.arguments = ["verify", target]
+    let output = Pipe()
+    verify.standardOutput = output
+    try verify.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    verify.waitUntilExit()
+    let last = text.split(separator: "\n").last.map(String.init) ?? ""
+    emit(["check": label, "passed": verify.terminationStatus == 0, "summary": last])
+    guard verify.terminationStatus == 0 else { fail("the audit failed on \(target):\n\(text)") }
+}
+
 let arguments = Arguments(CommandLine.arguments)
 let here = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
 let perennial = here.appendingPathComponent("perennial")
@@ -92,6 +107,8 @@ do {
     emit(["check": "receipts-against-served-record", "acknowledged": results.receipts.count, "verified": checked.verified,
           "served_size": checked.size, "unexpected_outcomes": results.unexpected])
     guard checked.verified == results.receipts.count, results.unexpected == 0 else { fail("some receipts or outcomes did not check out") }
+    // The audit reads the live board over HTTP, as an observer would.
+    if let audit = arguments.audit { try runAudit(audit, target: server.url.absoluteString, label: "audit-served-record") }
     guard server.stop() == 0 else { fail("the server did not stop cleanly") }
 
     // The same ballots, directly on a copy of the node (no server, no network).
@@ -107,19 +124,7 @@ do {
     try export.run()
     export.waitUntilExit()
     guard export.terminationStatus == 0 else { fail("perennial export failed") }
-    if let audit = arguments.audit {
-        let verify = Process()
-        verify.executableURL = URL(fileURLWithPath: audit)
-        verify.arguments = ["verify", record.path]
-        let output = Pipe()
-        verify.standardOutput = output
-        try verify.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        verify.waitUntilExit()
-        let last = text.split(separator: "\n").last.map(String.init) ?? ""
-        emit(["check": "audit", "passed": verify.terminationStatus == 0, "summary": last])
-        guard verify.terminationStatus == 0 else { fail("the audit failed:\n\(text)") }
-    }
+    if let audit = arguments.audit { try runAudit(audit, target: record.path, label: "audit-exported-record") }
 } catch {
     fail("\(error)")
 }
