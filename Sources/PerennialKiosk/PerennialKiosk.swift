@@ -108,6 +108,8 @@ struct PerennialKiosk: ParsableCommand {
         let clock: any LogClock = now.flatMap(Self.date(iso:)).map { OffsetClock(start: $0) } ?? SystemClock()
         let backend: NodeKioskBackend
         do {
+            // A node served by `perennial serve` takes its kiosks through the server (--server).
+            try ServeLock.requireNoServer(directory: directory)
             let node = try Node(directory: directory, clock: clock)
             _ = try node.requireElection()
             let device = try deviceKey.map { try KeyFile.load(URL(fileURLWithPath: $0)) } ?? node.simulationKioskKey()

@@ -17,6 +17,7 @@ final class LoadServer {
         process.standardError = try FileHandle(forWritingTo: log)
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        startedServers.append(process.processIdentifier)
         var port: Int?
         for _ in 0..<1_200 where port == nil && process.isRunning {
             port = (try? String(contentsOf: portFile, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }

@@ -46,7 +46,11 @@ struct Arguments {
     }
 }
 
+/// Servers started by this run, stopped by ``fail(_:code:)`` before it exits.
+nonisolated(unsafe) var startedServers: [pid_t] = []
+
 func fail(_ message: String, code: Int32 = 1) -> Never {
+    for pid in startedServers { kill(pid, SIGTERM) }
     FileHandle.standardError.write(Data("perennial-loadtest: \(message)\n".utf8))
     exit(code)
 }

@@ -15,7 +15,8 @@ extension NodeServer {
     func routes(_ router: Router<BasicRequestContext>) {
         router.get("/health") { _, _ in try await self.health() }
         router.get("/metrics") { _, _ in
-            self.metrics.logSize((try? self.node.store.size()) ?? 0)
+            let store = self.node.store
+            self.metrics.logSize((try? await self.reader.run { try store.size() }) ?? 0)
             return Self.response(200, Array(self.metrics.text().utf8), type: "text/plain; version=0.0.4; charset=utf-8")
         }
         // The public board (PublicBoard): checkpoint, tiles, manifest, tracker index, pages.
@@ -70,7 +71,7 @@ extension NodeServer {
 
     func health() async throws -> Response {
         let node = self.node
-        let size = (try? await worker.run { try node.store.size() }) ?? 0
+        let size = (try? await reader.run { try node.store.size() }) ?? 0
         struct Health: Encodable { var status: String; var origin: String; var size: UInt64 }
         let stopping = gate.isClosed
         return Self.json(stopping ? 503 : 200, Health(status: stopping ? "stopping" : "ok", origin: node.origin, size: size))

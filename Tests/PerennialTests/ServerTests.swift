@@ -297,6 +297,19 @@ struct ServerTests {
         #expect(out.contains("perennial serve (pid \(server.process.processIdentifier), listening on 127.0.0.1:\(server.port)) is running on"))
         #expect(out.contains("Stop it first"))
         #expect(out.split(separator: "\n").count == 1, "one line: \(out)")
+        // A kiosk on the data directory itself is refused at start, not at the voter's cast.
+        let kiosk = Process()
+        kiosk.executableURL = KioskExecutableTests.kioskURL
+        kiosk.arguments = ["--data", fixture.nodeDirectory.path, "--plain", "--now", KioskFixture.nowISO]
+        let kioskOutput = Pipe()
+        kiosk.standardOutput = kioskOutput
+        kiosk.standardError = kioskOutput
+        kiosk.standardInput = FileHandle.nullDevice
+        try kiosk.run()
+        let kioskText = String(decoding: kioskOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        kiosk.waitUntilExit()
+        #expect(kiosk.terminationStatus == 1)
+        #expect(kioskText.contains("is running on \(fixture.nodeDirectory.path) and is its only writer"))
         // A second server on the same directory is refused too.
         #expect(throws: ServerTestError.self) { _ = try ServerProcess(data: fixture.nodeDirectory) }
         // Reading still works while the server runs.

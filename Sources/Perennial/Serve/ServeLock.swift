@@ -74,7 +74,7 @@ public final class ServeLock: @unchecked Sendable {
 
     static func busyMessage(directory: URL, holder: Holder?) -> String {
         let who = holder.map { "perennial serve (pid \($0.pid), listening on \($0.listen))" } ?? "perennial serve"
-        return "\(who) is running on \(directory.path) and is its only writer. Stop it first (SIGTERM), then run this command again; nothing was written."
+        return "\(who) is running on \(directory.path) and is its only writer. Stop it first (SIGTERM) and run this again, or, for a kiosk, use --server; nothing was written."
     }
 
     /// Releases the lock (also released when the process exits).
