@@ -32,10 +32,17 @@ enum ServedRecordCheck {
                 let bytes = try get(server.appendingPathComponent(tile.path))
                 var i = 0
                 while i + 2 <= bytes.count {
-                    let length = Int(bytes[i]) << 8 | Int(bytes[i + 1])
-                    guard i + 2 + length <= bytes.count else { throw LoadError("a truncated entry bundle: \(tile.path)") }
-                    entryLeaves.append(MerkleTree.leafHash(Array(bytes[i + 2..<i + 2 + length])))
-                    i += 2 + length
+                    // u16be length, or 0xFFFF then u32be length for a leaf of 65,535 bytes or more (SPEC §2.7).
+                    var length = Int(bytes[i]) << 8 | Int(bytes[i + 1])
+                    var header = 2
+                    if length == 0xFFFF {
+                        guard i + 6 <= bytes.count else { throw LoadError("a truncated entry bundle: \(tile.path)") }
+                        length = bytes[i + 2..<i + 6].reduce(0) { $0 << 8 | Int($1) }
+                        header = 6
+                    }
+                    guard i + header + length <= bytes.count else { throw LoadError("a truncated entry bundle: \(tile.path)") }
+                    entryLeaves.append(MerkleTree.leafHash(Array(bytes[i + header..<i + header + length])))
+                    i += header + length
                 }
             default:
                 continue
