@@ -38,8 +38,9 @@ extension ElectionState {
         guard Self.validDeviceName(p.device) else {
             throw ElectionError(.device, "A kiosk device name must be 1 to 64 characters among a-z, 0-9 and -, not starting or ending with -.")
         }
-        guard let key = try? Hex.decode(p.key), key.count == 32, Hex.encode(key) == p.key else {
-            throw ElectionError(.device, "The device key must be a 32-byte Ed25519 public key in lowercase hex.")
+        guard let key = try? Hex.decode(p.key), key.count == 32, Hex.encode(key) == p.key,
+              (try? Ed25519.PublicKey(rawRepresentation: key)) != nil else {
+            throw ElectionError(.device, "The device key must be a valid 32-byte Ed25519 public key in lowercase hex.")
         }
         if let existing = devices[p.device] {
             throw ElectionError(.device, existing.isActive

@@ -31,7 +31,8 @@ struct ContestCommand: ParsableCommand {
         @OptionGroup var node: NodeOptions
         @Option(help: "Contest id, e.g. maire.") var contest: String
         @Option(help: "Title as voters read it.") var title: String
-        @Option(name: .customLong("option"), help: "An option as id=label, in ballot order; include blank=… for the blank vote.")
+        @Option(help: "The title in English, for kiosks showing English screens.") var titleEn: String?
+        @Option(name: .customLong("option"), help: "An option as id=label or id=label|English label, in ballot order; include blank=… for the blank vote.")
         var options: [String] = []
         @Option(help: "For a referendum: the window number (term year) whose ballots carry it.") var year: Int?
         @Option(help: "Fewest choices a voter makes.") var min = 1
@@ -41,9 +42,10 @@ struct ContestCommand: ParsableCommand {
             let parsed = try options.map { text -> ContestOption in
                 let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
                 guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--option must look like id=Label, got \"\(text)\".") }
-                return ContestOption(id: parts[0], label: parts[1])
+                let labels = parts[1].split(separator: "|", maxSplits: 1).map(String.init)
+                return ContestOption(id: parts[0], label: labels.first ?? "", labelEn: labels.count > 1 ? labels[1] : nil)
             }
-            try ContestCommand.submit(node, ContestVersion(contest: contest, version: 1, title: title, year: year, options: parsed, min: min, max: max))
+            try ContestCommand.submit(node, ContestVersion(contest: contest, version: 1, title: title, titleEn: titleEn, year: year, options: parsed, min: min, max: max))
         }
     }
 
@@ -53,11 +55,12 @@ struct ContestCommand: ParsableCommand {
         @Option(help: "Contest id.") var contest: String
         @Option(help: "The candidate's option id.") var id: String
         @Option(help: "The candidate's name as voters read it.") var label: String
+        @Option(help: "The label in English, if it differs.") var labelEn: String?
         func run() throws {
             var v = try ContestCommand.current(node, contest)
             v.version += 1
             let blankAt = v.options.firstIndex { $0.id == ContestOption.blankID } ?? v.options.count
-            v.options.insert(ContestOption(id: id, label: label), at: blankAt)
+            v.options.insert(ContestOption(id: id, label: label, labelEn: labelEn), at: blankAt)
             try ContestCommand.submit(node, v)
         }
     }

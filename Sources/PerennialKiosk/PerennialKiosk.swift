@@ -46,6 +46,9 @@ struct PerennialKiosk: ParsableCommand {
     @Option(help: ArgumentHelp("Where citizens check their tracking code, in plain words or a web address (shown after a vote, printed on receipts).",
                                valueName: "address"))
     var checkAt: String?
+    @Option(help: ArgumentHelp("The term's title in English, for English screens (contests carry their own English titles and labels).",
+                               valueName: "title"))
+    var termTitleEn: String?
 
     static func main() {
         Backtracer.disableByReexec()
@@ -118,6 +121,7 @@ struct PerennialKiosk: ParsableCommand {
             }
             backend = NodeKioskBackend(node: node, deviceKey: device, receiptsDirectory: receipts.map { URL(fileURLWithPath: $0, isDirectory: true) })
             backend.checkAddress = checkAt
+            backend.termTitleEnglish = termTitleEn
         } catch {
             FileHandle.standardError.write(Data("perennial-kiosk: \(error)\n".utf8))
             throw ExitCode(1)
@@ -248,7 +252,7 @@ struct KioskLoop {
     }
 
     func draw() {
-        terminal.write(renderer.render(session.screen, page: page))
+        terminal.write(renderer.render(session.screen, page: page) + (echo ? editor.pending : ""))
     }
 
     /// Nothing of the last voter stays visible: in full-screen mode the screen and the scrollback

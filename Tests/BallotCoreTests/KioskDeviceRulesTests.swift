@@ -58,7 +58,9 @@ import Testing
             expectDeviceRefusal { try enrol(&s, bad, Ed25519.SigningKey.generate()) }
         }
         let hex = Hex.encode(Ed25519.SigningKey.generate().publicKey.rawRepresentation)
-        for badKey in [String(hex.dropLast(2)), hex.uppercased(), "zz" + hex.dropFirst(2)] {
+        // The last one is 32 bytes of hex but not a point of the curve (small order: the identity).
+        let identity = "01" + String(repeating: "0", count: 62)
+        for badKey in [String(hex.dropLast(2)), hex.uppercased(), "zz" + hex.dropFirst(2), identity] {
             expectDeviceRefusal { try s.apply(KioskEnrol(device: "k1", key: badKey), by: s.officer, at: Self.at) }
         }
         #expect(s.state.devices.isEmpty)

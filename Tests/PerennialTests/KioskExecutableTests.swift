@@ -131,7 +131,7 @@ struct KioskExecutableTests {
         let (out, _) = try Self.run(fixture, ["", fixture.code("open-mid-window"), "", "3", "1", "", "C", "", "", "V", ""],
                                     extra: ["--lang", "en"])
         #expect(out.contains("\nBallot checked (it will not count)\n"))
-        #expect(out.contains("Maire du Grand Nancy : Chloé Chevalier   [0 0 1 0 0]"))
+        #expect(out.contains("Mayor of Grand Nancy : Chloé Chevalier   [0 0 1 0 0]"))
         #expect(out.contains("\nVote cast. Thank you!\n"))
         let stats = try fixture.statistics()
         #expect(stats.counted == 1 && stats.spoiled == 1)

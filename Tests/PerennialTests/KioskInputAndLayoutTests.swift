@@ -80,6 +80,7 @@ struct KioskInputAndLayoutTests {
         #expect(!text.contains("=="))
         #expect(!text.contains("->"))
         #expect(!text.contains("<-"))
+        #expect(!text.hasSuffix("> "), "no bare > prompt to be read aloud")
         #expect(text.contains("Candidate number 12"), "plain mode is never paged")
     }
 

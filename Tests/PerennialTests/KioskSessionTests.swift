@@ -101,7 +101,8 @@ struct KioskSessionTests {
         session.handle(line: "3")
         session.handle(line: "1")
         #expect(session.screen.allText.contains("answer: Chloé Chevalier"))
-        #expect(session.screen.allText.contains("answer: Oui"))
+        #expect(session.screen.allText.contains("answer: Yes"), "English labels in English")
+        #expect(session.screen.allText.contains("Mayor of Grand Nancy"), "and the English title")
         session.handle(line: "")
         session.handle(line: "V")
         guard case .receipt(let report) = session.state else { Issue.record("expected the receipt"); return }

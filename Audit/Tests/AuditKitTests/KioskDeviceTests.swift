@@ -109,3 +109,38 @@ import Testing
         expectOnly(try run(c), ["KSK-2"])
     }
 }
+
+/// SPEC.md §4.6: the optional English title and labels, in their place only.
+@Suite struct EnglishContestWordingTests {
+    typealias B = ElectionBuilder<Ristretto255>
+
+    func record(_ fields: [(String, JSON)]) throws -> Report {
+        let b = B(group: Ristretto255())
+        b.setup()
+        b.add("contest.version", fields, by: b.officer)
+        let dir = TempDir()
+        b.write(to: dir.path)
+        return try verifyElection(dir.path)
+    }
+
+    func fields(titleEnAfter: String? = "title", optionKeys: [(String, JSON)]) -> [(String, JSON)] {
+        var f: [(String, JSON)] = [("contest", .string("maire")), ("version", .int(1)), ("title", .string("Maire")),
+                                   ("year", .null), ("options", .array([.object(optionKeys)])), ("min", .int(1)), ("max", .int(1))]
+        if let after = titleEnAfter, let i = f.firstIndex(where: { $0.0 == after }) { f.insert(("title_en", .string("Mayor")), at: i + 1) }
+        return f
+    }
+
+    @Test func englishWordingIsAcceptedInItsPlace() throws {
+        let r = try record(fields(optionKeys: [("id", .string("a")), ("label", .string("Vote blanc")), ("label_en", .string("Blank vote"))]))
+        #expect(r.failedIDs.isEmpty, "\(r.text)")
+    }
+
+    @Test func englishWordingOutOfPlaceIsRefused() throws {
+        let misplacedTitle = try record(fields(titleEnAfter: "year", optionKeys: [("id", .string("a")), ("label", .string("A"))]))
+        #expect(misplacedTitle.failedIDs.contains("CON-1"))
+        let misplacedLabel = try record(fields(optionKeys: [("id", .string("a")), ("label_en", .string("A")), ("label", .string("A"))]))
+        #expect(misplacedLabel.failedIDs.contains("CON-1"))
+        let notAString = try record(fields(titleEnAfter: nil, optionKeys: [("id", .string("a")), ("label", .string("A")), ("label_en", .null)]))
+        #expect(notAString.failedIDs.contains("CON-1"))
+    }
+}

@@ -250,8 +250,14 @@ public struct RollReplace: ElectionPayload, Equatable {
 public struct ContestOption: Codable, Sendable, Equatable, Hashable {
     public var id: String
     public var label: String
-    public init(id: String, label: String) { self.id = id; self.label = label }
+    /// The label in English, for kiosks showing English screens (SPEC §4.6, optional).
+    public var labelEn: String?
+    public init(id: String, label: String, labelEn: String? = nil) { self.id = id; self.label = label; self.labelEn = labelEn }
     public static let blankID = "blank"
+    enum CodingKeys: String, CodingKey { case id, label, labelEn = "label_en" }
+    var json: OrderedJSON {
+        .object([("id", .string(id)), ("label", .string(label))] + (labelEn.map { [("label_en", OrderedJSON.string($0))] } ?? []))
+    }
 }
 
 /// `contest.version`.
@@ -260,18 +266,21 @@ public struct ContestVersion: ElectionPayload, Equatable {
     public var contest: String
     public var version: Int
     public var title: String
+    /// The title in English, for kiosks showing English screens (SPEC §4.6, optional).
+    public var titleEn: String?
     public var year: Int?
     public var options: [ContestOption]
     public var min: Int
     public var max: Int
-    public init(contest: String, version: Int, title: String, year: Int?, options: [ContestOption], min: Int, max: Int) {
-        self.contest = contest; self.version = version; self.title = title; self.year = year
+    public init(contest: String, version: Int, title: String, titleEn: String? = nil, year: Int?, options: [ContestOption], min: Int, max: Int) {
+        self.contest = contest; self.version = version; self.title = title; self.titleEn = titleEn; self.year = year
         self.options = options; self.min = min; self.max = max
     }
+    enum CodingKeys: String, CodingKey { case contest, version, title, titleEn = "title_en", year, options, min, max }
     public var fields: [(String, OrderedJSON)] {
-        [("contest", .string(contest)), ("version", .int(version)), ("title", .string(title)), ("year", .optional(year)),
-         ("options", .array(options.map { .object([("id", .string($0.id)), ("label", .string($0.label))]) })),
-         ("min", .int(min)), ("max", .int(max))]
+        [("contest", .string(contest)), ("version", .int(version)), ("title", .string(title))]
+            + (titleEn.map { [("title_en", OrderedJSON.string($0))] } ?? [])
+            + [("year", .optional(year)), ("options", .array(options.map(\.json))), ("min", .int(min)), ("max", .int(max))]
     }
 }
 

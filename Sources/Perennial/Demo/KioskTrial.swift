@@ -82,15 +82,16 @@ public struct KioskTrial {
         try node.submit(payload: election.electionKeyPayload().payloadBytes(record: node.origin, term: termID), signer: officer)
 
         let yearOfTerm = today.year - start.year + 1
-        let office = ContestVersion(contest: "maire", version: 1, title: "Maire du Grand Nancy", year: nil, options: [
+        let office = ContestVersion(contest: "maire", version: 1, title: "Maire du Grand Nancy", titleEn: "Mayor of Grand Nancy", year: nil, options: [
             ContestOption(id: "cand-a", label: "Amélie Arnaud"), ContestOption(id: "cand-b", label: "Bruno Barbier"),
             ContestOption(id: "cand-c", label: "Chloé Chevalier"), ContestOption(id: "cand-d", label: "David Dupont"),
-            ContestOption(id: ContestOption.blankID, label: "Vote blanc"),
+            ContestOption(id: ContestOption.blankID, label: "Vote blanc", labelEn: "Blank vote"),
         ], min: 1, max: 1)
         let referendum = ContestVersion(contest: "referendum-temps", version: 1,
-                                        title: "Adopter l'impôt payé en temps d'intérêt général ?", year: yearOfTerm,
-                                        options: [ContestOption(id: "oui", label: "Oui"), ContestOption(id: "non", label: "Non"),
-                                                  ContestOption(id: ContestOption.blankID, label: "Vote blanc")], min: 1, max: 1)
+                                        title: "Adopter l'impôt payé en temps d'intérêt général ?",
+                                        titleEn: "Adopt the tax paid in time given to the general interest?", year: yearOfTerm,
+                                        options: [ContestOption(id: "oui", label: "Oui", labelEn: "Yes"), ContestOption(id: "non", label: "Non", labelEn: "No"),
+                                                  ContestOption(id: ContestOption.blankID, label: "Vote blanc", labelEn: "Blank vote")], min: 1, max: 1)
         for c in [office, referendum] { try node.submit(payload: c.payloadBytes(record: node.origin, term: termID), signer: officer) }
         // The trial's own kiosk device (node/keys/kiosk.key), enrolled by the officer.
         _ = try node.simulationKioskKey()

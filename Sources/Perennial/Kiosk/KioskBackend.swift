@@ -6,6 +6,8 @@ import Foundation
 public protocol KioskBackend: AnyObject {
     /// The term's title, shown on the welcome screen.
     var termTitle: String { get }
+    /// The term's title in English, if the kiosk was given one (else the title is shown as is).
+    var termTitleEnglish: String? { get }
     /// The length W of a voting window in days.
     var windowDays: Int { get }
     /// Derives the credential from the code and checks that its window is open now.
@@ -22,6 +24,10 @@ public protocol KioskBackend: AnyObject {
     /// that nothing in it names the voter (SPEC §4.7, BAL-8). `ballot` must never be cast afterwards.
     /// - Throws: ``KioskRefusal`` only; then nothing was written.
     func challenge(_ ballot: PreparedBallot, choices: [ContestChoice], by voter: KioskVoter) throws -> ChallengeReport
+}
+
+extension KioskBackend {
+    public var termTitleEnglish: String? { nil }
 }
 
 /// What the voter sees after casting.

@@ -90,6 +90,10 @@ public struct KioskLineEditor: Sendable {
     /// Characters typed so far (for tests).
     public var count: Int { typed.count }
 
+    /// What was typed so far, to show again after the screen is redrawn under the voter's hands
+    /// (the idle warning, a resize), so that a half-typed line is neither lost nor hidden.
+    public var pending: String { String(typed) }
+
     /// Applies a key; `echo` false hides what is typed (the credential code in `--plain` mode).
     public mutating func apply(_ key: KioskKey, echo: Bool) -> Action {
         switch key {

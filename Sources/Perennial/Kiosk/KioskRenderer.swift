@@ -57,7 +57,9 @@ public struct KioskRenderer: Sendable {
             out.append(text.keysHeading)
             out += s.keys.map { "\($0.key) : \($0.label)" }
         }
-        return out.joined(separator: "\n") + "\n" + s.prompt + " "
+        // A bare ">" would be read aloud as "greater than": a worded prompt only.
+        let prompt = s.prompt == ">" ? "" : s.prompt + " "
+        return out.joined(separator: "\n") + "\n" + prompt
     }
 
     /// The text column: one space of margin from 30 columns, two from 60; the last column stays

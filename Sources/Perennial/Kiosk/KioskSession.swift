@@ -344,6 +344,16 @@ public struct KioskSession {
         return .redraw
     }
 
+    /// A contest's title in the session's language (the French one when no English one was given).
+    func title(_ version: ContestVersion) -> String {
+        language == .english ? (version.titleEn ?? version.title) : version.title
+    }
+
+    /// An option's label in the session's language.
+    func label(_ option: ContestOption) -> String {
+        language == .english ? (option.labelEn ?? option.label) : option.label
+    }
+
     /// The choices as the ballot builder wants them, in ballot order.
     var contestChoices: [ContestChoice] {
         contests.map { ContestChoice(contest: $0.contest, selected: choices[$0.contest] ?? []) }
@@ -413,7 +423,8 @@ public struct KioskSession {
         var s: KioskScreen
         switch state {
         case .welcome(let notice):
-            var lines = t.welcomeLines(backend.termTitle, backend.windowDays)
+            let termTitle = language == .english ? (backend.termTitleEnglish ?? backend.termTitle) : backend.termTitle
+            var lines = t.welcomeLines(termTitle, backend.windowDays)
             switch notice {
             case .timedOut(let cast, let challenged)?: lines = [t.noticeTimedOut(idleTimeoutSeconds, cast, challenged), ""] + lines
             case .cancelled(let challenged)?: lines = [t.noticeCancelled(challenged), ""] + lines
@@ -451,7 +462,7 @@ public struct KioskSession {
             let numberWidth = String(version.options.count).count
             for (n, option) in version.options.enumerated() {
                 let number = String(n + 1).leftPadded(to: numberWidth)
-                lines.append("   \(number)   \(option.label)" + (chosen.contains(option.id) ? "   \(t.selectedMark)" : ""))
+                lines.append("   \(number)   \(label(option))" + (chosen.contains(option.id) ? "   \(t.selectedMark)" : ""))
             }
             if version.min == 0 && version.max == 1 { lines.append("   \("0".leftPadded(to: numberWidth))   \(t.noAnswerOption)") }
             let single = version.max == 1
@@ -467,13 +478,13 @@ public struct KioskSession {
             keys += [back, cancel]
             s = KioskScreen(title: t.contestHeading(index + 1, contests.count), problem: message, lines: lines, keys: keys)
             // The question, its rule and how to answer stay visible on every page.
-            s.header = [version.title, t.contestRule(version.min, version.max), single ? t.contestPromptSingle : t.contestPromptMultiple]
+            s.header = [title(version), t.contestRule(version.min, version.max), single ? t.contestPromptSingle : t.contestPromptMultiple]
 
         case .review:
             var lines = [t.reviewIntro, ""]
             for (n, version) in contests.enumerated() {
-                let labels = (choices[version.contest] ?? []).map { id in version.options.first { $0.id == id }?.label ?? id }
-                lines.append("\(n + 1). \(version.title)")
+                let labels = (choices[version.contest] ?? []).map { id in version.options.first { $0.id == id }.map(label) ?? id }
+                lines.append("\(n + 1). \(title(version))")
                 lines.append("      " + t.answerMark + " " + (labels.isEmpty ? t.blankAnswer : labels.joined(separator: ", ")))
             }
             if voter?.earlierBallot != nil { lines += ["", t.revoteNotice] }
@@ -489,9 +500,12 @@ public struct KioskSession {
 
         case .challenged(let report):
             var lines = t.challengedLines(report.shownCode.isEmpty ? report.trackerCode : report.shownCode, report.trackerCode, report.index) + [t.challengedCheckData]
-            for contest in report.contests {
-                let answer = contest.selected.isEmpty ? t.blankAnswer : contest.selected.joined(separator: ", ")
-                lines.append("   \(contest.title) : \(answer)   [\(contest.bits.map(String.init).joined(separator: " "))]")
+            for (i, contest) in report.contests.enumerated() {
+                // In the session's language when the contest is still known (it is, until the session ends).
+                let version = i < contests.count ? contests[i] : nil
+                let selected = version.map { v in zip(v.options, contest.bits).filter { $0.1 == 1 }.map { label($0.0) } } ?? contest.selected
+                let answer = selected.isEmpty ? t.blankAnswer : selected.joined(separator: ", ")
+                lines.append("   \(version.map(title) ?? contest.title) : \(answer)   [\(contest.bits.map(String.init).joined(separator: " "))]")
             }
             lines += [""] + t.challengedExplain
             s = KioskScreen(title: t.challengedTitle, lines: lines, keys: [.init(t.keyEnter, t.labelVoteAgain), cancel])

@@ -18,6 +18,8 @@ public final class NodeKioskBackend: KioskBackend {
     let deviceKey: Ed25519.SigningKey
     /// Where citizens check a tracking code (printed on receipts), or nil for the default wording.
     public var checkAddress: String?
+    /// The term's title in English (`perennial-kiosk --term-title-en`), for English screens.
+    public var termTitleEnglish: String?
 
     /// Latest `ballot.cast` index per `lineage#window`.
     private var ballots: [String: Int] = [:]

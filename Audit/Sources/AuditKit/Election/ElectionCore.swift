@@ -358,16 +358,27 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
         let loc = Location.entry(e.index)
         let v: ContestVersion
         do throws(AuditError) {
-            try f.finish(["contest", "version", "title", "year", "options", "min", "max"])
+            try f.finish(["contest", "version", "title", "title_en", "year", "options", "min", "max"])
             let contest = try f.string("contest")
             guard isElectionID(contest) else { throw .malformed("contest id must be 1–64 of a-z 0-9 - (not starting or ending with -)") }
             let version = try f.count("version")
             _ = try f.string("title")
+            // Optional English title (§4.6): a string when present, right after "title".
+            if f.has("title_en") {
+                _ = try f.string("title_en")
+                guard f.members.firstIndex(where: { $0.0 == "title_en" }) == (f.members.firstIndex { $0.0 == "title" } ?? -2) + 1 else {
+                    throw .malformed("\"title_en\" must come right after \"title\"")
+                }
+            }
             let year = try f.optionalCount("year")
             var options: [(String, String)] = []
             for o in try f.array("options") {
                 let of = try Fields.object(o, "option")
-                try of.finish(["id", "label"], withTerm: false)
+                try of.finish(["id", "label", "label_en"], withTerm: false)
+                if of.has("label_en") {
+                    _ = try of.string("label_en")
+                    guard of.members.map(\.0) == ["id", "label", "label_en"] else { throw .malformed("an option is {\"id\",\"label\"[,\"label_en\"]} in that order") }
+                }
                 options.append((try of.string("id"), try of.string("label")))
             }
             v = ContestVersion(contest: contest, version: version, year: year, options: options, min: try f.count("min"), max: try f.count("max"))
