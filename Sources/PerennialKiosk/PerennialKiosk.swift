@@ -90,6 +90,7 @@ struct PerennialKiosk: ParsableCommand {
                 let remote = try RemoteKiosk.connect(server: server, deviceKey: deviceKey,
                                                      receipts: URL(fileURLWithPath: receipts ?? "receipts", isDirectory: true))
                 remote.checkAddress = checkAt
+                remote.termTitleEnglish = termTitleEn
                 backend = remote
             } catch {
                 FileHandle.standardError.write(Data("perennial-kiosk: \(error)\n".utf8))

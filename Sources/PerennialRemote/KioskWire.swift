@@ -28,16 +28,18 @@ public struct ContestWire: Codable, Sendable, Equatable {
     public var contest: String
     public var version: Int
     public var title: String
+    public var titleEn: String?
     public var year: Int?
     public var options: [ContestOption]
     public var min: Int
     public var max: Int
 
     public init(_ v: ContestVersion) {
-        contest = v.contest; version = v.version; title = v.title; year = v.year; options = v.options; min = v.min; max = v.max
+        contest = v.contest; version = v.version; title = v.title; titleEn = v.titleEn; year = v.year; options = v.options
+        min = v.min; max = v.max
     }
     public var contestVersion: ContestVersion {
-        ContestVersion(contest: contest, version: version, title: title, year: year, options: options, min: min, max: max)
+        ContestVersion(contest: contest, version: version, title: title, titleEn: titleEn, year: year, options: options, min: min, max: max)
     }
 }
 

@@ -19,6 +19,8 @@ public final class RemoteKioskBackend: KioskBackend {
     public let receiptsDirectory: URL
     /// Where citizens check a tracking code (printed on receipts), or nil for the default wording.
     public var checkAddress: String?
+    /// The term's title in English (`--term-title-en`), for the English screens.
+    public var termTitleEnglish: String?
     /// The voter being served (what the server said about their window and ballot context).
     private var current: (credential: [UInt8], info: VoterInfo)?
 

@@ -23,6 +23,7 @@ struct ServerTests {
         #expect(out.contains("\nYour voting window is open\n"))
         #expect(out.contains("until Saturday 20 March 2027 inclusive"))
         #expect(out.contains("\nBallot checked (it will not count)\n"))
+        #expect(out.contains("Mayor of Grand Nancy : Amélie Arnaud"), "the contests' English titles travel over the wire")
         #expect(out.contains("answer: Amélie Arnaud"))
         #expect(out.contains("\nVote cast. Thank you!\n"))
         #expect(!out.contains(fixture.kiosk.code("open-today")), "the code is never printed back")
