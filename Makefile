@@ -4,7 +4,7 @@ APT_PACKAGES := libsodium-dev libgmp-dev libsqlite3-dev pkg-config tmux
 DEMO_OUT ?= demo-data
 AUDIT_BIN = Audit/.build/release/perennial-audit
 
-.PHONY: all deps build release test test-engine test-audit test-cross demo bench bench-peers clean fuzz property browser-deps test-browser
+.PHONY: all deps build release test test-engine test-audit test-cross demo bench bench-peers clean fuzz property browser-deps test-browser loadtest
 
 all: build
 
@@ -125,6 +125,18 @@ fuzz:
 	$(FUZZ_DIR)/audit-json-fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=65536 $(FUZZ_DIR)/audit-corpus
 	PERENNIAL_FUZZ_COUNT=20000 $(SWIFT) test --filter DecoderFuzzTests
 	cd Audit && PERENNIAL_FUZZ_COUNT=20000 $(SWIFT) test --filter DecoderFuzzTests
+
+# Not part of `make test`: 50 simulated kiosks cast through `perennial serve` on loopback (valid ballots,
+# revotes, invalid ones), then the same ballots straight into a copy of the node; JSON lines; then every
+# acknowledged receipt is checked against the served checkpoint and tiles, and the audit verifies the record.
+LOADTEST_CONFIG ?= release
+LOADTEST_ARGS ?= --kiosks 50 --per-kiosk 6
+loadtest: deps
+	$(SWIFT) build -c $(LOADTEST_CONFIG) --product perennial
+	$(SWIFT) build -c $(LOADTEST_CONFIG) --product perennial-loadtest
+	cd Audit && $(SWIFT) build -c $(LOADTEST_CONFIG) --product perennial-audit
+	.build/$(LOADTEST_CONFIG)/perennial-loadtest $(LOADTEST_ARGS) --out .build/loadtest \
+	  --audit Audit/.build/$(LOADTEST_CONFIG)/perennial-audit
 
 clean:
 	rm -rf .build Audit/.build

@@ -17,11 +17,20 @@ let package = Package(
     products: [
         .executable(name: "perennial", targets: ["PerennialCommand"]),
         .executable(name: "perennial-kiosk", targets: ["PerennialKiosk"]),
+        .executable(name: "perennial-loadtest", targets: ["PerennialLoadTest"]),
         .library(name: "Perennial", targets: ["Perennial"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        // perennial serve (PerennialServer only; the engine library does not depend on these)
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
@@ -40,13 +49,30 @@ let package = Package(
                 "CivicCrypto", "CivicLog", "BallotCore", "CivicLedger", "Deliberation",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
+        // The kiosk API's wire format (signed requests, JSON bodies) and its HTTP client; no server code.
+        .target(name: "PerennialRemote", dependencies: ["Perennial", "CivicCrypto", "CivicLog", "BallotCore"]),
+        // perennial serve: the node behind HTTP (Hummingbird), metrics, logs, graceful shutdown.
+        .target(
+            name: "PerennialServer",
+            dependencies: [
+                "Perennial", "PerennialRemote", "CivicCrypto", "CivicLog", "BallotCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         .executableTarget(
             name: "PerennialCommand",
-            dependencies: ["Perennial", "BallotCore", "CivicCrypto", "CivicLog", "Deliberation",
+            dependencies: ["Perennial", "BallotCore", "CivicCrypto", "CivicLog", "Deliberation", "PerennialServer",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "PerennialKiosk",
-            dependencies: ["Perennial", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Perennial", "PerennialRemote", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // make loadtest: simulated kiosks through perennial serve on loopback, beside a direct run.
+        .executableTarget(name: "PerennialLoadTest", dependencies: ["Perennial", "PerennialRemote", "CivicCrypto", "CivicLog", "BallotCore"]),
         .target(name: "TestSupport", dependencies: ["CivicCrypto"], path: "Tests/TestSupport"),
         .testTarget(name: "CivicCryptoTests", dependencies: ["CivicCrypto", "TestSupport", "CRistretto", "CSodium"]),
         .testTarget(name: "CivicLogTests", dependencies: ["CivicLog", "TestSupport"]),
@@ -55,7 +81,7 @@ let package = Package(
         .testTarget(name: "BallotCoreTests", dependencies: ["BallotCore", "TestSupport"]),
         .testTarget(name: "CivicLedgerTests", dependencies: ["CivicLedger", "TestSupport"]),
         .testTarget(name: "DeliberationTests", dependencies: ["Deliberation", "Perennial", "BallotCore", "TestSupport"]),
-        .testTarget(name: "PerennialTests", dependencies: ["Perennial", "TestSupport"]),
+        .testTarget(name: "PerennialTests", dependencies: ["Perennial", "PerennialRemote", "PerennialServer", "TestSupport"]),
         // Thousands of refused invocations run in-process against a node, and seeded decoder fuzzing.
         .testTarget(name: "ClerkProofTests", dependencies: ["PerennialCommand", "Perennial", "BallotCore", "CivicLedger",
                                                             "CivicLog", "CivicCrypto", "Deliberation", "TestSupport"]),

@@ -25,6 +25,7 @@ struct PerennialCommand: AsyncParsableCommand {
             CloseCommand.self, TallyCommand.self, CheckpointCommand.self, ExportCommand.self, ReceiptCommand.self,
             LedgerCommand.self, ProposalCommand.self, DemoCommand.self, Bench.self,
             KioskCommand.self,
+            ServeCommand.self,
         ])
 
     static func main() async {

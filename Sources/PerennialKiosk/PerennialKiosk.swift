@@ -3,6 +3,7 @@ import CivicCrypto
 import CivicLog
 import Foundation
 import Perennial
+import PerennialRemote
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -34,10 +35,12 @@ struct PerennialKiosk: ParsableCommand {
     @Option(help: "Seconds without a key pressed after which a session is forgotten.") var idleTimeout = 120
     @Option(help: "Seconds before the time-out at which the voter is asked whether they are still there (default: 30, at most half the time-out).")
     var warningSeconds: Int?
-    @Option(help: "The receipt printer's spool directory: receipts go there as JSON and as 58 mm and 80 mm printouts (default: DATA/receipts).")
+    @Option(help: "The receipt printer's spool directory: receipts go there as JSON and as 58 mm and 80 mm printouts (default: DATA/receipts, or ./receipts with --server).")
     var receipts: String?
+    @Option(help: ArgumentHelp("Vote through `perennial serve` at this URL instead of a local --data directory.", valueName: "url"))
+    var server: String?
     @Option(help: ArgumentHelp(
-        "The kiosk's device key file, enrolled by the officer (perennial kiosk enrol). Required on a real node; a simulation node uses its own.",
+        "The kiosk's device key file, enrolled by the officer (perennial kiosk enrol). Required on a real node and with --server; a simulation node uses its own.",
         valueName: "file"))
     var deviceKey: String?
     @Option(help: ArgumentHelp("Where citizens check their tracking code, in plain words or a web address (shown after a vote, printed on receipts).",
@@ -53,6 +56,13 @@ struct PerennialKiosk: ParsableCommand {
     }
 
     func validate() throws {
+        if let server {
+            guard let url = URL(string: server), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw ValidationError("--server needs an http:// or https:// URL, e.g. http://127.0.0.1:8080.")
+            }
+            guard deviceKey != nil else { throw ValidationError("--server needs --device-key FILE: the server accepts enrolled kiosks only.") }
+            guard now == nil else { throw ValidationError("--now cannot be used with --server: the server's clock decides (perennial serve --now).") }
+        }
         guard KioskLanguage(rawValue: lang) != nil else { throw ValidationError("--lang must be fr or en.") }
         guard (2...86_400).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be between 2 and 86400 seconds.") }
         if let warningSeconds, !(1..<idleTimeout).contains(warningSeconds) {
@@ -74,10 +84,36 @@ struct PerennialKiosk: ParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         signal(SIGTTOU, SIG_IGN)
         signal(SIGTTIN, SIG_IGN)
+        let backend: any KioskBackend
+        if let server, let deviceKey {
+            do {
+                let remote = try RemoteKiosk.connect(server: server, deviceKey: deviceKey,
+                                                     receipts: URL(fileURLWithPath: receipts ?? "receipts", isDirectory: true))
+                remote.checkAddress = checkAt
+                remote.termTitleEnglish = termTitleEn
+                backend = remote
+            } catch {
+                FileHandle.standardError.write(Data("perennial-kiosk: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        } else {
+            backend = try localBackend()
+        }
+        let warning = warningSeconds ?? min(30, idleTimeout / 2)
+        let session = KioskSession(backend: backend, language: KioskLanguage(rawValue: lang)!, idleTimeoutSeconds: idleTimeout,
+                                   warningSeconds: warning, checkAddress: checkAt)
+        var loop = KioskLoop(session: session, terminal: Terminal(), plain: plain)
+        loop.run()
+    }
+
+    /// The backend over the local node in `--data`.
+    func localBackend() throws -> NodeKioskBackend {
         let directory = URL(fileURLWithPath: data, isDirectory: true)
         let clock: any LogClock = now.flatMap(Self.date(iso:)).map { OffsetClock(start: $0) } ?? SystemClock()
         let backend: NodeKioskBackend
         do {
+            // A node served by `perennial serve` takes its kiosks through the server (--server).
+            try ServeLock.requireNoServer(directory: directory)
             let node = try Node(directory: directory, clock: clock)
             _ = try node.requireElection()
             let device = try deviceKey.map { try KeyFile.load(URL(fileURLWithPath: $0)) } ?? node.simulationKioskKey()
@@ -91,11 +127,7 @@ struct PerennialKiosk: ParsableCommand {
             FileHandle.standardError.write(Data("perennial-kiosk: \(error)\n".utf8))
             throw ExitCode(1)
         }
-        let warning = warningSeconds ?? min(30, idleTimeout / 2)
-        let session = KioskSession(backend: backend, language: KioskLanguage(rawValue: lang)!, idleTimeoutSeconds: idleTimeout,
-                                   warningSeconds: warning, checkAddress: checkAt)
-        var loop = KioskLoop(session: session, terminal: Terminal(), plain: plain)
-        loop.run()
+        return backend
     }
 }
 

@@ -43,6 +43,12 @@ public struct CastReport: Sendable, Equatable {
     public var receiptFile: URL?
     /// The earlier ballot of this window that this one replaces.
     public var replaced: Int?
+
+    public init(trackerCode: String, tracker: String, index: UInt64, checkpointSize: UInt64, checkpointRoot: String,
+                receiptFile: URL?, replaced: Int?) {
+        self.trackerCode = trackerCode; self.tracker = tracker; self.index = index; self.checkpointSize = checkpointSize
+        self.checkpointRoot = checkpointRoot; self.receiptFile = receiptFile; self.replaced = replaced
+    }
 }
 
 /// What the voter sees after challenging a ballot.
@@ -53,6 +59,7 @@ public struct ChallengeReport: Sendable, Equatable {
         public var selected: [String]
         /// The revealed plaintext of each selection (1 chosen, 0 not), in option order.
         public var bits: [Int]
+        public init(title: String, selected: [String], bits: [Int]) { self.title = title; self.selected = selected; self.bits = bits }
     }
     /// The tracking code of the challenged ballot in the record.
     public var trackerCode: String
@@ -61,4 +68,8 @@ public struct ChallengeReport: Sendable, Equatable {
     public var shownCode: String = ""
     public var index: UInt64
     public var contests: [Contest]
+
+    public init(trackerCode: String, index: UInt64, contests: [Contest]) {
+        self.trackerCode = trackerCode; self.index = index; self.contests = contests
+    }
 }

@@ -9,7 +9,7 @@ import Foundation
 ///   copy it elsewhere.
 public struct KioskVoter {
     /// The credential's signing key (class-backed secure memory, wiped when the last copy goes).
-    let signingKey: Ed25519.SigningKey
+    package let signingKey: Ed25519.SigningKey
     /// The birthday on the roll (shown so the voter sees the card is theirs).
     public let birthday: Birthday
     /// The open window.

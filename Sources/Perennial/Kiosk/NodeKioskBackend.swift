@@ -139,33 +139,9 @@ public final class NodeKioskBackend: KioskBackend {
         return report
     }
 
-    /// Writes the receipt to the spool directory for the receipt printer: `receipt-<index>-<code>.json`
-    /// (what the audit verifies, mode 0644: nothing secret) and the printouts `….58mm.txt` and
-    /// `….80mm.txt`. Each file appears whole (written under a dot-name, then renamed), so a printer
-    /// daemon never prints half a receipt. Returns the JSON file.
+    /// Writes the receipt to the spool directory for the receipt printer (``ReceiptSpool``). Returns the JSON file.
     func writeReceipt(_ receipt: Receipt, trackerHex: String, trackingCode: String) throws -> URL {
-        let fm = FileManager.default
-        try fm.createDirectory(at: receiptsDirectory, withIntermediateDirectories: true)
-        let base = "receipt-\(receipt.index)-\(trackingCode)"
-        func put(_ name: String, _ text: String) throws -> URL {
-            let final = receiptsDirectory.appendingPathComponent(name)
-            let staging = receiptsDirectory.appendingPathComponent("." + name + ".part")
-            guard fm.createFile(atPath: staging.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o644]) else {
-                throw KioskRefusal.technical
-            }
-            guard rename(staging.path, final.path) == 0 else {
-                try? fm.removeItem(at: staging)
-                throw KioskRefusal.technical
-            }
-            return final
-        }
-        let json = try put(base + ".json", receipt.json() + "\n")
-        for (paper, columns) in ReceiptPrintout.widths.sorted(by: { $0.key < $1.key }) {
-            _ = try put(base + ".\(paper)mm.txt", ReceiptPrintout.text(
-                columns: columns, termTitle: termTitle, trackingCode: trackingCode, index: receipt.index,
-                checkpointSize: receipt.checkpoint.size, checkAddress: checkAddress))
-        }
-        return json
+        try ReceiptSpool(directory: receiptsDirectory, termTitle: termTitle, checkAddress: checkAddress).write(receipt, trackingCode: trackingCode)
     }
 
     /// A refusal from the engine, as the voter should read it.

@@ -27,6 +27,8 @@ public protocol ElectionHandle: AnyObject {
     var lastIndex: Int { get }
     /// Keeps the roll, counted ballots and seen ballots in `rows` (a fresh state only).
     func attach(rows: any ElectionRows)
+    /// The election public key in hex (SPEC §3.1), once `election.key` is applied.
+    var electionKeyHex: String? { get }
     /// The kiosk devices ever enrolled, by name (SPEC §4.9).
     var kioskDevices: [String: KioskDevice] { get }
     /// The enrolled, not revoked, device holding `key`.
@@ -103,6 +105,7 @@ final class GroupElection<G: PrimeOrderGroup>: ElectionHandle {
     var hasElectionKey: Bool { state.electionKey != nil }
     var lastIndex: Int { state.lastIndex }
     func attach(rows: any ElectionRows) { state.attach(rows: rows) }
+    var electionKeyHex: String? { state.electionKey.map { state.group.hex($0) } }
     var kioskDevices: [String: KioskDevice] { state.devices }
     func activeDevice(key: [UInt8]) -> KioskDevice? { state.activeDevice(key: key) }
 

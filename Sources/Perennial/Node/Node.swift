@@ -52,6 +52,13 @@ public final class Node: @unchecked Sendable {
     /// The write transaction of the append or replay in progress (read by the election to read back
     /// a counted ballot).
     private let transaction = TransactionSlot()
+    /// Set by `perennial serve` while it holds the directory's writer lock; every other process's
+    /// node refuses to append while a server holds it (see ``ServeLock``).
+    public var serveLock: ServeLock? {
+        get { locked { heldServeLock } }
+        set { locked { heldServeLock = newValue } }
+    }
+    private var heldServeLock: ServeLock?
 
     /// How many entries may be appended after a snapshot before a new one is written.
     public static let snapshotInterval = 2_000
@@ -423,6 +430,7 @@ public final class Node: @unchecked Sendable {
     @discardableResult
     public func submit(batch envelopes: [EntryEnvelope]) throws -> [LogEntry] {
         try locked {
+            if heldServeLock == nil { try ServeLock.requireNoServer(directory: directory) }
             try requireClockNotBehind()
             var attempt = 0
             while true {

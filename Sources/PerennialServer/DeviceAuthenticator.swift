@@ -1,0 +1,84 @@
+import CivicCrypto
+import Foundation
+import PerennialRemote
+
+/// Whether a device key may use the kiosk API.
+public enum DeviceStatus: Sendable, Equatable {
+    case active(name: String)
+    case revoked(name: String)
+    case unknown
+}
+
+/// Checks the signed headers of a kiosk request (``KioskAPI``): enrolled device, valid signature,
+/// time within the replay window, nonce never seen.
+public final class DeviceAuthenticator: @unchecked Sendable {
+    /// The enrolment status of a device key (read from the log).
+    public typealias Registry = @Sendable ([UInt8]) -> DeviceStatus
+
+    private let registry: Registry
+    private let nowMs: @Sendable () -> UInt64
+    private let lock = NSLock()
+    /// Nonces seen, with the request time, per device; forgotten after twice the replay window.
+    private var seen: [String: UInt64] = [:]
+    private var lastSweepMs: UInt64 = 0
+
+    public init(registry: @escaping Registry, nowMs: @escaping @Sendable () -> UInt64 = { UInt64(Date().timeIntervalSince1970 * 1000) }) {
+        self.registry = registry
+        self.nowMs = nowMs
+    }
+
+    /// A refused request: the HTTP status (401 or 403), a machine reason and one line for the kiosk.
+    public struct Rejection: Error, Sendable, Equatable {
+        public var status: Int
+        public var reason: String
+        public var message: String
+    }
+
+    /// The device name, or the rejection.
+    /// - Parameter header: reads a request header by name (case-insensitive).
+    public func authenticate(method: String, path: String, body: [UInt8], header: (String) -> String?) throws(Rejection) -> String {
+        func reject(_ status: Int, _ reason: String, _ message: String) -> Rejection { Rejection(status: status, reason: reason, message: message) }
+        guard let deviceHex = header(KioskAPI.Header.device), let timeText = header(KioskAPI.Header.time),
+              let nonce = header(KioskAPI.Header.nonce), let signatureHex = header(KioskAPI.Header.signature) else {
+            throw reject(401, "unsigned", "This request is not signed: a kiosk signs every request with its device key (headers Perennial-Device, -Time, -Nonce, -Signature).")
+        }
+        guard let device = try? Hex.decode(deviceHex, what: "device"), device.count == 32,
+              let key = try? Ed25519.PublicKey(rawRepresentation: device) else {
+            throw reject(401, "malformed-device", "Perennial-Device must be the device's Ed25519 public key in 64 hex digits.")
+        }
+        guard let timeMs = UInt64(timeText), nonce.count == 32, nonce.allSatisfy(\.isHexDigit),
+              let signature = try? Hex.decode(signatureHex, what: "signature"), signature.count == 64 else {
+            throw reject(401, "malformed-signature", "Perennial-Time, -Nonce or -Signature is malformed (milliseconds, 32 hex digits, 128 hex digits).")
+        }
+        let name: String
+        switch registry(device) {
+        case .unknown:
+            throw reject(401, "unknown-device", "This device (\(deviceHex.prefix(16))…) is not enrolled in this term. Ask the officer to enrol it (perennial kiosk enrol).")
+        case .revoked(let revoked):
+            throw reject(403, "revoked-device", "This device (\"\(revoked)\") was revoked by the officer; it may no longer submit. Ask the officer for a newly enrolled device.")
+        case .active(let active):
+            name = active
+        }
+        let input = KioskAPI.signingInput(method: method, path: path, timeMs: timeMs, nonce: nonce.lowercased(), body: body)
+        guard key.isValidSignature(signature, for: input) else {
+            throw reject(401, "bad-signature", "The request's signature does not verify with the device key (method, path, time, nonce and body hash are signed).")
+        }
+        let now = nowMs()
+        let window = KioskAPI.replayWindowMs
+        guard timeMs + window >= now, timeMs <= now + window else {
+            throw reject(401, "stale-time", "The request's time is more than \(window / 1000) s away from the server's clock: set the kiosk's clock right.")
+        }
+        let seenKey = deviceHex.lowercased() + nonce.lowercased()
+        lock.lock()
+        defer { lock.unlock() }
+        if now > lastSweepMs + window {
+            seen = seen.filter { $0.value + 2 * window >= now }
+            lastSweepMs = now
+        }
+        guard seen[seenKey] == nil else {
+            throw reject(401, "replayed-nonce", "This request was already received (same nonce): a kiosk signs each request afresh.")
+        }
+        seen[seenKey] = timeMs
+        return name
+    }
+}
