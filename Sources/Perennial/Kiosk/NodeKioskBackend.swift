@@ -36,38 +36,11 @@ public final class NodeKioskBackend: KioskBackend {
     // MARK: Identify
 
     public func identify(_ code: CredentialCode) throws -> KioskVoter {
-        do { try node.catchUp() } catch { throw KioskRefusal.technical }
-        guard let election = node.election, let setup = election.setup, let calendar = election.calendar else {
-            throw KioskRefusal.technical
-        }
-        let now = self.now
-        switch election.phase {
-        case .awaitingSetup: throw KioskRefusal.technical
-        case .ceremony: throw KioskRefusal.notOpenYet(start: nil)
-        case .closed, .tallied: throw KioskRefusal.closed
-        case .open: break
-        }
-        guard now < calendar.termEndInstant else { throw KioskRefusal.closed }
+        guard let setup = node.election?.setup else { throw KioskRefusal.technical }
         let key = CredentialKey.signingKey(for: code, term: setup.term)
-        let credential = Hex.encode(key.publicKey.rawRepresentation)
-        guard let record = try node.rollRecord(credential) else { throw KioskRefusal.notOnRoll }
-        let window: VotingWindow
-        do {
-            window = try election.openWindow(credential: credential, at: now)
-        } catch let error as ElectionError where error.reason == .notEligible {
-            throw KioskRefusal.replaced
-        } catch let error as ElectionError where error.reason == .outsideWindow {
-            if record.replacedBy != nil { throw KioskRefusal.replaced }
-            let next = calendar.nextWindow(after: now, birthday: record.birthday, eligibleFrom: record.eligibleFrom,
-                                           eligibleUntil: record.eligibleUntil)
-            throw KioskRefusal.outsideWindow(next: next.map { Self.span($0, calendar) })
-        } catch {
-            throw KioskRefusal.technical
-        }
-        let contests = election.contests.inForce(window: window.number)
-        guard !contests.isEmpty else { throw KioskRefusal.noContests }
-        return KioskVoter(signingKey: key, birthday: record.birthday, window: window, lastDay: Self.span(window, calendar).last, contests: contests,
-                          earlierBallot: try node.countedBallot(lineage: record.lineage, window: window.number), lineage: record.lineage)
+        let found = try node.kioskLookup(credential: Hex.encode(key.publicKey.rawRepresentation))
+        return KioskVoter(signingKey: key, birthday: found.record.birthday, window: found.window, lastDay: found.lastDay,
+                          contests: found.contests, earlierBallot: found.earlierBallot, lineage: found.record.lineage)
     }
 
     /// The local days a window covers (it closes at a local midnight, exclusive).

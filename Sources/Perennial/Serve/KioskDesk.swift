@@ -69,49 +69,9 @@ public final class KioskDesk: @unchecked Sendable {
     /// The voter whose credential (public key) this is, if their window is open now.
     /// - Throws: ``KioskRefusal`` only (the same refusals as the kiosk over a local node).
     public func lookUp(credential: [UInt8]) throws(KioskRefusal) -> Voter {
-        do {
-            return try node.locked {
-                try node.catchUp()
-                try scan()
-                return try lookUpLocked(credential: credential)
-            }
-        } catch let refusal as KioskRefusal {
-            throw refusal
-        } catch {
-            throw KioskRefusal.technical
-        }
-    }
-
-    private func lookUpLocked(credential: [UInt8]) throws -> Voter {
-        guard let election = node.election, let setup = election.setup, let calendar = election.calendar else {
-            throw KioskRefusal.technical
-        }
-        _ = setup
-        let now = Date(timeIntervalSince1970: Double(node.clock.nowMilliseconds()) / 1000)
-        switch election.phase {
-        case .awaitingSetup: throw KioskRefusal.technical
-        case .ceremony: throw KioskRefusal.notOpenYet(start: nil)
-        case .closed, .tallied: throw KioskRefusal.closed
-        case .open: break
-        }
-        guard now < calendar.termEndInstant else { throw KioskRefusal.closed }
-        let hex = Hex.encode(credential)
-        guard let record = election.roll[hex] else { throw KioskRefusal.notOnRoll }
-        let window: VotingWindow
-        do {
-            window = try election.openWindow(credential: hex, at: now)
-        } catch let error as ElectionError where error.reason == .notEligible {
-            throw KioskRefusal.replaced
-        } catch let error as ElectionError where error.reason == .outsideWindow {
-            if record.replacedBy != nil { throw KioskRefusal.replaced }
-            let next = calendar.nextWindow(after: now, birthday: record.birthday, eligibleFrom: record.eligibleFrom,
-                                           eligibleUntil: record.eligibleUntil)
-            throw KioskRefusal.outsideWindow(next: next.map { NodeKioskBackend.span($0, calendar) })
-        }
-        let contests = election.contests.inForce(window: window.number)
-        guard !contests.isEmpty else { throw KioskRefusal.noContests }
-        return Voter(birthday: record.birthday, window: window, lastDay: NodeKioskBackend.span(window, calendar).last,
-                     contests: contests, earlierBallot: ballots[record.lineage + "#\(window.number)"])
+        let found = try node.kioskLookup(credential: Hex.encode(credential))
+        return Voter(birthday: found.record.birthday, window: found.window, lastDay: found.lastDay, contests: found.contests,
+                     earlierBallot: found.earlierBallot)
     }
 
     // MARK: Submissions
