@@ -15,8 +15,6 @@ import Foundation
 public final class KioskDesk: @unchecked Sendable {
     public let node: Node
 
-    /// Latest `ballot.cast` index per `lineage#window`.
-    private var ballots: [String: Int] = [:]
     /// `ballot.cast` and `ballot.spoil` entries by SHA-256 of their payload.
     private var byPayloadHash: [Data: UInt64] = [:]
     private var scannedThrough: UInt64 = 0
@@ -151,8 +149,8 @@ public final class KioskDesk: @unchecked Sendable {
     /// The counted ballot a new `ballot.cast` would replace (caller holds the node's lock).
     private func earlierBallot(of envelope: EntryEnvelope) -> Int? {
         guard let peek = try? JSONDecoder().decode(WindowPeek.self, from: Data(envelope.payload)),
-              let record = node.election?.roll[Hex.encode(envelope.author)] else { return nil }
-        return ballots[record.lineage + "#\(peek.window)"]
+              let record = try? node.rollRecord(Hex.encode(envelope.author)) else { return nil }
+        return try? node.countedBallot(lineage: record.lineage, window: peek.window)
     }
 
     /// Reads the ballot entries appended since the last scan (caller holds the node's lock).
@@ -161,21 +159,10 @@ public final class KioskDesk: @unchecked Sendable {
         guard scannedThrough < size else { return }
         let cast = Array(#"{"kind":"ballot.cast""#.utf8)
         let spoil = Array(#"{"kind":"ballot.spoil""#.utf8)
-        let election = node.election
-        // Roll records are read after the scan: they live in the node's rows, and GRDB forbids a
-        // second read from inside forEachEntry's.
-        var casts: [(index: UInt64, author: [UInt8], window: Int)] = []
         try node.store.forEachEntry(in: scannedThrough..<size) { entry in
             let payload = entry.envelope.payload
-            let isCast = payload.starts(with: cast)
-            guard isCast || payload.starts(with: spoil) else { return }
+            guard payload.starts(with: cast) || payload.starts(with: spoil) else { return }
             byPayloadHash[Data(SHA256.hash(payload))] = entry.index
-            guard isCast, let peek = try? JSONDecoder().decode(WindowPeek.self, from: Data(payload)) else { return }
-            casts.append((entry.index, entry.envelope.author, peek.window))
-        }
-        for c in casts {
-            guard let record = election?.roll[Hex.encode(c.author)] else { continue }
-            ballots[record.lineage + "#\(c.window)"] = Int(c.index)
         }
         scannedThrough = size
     }
