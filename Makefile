@@ -90,9 +90,9 @@ demo: release
 	@.build/release/perennial export --data $(DEMO_OUT)/node --tiles $(DEMO_OUT)/board $$([ -f $(DEMO_OUT)/audit.txt ] && echo --audit-report $(DEMO_OUT)/audit.txt)
 	@echo ""
 	@echo "Open the public page over the demo's record (README, 'The public bulletin board and the public page'):"
-	@echo "  python3 -m http.server 8080 --bind 127.0.0.1 --directory $(DEMO_OUT)/board"
+	@echo "  .build/release/perennial serve --data $(DEMO_OUT)/node --listen 127.0.0.1:8080 --audit-report $(DEMO_OUT)/audit.txt"
 	@echo "  then http://127.0.0.1:8080/ (term status) and http://127.0.0.1:8080/check.html (check my ballot)."
-	@echo "  Once perennial serve is there: perennial serve --data $(DEMO_OUT)/node --listen 127.0.0.1:8080 serves the same paths."
+	@echo "  Any static host serves the exported copy too: python3 -m http.server 8080 --bind 127.0.0.1 --directory $(DEMO_OUT)/board"
 	@python3 -c "import glob,json; b=[x for f in sorted(glob.glob('$(DEMO_OUT)/board/trackers/*.json')) for x in json.load(open(f))['ballots']]; \
 	w={'counts':'counts','replaced':'was replaced','challenged':'was challenged'}; \
 	[print('  try a ballot that %s: %s' % (w[s], (lambda c: c[:4]+'-'+c[4:8]+'-'+c[8:])(next(x['code'] for x in b if x['state']==s)))) for s in w if any(x['state']==s for x in b)]"
