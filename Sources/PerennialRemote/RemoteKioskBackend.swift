@@ -136,14 +136,6 @@ public final class RemoteKioskBackend: KioskBackend {
         } catch {
             throw KioskRefusal.technical
         }
-        var contests: [ChallengeReport.Contest] = []
-        for version in voter.contests {
-            let bits = ballot.openings.first(where: { $0.contest == version.contest })?.selections.map(\.m) ?? []
-            let selected = zip(version.options, bits).filter { $0.1 == 1 }.map { $0.0.label }
-            contests.append(.init(title: version.title, selected: selected, bits: bits))
-        }
-        var report = ChallengeReport(trackerCode: challenged.trackerCode, index: answer.index, contests: contests)
-        report.shownCode = ballot.trackerCode
-        return report
+        return ChallengeReport(opened: ballot, challenged: challenged, voter: voter, index: answer.index)
     }
 }

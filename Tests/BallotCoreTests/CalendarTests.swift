@@ -39,6 +39,11 @@ func foundationCalendar(_ zone: String) -> Calendar {
 
 @Suite("LocalDate")
 struct LocalDateTests {
+    @Test(arguments: [("1970-01-01", 3), ("2026-12-01", 1), ("2024-02-29", 3), ("1969-12-28", 6), ("2027-03-15", 0)])
+    func weekdays(text: String, weekday: Int) throws {
+        #expect(try LocalDate(iso: text).weekday == weekday)
+    }
+
     @Test(arguments: ["2027-07-14", "2024-02-29", "2000-02-29", "0001-01-01", "9999-12-31", "1970-01-01", "2026-12-31"])
     func isoRoundTrip(text: String) throws {
         let date = try LocalDate(iso: text)

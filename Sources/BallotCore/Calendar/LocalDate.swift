@@ -89,6 +89,9 @@ public struct LocalDate: Hashable, Sendable {
         return result
     }
 
+    /// The day of the week: 0 = Monday … 6 = Sunday (1970-01-01 was a Thursday).
+    public var weekday: Int { ((daysSinceEpoch % 7) + 7 + 3) % 7 }
+
     /// Days since 1970-01-01 (negative before it). Howard Hinnant's `days_from_civil`.
     var daysSinceEpoch: Int {
         let y = month <= 2 ? year - 1 : year

@@ -72,4 +72,16 @@ public struct ChallengeReport: Sendable, Equatable {
     public init(trackerCode: String, index: UInt64, contests: [Contest]) {
         self.trackerCode = trackerCode; self.index = index; self.contests = contests
     }
+
+    /// The report of `ballot`, shown to `voter`, challenged as `challenged` in entry `index`: each
+    /// contest's revealed choices (for the local kiosk and the network kiosk alike).
+    public init(opened ballot: PreparedBallot, challenged: PreparedBallot, voter: KioskVoter, index: UInt64) {
+        let contests = voter.contests.map { version in
+            let bits = ballot.openings.first(where: { $0.contest == version.contest })?.selections.map(\.m) ?? []
+            let selected = zip(version.options, bits).filter { $0.1 == 1 }.map { $0.0.label }
+            return Contest(title: version.title, selected: selected, bits: bits)
+        }
+        self.init(trackerCode: challenged.trackerCode, index: index, contests: contests)
+        shownCode = ballot.trackerCode
+    }
 }

@@ -123,11 +123,7 @@ public struct KioskText: Sendable {
     }
 
     /// 0 = Monday … 6 = Sunday.
-    static func weekday(_ date: LocalDate) -> Int {
-        // 1970-01-01 was a Thursday (3).
-        let days = (try! LocalDate(year: 1970, month: 1, day: 1)).distance(to: date)
-        return ((days % 7) + 7 + 3) % 7
-    }
+    static func weekday(_ date: LocalDate) -> Int { date.weekday }
 
     /// "samedi 20 mars 2027".
     static func frenchDate(_ d: LocalDate) -> String {

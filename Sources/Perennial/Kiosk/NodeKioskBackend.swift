@@ -101,15 +101,7 @@ public final class NodeKioskBackend: KioskBackend {
         } catch {
             throw KioskRefusal.technical
         }
-        var contests: [ChallengeReport.Contest] = []
-        for version in voter.contests {
-            let bits = ballot.openings.first(where: { $0.contest == version.contest })?.selections.map(\.m) ?? []
-            let selected = zip(version.options, bits).filter { $0.1 == 1 }.map { $0.0.label }
-            contests.append(.init(title: version.title, selected: selected, bits: bits))
-        }
-        var report = ChallengeReport(trackerCode: challenged.trackerCode, index: entry.index, contests: contests)
-        report.shownCode = ballot.trackerCode
-        return report
+        return ChallengeReport(opened: ballot, challenged: challenged, voter: voter, index: entry.index)
     }
 
     /// Writes the receipt to the spool directory for the receipt printer (``ReceiptSpool``). Returns the JSON file.
