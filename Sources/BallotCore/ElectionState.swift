@@ -461,34 +461,40 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
         let binding = Self.ballotBinding(credential: credential, window: window)
         // ristretto255: the ballot's proofs in one combination (SPEC §3.5.1); only if it fails (or the
         // ballot is malformed) are they checked one at a time below, which names the failing proof.
-        let proofsVerified = verifyProofs && group.groupName.carriesCommitments
-            && ballotProofsVerifyTogether(contestsIn, window: window, pk: pk, credential: credential)
+        // Each ciphertext is decoded once here and reused below (nil: malformed, reported below).
+        let decoded = group.groupName.carriesCommitments ? decodedCiphertexts(contestsIn, window: window) : nil
+        let proofsVerified = verifyProofs && decoded != nil
+            && ballotProofsVerifyTogether(contestsIn, decoded: decoded!, window: window, pk: pk, credential: credential)
         let verifyEach = verifyProofs && !proofsVerified
         var out: [(TallyKey, CipherPair<G>)] = []
-        for (answer, version) in zip(contestsIn, inForce) {
+        for (contestIndex, (answer, version)) in zip(contestsIn, inForce).enumerated() {
             guard answer.version == version.version else {
                 throw ElectionError(.staleContest, "Contest \"\(version.contest)\" is now at version \(version.version); the ballot used version \(answer.version). Please restart the vote.")
             }
             guard answer.selections.count == version.options.count else {
                 throw ElectionError(.contests, "Contest \"\(version.contest)\" needs one selection per option (\(version.options.count)).")
             }
-            var sumA = group.identity, sumB = group.identity
+            var cts: [CipherPair<G>] = []
+            cts.reserveCapacity(answer.selections.count)
             for (position, (sel, option)) in zip(answer.selections, version.options).enumerated() {
-                let ct = try decodeCipher(sel.a, sel.b)
+                let ct = try decoded?[contestIndex][position] ?? decodeCipher(sel.a, sel.b)
                 guard ct.a != group.identity, ct.b != group.identity else {
                     throw ElectionError(.badProof, "A ciphertext of contest \"\(version.contest)\" holds the identity element, which no honest ballot does.")
                 }
-                let context = Self.ballotContext(record: record, term: setup!.term, contest: version.contest, version: version.version, position: position)
-                guard !verifyEach || ProofAdapter.verifyRange(group, pk: pk, a: ct.a, b: ct.b, lo: 0, hi: 1, c: sel.c, r: sel.r, t: sel.t,
-                                               disjunctive: true, context: context, binding: binding) else {
+                guard !verifyEach || ProofAdapter.verifyRange(group, pk: pk, a: ct.a, b: ct.b, lo: 0, hi: 1, c: sel.c, r: sel.r, t: sel.t, disjunctive: true,
+                                               context: Self.ballotContext(record: record, term: setup!.term, contest: version.contest,
+                                                                           version: version.version, position: position),
+                                               binding: binding) else {
                     throw ElectionError(.badProof, "The proof for option \(position + 1) of contest \"\(version.contest)\" does not verify.")
                 }
-                sumA = group.op(sumA, ct.a); sumB = group.op(sumB, ct.b)
+                cts.append(ct)
                 out.append((TallyKey(contest: version.contest, option: option.id, year: nil), ct))
             }
-            let context = Self.ballotContext(record: record, term: setup!.term, contest: version.contest, version: version.version, position: nil)
-            guard !verifyEach || ProofAdapter.verifyRange(group, pk: pk, a: sumA, b: sumB, lo: version.min, hi: version.max,
-                                           c: answer.range.c, r: answer.range.r, t: answer.range.t, disjunctive: false, context: context, binding: binding) else {
+            guard !verifyEach || ProofAdapter.verifyRange(group, pk: pk, a: group.product(cts.lazy.map(\.a)), b: group.product(cts.lazy.map(\.b)),
+                                           lo: version.min, hi: version.max, c: answer.range.c, r: answer.range.r, t: answer.range.t, disjunctive: false,
+                                           context: Self.ballotContext(record: record, term: setup!.term, contest: version.contest,
+                                                                       version: version.version, position: nil),
+                                           binding: binding) else {
                 throw ElectionError(.badProof, "The proof that contest \"\(version.contest)\" has between \(version.min) and \(version.max) choices does not verify.")
             }
         }
