@@ -94,8 +94,9 @@ public struct Ristretto255Group: PrimeOrderGroup, Hashable {
         var acc = cr_point()
         cr_point_identity(&acc)
         for e in elements {
-            var p = e.point
-            cr_point_add(&acc, &acc, &p)
+            var p = e.point, sum = cr_point()
+            cr_point_add(&sum, &acc, &p)
+            acc = sum
         }
         return Element(point: acc)
     }
