@@ -57,6 +57,9 @@ struct PublicBoardTests {
         options.years = 3
         options.seed = 11
         options.durability = .simulation
+        // The workshops' proposals: the demo discusses them and its moderator hides one comment.
+        options.proposals = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Proposals")
         let summary = try DemoSimulator(options: options).run()
         let node = try Node(directory: out.appendingPathComponent("node"), durability: .simulation)
         let store = node.store
