@@ -134,3 +134,32 @@ struct BoardRedactionTests {
         }
     }
 }
+
+extension BoardRedactionTests {
+    /// A follower reads a redacted slot in one round; the moderator then shows the comment again and
+    /// the board serves its leaf: the next round still verifies (the redaction was checked when read).
+    @Test func aFollowerAcceptsACommentShownAgainAfterItsRedactionWasMirrored() throws {
+        let original = DeliberationTests().story()
+        let b = try story(redacting: #""comment":"c2""#)
+        let board = TempDir(), record = TempDir(), state = TempDir()
+        b.write(to: record.path)
+        TileWriter.write(b.log, to: board.path)
+        let server = try StaticServer(directory: board.path)
+        let follower = try Follower(url: server.url, statePath: state.path + "/follow.json", logKey: nil)
+        guard case .verified(let first, _) = try follower.round() else { Issue.record("round 1 did not verify"); return }
+        #expect(first.passed, "\(first.text)")
+
+        let d = DeliberationTests()
+        original.add("delib.moderation", [("target", .string("comment")), ("id", .string("c2")), ("action", .string("show")),
+                                          ("reason", .string("Appel accepté")), ("hash", .string(d.commentHash("c2", "against", "Non.")))], by: d.mod)
+        let again = TempDir()
+        original.write(to: again.path)
+        TileWriter.write(original.log, to: board.path)
+        guard case .verified(let second, _) = try follower.round() else { Issue.record("round 2 did not verify"); return }
+        #expect(second.passed, "\(second.text)")
+        // The board itself now verifies with the leaf back; the mirror keeps the redacted line.
+        #expect(try RemoteBoard.verify(url: server.url).passed)
+        let mirrored = try String(contentsOfFile: state.path + "/follow.json.record/entries.jsonl", encoding: .utf8)
+        #expect(mirrored.contains("\"redacted\":"))
+    }
+}
