@@ -3,6 +3,7 @@ import CivicCrypto
 import CivicLog
 import Foundation
 import Perennial
+import PerennialDemo
 import Testing
 
 /// The whole term, simulated: the published result must equal the simulator's ground truth, for
