@@ -5,6 +5,7 @@ import CivicLog
 import Deliberation
 import Foundation
 import Perennial
+import PerennialDemo
 import Testing
 
 /// Seeded mutation fuzzing of every payload and file decoder of the engine: bit flips, truncations,

@@ -4,6 +4,7 @@ import CivicLog
 import Deliberation
 import Foundation
 import Perennial
+import PerennialDemo
 import Testing
 
 /// The whole term, simulated: the published result must equal the simulator's ground truth, for

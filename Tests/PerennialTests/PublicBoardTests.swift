@@ -3,6 +3,7 @@ import CivicCrypto
 import CivicLog
 import Foundation
 import Perennial
+import PerennialDemo
 import Testing
 
 /// The public board (SPEC §2.7, §2.8): what it serves for a simulated term, checked against the log

@@ -2,6 +2,7 @@ import BallotCore
 import CivicCrypto
 import Deliberation
 import Foundation
+import Perennial
 
 /// The demo's deliberation: the workshops' corpus imported into the log, a little discussion, and the
 /// proposal on "taxes paid in time" put on the ballot of one year by a moderator — which the officer then
