@@ -64,6 +64,16 @@ test-cross: deps
 	python3 -c "import base64,json,sys; bad=[l for f in sys.argv[2:] for l in open(f) if sys.argv[1].encode() in base64.b64decode(json.loads(l)['payload'])]; sys.exit(1 if bad else 0)" "$$hidden" $(CROSS)/record/entries.jsonl $(CROSS)/board/entries.jsonl \
 	  || { echo "a payload of entries.jsonl carries the hidden comment's text"; exit 1; }
 	@echo "the hidden comment is redacted in the record and on the board: its text is in neither"
+	@# The same node served live by perennial serve: the exported board's bytes, the same audit report.
+	@rm -f $(CROSS)/serve.port; .build/debug/perennial serve --data $(CROSS)/node --listen 127.0.0.1:0 --port-file $(CROSS)/serve.port 2> $(CROSS)/serve.log & pid=$$!; \
+	for i in $$(seq 150); do [ -s $(CROSS)/serve.port ] && break; sleep 0.2; done; \
+	url=http://127.0.0.1:$$(cat $(CROSS)/serve.port)/; \
+	python3 tools/served_board_check.py $$url $(CROSS)/board 'montres-pas-cheres.example'; crc=$$?; \
+	Audit/.build/debug/perennial-audit verify $$url --quiet > $(CROSS)/audit-serve.txt; rc=$$?; \
+	kill -TERM $$pid; wait $$pid; \
+	[ $$crc -eq 0 ] || exit 1; \
+	[ $$rc -eq 0 ] && cmp -s $(CROSS)/audit.txt $(CROSS)/audit-serve.txt || { echo "verify URL (perennial serve) differs from verify DIR"; diff $(CROSS)/audit.txt $(CROSS)/audit-serve.txt; exit 1; }
+	@echo "verify URL over perennial serve gives the same report as verify DIR"
 	@key=$$(python3 -c "import json,sys; print(json.loads(open('$(CROSS)/record/manifest.json').read())['origin'])"); \
 	wrong=$$(python3 -c "import hashlib,base64,sys; o=sys.argv[1]; k=bytes(range(32)); print(o+'+'+hashlib.sha256(o.encode()+b'\n\x01'+k).hexdigest()[:8]+'+'+base64.b64encode(b'\x01'+k).decode())" "$$key"); \
 	if Audit/.build/debug/perennial-audit verify $(CROSS)/record --quiet --log-key "$$wrong" > /dev/null; then echo "a wrong --log-key was accepted"; exit 1; else echo "a wrong --log-key fails, as it must"; fi
