@@ -60,9 +60,14 @@ struct Redactions {
 
     /// The stand-in of `entry` if it is redacted in this tree, else nil: the comment's payload with
     /// the same keys in the same order and the same values, the body emptied (SPEC §2.2).
-    func standIn(_ entry: LogEntry) -> [UInt8]? {
+    /// - Throws: ``NodeError`` if a hidden comment's payload cannot be rebuilt: the export or the
+    ///   request stops rather than publish the text.
+    func standIn(_ entry: LogEntry) throws -> [UInt8]? {
         guard hidden.contains(entry.index) else { return nil }
-        return Self.standIn(payload: entry.envelope.payload)
+        guard let standIn = Self.standIn(payload: entry.envelope.payload) else {
+            throw NodeError("Entry \(entry.index) is a comment hidden by moderation, but its payload cannot be rebuilt without its text, so nothing was published. The log database may be damaged: restore it from a backup.")
+        }
+        return standIn
     }
 
     /// The `delib.comment` payload rebuilt with `"body":""`, in the engine's key order.
