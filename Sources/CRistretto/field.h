@@ -85,26 +85,9 @@ static inline void fe_sq(fe *h, const fe *f) {
     fe_reduce_wide(h, r0, r1, r2, r3, r4);
 }
 
-/* h = f^(2^n), n >= 1: the limbs stay in registers between squarings (the inverse square root of
- * every decoding is ~250 of them). Same arithmetic as fe_sq, no branch on the value. */
 static inline void fe_sqn(fe *h, const fe *f, int n) {
-    uint64_t f0 = f->v[0], f1 = f->v[1], f2 = f->v[2], f3 = f->v[3], f4 = f->v[4];
-    for (int i = 0; i < n; i++) {
-        const uint64_t f0_2 = 2 * f0, f1_2 = 2 * f1, f3_19 = 19 * f3, f4_19 = 19 * f4;
-        u128 r0 = (u128)f0 * f0 + (u128)f1_2 * f4_19 + (u128)(2 * f2) * f3_19;
-        u128 r1 = (u128)f0_2 * f1 + (u128)(2 * f2) * f4_19 + (u128)f3 * f3_19;
-        u128 r2 = (u128)f0_2 * f2 + (u128)f1 * f1 + (u128)(2 * f3) * f4_19;
-        u128 r3 = (u128)f0_2 * f3 + (u128)f1_2 * f2 + (u128)f4 * f4_19;
-        u128 r4 = (u128)f0_2 * f4 + (u128)f1_2 * f3 + (u128)f2 * f2;
-        r1 += r0 >> 51; f0 = (uint64_t)r0 & FE_MASK51;
-        r2 += r1 >> 51; f1 = (uint64_t)r1 & FE_MASK51;
-        r3 += r2 >> 51; f2 = (uint64_t)r2 & FE_MASK51;
-        r4 += r3 >> 51; f3 = (uint64_t)r3 & FE_MASK51;
-        f4 = (uint64_t)r4 & FE_MASK51;
-        f0 += (uint64_t)(r4 >> 51) * 19;
-        f1 += f0 >> 51; f0 &= FE_MASK51;
-    }
-    h->v[0] = f0; h->v[1] = f1; h->v[2] = f2; h->v[3] = f3; h->v[4] = f4;
+    fe_sq(h, f);
+    for (int i = 1; i < n; i++) fe_sq(h, h);
 }
 
 static inline uint64_t fe_load64(const uint8_t *s) {
