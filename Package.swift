@@ -66,7 +66,7 @@ let package = Package(
             ]),
         .executableTarget(
             name: "PerennialCommand",
-            dependencies: ["Perennial", "BallotCore", "CivicCrypto", "CivicLog", "Deliberation", "PerennialServer",
+            dependencies: ["Perennial", "BallotCore", "CivicCrypto", "CivicLog", "Deliberation", "PerennialServer", "PerennialRemote",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "PerennialKiosk",
