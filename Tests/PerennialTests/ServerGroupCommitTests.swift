@@ -39,11 +39,11 @@ struct ServerGroupCommitTests {
                                      signature: key.signature(for: EntryEnvelope.signingInput(payload: ballot.payload)))
         }
 
-        /// A ballot the node refuses inside the transaction (not before): another voter's payload,
-        /// validly signed by a key that is on no roll.
-        func refusedInsideTheTransaction() throws -> EntryEnvelope {
+        /// A ballot the node refuses inside the transaction (not before): voter `of`'s payload,
+        /// validly signed by a key that is on no roll (a replay if that payload is in the log already).
+        func refusedInsideTheTransaction(of voter: Int = 0) throws -> EntryEnvelope {
             let stranger = try fixture.key(fixture.unknownKey)
-            let payload = ballots[0].payload
+            let payload = ballots[voter].payload
             return try EntryEnvelope(payload: payload, author: stranger.publicKey.rawRepresentation,
                                      signature: stranger.signature(for: EntryEnvelope.signingInput(payload: payload)))
         }
@@ -57,7 +57,7 @@ struct ServerGroupCommitTests {
     }
 
     @Test func aGroupWithABadMemberAndADuplicateAnswersEachOnItsOwn() throws {
-        let bench = try Bench(citizens: 4)
+        let bench = try Bench(citizens: 5)
         defer { bench.fixture.remove() }
         let b = bench.ballots
         // b[0] is already in the log: its resubmission answers its entry.
@@ -65,7 +65,10 @@ struct ServerGroupCommitTests {
         let before = try bench.node.store.size()
         var tampered = b[3]
         tampered = try EntryEnvelope(payload: tampered.payload, author: tampered.author, signature: [UInt8](repeating: 7, count: 64))
-        let group: [EntryEnvelope] = [b[1], try bench.refusedInsideTheTransaction(), b[0], b[2], b[1], tampered]
+        // A payload never seen, signed by a stranger: refused inside the group's transaction, so the
+        // group is retried member by member; and a replay of b[0] by the stranger (refused on its own).
+        let group: [EntryEnvelope] = [b[1], try bench.refusedInsideTheTransaction(of: 4), b[0], b[2], b[1], tampered,
+                                      try bench.refusedInsideTheTransaction(of: 0)]
         let results = bench.desk.submit(group: group.map { KioskDesk.Request($0, kind: .ballotCast) })
         #expect(results.count == group.count)
         let one = try results[0].get(), two = try results[3].get()
@@ -76,6 +79,7 @@ struct ServerGroupCommitTests {
         #expect(try results[2].get().index == first.index && (try results[2].get().duplicate), "already in the log")
         #expect(try results[4].get().index == one.index && (try results[4].get().duplicate), "twice in one group: one entry")
         if case .failure(let refused) = results[5] { #expect(refused.reason == "bad-signature") } else { Issue.record("a bad signature was accepted") }
+        if case .failure(let refused) = results[6] { #expect(refused.reason == "unknownCredential") } else { Issue.record("a replay was accepted") }
         // The log holds exactly the two new ballots, in that order.
         #expect(try bench.appended(since: before) == [SHA256.hash(b[1].payload), SHA256.hash(b[2].payload)])
         // Each answer's receipt is covered by the group's one checkpoint.

@@ -106,11 +106,19 @@ public final class KioskDesk: @unchecked Sendable {
                 var fresh: [Int] = []               // positions to append, in order
                 var holder: [[UInt8]: Int] = [:]    // payload hash → position that appends it
                 var aliases: [(Int, Int)] = []      // (position, the earlier identical one in this group)
+                // Members the node will surely refuse (a payload it has seen from another author: a
+                // replay) are sent on their own: a refused group costs a rollback and a rebuild of
+                // memory, a lone refused entry neither. They would not be in the log either way.
+                var alone: [Int] = []
                 for i in requests.indices where results[i] == nil {
                     let envelope = requests[i].envelope
                     let hash = SHA256.hash(envelope.payload)
-                    if let index = try existingEntry(hash: hash, author: envelope.author) {
-                        results[i] = .success(Submission(index: index, duplicate: true))
+                    if let index = try node.ballotEntry(payloadHash: hash) {
+                        if try isResubmission(index: index, hash: hash, author: envelope.author) {
+                            results[i] = .success(Submission(index: index, duplicate: true))
+                        } else {
+                            alone.append(i)
+                        }
                     } else if let first = holder[hash], requests[first].envelope.author == envelope.author {
                         aliases.append((i, first))
                     } else {
@@ -133,6 +141,7 @@ public final class KioskDesk: @unchecked Sendable {
                         results[fresh[0]] = .failure(Self.refused(error))
                     }
                 }
+                for i in alone { results[i] = submitAlone(requests[i]) }
                 for (i, first) in aliases {
                     results[i] = results[first]!.map { Submission(index: $0.index, duplicate: true) }
                 }
@@ -171,14 +180,13 @@ public final class KioskDesk: @unchecked Sendable {
         return nil
     }
 
-    /// The entry that already holds this payload from this author (read from the node's rows, not
-    /// the log: the server starts in constant time however long the log). Caller holds the node's lock.
-    private func existingEntry(hash: [UInt8], author: [UInt8]) throws -> UInt64? {
-        guard let index = try node.ballotEntry(payloadHash: hash) else { return nil }
-        // The row may name the `ballot.spoil` that carried this ballot: then it is not this submission.
+    /// Whether entry `index` (found in the node's rows by payload hash, not by reading the log: the
+    /// server starts in constant time however long the log) holds this very payload from this author.
+    /// The row may name the `ballot.spoil` that carried the ballot: then it is not a resubmission.
+    /// Caller holds the node's lock.
+    private func isResubmission(index: UInt64, hash: [UInt8], author: [UInt8]) throws -> Bool {
         let existing = try node.store.entry(at: index)
-        guard existing.envelope.author == author, SHA256.hash(existing.envelope.payload) == hash else { return nil }
-        return index
+        return existing.envelope.author == author && SHA256.hash(existing.envelope.payload) == hash
     }
 
     /// For each request, the counted ballot a new `ballot.cast` would replace, as an entry index
