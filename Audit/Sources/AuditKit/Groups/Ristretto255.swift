@@ -155,6 +155,8 @@ public struct Ristretto255: PrimeOrderGroup {
         let pts = points(elements)
         var out = [UInt8](repeating: 0, count: 32)
         if let negate {
+            // AuditCurve reads one flag per point: a shorter array would be read past its end.
+            precondition(negate.count == pts.count, "one negate flag per element")
             let flags = negate.map { $0 ? UInt8(1) : 0 }
             audit_ristretto_points_add_all(&out, pts, flags, pts.count)
         } else {
@@ -169,14 +171,18 @@ public struct Ristretto255: PrimeOrderGroup {
         var scalars: [UInt8] = []
         scalars.reserveCapacity(32 * terms.count)
         for (_, s) in terms { scalars += s.bytes }
+        precondition(scalars.count == 32 * pts.count, "AuditCurve reads 32 scalar bytes per point")
         let rc = audit_ristretto_points_sum_is_identity(pts, scalars, pts.count)
         precondition(rc >= 0, "AuditCurve ran out of memory")
         return rc == 1
     }
 
     /// As ``sumIsIdentity(_:)`` for the terms of many jobs, given as decoded points.
+    /// `BatchTerms` can be built with any arrays: AuditCurve reads 32 scalar bytes per point, so a
+    /// mismatch stops here instead of reading past the end of `scalars`.
     static func pointsSumIsIdentity(_ points: [audit_point], scalars: [UInt8]) -> Bool {
-        audit_ristretto_points_sum_is_identity(points, scalars, points.count) == 1
+        precondition(scalars.count == 32 * points.count, "AuditCurve reads 32 scalar bytes per point")
+        return audit_ristretto_points_sum_is_identity(points, scalars, points.count) == 1
     }
 }
 
