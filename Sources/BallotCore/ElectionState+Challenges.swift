@@ -1,0 +1,57 @@
+import CivicCrypto
+import CivicLog
+import Foundation
+
+/// Challenged ballots (`ballot.spoil`, BAL-8): opened, never counted, their ciphertexts never cast again.
+extension ElectionState {
+    /// `ballot.spoil` (BAL-8): a challenged ballot, signed by an active kiosk device (never by the
+    /// voter's credential, so the opened choices name nobody), its proofs bound to the device key.
+    mutating func applySpoil(_ entry: ElectionEntry) throws -> ElectionEffect {
+        let p = try BallotSpoil.decode(entry.payload)
+        guard electionKey != nil else {
+            throw ElectionError(.noElectionKey, "Voting has not opened: the trustees' key ceremony is not finished.")
+        }
+        guard close == nil else { throw ElectionError(.closed, "The term is closed; no more ballots are accepted.") }
+        guard activeDevice(key: entry.author) != nil else {
+            throw ElectionError(.device, "A challenged ballot must be signed by an enrolled kiosk device that is not revoked.")
+        }
+        guard windowExists(p.window, containing: entry.date) else {
+            throw ElectionError(.wrongWindow, "No voting window \(p.window) is open now for any birthday.")
+        }
+        guard !hasSeen(SHA256.hash(entry.payload)) else {
+            throw ElectionError(.replay, "This exact challenged ballot was already recorded (a replay).")
+        }
+        guard let inner = Data(base64Encoded: p.ballot).map(Array.init) else {
+            throw ElectionError.malformed("The challenged ballot is not base64.")
+        }
+        let header = try? PayloadHeader.parse(inner)
+        guard header?.kind == EntryKind.ballotCast.rawValue, header?.record == record, header?.term == setup!.term else {
+            throw ElectionError.malformed("The challenged ballot is not a ballot.cast of this term.")
+        }
+        guard !hasSeen(SHA256.hash(inner)) else {
+            throw ElectionError(.replay, "This ballot was already recorded.")
+        }
+        let ballot = try BallotCast.decode(inner)
+        guard ballot.window == p.window else { throw ElectionError(.wrongWindow, "The challenged ballot is for another window.") }
+        let cts = try verifyBallotContests(ballot.contests, window: p.window, credential: entry.author)
+        let openings = p.openings.flatMap { o in o.selections.map { (o.contest, $0) } }
+        guard openings.count == cts.count, zip(openings, cts).allSatisfy({ $0.0 == $1.0.contest }),
+              p.openings.map(\.contest) == ballot.contests.map(\.contest) else {
+            throw ElectionError(.badProof, "The openings do not match the challenged ballot's selections.")
+        }
+        let pk = electionKey!
+        for ((_, opening), (_, ct)) in zip(openings, cts) {
+            // The openings are always checked (they are what the voter reads); they are cheap.
+            guard opening.m == 0 || opening.m == 1, let r = try? group.decodeScalar(hex: opening.r),
+                  group.expGenerator(r) == ct.a,
+                  group.op(group.exp(pk, r), group.elementForSmallInt(opening.m)) == ct.b else {
+                throw ElectionError(.badProof, "A revealed selection does not reproduce the challenged ballot's ciphertext.")
+            }
+        }
+        markSeen(SHA256.hash(entry.payload), entry: entry.index)
+        markSeen(SHA256.hash(inner), entry: entry.index)
+        for (_, ct) in cts { challengedCiphertexts.insert(ciphertextDigest(ct)) }
+        spoiledBallots += 1
+        return .ballotSpoiled(window: p.window)
+    }
+}

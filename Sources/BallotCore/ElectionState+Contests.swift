@@ -1,0 +1,13 @@
+import CivicLog
+
+/// Contests (SPEC §4.6): versions declared by the officer until the term closes.
+extension ElectionState {
+    mutating func applyContest(_ entry: ElectionEntry) throws -> ElectionEffect {
+        let p = try ContestVersion.decode(entry.payload)
+        try requireAuthor(entry, is: setup!.officer, role: "officer")
+        guard close == nil else { throw ElectionError(.closed, "The term is closed; contests are frozen.") }
+        try contests.check(p)
+        contests.add(p)
+        return .contest
+    }
+}

@@ -1,0 +1,33 @@
+import CivicCrypto
+import CivicLog
+import Foundation
+
+/// The roll (SPEC §4.5): enrolments, updates and card replacements, signed by the registrar.
+extension ElectionState {
+    mutating func applyRoll(_ kind: EntryKind, _ entry: ElectionEntry) throws -> ElectionEffect {
+        try requireAuthor(entry, is: setup!.registrar, role: "registrar")
+        guard close == nil else { throw ElectionError(.closed, "The term is closed; the roll is frozen.") }
+        switch kind {
+        case .rollEnrol:
+            let p = try RollEnrol.decode(entry.payload)
+            guard let raw = try? Hex.decode(p.credential), raw.count == 32, (try? Ed25519.PublicKey(rawRepresentation: raw)) != nil else {
+                throw ElectionError(.roll, "The credential must be a 32-byte Ed25519 public key in hex.")
+            }
+            let record = try roll.checkEnrol(p)
+            roll.enrol(p.credential, record, entry: entry.index)
+        case .rollUpdate:
+            let p = try RollUpdate.decode(entry.payload)
+            let record = try roll.checkUpdate(p)
+            roll.update(p.credential, record, entry: entry.index)
+        default:
+            let p = try RollReplace.decode(entry.payload)
+            guard let raw = try? Hex.decode(p.new), raw.count == 32, (try? Ed25519.PublicKey(rawRepresentation: raw)) != nil else {
+                throw ElectionError(.roll, "The new credential must be a valid 32-byte Ed25519 public key in hex.")
+            }
+            let (old, new) = try roll.checkReplace(p)
+            roll.update(p.old, old, entry: entry.index)
+            roll.enrol(p.new, new, entry: entry.index)
+        }
+        return .roll
+    }
+}
