@@ -29,10 +29,18 @@ extension ElectionState {
         return (rec, w)
     }
 
-    func checkCommon(_ entry: ElectionEntry, window: Int) throws -> Roll.Record {
-        guard electionKey != nil else {
+    /// The election key, which every ballot is encrypted to: it exists once the key ceremony is over.
+    func requireElectionKey() throws -> G.Element {
+        guard let electionKey else {
             throw ElectionError(.noElectionKey, "Voting has not opened: the trustees' key ceremony is not finished.")
         }
+        return electionKey
+    }
+
+    /// The rules every cast ballot meets before its proofs: voting is open, the author's window is
+    /// `window`, the payload is new. Returns the author's roll record and the election key.
+    func checkCommon(_ entry: ElectionEntry, window: Int) throws -> (record: Roll.Record, electionKey: G.Element) {
+        let pk = try requireElectionKey()
         guard close == nil else { throw ElectionError(.closed, "The term is closed; no more ballots are accepted.") }
         let (rec, w) = try openWindow(credential: Hex.encode(entry.author), at: entry.date)
         guard w.number == window else {
@@ -41,16 +49,16 @@ extension ElectionState {
         guard !hasSeen(SHA256.hash(entry.payload)) else {
             throw ElectionError(.replay, "This exact ballot was already recorded (a replay).")
         }
-        return rec
+        return (rec, pk)
     }
 
     /// Verifies every proof of a ballot and returns its selection ciphertexts by tally key.
-    func verifyBallotContests(_ contestsIn: [EncryptedContest], window: Int, credential: [UInt8]) throws -> [(TallyKey, CipherPair<G>)] {
+    func verifyBallotContests(_ contestsIn: [EncryptedContest], window: Int, credential: [UInt8], term: String,
+                              pk: G.Element) throws -> [(TallyKey, CipherPair<G>)] {
         let inForce = contests.inForce(window: window)
         guard contestsIn.map(\.contest) == inForce.map(\.contest) else {
             throw ElectionError(.contests, "The ballot must answer exactly the contests in force for this window: \(inForce.map(\.contest).joined(separator: ", ")).")
         }
-        let pk = electionKey!
         let binding = Self.ballotBinding(credential: credential, window: window)
         // ristretto255: the ballot's proofs in one combination (SPEC §3.5.1); only if it fails (or the
         // ballot is malformed) are they checked one at a time below, which names the failing proof.
@@ -71,7 +79,7 @@ extension ElectionState {
                 guard ct.a != group.identity, ct.b != group.identity else {
                     throw ElectionError(.badProof, "A ciphertext of contest \"\(version.contest)\" holds the identity element, which no honest ballot does.")
                 }
-                let context = Self.ballotContext(record: record, term: setup!.term, contest: version.contest, version: version.version, position: position)
+                let context = Self.ballotContext(record: record, term: term, contest: version.contest, version: version.version, position: position)
                 guard !verifyEach || ProofAdapter.verifyRange(group, pk: pk, a: ct.a, b: ct.b, lo: 0, hi: 1, c: sel.c, r: sel.r, t: sel.t,
                                                disjunctive: true, context: context, binding: binding) else {
                     throw ElectionError(.badProof, "The proof for option \(position + 1) of contest \"\(version.contest)\" does not verify.")
@@ -79,7 +87,7 @@ extension ElectionState {
                 sumA = group.op(sumA, ct.a); sumB = group.op(sumB, ct.b)
                 out.append((TallyKey(contest: version.contest, option: option.id, year: nil), ct))
             }
-            let context = Self.ballotContext(record: record, term: setup!.term, contest: version.contest, version: version.version, position: nil)
+            let context = Self.ballotContext(record: record, term: term, contest: version.contest, version: version.version, position: nil)
             guard !verifyEach || ProofAdapter.verifyRange(group, pk: pk, a: sumA, b: sumB, lo: version.min, hi: version.max,
                                            c: answer.range.c, r: answer.range.r, t: answer.range.t, disjunctive: false, context: context, binding: binding) else {
                 throw ElectionError(.badProof, "The proof that contest \"\(version.contest)\" has between \(version.min) and \(version.max) choices does not verify.")
@@ -95,25 +103,25 @@ extension ElectionState {
         return CipherPair(a: ea, b: eb)
     }
 
-    mutating func applyBallot(_ entry: ElectionEntry) throws -> ElectionEffect {
+    mutating func applyBallot(_ entry: ElectionEntry, setup: TermSetup) throws -> ElectionEffect {
         let p = try BallotCast.decode(entry.payload)
-        let rec = try checkCommon(entry, window: p.window)
+        let (rec, pk) = try checkCommon(entry, window: p.window)
         let saved = verifyProofs
         if !preverified.isEmpty && preverified.contains(Self.preverifiedKey(author: entry.author, payload: entry.payload)) {
             verifyProofs = false
         }
         defer { verifyProofs = saved }
-        var contributions = try verifyBallotContests(p.contests, window: p.window, credential: entry.author)
+        var contributions = try verifyBallotContests(p.contests, window: p.window, credential: entry.author, term: setup.term, pk: pk)
         guard !contributions.contains(where: { challengedCiphertexts.contains(ciphertextDigest($0.1)) }) else {
             throw ElectionError(.replay, "This ballot reuses a ciphertext of a challenged (spoiled) ballot, whose choices are public; encrypt the ballot afresh.")
         }
-        if setup!.perYearResults {
+        if setup.perYearResults {
             contributions += contributions.map { (TallyKey(contest: $0.0.contest, option: $0.0.option, year: p.window), $0.1) }
         }
         let slot = Roll.ballotSlot(lineage: rec.lineage, window: p.window)
         var superseded: Int?
         let previous = countedBallot(slot: slot)
-        let previousContributions = try previous.map { try storedContributions(index: $0) }
+        let previousContributions = try previous.map { try storedContributions(index: $0, setup: setup) }
         // Every check passed and every read succeeded: from here on nothing throws.
         if let previous, let previousContributions {
             for (key, ct) in previousContributions { subtract(key, ct) }
@@ -132,7 +140,7 @@ extension ElectionState {
 
     /// The tally contributions of the counted ballot at `index`, read back from the log (its proofs
     /// were verified when it was counted).
-    func storedContributions(index: Int) throws -> [(TallyKey, CipherPair<G>)] {
+    func storedContributions(index: Int, setup: TermSetup) throws -> [(TallyKey, CipherPair<G>)] {
         guard let bytes = try retainedBallots[index] ?? ballotPayload?(index) else {
             throw ElectionError(.malformed, "The counted ballot at entry \(index) cannot be read back from the log.")
         }
@@ -147,7 +155,7 @@ extension ElectionState {
                 out.append((TallyKey(contest: answer.contest, option: option.id, year: nil), try decodeCipher(sel.a, sel.b)))
             }
         }
-        if setup!.perYearResults {
+        if setup.perYearResults {
             out += out.map { (TallyKey(contest: $0.0.contest, option: $0.0.option, year: ballot.window), $0.1) }
         }
         return out

@@ -10,7 +10,7 @@ extension ElectionState {
         Bytes.lp("perennial-trustee-v1") + Bytes.lp(record) + Bytes.lp(term)
     }
 
-    mutating func applyCommitments(_ entry: ElectionEntry) throws -> ElectionEffect {
+    mutating func applyCommitments(_ entry: ElectionEntry, setup: TermSetup) throws -> ElectionEffect {
         let p = try TrusteeCommitments.decode(entry.payload)
         try requireTrustee(entry, index: p.trustee)
         guard phase == .ceremony, sharesPosted.isEmpty else {
@@ -19,14 +19,14 @@ extension ElectionState {
         guard commitments[p.trustee] == nil else {
             throw ElectionError(.ceremony, "Trustee \(p.trustee) already published its commitments.")
         }
-        let t = setup!.trustees.t
+        let t = setup.trustees.t
         guard p.commitments.count == t, p.proofs.count == t else {
             throw ElectionError(.ceremony, "A trustee publishes exactly t = \(t) commitments, each with its proof.")
         }
         guard let box = try? Hex.decode(p.boxKey), box.count == 32 else {
             throw ElectionError(.ceremony, "box_key must be a 32-byte X25519 public key in hex.")
         }
-        let context = Self.trusteeContext(record: record, term: setup!.term)
+        let context = Self.trusteeContext(record: record, term: setup.term)
         var elements: [G.Element] = []
         for (k, (hex, proof)) in zip(p.commitments, p.proofs).enumerated() {
             guard let c = try? group.decodeElement(hex: hex), c != group.identity else {
@@ -43,10 +43,10 @@ extension ElectionState {
         return .ceremony
     }
 
-    mutating func applyShares(_ entry: ElectionEntry) throws -> ElectionEffect {
+    mutating func applyShares(_ entry: ElectionEntry, setup: TermSetup) throws -> ElectionEffect {
         let p = try TrusteeShares.decode(entry.payload)
         try requireTrustee(entry, index: p.trustee)
-        let n = setup!.trustees.n
+        let n = setup.trustees.n
         guard phase == .ceremony, commitments.count == n else {
             throw ElectionError(.ceremony, "Shares are sent only after every trustee has published commitments.")
         }
@@ -65,26 +65,34 @@ extension ElectionState {
         return .ceremony
     }
 
-    mutating func applyComplaint(_ entry: ElectionEntry) throws -> ElectionEffect {
+    mutating func applyComplaint(_ entry: ElectionEntry, setup: TermSetup) throws -> ElectionEffect {
         let p = try TrusteeComplaint.decode(entry.payload)
         try requireTrustee(entry, index: p.trustee)
         guard phase == .ceremony, electionKey == nil else {
             throw ElectionError(.ceremony, "Complaints are filed during the key ceremony.")
         }
-        guard p.against != p.trustee, (1...setup!.trustees.n).contains(p.against) else {
+        guard p.against != p.trustee, (1...setup.trustees.n).contains(p.against) else {
             throw ElectionError(.ceremony, "A complaint names another trustee of this term.")
         }
         complaints.append((p.trustee, p.against))
         return .ceremony
     }
 
+    /// Every trustee's commitments in trustee order (1…n), once all n trustees have published them;
+    /// nil before (or before `term.setup`).
+    var commitmentsInTrusteeOrder: [[G.Element]]? {
+        guard let setup else { return nil }
+        let ordered = (1...setup.trustees.n).compactMap { commitments[$0] }
+        return ordered.count == setup.trustees.n ? ordered : nil
+    }
+
     /// `P_j = Π_i Π_k C_{i,k}^(j^k)` (SPEC §3.6).
     public func expectedVerificationKey(_ j: Int) -> G.Element? {
-        guard let setup, commitments.count == setup.trustees.n else { return nil }
+        guard let all = commitmentsInTrusteeOrder else { return nil }
         var acc = group.identity
-        for i in 1...setup.trustees.n {
+        for trusteeCommitments in all {
             var power = group.scalar(1)
-            for c in commitments[i]! {
+            for c in trusteeCommitments {
                 acc = group.op(acc, group.expPublic(c, power))
                 power = group.scalarMul(power, group.scalar(UInt64(j)))
             }
@@ -92,10 +100,10 @@ extension ElectionState {
         return acc
     }
 
-    mutating func applyReady(_ entry: ElectionEntry) throws -> ElectionEffect {
+    mutating func applyReady(_ entry: ElectionEntry, setup: TermSetup) throws -> ElectionEffect {
         let p = try TrusteeReady.decode(entry.payload)
         try requireTrustee(entry, index: p.trustee)
-        guard phase == .ceremony, sharesPosted.count == setup!.trustees.n else {
+        guard phase == .ceremony, sharesPosted.count == setup.trustees.n else {
             throw ElectionError(.ceremony, "A trustee confirms only after every trustee has sent its shares.")
         }
         guard verificationKeys[p.trustee] == nil else {
@@ -111,18 +119,19 @@ extension ElectionState {
 
     /// `pk = Π_i C_{i,0}`.
     public var expectedElectionKey: G.Element? {
-        guard let setup, commitments.count == setup.trustees.n else { return nil }
-        return group.product((1...setup.trustees.n).map { commitments[$0]![0] })
+        // Each trustee published exactly t ≥ 1 commitments (`applyCommitments`), so `first` is C_{i,0}.
+        guard let firsts = commitmentsInTrusteeOrder?.compactMap(\.first), firsts.count == setup?.trustees.n else { return nil }
+        return group.product(firsts)
     }
 
-    mutating func applyElectionKey(_ entry: ElectionEntry) throws -> ElectionEffect {
+    mutating func applyElectionKey(_ entry: ElectionEntry, setup: TermSetup) throws -> ElectionEffect {
         let p = try ElectionKeyPayload.decode(entry.payload)
-        try requireAuthor(entry, is: setup!.officer, role: "officer")
+        try requireAuthor(entry, is: setup.officer, role: "officer")
         guard electionKey == nil else { throw ElectionError(.ceremony, "The election key is already published.") }
         guard complaints.isEmpty else {
             throw ElectionError(.ceremony, "A trustee complained during the ceremony; the key cannot be published. Start a new ceremony in a new term.")
         }
-        guard verificationKeys.count == setup!.trustees.n else {
+        guard verificationKeys.count == setup.trustees.n else {
             throw ElectionError(.ceremony, "Every trustee must confirm its shares before the election key is published.")
         }
         guard let key = try? group.decodeElement(hex: p.publicKey), key != group.identity, key == expectedElectionKey else {

@@ -6,11 +6,9 @@ import Foundation
 extension ElectionState {
     /// `ballot.spoil` (BAL-8): a challenged ballot, signed by an active kiosk device (never by the
     /// voter's credential, so the opened choices name nobody), its proofs bound to the device key.
-    mutating func applySpoil(_ entry: ElectionEntry) throws -> ElectionEffect {
+    mutating func applySpoil(_ entry: ElectionEntry, setup: TermSetup) throws -> ElectionEffect {
         let p = try BallotSpoil.decode(entry.payload)
-        guard electionKey != nil else {
-            throw ElectionError(.noElectionKey, "Voting has not opened: the trustees' key ceremony is not finished.")
-        }
+        let pk = try requireElectionKey()
         guard close == nil else { throw ElectionError(.closed, "The term is closed; no more ballots are accepted.") }
         guard activeDevice(key: entry.author) != nil else {
             throw ElectionError(.device, "A challenged ballot must be signed by an enrolled kiosk device that is not revoked.")
@@ -25,7 +23,7 @@ extension ElectionState {
             throw ElectionError.malformed("The challenged ballot is not base64.")
         }
         let header = try? PayloadHeader.parse(inner)
-        guard header?.kind == EntryKind.ballotCast.rawValue, header?.record == record, header?.term == setup!.term else {
+        guard header?.kind == EntryKind.ballotCast.rawValue, header?.record == record, header?.term == setup.term else {
             throw ElectionError.malformed("The challenged ballot is not a ballot.cast of this term.")
         }
         guard !hasSeen(SHA256.hash(inner)) else {
@@ -33,13 +31,12 @@ extension ElectionState {
         }
         let ballot = try BallotCast.decode(inner)
         guard ballot.window == p.window else { throw ElectionError(.wrongWindow, "The challenged ballot is for another window.") }
-        let cts = try verifyBallotContests(ballot.contests, window: p.window, credential: entry.author)
+        let cts = try verifyBallotContests(ballot.contests, window: p.window, credential: entry.author, term: setup.term, pk: pk)
         let openings = p.openings.flatMap { o in o.selections.map { (o.contest, $0) } }
         guard openings.count == cts.count, zip(openings, cts).allSatisfy({ $0.0 == $1.0.contest }),
               p.openings.map(\.contest) == ballot.contests.map(\.contest) else {
             throw ElectionError(.badProof, "The openings do not match the challenged ballot's selections.")
         }
-        let pk = electionKey!
         for ((_, opening), (_, ct)) in zip(openings, cts) {
             // The openings are always checked (they are what the voter reads); they are cheap.
             guard opening.m == 0 || opening.m == 1, let r = try? group.decodeScalar(hex: opening.r),

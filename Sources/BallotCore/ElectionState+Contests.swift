@@ -2,9 +2,9 @@ import CivicLog
 
 /// Contests (SPEC §4.6): versions declared by the officer until the term closes.
 extension ElectionState {
-    mutating func applyContest(_ entry: ElectionEntry) throws -> ElectionEffect {
+    mutating func applyContest(_ entry: ElectionEntry, setup: TermSetup) throws -> ElectionEffect {
         let p = try ContestVersion.decode(entry.payload)
-        try requireAuthor(entry, is: setup!.officer, role: "officer")
+        try requireAuthor(entry, is: setup.officer, role: "officer")
         guard close == nil else { throw ElectionError(.closed, "The term is closed; contests are frozen.") }
         try contests.check(p)
         contests.add(p)

@@ -9,7 +9,7 @@ extension ElectionState {
         Bytes.lp("perennial-decryption-v1") + Bytes.lp(record) + Bytes.lp(term) + Bytes.u32(item)
     }
 
-    mutating func applyTallyShare(_ entry: ElectionEntry) throws -> ElectionEffect {
+    mutating func applyTallyShare(_ entry: ElectionEntry, setup: TermSetup) throws -> ElectionEffect {
         let p = try TallyShare.decode(entry.payload)
         try requireTrustee(entry, index: p.trustee)
         guard let close else {
@@ -19,13 +19,16 @@ extension ElectionState {
         guard p.shares.count == close.tally.count else {
             throw ElectionError(.tally, "One decryption share is needed per tally item (\(close.tally.count)).")
         }
-        let key = verificationKeys[p.trustee]!
+        // The term closed with an election key, which needs every trustee's confirmed verification key.
+        guard let key = verificationKeys[p.trustee] else {
+            throw ElectionError(.ceremony, "Trustee \(p.trustee) never confirmed a verification key in the ceremony.")
+        }
         var ds: [G.Element] = []
         for (i, (share, item)) in zip(p.shares, close.tally).enumerated() {
             guard let d = try? group.decodeElement(hex: share.d), let a = try? group.decodeElement(hex: item.a) else {
                 throw ElectionError(.badProof, "Decryption share \(i) is not a valid group element.")
             }
-            let context = Self.decryptionContext(record: record, term: setup!.term, item: i)
+            let context = Self.decryptionContext(record: record, term: setup.term, item: i)
             guard !verifyProofs || ProofAdapter.verifyChaumPedersen(group, x: key, h: a, y: d, proof: ProofCR(c: share.c, r: share.r),
                                                    context: context, binding: Bytes.u32(p.trustee)) else {
                 throw ElectionError(.badProof, "The proof of decryption share \(i) of trustee \(p.trustee) does not verify.")
@@ -39,8 +42,9 @@ extension ElectionState {
     /// Combines the partial decryptions of `trustees` and solves each count (SPEC §3.6, §4.8).
     public func computeResult(trustees: [Int], solver: (G.Element) -> Int?) throws -> TallyResult {
         guard let close, let setup else { throw ElectionError(.notClosed, "The term is not closed yet.") }
+        let trusteePartials = trustees.compactMap { partials[$0] }
         guard trustees.count >= setup.trustees.t, trustees == trustees.sorted(), Set(trustees).count == trustees.count,
-              trustees.allSatisfy({ partials[$0] != nil }) else {
+              trusteePartials.count == trustees.count else {
             throw ElectionError(.tally, "At least t = \(setup.trustees.t) distinct trustees who published shares are needed, in increasing order.")
         }
         let lambdas = try trustees.map { try ProofAdapter.lagrange(group, index: $0, subset: trustees) }
@@ -48,7 +52,7 @@ extension ElectionState {
         for (i, item) in close.tally.enumerated() {
             let b = try group.decodeElement(hex: item.b)
             var combined = group.identity
-            for (j, lambda) in zip(trustees, lambdas) { combined = group.op(combined, group.expPublic(partials[j]![i], lambda)) }
+            for (shares, lambda) in zip(trusteePartials, lambdas) { combined = group.op(combined, group.expPublic(shares[i], lambda)) }
             let gm = group.divide(b, combined)
             guard let m = solver(gm) else {
                 throw ElectionError(.tally, "A count could not be recovered (item \(i)): the shares do not decrypt to a count of at most the number of ballots.")
@@ -77,9 +81,9 @@ extension ElectionState {
         return TallyResult(trustees: trustees, results: results)
     }
 
-    mutating func applyResult(_ entry: ElectionEntry) throws -> ElectionEffect {
+    mutating func applyResult(_ entry: ElectionEntry, setup: TermSetup) throws -> ElectionEffect {
         let p = try TallyResult.decode(entry.payload)
-        try requireAuthor(entry, is: setup!.officer, role: "officer")
+        try requireAuthor(entry, is: setup.officer, role: "officer")
         guard close != nil else { throw ElectionError(.notClosed, "Results are sealed until the term is closed.") }
         guard result == nil else { throw ElectionError(.tally, "The result is already published.") }
         let solver = try? DiscreteLogSolver(group: group, max: Swift.max(countedBallots, 1))

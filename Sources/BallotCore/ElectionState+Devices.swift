@@ -32,9 +32,9 @@ extension ElectionState {
         return device
     }
 
-    mutating func applyKioskEnrol(_ entry: ElectionEntry) throws -> ElectionEffect {
+    mutating func applyKioskEnrol(_ entry: ElectionEntry, setup: TermSetup) throws -> ElectionEffect {
         let p = try KioskEnrol.decode(entry.payload)
-        try requireAuthor(entry, is: setup!.officer, role: "officer")
+        try requireAuthor(entry, is: setup.officer, role: "officer")
         guard Self.validDeviceName(p.device) else {
             throw ElectionError(.device, "A kiosk device name must be 1 to 64 characters among a-z, 0-9 and -, not starting or ending with -.")
         }
@@ -47,11 +47,10 @@ extension ElectionState {
                 ? "A kiosk named \"\(p.device)\" is already enrolled. Pick another name."
                 : "The kiosk name \"\(p.device)\" belonged to a revoked device and cannot be used again. Pick another name.")
         }
-        guard deviceNames[p.key] == nil else {
-            throw ElectionError(.device, "This device key is already enrolled (as \"\(deviceNames[p.key]!)\"). Each kiosk needs its own new key.")
+        if let holder = deviceNames[p.key] {
+            throw ElectionError(.device, "This device key is already enrolled (as \"\(holder)\"). Each kiosk needs its own new key.")
         }
-        let s = setup!
-        guard !([s.officer, s.registrar] + s.trusteeKeys).contains(p.key), roll[p.key] == nil else {
+        guard !([setup.officer, setup.registrar] + setup.trusteeKeys).contains(p.key), roll[p.key] == nil else {
             throw ElectionError(.device, "A device key must not be the officer's, the registrar's, a trustee's or a credential's key.")
         }
         devices[p.device] = KioskDevice(name: p.device, key: key, enrolledAt: entry.index, revokedAt: nil)
@@ -59,16 +58,17 @@ extension ElectionState {
         return .device
     }
 
-    mutating func applyKioskRevoke(_ entry: ElectionEntry) throws -> ElectionEffect {
+    mutating func applyKioskRevoke(_ entry: ElectionEntry, setup: TermSetup) throws -> ElectionEffect {
         let p = try KioskRevoke.decode(entry.payload)
-        try requireAuthor(entry, is: setup!.officer, role: "officer")
-        guard let device = devices[p.device] else {
+        try requireAuthor(entry, is: setup.officer, role: "officer")
+        guard var device = devices[p.device] else {
             throw ElectionError(.device, "No kiosk named \"\(p.device.prefix(64))\" is enrolled. Check the name (perennial kiosk list).")
         }
         guard device.isActive else {
             throw ElectionError(.device, "The kiosk \"\(p.device)\" is already revoked.")
         }
-        devices[p.device]!.revokedAt = entry.index
+        device.revokedAt = entry.index
+        devices[p.device] = device
         return .device
     }
 

@@ -4,8 +4,8 @@ import Foundation
 
 /// The roll (SPEC §4.5): enrolments, updates and card replacements, signed by the registrar.
 extension ElectionState {
-    mutating func applyRoll(_ kind: EntryKind, _ entry: ElectionEntry) throws -> ElectionEffect {
-        try requireAuthor(entry, is: setup!.registrar, role: "registrar")
+    mutating func applyRoll(_ kind: EntryKind, _ entry: ElectionEntry, setup: TermSetup) throws -> ElectionEffect {
+        try requireAuthor(entry, is: setup.registrar, role: "registrar")
         guard close == nil else { throw ElectionError(.closed, "The term is closed; the roll is frozen.") }
         switch kind {
         case .rollEnrol:

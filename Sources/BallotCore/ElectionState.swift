@@ -102,26 +102,16 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
         guard let kind = EntryKind(rawValue: header.kind) else {
             throw ElectionError.malformed("Unknown entry kind \"\(header.kind)\".")
         }
-        if kind != .termSetup, setup == nil {
-            throw ElectionError(.termSetup, "The term is not set up yet: its first entry must be term.setup.")
-        }
         let effect: ElectionEffect
-        switch kind {
-        case .termSetup: effect = try applySetup(entry)
-        case .trusteeCommitments: effect = try applyCommitments(entry)
-        case .trusteeShares: effect = try applyShares(entry)
-        case .trusteeComplaint: effect = try applyComplaint(entry)
-        case .trusteeReady: effect = try applyReady(entry)
-        case .electionKey: effect = try applyElectionKey(entry)
-        case .rollEnrol, .rollUpdate, .rollReplace: effect = try applyRoll(kind, entry)
-        case .contestVersion: effect = try applyContest(entry)
-        case .ballotCast: effect = try applyBallot(entry)
-        case .ballotSpoil: effect = try applySpoil(entry)
-        case .termClose: effect = try applyClose(entry)
-        case .tallyShare: effect = try applyTallyShare(entry)
-        case .tallyResult: effect = try applyResult(entry)
-        case .kioskEnrol: effect = try applyKioskEnrol(entry)
-        case .kioskRevoke: effect = try applyKioskRevoke(entry)
+        if kind == .termSetup {
+            effect = try applySetup(entry)
+        } else {
+            // `term.setup` sets `setup` and `calendar` together; every later kind is applied with both,
+            // as values rather than optionals.
+            guard let setup, let calendar else {
+                throw ElectionError(.termSetup, "The term is not set up yet: its first entry must be term.setup.")
+            }
+            effect = try apply(kind, entry, setup: setup, calendar: calendar)
         }
         switch kind {
         case .rollEnrol, .rollUpdate, .rollReplace, .ballotCast, .ballotSpoil: break
@@ -129,6 +119,28 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
         }
         lastIndex = entry.index
         return effect
+    }
+
+    /// Applies an entry of any kind but `term.setup`, once the term is set up.
+    private mutating func apply(_ kind: EntryKind, _ entry: ElectionEntry, setup: TermSetup,
+                                calendar: TermCalendar) throws -> ElectionEffect {
+        switch kind {
+        case .termSetup: return try applySetup(entry)  // refused there: the term is already set up
+        case .trusteeCommitments: return try applyCommitments(entry, setup: setup)
+        case .trusteeShares: return try applyShares(entry, setup: setup)
+        case .trusteeComplaint: return try applyComplaint(entry, setup: setup)
+        case .trusteeReady: return try applyReady(entry, setup: setup)
+        case .electionKey: return try applyElectionKey(entry, setup: setup)
+        case .rollEnrol, .rollUpdate, .rollReplace: return try applyRoll(kind, entry, setup: setup)
+        case .contestVersion: return try applyContest(entry, setup: setup)
+        case .ballotCast: return try applyBallot(entry, setup: setup)
+        case .ballotSpoil: return try applySpoil(entry, setup: setup)
+        case .termClose: return try applyClose(entry, setup: setup, calendar: calendar)
+        case .tallyShare: return try applyTallyShare(entry, setup: setup)
+        case .tallyResult: return try applyResult(entry, setup: setup)
+        case .kioskEnrol: return try applyKioskEnrol(entry, setup: setup)
+        case .kioskRevoke: return try applyKioskRevoke(entry, setup: setup)
+        }
     }
 
     // MARK: Authorisation
