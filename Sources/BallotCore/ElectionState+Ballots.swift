@@ -41,7 +41,6 @@ extension ElectionState {
     /// `window`, the payload is new. Returns the author's roll record and the election key.
     func checkCommon(_ entry: ElectionEntry, window: Int) throws -> (record: Roll.Record, electionKey: G.Element) {
         let pk = try requireElectionKey()
-        guard close == nil else { throw ElectionError(.closed, "The term is closed; no more ballots are accepted.") }
         let (rec, w) = try openWindow(credential: Hex.encode(entry.author), at: entry.date)
         guard w.number == window else {
             throw ElectionError(.wrongWindow, "The ballot is for window \(window) but the open window is \(w.number).")

@@ -13,7 +13,7 @@ extension ElectionState {
     mutating func applyCommitments(_ entry: ElectionEntry, setup: TermSetup) throws -> ElectionEffect {
         let p = try TrusteeCommitments.decode(entry.payload)
         try requireTrustee(entry, index: p.trustee)
-        guard phase == .ceremony, sharesPosted.isEmpty else {
+        guard sharesPosted.isEmpty else {
             throw ElectionError(.ceremony, "Commitments are accepted only at the start of the key ceremony.")
         }
         guard commitments[p.trustee] == nil else {
@@ -47,7 +47,7 @@ extension ElectionState {
         let p = try TrusteeShares.decode(entry.payload)
         try requireTrustee(entry, index: p.trustee)
         let n = setup.trustees.n
-        guard phase == .ceremony, commitments.count == n else {
+        guard commitments.count == n else {
             throw ElectionError(.ceremony, "Shares are sent only after every trustee has published commitments.")
         }
         guard !sharesPosted.contains(p.trustee) else {
@@ -68,9 +68,6 @@ extension ElectionState {
     mutating func applyComplaint(_ entry: ElectionEntry, setup: TermSetup) throws -> ElectionEffect {
         let p = try TrusteeComplaint.decode(entry.payload)
         try requireTrustee(entry, index: p.trustee)
-        guard phase == .ceremony, electionKey == nil else {
-            throw ElectionError(.ceremony, "Complaints are filed during the key ceremony.")
-        }
         guard p.against != p.trustee, (1...setup.trustees.n).contains(p.against) else {
             throw ElectionError(.ceremony, "A complaint names another trustee of this term.")
         }
@@ -103,7 +100,7 @@ extension ElectionState {
     mutating func applyReady(_ entry: ElectionEntry, setup: TermSetup) throws -> ElectionEffect {
         let p = try TrusteeReady.decode(entry.payload)
         try requireTrustee(entry, index: p.trustee)
-        guard phase == .ceremony, sharesPosted.count == setup.trustees.n else {
+        guard sharesPosted.count == setup.trustees.n else {
             throw ElectionError(.ceremony, "A trustee confirms only after every trustee has sent its shares.")
         }
         guard verificationKeys[p.trustee] == nil else {
@@ -127,7 +124,6 @@ extension ElectionState {
     mutating func applyElectionKey(_ entry: ElectionEntry, setup: TermSetup) throws -> ElectionEffect {
         let p = try ElectionKeyPayload.decode(entry.payload)
         try requireAuthor(entry, is: setup.officer, role: "officer")
-        guard electionKey == nil else { throw ElectionError(.ceremony, "The election key is already published.") }
         guard complaints.isEmpty else {
             throw ElectionError(.ceremony, "A trustee complained during the ceremony; the key cannot be published. Start a new ceremony in a new term.")
         }
@@ -138,7 +134,6 @@ extension ElectionState {
             throw ElectionError(.ceremony, "The election key is not the product of the trustees' first commitments.")
         }
         electionKey = key
-        phase = .open
         return .electionKey
     }
 }

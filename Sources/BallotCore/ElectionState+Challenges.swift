@@ -9,7 +9,6 @@ extension ElectionState {
     mutating func applySpoil(_ entry: ElectionEntry, setup: TermSetup) throws -> ElectionEffect {
         let p = try BallotSpoil.decode(entry.payload)
         let pk = try requireElectionKey()
-        guard close == nil else { throw ElectionError(.closed, "The term is closed; no more ballots are accepted.") }
         guard activeDevice(key: entry.author) != nil else {
             throw ElectionError(.device, "A challenged ballot must be signed by an enrolled kiosk device that is not revoked.")
         }

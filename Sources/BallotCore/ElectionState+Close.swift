@@ -30,16 +30,13 @@ extension ElectionState {
     mutating func applyClose(_ entry: ElectionEntry, setup: TermSetup, calendar: TermCalendar) throws -> ElectionEffect {
         let p = try TermClose.decode(entry.payload)
         try requireAuthor(entry, is: setup.officer, role: "officer")
-        guard close == nil else { throw ElectionError(.closed, "The term is already closed.") }
         guard entry.date >= calendar.termEndInstant else {
             throw ElectionError(.sealed, "Results are sealed until the term ends on \(setup.end); the term cannot be closed before.")
         }
-        guard electionKey != nil else { throw ElectionError(.noElectionKey, "The term never had an election key; nothing to close.") }
         guard p.tally == closeItems(), p.counted == countedBallots else {
             throw ElectionError(.tally, "The frozen tally does not equal the running encrypted tally.")
         }
         close = p
-        phase = .closed
         return .closed
     }
 }

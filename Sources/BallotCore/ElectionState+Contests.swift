@@ -5,7 +5,6 @@ extension ElectionState {
     mutating func applyContest(_ entry: ElectionEntry, setup: TermSetup) throws -> ElectionEffect {
         let p = try ContestVersion.decode(entry.payload)
         try requireAuthor(entry, is: setup.officer, role: "officer")
-        guard close == nil else { throw ElectionError(.closed, "The term is closed; contests are frozen.") }
         try contests.check(p)
         contests.add(p)
         return .contest

@@ -6,7 +6,6 @@ import Foundation
 extension ElectionState {
     mutating func applyRoll(_ kind: EntryKind, _ entry: ElectionEntry, setup: TermSetup) throws -> ElectionEffect {
         try requireAuthor(entry, is: setup.registrar, role: "registrar")
-        guard close == nil else { throw ElectionError(.closed, "The term is closed; the roll is frozen.") }
         switch kind {
         case .rollEnrol:
             let p = try RollEnrol.decode(entry.payload)

@@ -46,7 +46,6 @@ extension ElectionState {
         }
         setup = s
         calendar = cal
-        phase = .ceremony
         return .setup
     }
 }

@@ -102,6 +102,8 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
         guard let kind = EntryKind(rawValue: header.kind) else {
             throw ElectionError.malformed("Unknown entry kind \"\(header.kind)\".")
         }
+        // The term's life cycle first: an entry out of order is refused before anything else is read.
+        if let refusal = phase.refusal(kind) { throw refusal }
         let effect: ElectionEffect
         if kind == .termSetup {
             effect = try applySetup(entry)
@@ -117,6 +119,7 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
         case .rollEnrol, .rollUpdate, .rollReplace, .ballotCast, .ballotSpoil: break
         default: structuralIndices.append(entry.index)
         }
+        phase = phase.after(kind)
         lastIndex = entry.index
         return effect
     }
@@ -125,7 +128,7 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
     private mutating func apply(_ kind: EntryKind, _ entry: ElectionEntry, setup: TermSetup,
                                 calendar: TermCalendar) throws -> ElectionEffect {
         switch kind {
-        case .termSetup: return try applySetup(entry)  // refused there: the term is already set up
+        case .termSetup: return try applySetup(entry)  // not reached: the life cycle admits it only before setup
         case .trusteeCommitments: return try applyCommitments(entry, setup: setup)
         case .trusteeShares: return try applyShares(entry, setup: setup)
         case .trusteeComplaint: return try applyComplaint(entry, setup: setup)
