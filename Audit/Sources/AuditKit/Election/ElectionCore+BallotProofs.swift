@@ -35,15 +35,15 @@ extension ElectionCore {
         for (dc, ctx) in zip(decoded, contexts) {
             var sum = Ciphertext<G>.zero(g)
             for (i, ct) in dc.selections.enumerated() {
-                if let f = ProofVerifier.disjunctive(g, pk: pk, ciphertext: ct, proof: dc.selectionProofs[i],
+                if let failure = ProofVerifier.disjunctive(g, pk: pk, ciphertext: ct, proof: dc.selectionProofs[i],
                                                      binding: ProofBinding(context: ctx.selections[i], binding: binding)) {
-                    return "contest \"\(dc.version.contest)\" option \(i): \(f)"
+                    return "contest \"\(dc.version.contest)\" option \(i): \(failure)"
                 }
                 sum = sum.adding(ct, in: g)
             }
-            if let f = ProofVerifier.range(g, pk: pk, ciphertext: sum, lo: UInt32(dc.version.min), hi: UInt32(dc.version.max),
+            if let failure = ProofVerifier.range(g, pk: pk, ciphertext: sum, lo: UInt32(dc.version.min), hi: UInt32(dc.version.max),
                                            proof: dc.range, binding: ProofBinding(context: ctx.range, binding: binding)) {
-                return "contest \"\(dc.version.contest)\": \(f)"
+                return "contest \"\(dc.version.contest)\": \(failure)"
             }
         }
         return nil

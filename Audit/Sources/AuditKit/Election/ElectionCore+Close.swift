@@ -3,13 +3,13 @@ extension ElectionCore {
     /// The items term.close must list, in order.
     func expectedItems() -> [TallyKey] {
         var base: [(String, String)] = []
-        for c in contests.keys.sorted(by: byteOrder) { for o in optionOrder[c] ?? [] { base.append((c, o)) } }
+        for contest in contests.keys.sorted(by: byteOrder) { for option in optionOrder[contest] ?? [] { base.append((contest, option)) } }
         var keys = base.map { TallyKey(contest: $0.0, option: $0.1, year: nil) }
         if setup.perYearResults && lastCountedWindow >= 1 {
-            for y in 1...lastCountedWindow {
+            for year in 1...lastCountedWindow {
                 // A contest has a result for window y only if it is on that window's ballots: its year
                 // (that of version 1, kept by every version) is null or y.
-                keys += base.filter { isOnBallots(contest: $0.0, window: y) }.map { TallyKey(contest: $0.0, option: $0.1, year: y) }
+                keys += base.filter { isOnBallots(contest: $0.0, window: year) }.map { TallyKey(contest: $0.0, option: $0.1, year: year) }
             }
         }
         return keys
@@ -21,21 +21,21 @@ extension ElectionCore {
         return year == window
     }
 
-    func termClose(_ e: VerifiedEntry, _ f: Fields, _ report: inout Report) {
+    func termClose(_ entry: VerifiedEntry, _ fields: Fields, _ report: inout Report) {
         let tally = partials.total()
-        let loc = Location.entry(e.index)
+        let loc = Location.entry(entry.index)
         do throws(AuditError) {
-            try f.finish(["tally", "counted"])
+            try fields.finish(["tally", "counted"])
             guard closeItems == nil else { throw .malformed("a second term.close") }
-            guard Int64(e.time) >= calendar.E else { throw .malformed("term.close at \(e.time) before the end of the term (\(calendar.E))") }
-            let counted = try f.count("counted")
-            let items = try f.array("tally")
+            guard Int64(entry.time) >= calendar.E else { throw .malformed("term.close at \(entry.time) before the end of the term (\(calendar.E))") }
+            let counted = try fields.count("counted")
+            let items = try fields.array("tally")
             var parsed: [CloseItem] = []
-            for it in items {
-                let itf = try Fields.object(it, "tally item")
-                try itf.finish(["contest", "option", "year", "a", "b"], withTerm: false)
-                let key = TallyKey(contest: try itf.string("contest"), option: try itf.string("option"), year: try itf.optionalCount("year"))
-                parsed.append(CloseItem(key: key, ciphertext: try Ciphertext(json: it, group: group)))
+            for item in items {
+                let itemFields = try Fields.object(item, "tally item")
+                try itemFields.finish(["contest", "option", "year", "a", "b"], withTerm: false)
+                let key = TallyKey(contest: try itemFields.string("contest"), option: try itemFields.string("option"), year: try itemFields.optionalCount("year"))
+                parsed.append(CloseItem(key: key, ciphertext: try Ciphertext(json: item, group: group)))
             }
             closeItems = parsed
             var problems: [String] = []

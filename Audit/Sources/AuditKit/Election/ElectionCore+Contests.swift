@@ -1,63 +1,63 @@
 /// Contest versions (§4.6) and the contests in force for a window.
 extension ElectionCore {
-    func contestVersion(_ e: VerifiedEntry, _ f: Fields, _ report: inout Report) {
-        let loc = Location.entry(e.index)
-        let v: ContestVersion
+    func contestVersion(_ entry: VerifiedEntry, _ fields: Fields, _ report: inout Report) {
+        let loc = Location.entry(entry.index)
+        let declared: ContestVersion
         do throws(AuditError) {
-            try f.finish(["contest", "version", "title", "title_en", "year", "options", "min", "max"])
-            let contest = try f.string("contest")
+            try fields.finish(["contest", "version", "title", "title_en", "year", "options", "min", "max"])
+            let contest = try fields.string("contest")
             guard isElectionID(contest) else { throw .malformed("contest id must be 1–64 of a-z 0-9 - (not starting or ending with -)") }
-            let version = try f.count("version")
-            _ = try f.string("title")
+            let version = try fields.count("version")
+            _ = try fields.string("title")
             // Optional English title (§4.6): a string when present, right after "title".
-            if f.has("title_en") {
-                _ = try f.string("title_en")
-                guard f.members.firstIndex(where: { $0.0 == "title_en" }) == (f.members.firstIndex { $0.0 == "title" } ?? -2) + 1 else {
+            if fields.has("title_en") {
+                _ = try fields.string("title_en")
+                guard fields.members.firstIndex(where: { $0.0 == "title_en" }) == (fields.members.firstIndex { $0.0 == "title" } ?? -2) + 1 else {
                     throw .malformed("\"title_en\" must come right after \"title\"")
                 }
             }
-            let year = try f.optionalCount("year")
+            let year = try fields.optionalCount("year")
             var options: [(String, String)] = []
-            for o in try f.array("options") {
-                let of = try Fields.object(o, "option")
-                try of.finish(["id", "label", "label_en"], withTerm: false)
-                if of.has("label_en") {
-                    _ = try of.string("label_en")
-                    guard of.members.map(\.0) == ["id", "label", "label_en"] else { throw .malformed("an option is {\"id\",\"label\"[,\"label_en\"]} in that order") }
+            for option in try fields.array("options") {
+                let optionFields = try Fields.object(option, "option")
+                try optionFields.finish(["id", "label", "label_en"], withTerm: false)
+                if optionFields.has("label_en") {
+                    _ = try optionFields.string("label_en")
+                    guard optionFields.members.map(\.0) == ["id", "label", "label_en"] else { throw .malformed("an option is {\"id\",\"label\"[,\"label_en\"]} in that order") }
                 }
-                options.append((try of.string("id"), try of.string("label")))
+                options.append((try optionFields.string("id"), try optionFields.string("label")))
             }
-            v = ContestVersion(contest: contest, version: version, year: year, options: options, min: try f.count("min"), max: try f.count("max"))
+            declared = ContestVersion(contest: contest, version: version, year: year, options: options, min: try fields.count("min"), max: try fields.count("max"))
         } catch {
             report.record(.contestVersions, loc, failure: error.message)
             return
         }
-        let previous = contests[v.contest]?.last
+        let previous = contests[declared.contest]?.last
         let expectedVersion = (previous?.version ?? 0) + 1
         var versionFailure: String? = nil
         if closeItems != nil { versionFailure = "a contest version after term.close" }
-        else if v.version != expectedVersion { versionFailure = "contest \"\(v.contest)\" version \(v.version) should be \(expectedVersion)" }
-        else if let first = contests[v.contest]?.first, first.year != v.year {
-            versionFailure = "contest \"\(v.contest)\" must keep the year of its version 1"
+        else if declared.version != expectedVersion { versionFailure = "contest \"\(declared.contest)\" version \(declared.version) should be \(expectedVersion)" }
+        else if let first = contests[declared.contest]?.first, first.year != declared.year {
+            versionFailure = "contest \"\(declared.contest)\" must keep the year of its version 1"
         }
         report.record(.contestVersions, loc, failure: versionFailure)
         var problem: String? = nil
-        if Set(v.options.map(\.id)).count != v.options.count { problem = "option ids are not unique" }
-        else if v.options.contains(where: { $0.id.isEmpty }) { problem = "an option id is empty" }
-        else if !(v.min <= v.max && v.max <= v.options.count) { problem = "needs 0 ≤ min ≤ max ≤ number of options" }
-        else if let y = v.year, y < 1 { problem = "year must be null or a window number ≥ 1" }
+        if Set(declared.options.map(\.id)).count != declared.options.count { problem = "option ids are not unique" }
+        else if declared.options.contains(where: { $0.id.isEmpty }) { problem = "an option id is empty" }
+        else if !(declared.min <= declared.max && declared.max <= declared.options.count) { problem = "needs 0 ≤ min ≤ max ≤ number of options" }
+        else if let year = declared.year, year < 1 { problem = "year must be null or a window number ≥ 1" }
         report.record(.contestOptions, loc, failure: problem)
         guard versionFailure == nil, problem == nil else { return }
-        contests[v.contest, default: []].append(v)
-        var order = optionOrder[v.contest] ?? []
-        for o in v.options where !order.contains(o.id) { order.append(o.id) }
-        optionOrder[v.contest] = order
+        contests[declared.contest, default: []].append(declared)
+        var order = optionOrder[declared.contest] ?? []
+        for option in declared.options where !order.contains(option.id) { order.append(option.id) }
+        optionOrder[declared.contest] = order
     }
 
     /// The contests in force for window `k` now (latest versions, ordered by contest id).
-    func contestsInForce(window k: Int) -> [ContestVersion] {
+    func contestsInForce(window: Int) -> [ContestVersion] {
         contests.keys.sorted(by: byteOrder).compactMap { id in
-            guard let latest = contests[id]?.last, latest.year == nil || latest.year == k else { return nil }
+            guard let latest = contests[id]?.last, latest.year == nil || latest.year == window else { return nil }
             return latest
         }
     }

@@ -20,7 +20,7 @@ extension ElectionCore {
                      ("from", dateJSON(c.from)), ("until", dateJSON(c.until)), ("lineage", .int(c.lineage)), ("replaced", .bool(c.replaced))])
         }
         let contests: [JSON] = self.contests.keys.sorted(by: byteOrder).flatMap { id in
-            self.contests[id]!.map { v in
+            (self.contests[id] ?? []).map { v in
                 JSON.object([("contest", .string(v.contest)), ("version", .int(v.version)), ("year", v.year.map { .int($0) } ?? .null),
                              ("options", .array(v.options.map { .object([("id", .string($0.id)), ("label", .string($0.label))]) })),
                              ("min", .int(v.min)), ("max", .int(v.max))])

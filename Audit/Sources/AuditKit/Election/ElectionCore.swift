@@ -66,30 +66,30 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
     }
 
     func apply(_ entry: VerifiedEntry, report: inout Report) -> [ProofJob] {
-        let f: Fields
-        do { f = try Fields(entry.payload.json, kind: entry.payload.kind) } catch { return [] }
+        let fields: Fields
+        do { fields = try Fields(entry.payload.json, kind: entry.payload.kind) } catch { return [] }
         switch entry.payload.kind {
-        case "trustee.commitments": return trusteeCommitments(entry, f, &report)
-        case "trustee.shares": trusteeShares(entry, f, &report)
-        case "trustee.complaint": trusteeComplaint(entry, f, &report)
-        case "trustee.ready": return trusteeReady(entry, f, &report)
-        case "election.key": electionKey(entry, f, &report)
+        case "trustee.commitments": return trusteeCommitments(entry, fields, &report)
+        case "trustee.shares": trusteeShares(entry, fields, &report)
+        case "trustee.complaint": trusteeComplaint(entry, fields, &report)
+        case "trustee.ready": return trusteeReady(entry, fields, &report)
+        case "election.key": electionKey(entry, fields, &report)
         case "roll.enrol", "roll.update", "roll.replace":
             report.record(.rollFrozen, .entry(entry.index), failure: closeItems == nil ? nil : "\(entry.payload.kind) after term.close: the roll is frozen")
             guard closeItems == nil else { return [] }
             switch entry.payload.kind {
-            case "roll.enrol": rollEnrol(entry, f, &report)
-            case "roll.update": rollUpdate(entry, f, &report)
-            default: rollReplace(entry, f, &report)
+            case "roll.enrol": rollEnrol(entry, fields, &report)
+            case "roll.update": rollUpdate(entry, fields, &report)
+            default: rollReplace(entry, fields, &report)
             }
-        case "contest.version": contestVersion(entry, f, &report)
-        case "ballot.cast": return ballotCast(entry, f, &report)
-        case "ballot.spoil": return ballotSpoil(entry, f, &report)
-        case "kiosk.enrol": kioskEnrol(entry, f, &report)
-        case "kiosk.revoke": kioskRevoke(entry, f, &report)
-        case "term.close": termClose(entry, f, &report)
-        case "tally.share": return tallyShare(entry, f, &report)
-        case "tally.result": return tallyResult(entry, f, &report)
+        case "contest.version": contestVersion(entry, fields, &report)
+        case "ballot.cast": return ballotCast(entry, fields, &report)
+        case "ballot.spoil": return ballotSpoil(entry, fields, &report)
+        case "kiosk.enrol": kioskEnrol(entry, fields, &report)
+        case "kiosk.revoke": kioskRevoke(entry, fields, &report)
+        case "term.close": termClose(entry, fields, &report)
+        case "tally.share": return tallyShare(entry, fields, &report)
+        case "tally.result": return tallyResult(entry, fields, &report)
         default: break
         }
         return []
