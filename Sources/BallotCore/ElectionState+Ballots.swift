@@ -14,7 +14,7 @@ extension ElectionState {
     public static func ballotBinding(credential: [UInt8], window: Int) -> [UInt8] { credential + Bytes.u32(window) }
 
     /// The window of `credential` that contains `date`, or a clear refusal.
-    public func openWindow(credential: String, at date: Date) throws -> (Roll.Record, VotingWindow) {
+    public func openWindow(credential: String, at date: Date) throws(ElectionError) -> (Roll.Record, VotingWindow) {
         guard let calendar else { throw ElectionError(.termSetup, "The term is not set up yet.") }
         guard let rec = roll[credential] else {
             throw ElectionError(.unknownCredential, "This credential is not on the roll. Please ask the registrar.")
@@ -30,7 +30,7 @@ extension ElectionState {
     }
 
     /// The election key, which every ballot is encrypted to: it exists once the key ceremony is over.
-    func requireElectionKey() throws -> G.Element {
+    func requireElectionKey() throws(ElectionError) -> G.Element {
         guard let electionKey else {
             throw ElectionError(.noElectionKey, "Voting has not opened: the trustees' key ceremony is not finished.")
         }
@@ -39,7 +39,7 @@ extension ElectionState {
 
     /// The rules every cast ballot meets before its proofs: voting is open, the author's window is
     /// `window`, the payload is new. Returns the author's roll record and the election key.
-    func checkCommon(_ entry: ElectionEntry, window: Int) throws -> (record: Roll.Record, electionKey: G.Element) {
+    func checkCommon(_ entry: ElectionEntry, window: Int) throws(ElectionError) -> (record: Roll.Record, electionKey: G.Element) {
         let pk = try requireElectionKey()
         let (rec, w) = try openWindow(credential: Hex.encode(entry.author), at: entry.date)
         guard w.number == window else {

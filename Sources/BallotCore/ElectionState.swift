@@ -148,13 +148,13 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
 
     // MARK: Authorisation
 
-    func requireAuthor(_ entry: ElectionEntry, is key: String, role: String) throws {
+    func requireAuthor(_ entry: ElectionEntry, is key: String, role: String) throws(ElectionError) {
         guard Hex.encode(entry.author) == key else {
             throw ElectionError(.notAuthorised, "Only the \(role) may write this entry.")
         }
     }
 
-    func requireTrustee(_ entry: ElectionEntry, index i: Int) throws {
+    func requireTrustee(_ entry: ElectionEntry, index i: Int) throws(ElectionError) {
         guard let setup, i >= 1, i <= setup.trustees.n else {
             throw ElectionError(.ceremony, "Trustee \(i) does not exist in this term.")
         }
