@@ -116,29 +116,29 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
 
     // MARK: Helpers
 
-    func u32(_ n: Int) -> [UInt8] { Bytes.u32be(UInt32(truncatingIfNeeded: n)) }
+    func u32(_ value: Int) -> [UInt8] { Bytes.u32be(UInt32(truncatingIfNeeded: value)) }
 
     func element(_ json: JSON?, _ what: String) throws(AuditError) -> G.Element {
-        guard let s = json?.stringValue else { throw .malformed("\(what) must be hex") }
-        do { return try group.element(hex: s) } catch { throw .malformed("\(what): \(error.message)") }
+        guard let text = json?.stringValue else { throw .malformed("\(what) must be hex") }
+        do { return try group.element(hex: text) } catch { throw .malformed("\(what): \(error.message)") }
     }
 
     /// An element that SPEC.md §3.1 forbids to be the identity (commitments, verification keys, the
     /// election key, ballot ciphertexts).
     func nonIdentityElement(_ json: JSON?, _ what: String) throws(AuditError) -> G.Element {
-        let e = try element(json, what)
-        guard e != group.identity else { throw .malformed("\(what) is the group identity, which SPEC.md §3.1 forbids here") }
-        return e
+        let decoded = try element(json, what)
+        guard decoded != group.identity else { throw .malformed("\(what) is the group identity, which SPEC.md §3.1 forbids here") }
+        return decoded
     }
 
     func scalar(_ json: JSON?, _ what: String) throws(AuditError) -> G.Scalar {
-        guard let s = json?.stringValue else { throw .malformed("\(what) must be hex") }
-        do { return try group.scalar(hex: s) } catch { throw .malformed("\(what): \(error.message)") }
+        guard let text = json?.stringValue else { throw .malformed("\(what) must be hex") }
+        do { return try group.scalar(hex: text) } catch { throw .malformed("\(what): \(error.message)") }
     }
 
-    func date(_ s: String?, _ what: String) throws(AuditError) -> LocalDate? {
-        guard let s else { return nil }
-        guard let d = LocalDate(s) else { throw .malformed("\(what) must be a YYYY-MM-DD date") }
-        return d
+    func date(_ text: String?, _ what: String) throws(AuditError) -> LocalDate? {
+        guard let text else { return nil }
+        guard let parsed = LocalDate(text) else { throw .malformed("\(what) must be a YYYY-MM-DD date") }
+        return parsed
     }
 }
