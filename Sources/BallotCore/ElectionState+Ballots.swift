@@ -16,17 +16,17 @@ extension ElectionState {
     /// The window of `credential` that contains `date`, or a clear refusal.
     public func openWindow(credential: String, at date: Date) throws(ElectionError) -> (Roll.Record, VotingWindow) {
         guard let calendar else { throw ElectionError(.termSetup, "The term is not set up yet.") }
-        guard let rec = roll[credential] else {
+        guard let voter = roll[credential] else {
             throw ElectionError(.unknownCredential, "This credential is not on the roll. Please ask the registrar.")
         }
-        guard let w = calendar.window(containing: date, birthday: rec.birthday,
-                                      eligibleFrom: rec.eligibleFrom, eligibleUntil: rec.eligibleUntil) else {
-            if rec.replacedBy != nil {
+        guard let open = calendar.window(containing: date, birthday: voter.birthday,
+                                         eligibleFrom: voter.eligibleFrom, eligibleUntil: voter.eligibleUntil) else {
+            if voter.replacedBy != nil {
                 throw ElectionError(.notEligible, "This credential was replaced by a new card; please use the new card.")
             }
             throw ElectionError(.outsideWindow, "There is no voting window open for this credential now.")
         }
-        return (rec, w)
+        return (voter, open)
     }
 
     /// The election key, which every ballot is encrypted to: it exists once the key ceremony is over.
@@ -41,14 +41,14 @@ extension ElectionState {
     /// `window`, the payload is new. Returns the author's roll record and the election key.
     func checkCommon(_ entry: ElectionEntry, window: Int) throws(ElectionError) -> (record: Roll.Record, electionKey: G.Element) {
         let pk = try requireElectionKey()
-        let (rec, w) = try openWindow(credential: Hex.encode(entry.author), at: entry.date)
-        guard w.number == window else {
-            throw ElectionError(.wrongWindow, "The ballot is for window \(window) but the open window is \(w.number).")
+        let (voter, open) = try openWindow(credential: Hex.encode(entry.author), at: entry.date)
+        guard open.number == window else {
+            throw ElectionError(.wrongWindow, "The ballot is for window \(window) but the open window is \(open.number).")
         }
         guard !hasSeen(SHA256.hash(entry.payload)) else {
             throw ElectionError(.replay, "This exact ballot was already recorded (a replay).")
         }
-        return (rec, pk)
+        return (voter, pk)
     }
 
     /// Verifies every proof of a ballot and returns its selection ciphertexts by tally key.
@@ -73,18 +73,18 @@ extension ElectionState {
                 throw ElectionError(.contests, "Contest \"\(version.contest)\" needs one selection per option (\(version.options.count)).")
             }
             var sumA = group.identity, sumB = group.identity
-            for (position, (sel, option)) in zip(answer.selections, version.options).enumerated() {
-                let ct = try decodeCipher(sel.a, sel.b)
-                guard ct.a != group.identity, ct.b != group.identity else {
+            for (position, (selection, option)) in zip(answer.selections, version.options).enumerated() {
+                let ciphertext = try decodeCipher(selection.a, selection.b)
+                guard ciphertext.a != group.identity, ciphertext.b != group.identity else {
                     throw ElectionError(.badProof, "A ciphertext of contest \"\(version.contest)\" holds the identity element, which no honest ballot does.")
                 }
                 let context = Self.ballotContext(record: record, term: term, contest: version.contest, version: version.version, position: position)
-                guard !verifyEach || ProofAdapter.verifyRange(group, pk: pk, a: ct.a, b: ct.b, lo: 0, hi: 1, c: sel.c, r: sel.r, t: sel.t,
+                guard !verifyEach || ProofAdapter.verifyRange(group, pk: pk, a: ciphertext.a, b: ciphertext.b, lo: 0, hi: 1, c: selection.c, r: selection.r, t: selection.t,
                                                disjunctive: true, context: context, binding: binding) else {
                     throw ElectionError(.badProof, "The proof for option \(position + 1) of contest \"\(version.contest)\" does not verify.")
                 }
-                sumA = group.op(sumA, ct.a); sumB = group.op(sumB, ct.b)
-                out.append((TallyKey(contest: version.contest, option: option.id, year: nil), ct))
+                sumA = group.op(sumA, ciphertext.a); sumB = group.op(sumB, ciphertext.b)
+                out.append((TallyKey(contest: version.contest, option: option.id, year: nil), ciphertext))
             }
             let context = Self.ballotContext(record: record, term: term, contest: version.contest, version: version.version, position: nil)
             guard !verifyEach || ProofAdapter.verifyRange(group, pk: pk, a: sumA, b: sumB, lo: version.min, hi: version.max,
@@ -96,28 +96,28 @@ extension ElectionState {
     }
 
     func decodeCipher(_ a: String, _ b: String) throws -> CipherPair<G> {
-        guard let ea = try? group.decodeElement(hex: a), let eb = try? group.decodeElement(hex: b) else {
+        guard let alpha = try? group.decodeElement(hex: a), let beta = try? group.decodeElement(hex: b) else {
             throw ElectionError(.badProof, "A ciphertext is not made of valid group elements.")
         }
-        return CipherPair(a: ea, b: eb)
+        return CipherPair(a: alpha, b: beta)
     }
 
     mutating func applyBallot(_ entry: ElectionEntry, setup: TermSetup) throws -> ElectionEffect {
-        let p = try BallotCast.decode(entry.payload)
-        let (rec, pk) = try checkCommon(entry, window: p.window)
+        let payload = try BallotCast.decode(entry.payload)
+        let (voter, pk) = try checkCommon(entry, window: payload.window)
         let saved = verifyProofs
         if !preverified.isEmpty && preverified.contains(Self.preverifiedKey(author: entry.author, payload: entry.payload)) {
             verifyProofs = false
         }
         defer { verifyProofs = saved }
-        var contributions = try verifyBallotContests(p.contests, window: p.window, credential: entry.author, term: setup.term, pk: pk)
+        var contributions = try verifyBallotContests(payload.contests, window: payload.window, credential: entry.author, term: setup.term, pk: pk)
         guard !contributions.contains(where: { challengedCiphertexts.contains(ciphertextDigest($0.1)) }) else {
             throw ElectionError(.replay, "This ballot reuses a ciphertext of a challenged (spoiled) ballot, whose choices are public; encrypt the ballot afresh.")
         }
         if setup.perYearResults {
-            contributions += contributions.map { (TallyKey(contest: $0.0.contest, option: $0.0.option, year: p.window), $0.1) }
+            contributions += contributions.map { (TallyKey(contest: $0.0.contest, option: $0.0.option, year: payload.window), $0.1) }
         }
-        let slot = Roll.ballotSlot(lineage: rec.lineage, window: p.window)
+        let slot = Roll.ballotSlot(lineage: voter.lineage, window: payload.window)
         var superseded: Int?
         let previous = countedBallot(slot: slot)
         let previousContributions = try previous.map { try storedContributions(index: $0, setup: setup) }
@@ -134,7 +134,7 @@ extension ElectionState {
         putCountedBallot(slot: slot, entry: entry.index)
         if ballotPayload == nil { retainedBallots[entry.index] = entry.payload }
         markSeen(SHA256.hash(entry.payload), entry: entry.index)
-        return .ballotCounted(window: p.window, superseded: superseded)
+        return .ballotCounted(window: payload.window, superseded: superseded)
     }
 
     /// The tally contributions of the counted ballot at `index`, read back from the log (its proofs
@@ -150,8 +150,8 @@ extension ElectionState {
                   version.options.count == answer.selections.count else {
                 throw ElectionError(.malformed, "The counted ballot at entry \(index) does not match its contest any more.")
             }
-            for (sel, option) in zip(answer.selections, version.options) {
-                out.append((TallyKey(contest: answer.contest, option: option.id, year: nil), try decodeCipher(sel.a, sel.b)))
+            for (selection, option) in zip(answer.selections, version.options) {
+                out.append((TallyKey(contest: answer.contest, option: option.id, year: nil), try decodeCipher(selection.a, selection.b)))
             }
         }
         if setup.perYearResults {

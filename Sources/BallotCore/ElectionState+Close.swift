@@ -28,15 +28,15 @@ extension ElectionState {
     }
 
     mutating func applyClose(_ entry: ElectionEntry, setup: TermSetup, calendar: TermCalendar) throws -> ElectionEffect {
-        let p = try TermClose.decode(entry.payload)
+        let payload = try TermClose.decode(entry.payload)
         try requireAuthor(entry, is: setup.officer, role: "officer")
         guard entry.date >= calendar.termEndInstant else {
             throw ElectionError(.sealed, "Results are sealed until the term ends on \(setup.end); the term cannot be closed before.")
         }
-        guard p.tally == closeItems(), p.counted == countedBallots else {
+        guard payload.tally == closeItems(), payload.counted == countedBallots else {
             throw ElectionError(.tally, "The frozen tally does not equal the running encrypted tally.")
         }
-        close = p
+        close = payload
         return .closed
     }
 }

@@ -10,32 +10,32 @@ extension ElectionState {
     }
 
     mutating func applyTallyShare(_ entry: ElectionEntry, setup: TermSetup) throws -> ElectionEffect {
-        let p = try TallyShare.decode(entry.payload)
-        try requireTrustee(entry, index: p.trustee)
+        let payload = try TallyShare.decode(entry.payload)
+        try requireTrustee(entry, index: payload.trustee)
         guard let close else {
             throw ElectionError(.sealed, "Results are sealed: decryption shares are accepted only after the term is closed.")
         }
-        guard partials[p.trustee] == nil else { throw ElectionError(.tally, "Trustee \(p.trustee) already published its shares.") }
-        guard p.shares.count == close.tally.count else {
+        guard partials[payload.trustee] == nil else { throw ElectionError(.tally, "Trustee \(payload.trustee) already published its shares.") }
+        guard payload.shares.count == close.tally.count else {
             throw ElectionError(.tally, "One decryption share is needed per tally item (\(close.tally.count)).")
         }
         // The term closed with an election key, which needs every trustee's confirmed verification key.
-        guard let key = verificationKeys[p.trustee] else {
-            throw ElectionError(.ceremony, "Trustee \(p.trustee) never confirmed a verification key in the ceremony.")
+        guard let key = verificationKeys[payload.trustee] else {
+            throw ElectionError(.ceremony, "Trustee \(payload.trustee) never confirmed a verification key in the ceremony.")
         }
-        var ds: [G.Element] = []
-        for (i, (share, item)) in zip(p.shares, close.tally).enumerated() {
-            guard let d = try? group.decodeElement(hex: share.d), let a = try? group.decodeElement(hex: item.a) else {
-                throw ElectionError(.badProof, "Decryption share \(i) is not a valid group element.")
+        var decrypted: [G.Element] = []
+        for (position, (share, item)) in zip(payload.shares, close.tally).enumerated() {
+            guard let decryptedShare = try? group.decodeElement(hex: share.d), let alpha = try? group.decodeElement(hex: item.a) else {
+                throw ElectionError(.badProof, "Decryption share \(position) is not a valid group element.")
             }
-            let context = Self.decryptionContext(record: record, term: setup.term, item: i)
-            guard !verifyProofs || ProofAdapter.verifyChaumPedersen(group, x: key, h: a, y: d, proof: ProofCR(c: share.c, r: share.r),
-                                                   context: context, binding: Bytes.u32(p.trustee)) else {
-                throw ElectionError(.badProof, "The proof of decryption share \(i) of trustee \(p.trustee) does not verify.")
+            let context = Self.decryptionContext(record: record, term: setup.term, item: position)
+            guard !verifyProofs || ProofAdapter.verifyChaumPedersen(group, x: key, h: alpha, y: decryptedShare, proof: ProofCR(c: share.c, r: share.r),
+                                                   context: context, binding: Bytes.u32(payload.trustee)) else {
+                throw ElectionError(.badProof, "The proof of decryption share \(position) of trustee \(payload.trustee) does not verify.")
             }
-            ds.append(d)
+            decrypted.append(decryptedShare)
         }
-        partials[p.trustee] = ds
+        partials[payload.trustee] = decrypted
         return .share
     }
 
@@ -50,14 +50,14 @@ extension ElectionState {
         let lambdas = try trustees.map { try ProofAdapter.lagrange(group, index: $0, subset: trustees) }
         var counts: [Int] = []
         for (i, item) in close.tally.enumerated() {
-            let b = try group.decodeElement(hex: item.b)
+            let beta = try group.decodeElement(hex: item.b)
             var combined = group.identity
             for (shares, lambda) in zip(trusteePartials, lambdas) { combined = group.op(combined, group.expPublic(shares[i], lambda)) }
-            let gm = group.divide(b, combined)
-            guard let m = solver(gm) else {
+            let power = group.divide(beta, combined)
+            guard let count = solver(power) else {
                 throw ElectionError(.tally, "A count could not be recovered (item \(i)): the shares do not decrypt to a count of at most the number of ballots.")
             }
-            counts.append(m)
+            counts.append(count)
         }
         var results: [ContestResult] = []
         var i = 0
@@ -82,12 +82,12 @@ extension ElectionState {
     }
 
     mutating func applyResult(_ entry: ElectionEntry, setup: TermSetup) throws -> ElectionEffect {
-        let p = try TallyResult.decode(entry.payload)
+        let payload = try TallyResult.decode(entry.payload)
         try requireAuthor(entry, is: setup.officer, role: "officer")
         let solver = try? DiscreteLogSolver(group: group, max: Swift.max(countedBallots, 1))
-        let expected = try computeResult(trustees: p.trustees) { gm in try? solver?.solve(gm) }
-        guard expected == p else { throw ElectionError(.tally, "The published result does not match the decrypted tally.") }
-        result = p
+        let expected = try computeResult(trustees: payload.trustees) { gm in try? solver?.solve(gm) }
+        guard expected == payload else { throw ElectionError(.tally, "The published result does not match the decrypted tally.") }
+        result = payload
         return .result
     }
 }

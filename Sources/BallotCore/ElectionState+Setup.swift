@@ -11,41 +11,41 @@ extension ElectionState {
         guard setup == nil, entry.index == 0 else {
             throw ElectionError(.termSetup, "term.setup must be the first entry of the log, and only once.")
         }
-        let s = try TermSetup.decode(entry.payload)
-        try requireAuthor(entry, is: s.officer, role: "officer named in term.setup")
-        guard s.group == group.name else {
-            throw ElectionError(.termSetup, "This node runs group \(group.name) but the term names \(s.group).")
+        let proposed = try TermSetup.decode(entry.payload)
+        try requireAuthor(entry, is: proposed.officer, role: "officer named in term.setup")
+        guard proposed.group == group.name else {
+            throw ElectionError(.termSetup, "This node runs group \(group.name) but the term names \(proposed.group).")
         }
-        guard ElectionID.isValid(s.term) else {
+        guard ElectionID.isValid(proposed.term) else {
             throw ElectionError(.termSetup, "The term id must be \(ElectionID.rule).")
         }
-        guard s.trustees.t >= 1, s.trustees.t <= s.trustees.n, s.trustees.n <= Self.maximumTrustees,
-              s.trusteeKeys.count == s.trustees.n else {
+        guard proposed.trustees.t >= 1, proposed.trustees.t <= proposed.trustees.n, proposed.trustees.n <= Self.maximumTrustees,
+              proposed.trusteeKeys.count == proposed.trustees.n else {
             throw ElectionError(.termSetup, "Trustees must satisfy 1 ≤ t ≤ n ≤ \(Self.maximumTrustees) with one key per trustee.")
         }
-        guard Set(s.trusteeKeys.map { $0.lowercased() }).count == s.trusteeKeys.count else {
+        guard Set(proposed.trusteeKeys.map { $0.lowercased() }).count == proposed.trusteeKeys.count else {
             throw ElectionError(.termSetup, "Each trustee needs a key of its own: the same trustee key is named twice.")
         }
-        guard s.winnerRule == "plurality" else {
+        guard proposed.winnerRule == "plurality" else {
             throw ElectionError(.termSetup, "The only winner rule is \"plurality\".")
         }
-        for key in [s.officer, s.registrar] + s.trusteeKeys {
+        for key in [proposed.officer, proposed.registrar] + proposed.trusteeKeys {
             guard let raw = try? Hex.decode(key), raw.count == 32 else {
                 throw ElectionError(.termSetup, "Every key in term.setup must be a 32-byte Ed25519 public key in hex.")
             }
         }
-        guard let policy = LeapDayPolicy(rawValue: s.leapDay) else {
+        guard let policy = LeapDayPolicy(rawValue: proposed.leapDay) else {
             throw ElectionError(.termSetup, "leap_day must be \"feb28\" or \"mar1\".")
         }
-        let cal: TermCalendar
+        let termCalendar: TermCalendar
         do {
-            cal = try TermCalendar(timeZone: s.timeZone, start: LocalDate(iso: s.start), end: LocalDate(iso: s.end),
-                                   windowDays: s.windowDays, leapDayPolicy: policy)
+            termCalendar = try TermCalendar(timeZone: proposed.timeZone, start: LocalDate(iso: proposed.start), end: LocalDate(iso: proposed.end),
+                                   windowDays: proposed.windowDays, leapDayPolicy: policy)
         } catch {
             throw ElectionError(.termSetup, "The term's calendar is invalid: \(error)")
         }
-        setup = s
-        calendar = cal
+        setup = proposed
+        calendar = termCalendar
         return .setup
     }
 }
