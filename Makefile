@@ -4,7 +4,7 @@ APT_PACKAGES := libsodium-dev libgmp-dev libsqlite3-dev pkg-config tmux
 DEMO_OUT ?= demo-data
 AUDIT_BIN = Audit/.build/release/perennial-audit
 
-.PHONY: all deps build release test test-engine test-audit test-cross demo bench bench-peers clean fuzz property browser-deps test-browser loadtest
+.PHONY: all deps build release test test-engine test-audit test-cross demo bench bench-peers ct-check clean fuzz property browser-deps test-browser loadtest
 
 all: build
 
@@ -126,6 +126,14 @@ bench: release
 # Not part of `make test`: Perennial and Debian's belenios-tool (installed with apt-get when missing) on the
 # same ballot shape in one run; JSON lines with both systems' figures, bytes per ballot and the ratios.
 BENCH_PEERS_BALLOTS ?= 20
+# A dudect-style timing-leak check of CRistretto's secret-scalar multiplications (tools/ct_check.c);
+# not part of `make test`: timings depend on the machine. CT_MEASUREMENTS per function (default 200000).
+CT_MEASUREMENTS ?= 200000
+ct-check:
+	mkdir -p .build
+	cc -O2 -ISources/CRistretto/include -ISources/CRistretto tools/ct_check.c Sources/CRistretto/*.c -lpthread -lm -o .build/ct-check
+	.build/ct-check $(CT_MEASUREMENTS)
+
 bench-peers: release
 	python3 tools/bench_peers.py .build/release/perennial $(BENCH_PEERS_BALLOTS)
 

@@ -61,34 +61,44 @@ extension ElectionState {
         let binding = Self.ballotBinding(credential: credential, window: window)
         // ristretto255: the ballot's proofs in one combination (SPEC §3.5.1); only if it fails (or the
         // ballot is malformed) are they checked one at a time below, which names the failing proof.
-        let proofsVerified = verifyProofs && group.groupName.carriesCommitments
-            && ballotProofsVerifyTogether(contestsIn, window: window, pk: pk, credential: credential)
+        // Each ciphertext is decoded once here and reused below (nil: malformed, reported below).
+        let decoded = group.groupName.carriesCommitments ? decodedCiphertexts(contestsIn, window: window) : nil
+        var proofsVerified = false
+        if verifyProofs, let decoded {
+            proofsVerified = ballotProofsVerifyTogether(contestsIn, decoded: decoded, window: window, pk: pk, credential: credential)
+        }
         let verifyEach = verifyProofs && !proofsVerified
         var out: [(TallyKey, CipherPair<G>)] = []
-        for (answer, version) in zip(contestsIn, inForce) {
+        for (contestIndex, (answer, version)) in zip(contestsIn, inForce).enumerated() {
             guard answer.version == version.version else {
                 throw ElectionError(.staleContest, "Contest \"\(version.contest)\" is now at version \(version.version); the ballot used version \(answer.version). Please restart the vote.")
             }
             guard answer.selections.count == version.options.count else {
                 throw ElectionError(.contests, "Contest \"\(version.contest)\" needs one selection per option (\(version.options.count)).")
             }
-            var sumA = group.identity, sumB = group.identity
+            var ciphertexts: [CipherPair<G>] = []
+            ciphertexts.reserveCapacity(answer.selections.count)
             for (position, (selection, option)) in zip(answer.selections, version.options).enumerated() {
-                let ciphertext = try decodeCipher(selection.a, selection.b)
+                let ciphertext = try decoded?[contestIndex][position] ?? decodeCipher(selection.a, selection.b)
                 guard ciphertext.a != group.identity, ciphertext.b != group.identity else {
                     throw ElectionError(.badProof, "A ciphertext of contest \"\(version.contest)\" holds the identity element, which no honest ballot does.")
                 }
-                let context = Self.ballotContext(record: record, term: term, contest: version.contest, version: version.version, position: position)
-                guard !verifyEach || ProofAdapter.verifyRange(group, pk: pk, a: ciphertext.a, b: ciphertext.b, lo: 0, hi: 1, c: selection.c, r: selection.r, t: selection.t,
-                                               disjunctive: true, context: context, binding: binding) else {
+                guard !verifyEach || ProofAdapter.verifyRange(group, pk: pk, a: ciphertext.a, b: ciphertext.b, lo: 0, hi: 1, c: selection.c, r: selection.r,
+                                               t: selection.t, disjunctive: true,
+                                               context: Self.ballotContext(record: record, term: term, contest: version.contest,
+                                                                           version: version.version, position: position),
+                                               binding: binding) else {
                     throw ElectionError(.badProof, "The proof for option \(position + 1) of contest \"\(version.contest)\" does not verify.")
                 }
-                sumA = group.op(sumA, ciphertext.a); sumB = group.op(sumB, ciphertext.b)
+                ciphertexts.append(ciphertext)
                 out.append((TallyKey(contest: version.contest, option: option.id, year: nil), ciphertext))
             }
-            let context = Self.ballotContext(record: record, term: term, contest: version.contest, version: version.version, position: nil)
-            guard !verifyEach || ProofAdapter.verifyRange(group, pk: pk, a: sumA, b: sumB, lo: version.min, hi: version.max,
-                                           c: answer.range.c, r: answer.range.r, t: answer.range.t, disjunctive: false, context: context, binding: binding) else {
+            guard !verifyEach || ProofAdapter.verifyRange(group, pk: pk, a: group.product(ciphertexts.lazy.map(\.a)),
+                                           b: group.product(ciphertexts.lazy.map(\.b)), lo: version.min, hi: version.max,
+                                           c: answer.range.c, r: answer.range.r, t: answer.range.t, disjunctive: false,
+                                           context: Self.ballotContext(record: record, term: term, contest: version.contest,
+                                                                       version: version.version, position: nil),
+                                           binding: binding) else {
                 throw ElectionError(.badProof, "The proof that contest \"\(version.contest)\" has between \(version.min) and \(version.max) choices does not verify.")
             }
         }

@@ -17,7 +17,9 @@ extension ElectionState {
         var proofs = RangeProofBatch(group: group)
         for entry in entries {
             guard let ballot = try? BallotCast.decode(entry.payload),
-                  let items = carriedProofs(ballot, pk: pk, term: setup.term, credential: entry.author)
+                  let decoded = decodedCiphertexts(ballot.contests, window: ballot.window),
+                  let items = carriedProofs(ballot.contests, decoded: decoded, window: ballot.window, pk: pk, term: setup.term,
+                                            credential: entry.author)
             else { failing.append(entry.index); continue }
             if batch && group.groupName.carriesCommitments {
                 for p in items { proofs.add(p, id: entry.index) }
@@ -31,34 +33,57 @@ extension ElectionState {
     }
 
     /// Whether all proofs of one ballot verify in one combination (false also when it is malformed).
-    func ballotProofsVerifyTogether(_ contests: [EncryptedContest], window: Int, pk: G.Element, credential: [UInt8]) -> Bool {
+    /// `decoded` holds the ballot's ciphertexts, decoded once by the caller (``decodedCiphertexts``).
+    func ballotProofsVerifyTogether(_ contests: [EncryptedContest], decoded: [[CipherPair<G>]], window: Int, pk: G.Element,
+                                    credential: [UInt8]) -> Bool {
         guard let setup,
-              let items = carriedProofs(BallotCast(term: setup.term, window: window, contests: contests), pk: pk, term: setup.term,
-                                        credential: credential), !items.isEmpty else { return false }
+              let items = carriedProofs(contests, decoded: decoded, window: window, pk: pk, term: setup.term, credential: credential),
+              !items.isEmpty else { return false }
         var batch = RangeProofBatch(group: group)
         for (i, p) in items.enumerated() { batch.add(p, id: i) }
         return batch.allVerify()
     }
 
-    /// The ballot's proofs as ``CarriedRangeProof``s (an empty list in the compact-form groups, whose
-    /// proofs ``verifyBallotContests`` checks); nil if the ballot is malformed.
-    private func carriedProofs(_ ballot: BallotCast, pk: G.Element, term: String, credential: [UInt8]) -> [CarriedRangeProof<G>]? {
-        let inForce = contests.inForce(window: ballot.window)
-        guard ballot.contests.map(\.contest) == inForce.map(\.contest) else { return nil }
-        guard group.groupName.carriesCommitments else { return [] }
-        let binding = Self.ballotBinding(credential: credential, window: ballot.window)
-        var out: [CarriedRangeProof<G>] = []
-        for (answer, version) in zip(ballot.contests, inForce) {
+    /// Every ciphertext of the answers, decoded once (each element validated), contest by contest; nil
+    /// if the answers do not match the contests in force (names, versions, one selection per option) or
+    /// an element is invalid. The callers then report the precise problem on their own path.
+    func decodedCiphertexts(_ contests: [EncryptedContest], window: Int) -> [[CipherPair<G>]]? {
+        let inForce = self.contests.inForce(window: window)
+        guard contests.map(\.contest) == inForce.map(\.contest) else { return nil }
+        var out: [[CipherPair<G>]] = []
+        out.reserveCapacity(contests.count)
+        for (answer, version) in zip(contests, inForce) {
             guard answer.version == version.version, answer.selections.count == version.options.count else { return nil }
-            var sumA = group.identity, sumB = group.identity
-            for (position, sel) in answer.selections.enumerated() {
+            var cts: [CipherPair<G>] = []
+            cts.reserveCapacity(answer.selections.count)
+            for sel in answer.selections {
                 guard let ct = try? decodeCipher(sel.a, sel.b) else { return nil }
+                cts.append(ct)
+            }
+            out.append(cts)
+        }
+        return out
+    }
+
+    /// The ballot's proofs as ``CarriedRangeProof``s over its already decoded ciphertexts (an empty list
+    /// in the compact-form groups, whose proofs ``verifyBallotContests`` checks); nil if malformed.
+    private func carriedProofs(_ contests: [EncryptedContest], decoded: [[CipherPair<G>]], window: Int, pk: G.Element, term: String,
+                               credential: [UInt8]) -> [CarriedRangeProof<G>]? {
+        guard group.groupName.carriesCommitments else { return [] }
+        let inForce = self.contests.inForce(window: window)
+        guard contests.count == inForce.count, decoded.count == inForce.count else { return nil }
+        let binding = Self.ballotBinding(credential: credential, window: window)
+        var out: [CarriedRangeProof<G>] = []
+        for ((answer, version), cts) in zip(zip(contests, inForce), decoded) {
+            guard cts.count == answer.selections.count else { return nil }
+            for (position, (sel, ct)) in zip(answer.selections, cts).enumerated() {
                 let context = Self.ballotContext(record: record, term: term, contest: version.contest, version: version.version, position: position)
                 guard let p = ProofAdapter.carriedRange(group, pk: pk, a: ct.a, b: ct.b, lo: 0, hi: 1, c: sel.c, r: sel.r, t: sel.t,
                                                         disjunctive: true, context: context, binding: binding) else { return nil }
                 out.append(p)
-                sumA = group.op(sumA, ct.a); sumB = group.op(sumB, ct.b)
             }
+            // The sums are encoded once each (`product`), not after every addition.
+            let sumA = group.product(cts.lazy.map(\.a)), sumB = group.product(cts.lazy.map(\.b))
             let context = Self.ballotContext(record: record, term: term, contest: version.contest, version: version.version, position: nil)
             guard let p = ProofAdapter.carriedRange(group, pk: pk, a: sumA, b: sumB, lo: version.min, hi: version.max, c: answer.range.c,
                                                     r: answer.range.r, t: answer.range.t, disjunctive: false, context: context,

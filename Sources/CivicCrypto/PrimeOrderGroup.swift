@@ -57,6 +57,8 @@ public protocol PrimeOrderGroup: Sendable {
     /// Whether `∏ base_i^(s_i)` is the identity, for public scalars: the one check of a batch
     /// verification (ristretto255: one multi-scalar multiplication, no encoding).
     func multiExpIsIdentity(_ terms: [(Element, Scalar)]) -> Bool
+    /// The product of `elements` (identity for none). ristretto255 adds the points and encodes once.
+    func product(_ elements: some Sequence<Element>) -> Element
     /// `g^m` for a small integer `m` (negative allowed: `g^(-|m|)`).
     func elementForSmallInt(_ m: Int) -> Element
 

@@ -121,10 +121,14 @@ public struct RangeProofBatch<G: PrimeOrderGroup>: Sendable {
     /// proofs under one key, α and β by the branches of a proof.
     func combinationHolds(_ proofs: [CarriedRangeProof<G>]) -> Bool {
         let twoTo64 = group.scalarAdd(group.scalar(UInt64.max), group.scalar(1))
+        // All weights' random bytes in one CSPRNG call (each call is a system call): two per branch,
+        // counted from the challenges present.
+        let random = SecureRandom.bytes(16 * 2 * proofs.reduce(0) { $0 + $1.c.count })
+        var next = 0
         func weight() -> G.Scalar {
-            let bytes = SecureRandom.bytes(16)
             var hi: UInt64 = 0, lo: UInt64 = 0
-            for i in 0..<8 { hi = hi << 8 | UInt64(bytes[i]); lo = lo << 8 | UInt64(bytes[8 + i]) }
+            for i in 0..<8 { hi = hi << 8 | UInt64(random[next + i]); lo = lo << 8 | UInt64(random[next + 8 + i]) }
+            next += 16
             return group.scalarAdd(group.scalarMul(group.scalar(hi), twoTo64), group.scalar(lo))
         }
         var terms: [(G.Element, G.Scalar)] = []

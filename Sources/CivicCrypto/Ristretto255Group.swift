@@ -89,6 +89,18 @@ public struct Ristretto255Group: PrimeOrderGroup, Hashable {
         return Element(point: out)
     }
 
+    /// Adds the points and encodes only the result (an encoding costs about one inverse square root).
+    public func product(_ elements: some Sequence<Element>) -> Element {
+        var acc = cr_point()
+        cr_point_identity(&acc)
+        for e in elements {
+            var p = e.point, sum = cr_point()
+            cr_point_add(&sum, &acc, &p)
+            acc = sum
+        }
+        return Element(point: acc)
+    }
+
     public func inverse(_ a: Element) -> Element {
         var x = a.point, out = cr_point()
         cr_point_neg(&out, &x)

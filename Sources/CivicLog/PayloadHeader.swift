@@ -196,7 +196,20 @@ struct JSONValidator {
     /// Parses a string at the current position, validating UTF-8 and escapes; returns its value.
     mutating func parseString() throws -> String {
         try expect(UInt8(ascii: "\""), "a key or string is not quoted")
+        // Fast path (keys, hex values): a run of printable ASCII without escapes becomes the String in one
+        // go; anything else continues below, scalar by scalar, from where the run stopped.
+        let start = position
+        while position < bytes.count {
+            let b = bytes[position]
+            guard b >= 0x20, b < 0x80, b != UInt8(ascii: "\""), b != UInt8(ascii: "\\") else { break }
+            position += 1
+        }
+        if position < bytes.count, bytes[position] == UInt8(ascii: "\"") {
+            defer { position += 1 }
+            return String(decoding: bytes[start..<position], as: UTF8.self)
+        }
         var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: String(decoding: bytes[start..<position], as: UTF8.self).unicodeScalars)
         while true {
             guard let b = peek() else { throw Failure(reason: "a string is not closed") }
             if b == UInt8(ascii: "\"") {

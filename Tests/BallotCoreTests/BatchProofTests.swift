@@ -94,6 +94,31 @@ struct BatchProofTests {
         #expect(s.state.countedBallots == 0)
     }
 
+    /// A single cast checks all of its proofs in one combination over ciphertexts decoded once; when the
+    /// combination fails, the one-by-one pass names the failing proof in the refusal.
+    @Test("a single tampered ballot is refused naming the failing proof, and changes nothing",
+          arguments: Self.fields.filter { $0 != "credential" })
+    func singleTamperedBallotNamesItsProof(field: String) throws {
+        var (s, ballots) = try ballots()
+        let payload = try tamper(ballots[2].1, field, in: s)
+        do {
+            _ = try s.applyBytes(payload, by: ballots[2].0, at: Self.inWindow)
+            Issue.record("the ballot tampered in \(field) was accepted")
+        } catch let error as ElectionError {
+            switch field {
+            case "version": #expect(error.reason == .staleContest, "\(error.message)")
+            case let f where f.hasPrefix("range"):
+                #expect(error.reason == .badProof && error.message.contains("choices"), "\(error.message)")
+            default:
+                #expect(error.reason == .badProof && error.message.contains("option 2 "), "\(error.message)")
+            }
+        }
+        #expect(s.state.countedBallots == 0)
+        // The same voter's untampered ballot is still accepted: the refusal changed nothing.
+        _ = try s.applyBytes(ballots[2].1, by: ballots[2].0, at: Self.inWindow)
+        #expect(s.state.countedBallots == 1)
+    }
+
     @Test("two tampered ballots are both named; an empty batch names none")
     func twoTampered() throws {
         let (s, ballots) = try ballots()

@@ -44,7 +44,7 @@ import Testing
         }
     }
 
-    @Test(arguments: [1, 2, 5, 31, 32, 100, 255, 256, 700])
+    @Test(arguments: [1, 2, 5, 31, 32, 100, 255, 256, 700, 4100])
     func curveSumsAgreeWithLibsodium(n: Int) {
         let p = TestProver(group: r)
         var encodings: [UInt8] = [], scalars: [UInt8] = []

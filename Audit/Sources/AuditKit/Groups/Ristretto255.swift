@@ -26,7 +26,14 @@ public struct Ristretto255: PrimeOrderGroup {
     public let elementLength = 32
     public let scalarLength = 32
     /// The RFC 9496 generator's encoding.
-    public let generator = Element(bytes: Hex.uncheckedDecode("e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76"))
+    public let generator = Ristretto255.generatorElement
+    /// The generator with its decoded point, so batch sums never decode it again.
+    private static let generatorElement: Element = {
+        let bytes = Hex.uncheckedDecode("e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76")
+        var point = audit_point()
+        precondition(audit_ristretto_decode(&point, bytes) == 1, "the RFC 9496 generator must decode")
+        return Element(bytes: bytes, point: point)
+    }()
     public let identity = Element(bytes: [UInt8](repeating: 0, count: 32))
 
     public init() { Sodium.ensure() }
@@ -36,6 +43,7 @@ public struct Ristretto255: PrimeOrderGroup {
         // libsodium's decoder accepts the canonical encodings of RFC 9496 §4.3.1, identity included, but
         // 1.0.18 ignores bit 255; RFC 9496 refuses every value ≥ p, so that bit must be clear.
         // Decoded by the audit's own RFC 9496 decoder (AuditCurve), which refuses every value ≥ p.
+        if let point = PredecodedPoints.shared.take(bytes) { return Element(bytes: bytes, point: point) }
         var point = audit_point()
         guard audit_ristretto_decode(&point, bytes) == 1 else {
             throw .invalidElement("not a canonical ristretto255 encoding")

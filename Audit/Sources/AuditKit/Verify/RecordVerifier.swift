@@ -344,6 +344,8 @@ struct PreparedEntry: Sendable {
             signatureValid = e.signatureIsValid
             if signatureValid || e.redactedLeaf != nil {
                 do { payload = try Payload(bytes: e.payload, origin: origin) } catch { payloadError = error.message }
+                // ristretto255 ballots: their elements decoded here, on the workers (see PredecodedPoints).
+                if let payload, payload.kind == "ballot.cast" { PredecodedPoints.shared.prepare(ballot: payload.json) }
             }
         } catch {
             lineError = error.message
