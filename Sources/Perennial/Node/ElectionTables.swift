@@ -24,7 +24,7 @@ final class ElectionTables: ElectionRows, @unchecked Sendable {
 
     private let slot: TransactionSlot
     private let store: LogStore
-    private let key: [UInt8]
+    private let tags: RowTags
     /// The node's lock: rows are read and written under it, so that a reader on another task
     /// (a kiosk asking for a roll record) never uses the transaction of an append in progress.
     private let lock: NSRecursiveLock
@@ -32,7 +32,7 @@ final class ElectionTables: ElectionRows, @unchecked Sendable {
     init(slot: TransactionSlot, store: LogStore, key: [UInt8], lock: NSRecursiveLock) {
         self.slot = slot
         self.store = store
-        self.key = key
+        self.tags = RowTags(module: "election", key: key)
         self.lock = lock
     }
 
@@ -140,15 +140,10 @@ final class ElectionTables: ElectionRows, @unchecked Sendable {
     }
 
     private func tag(_ table: String, _ key: [UInt8], _ entry: Int, _ value: [UInt8]) -> [UInt8] {
-        let head = Array("perennial-election-row-v1\n\(table)\n\(entry)\n\(key.count)\n".utf8)
-        // The key length is fixed (32 bytes, derived by the node) and the output length valid: cannot throw.
-        return (try? BLAKE2b.hash(head + key + value, key: self.key, outputLength: 16)) ?? []
+        tags.tag(table, key, entry, value)
     }
 
     private func check(_ row: Row, table: String, key: [UInt8], value: [UInt8]) throws {
-        let stored = [UInt8](row["tag"] as Data)
-        guard !stored.isEmpty, stored == tag(table, key, row["entry"] as Int, value) else {
-            throw NodeError.damaged("a stored \(table) row of the election was altered")
-        }
+        try tags.check(row, table: table, key: key, value: value)
     }
 }

@@ -107,7 +107,8 @@ public final class Node: @unchecked Sendable {
                                                                lock: lock)) { index in
             try slot.payload(at: index, store: store)
         }
-        ledger = LedgerModule(record: info.origin)
+        ledger = LedgerModule(record: info.origin,
+                              tables: LedgerTables(slot: slot, store: store, key: logKey.derivedSecret(label: "ledger-rows"), lock: lock))
         deliberationModule = DeliberationModule(record: info.origin)
         modules = [electionModule, ledger, deliberationModule]
         let modules = self.modules
@@ -118,7 +119,7 @@ public final class Node: @unchecked Sendable {
                 try db.execute(sql: "DROP TABLE IF EXISTS node_snapshot")
             }
             try ElectionTables.createTables(db)
-            try LedgerModule.createTables(db)
+            try LedgerTables.createTables(db)
             try DeliberationProjector.createTables(db)
             try NodeSnapshot.createTable(db)
             if migrating {
