@@ -22,13 +22,15 @@ final class LedgerTables: LedgerRows, @unchecked Sendable {
     private let slot: TransactionSlot
     private let store: LogStore
     private let tags: RowTags
+    private let rowCounts: RowCounts
     /// The node's lock (see ``ElectionTables``).
     private let lock: NSRecursiveLock
 
-    init(slot: TransactionSlot, store: LogStore, key: [UInt8], lock: NSRecursiveLock) {
+    init(slot: TransactionSlot, store: LogStore, key: [UInt8], counts: RowCounts, lock: NSRecursiveLock) {
         self.slot = slot
         self.store = store
         self.tags = RowTags(module: "ledger", key: key)
+        self.rowCounts = counts
         self.lock = lock
     }
 
@@ -59,12 +61,14 @@ final class LedgerTables: LedgerRows, @unchecked Sendable {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [c.index, c.payload.org, c.payload.attestation, c.account.text, c.payload.category, c.payload.date,
                                      c.startUTC, c.endUTC, c.minutes, Data(record), Data(tags.tag("contribution", [], c.index, record))])
+        try rowCounts.added(1, to: "ledger_contributions", db)
     }
 
     func put(_ r: RecordedReversal, db: Database) throws {
         let record = r.encoded
         try db.cachedStatement(sql: "INSERT INTO ledger_reversals(idx, entry, record, tag) VALUES (?, ?, ?, ?)")
             .execute(arguments: [r.index, r.entry, Data(record), Data(tags.tag("reversal", [], r.index, record))])
+        try rowCounts.added(1, to: "ledger_reversals", db)
     }
 
     // MARK: LedgerRows

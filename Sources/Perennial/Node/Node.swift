@@ -26,8 +26,9 @@ import GRDB
 /// the entries appended since. A snapshot that does not match the log is discarded and rebuilt.
 ///
 /// **Nothing on disk is trusted unchecked.** Opening checks the latest checkpoint's signature and
-/// root against the stored tree, the snapshot's root, and the leaf hash of every entry it reads;
-/// a mismatch refuses to open with ``NodeError/damaged(_:)``.
+/// root against the stored tree, the snapshot's root, the leaf hash of every entry it reads, and
+/// the number of rows of every table of trusted rows (a deleted row; see ``RowCounts``); every
+/// row read is checked against its tag. A mismatch refuses to open with ``NodeError/damaged(_:)``.
 ///
 /// Safe to share between tasks: every public method runs under one lock.
 public final class Node: @unchecked Sendable {
@@ -49,6 +50,8 @@ public final class Node: @unchecked Sendable {
     /// The size the latest snapshot (loaded or written) covers.
     private(set) var snapshotSize = 0
     private let snapshotKey: [UInt8]
+    /// The tagged row count of every table of trusted rows (see ``RowCounts``).
+    private let rowCounts: RowCounts
     /// The write transaction of the append or replay in progress (read by the election to read back
     /// a counted ballot).
     private let transaction = TransactionSlot()
@@ -100,15 +103,18 @@ public final class Node: @unchecked Sendable {
         store = try LogStore(directory: directory.appendingPathComponent("log"), origin: info.origin, signingKey: logKey, clock: clock,
                              durability: durability)
         snapshotKey = logKey.derivedSecret(label: "node-snapshot")
+        let rowCounts = RowCounts(key: logKey.derivedSecret(label: "row-counts"))
+        self.rowCounts = rowCounts
         let slot = transaction
         let store = self.store
         electionModule = ElectionModule(record: info.origin,
                                         tables: ElectionTables(slot: slot, store: store, key: logKey.derivedSecret(label: "election-rows"),
-                                                               lock: lock)) { index in
+                                                               counts: rowCounts, lock: lock)) { index in
             try slot.payload(at: index, store: store)
         }
         ledger = LedgerModule(record: info.origin,
-                              tables: LedgerTables(slot: slot, store: store, key: logKey.derivedSecret(label: "ledger-rows"), lock: lock))
+                              tables: LedgerTables(slot: slot, store: store, key: logKey.derivedSecret(label: "ledger-rows"),
+                                                   counts: rowCounts, lock: lock))
         deliberationModule = DeliberationModule(record: info.origin)
         modules = [electionModule, ledger, deliberationModule]
         let modules = self.modules
@@ -122,8 +128,10 @@ public final class Node: @unchecked Sendable {
             try LedgerTables.createTables(db)
             try DeliberationProjector.createTables(db)
             try NodeSnapshot.createTable(db)
+            try RowCounts.createTable(db)
             if migrating {
                 for module in modules { try module.reset(db: db) }
+                try rowCounts.reset(db)
                 try NodeSnapshot.setProjectedSize(db, 0)
                 try NodeSnapshot.setSchemaVersion(db)
             }
@@ -134,6 +142,7 @@ public final class Node: @unchecked Sendable {
                     throw NodeError.damaged("the log holds no entry (not even term.setup)")
                 }
                 try checkStoredTree()
+                try store.database.read { db in try rowCounts.check(db) }
                 try restoreSnapshot()
                 try catchUp()
             }
