@@ -111,6 +111,21 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
     /// in a batch with the current election key (``preverifyBallots(_:)``); their proofs are not checked
     /// again by ``apply(_:)`` (every other rule is). Transient: never in a snapshot.
     public var preverified: Set<[UInt8]> = []
+    /// Credentials (hex) of the `roll.*` entries about to be applied in one batch, already found to be
+    /// valid Ed25519 public keys on every core (``isValidCredential(_:)``, the costliest roll check);
+    /// applying them does not repeat that check (every other rule is checked). Transient: never in a snapshot.
+    public var preverifiedCredentials: Set<String> = []
+
+    /// True if `hex` is a 32-byte Ed25519 public key (a point of the curve's main subgroup) in hex.
+    public static func isValidCredential(_ hex: String) -> Bool {
+        guard let raw = try? Hex.decode(hex), raw.count == 32 else { return false }
+        return (try? Ed25519.PublicKey(rawRepresentation: raw)) != nil
+    }
+
+    /// A credential is valid if it was found so in this batch, or is checked now.
+    func requireValidCredential(_ hex: String, _ message: String) throws {
+        guard preverifiedCredentials.contains(hex) || Self.isValidCredential(hex) else { throw ElectionError(.roll, message) }
+    }
 
     public init(group: G, record: String) {
         self.group = group
@@ -377,9 +392,7 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
         switch kind {
         case .rollEnrol:
             let p = try RollEnrol.decode(entry.payload)
-            guard let raw = try? Hex.decode(p.credential), raw.count == 32, (try? Ed25519.PublicKey(rawRepresentation: raw)) != nil else {
-                throw ElectionError(.roll, "The credential must be a 32-byte Ed25519 public key in hex.")
-            }
+            try requireValidCredential(p.credential, "The credential must be a 32-byte Ed25519 public key in hex.")
             let record = try roll.checkEnrol(p)
             roll.enrol(p.credential, record, entry: entry.index)
         case .rollUpdate:
@@ -388,9 +401,7 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
             roll.update(p.credential, record, entry: entry.index)
         default:
             let p = try RollReplace.decode(entry.payload)
-            guard let raw = try? Hex.decode(p.new), raw.count == 32, (try? Ed25519.PublicKey(rawRepresentation: raw)) != nil else {
-                throw ElectionError(.roll, "The new credential must be a valid 32-byte Ed25519 public key in hex.")
-            }
+            try requireValidCredential(p.new, "The new credential must be a valid 32-byte Ed25519 public key in hex.")
             let (old, new) = try roll.checkReplace(p)
             roll.update(p.old, old, entry: entry.index)
             roll.enrol(p.new, new, entry: entry.index)

@@ -449,7 +449,11 @@ public final class Node: @unchecked Sendable {
                 let before = appliedThrough
                 var raced = false
                 preverifyBallots(envelopes)
-                defer { electionModule.handle?.preverifyBallots(nil) }
+                preverifyCredentials(envelopes)
+                defer {
+                    electionModule.handle?.preverifyBallots(nil)
+                    electionModule.handle?.preverifyCredentials([])
+                }
                 do {
                     let entries = try store.append(contentsOf: envelopes) { db, entry in
                         guard Int(entry.index) == self.appliedThrough + 1 else {
@@ -482,6 +486,26 @@ public final class Node: @unchecked Sendable {
             return ElectionEntry(index: i, timeMs: 0, author: envelope.author, payload: envelope.payload)
         }
         if ballots.count > 1 { handle.preverifyBallots(ballots) }
+    }
+
+    /// A batch of `roll.enrol` and `roll.replace` entries has their new credentials checked on every
+    /// core first (a credential must be a point of Ed25519's main subgroup: a scalar multiplication
+    /// each, the costliest check of a roll entry); the rules then skip only that check for the ones
+    /// found valid. A credential that is not valid, or an entry that does not decode, is checked
+    /// again (and refused) when applied, in order.
+    private func preverifyCredentials(_ envelopes: [EntryEnvelope]) {
+        guard envelopes.count > 1, let handle = electionModule.handle else { return }
+        let valid = ParallelVerification.map(count: envelopes.count) { i -> String? in
+            let payload = envelopes[i].payload
+            let credential: String?
+            switch (try? PayloadHeader.parse(payload))?.kind {
+            case EntryKind.rollEnrol.rawValue: credential = (try? RollEnrol.decode(payload))?.credential
+            case EntryKind.rollReplace.rawValue: credential = (try? RollReplace.decode(payload))?.new
+            default: credential = nil
+            }
+            return credential.flatMap { ElectionState<Ristretto255Group>.isValidCredential($0) ? $0 : nil }
+        }
+        handle.preverifyCredentials(Set(valid.compactMap { $0 }))
     }
 
     /// On a real node, refuses to append while the log's latest entry is dated ahead of this
