@@ -54,6 +54,26 @@ test-cross: deps
 	kill $$pid; [ $$rc -eq 0 ] && cmp -s $(CROSS)/audit.txt $(CROSS)/audit-url.txt || { echo "verify URL differs from verify DIR"; diff $(CROSS)/audit.txt $(CROSS)/audit-url.txt; exit 1; }; \
 	[ $$irc -eq 0 ] || { cat $(CROSS)/audit-index.txt; echo "the board's tracking-code index does not match the record"; exit 1; }
 	@echo "verify URL gives the same report as verify DIR; the board's tracking-code index matches the record (BRD-1)"
+	@# Moderation keeps the hash, not the text (SPEC §2.2, §2.7): the demo hides one comment; the record and
+	@# the board carry its redacted line and slot, and its text is in no file of either (payloads decoded too).
+	@hidden='montres-pas-cheres.example'; \
+	grep -rqaF "$$hidden" $(CROSS)/node || { echo "the demo's hidden comment is not in its node: this check would prove nothing"; exit 1; }; \
+	[ "$$(grep -c '"redacted":' $(CROSS)/record/entries.jsonl)" = 1 ] || { echo "the record does not carry exactly one redacted line"; exit 1; }; \
+	cmp -s $(CROSS)/record/entries.jsonl $(CROSS)/board/entries.jsonl || { echo "the board's entries.jsonl is not the record's"; exit 1; }; \
+	! grep -rlaF "$$hidden" $(CROSS)/record $(CROSS)/board || { echo "the hidden comment's text is in the files above"; exit 1; }; \
+	python3 -c "import base64,json,sys; bad=[l for f in sys.argv[2:] for l in open(f) if sys.argv[1].encode() in base64.b64decode(json.loads(l)['payload'])]; sys.exit(1 if bad else 0)" "$$hidden" $(CROSS)/record/entries.jsonl $(CROSS)/board/entries.jsonl \
+	  || { echo "a payload of entries.jsonl carries the hidden comment's text"; exit 1; }
+	@echo "the hidden comment is redacted in the record and on the board: its text is in neither"
+	@# The same node served live by perennial serve: the exported board's bytes, the same audit report.
+	@rm -f $(CROSS)/serve.port; .build/debug/perennial serve --data $(CROSS)/node --listen 127.0.0.1:0 --port-file $(CROSS)/serve.port 2> $(CROSS)/serve.log & pid=$$!; \
+	for i in $$(seq 150); do [ -s $(CROSS)/serve.port ] && break; sleep 0.2; done; \
+	url=http://127.0.0.1:$$(cat $(CROSS)/serve.port)/; \
+	python3 tools/served_board_check.py $$url $(CROSS)/board 'montres-pas-cheres.example'; crc=$$?; \
+	Audit/.build/debug/perennial-audit verify $$url --quiet > $(CROSS)/audit-serve.txt; rc=$$?; \
+	kill -TERM $$pid; wait $$pid; \
+	[ $$crc -eq 0 ] || exit 1; \
+	[ $$rc -eq 0 ] && cmp -s $(CROSS)/audit.txt $(CROSS)/audit-serve.txt || { echo "verify URL (perennial serve) differs from verify DIR"; diff $(CROSS)/audit.txt $(CROSS)/audit-serve.txt; exit 1; }
+	@echo "verify URL over perennial serve gives the same report as verify DIR"
 	@key=$$(python3 -c "import json,sys; print(json.loads(open('$(CROSS)/record/manifest.json').read())['origin'])"); \
 	wrong=$$(python3 -c "import hashlib,base64,sys; o=sys.argv[1]; k=bytes(range(32)); print(o+'+'+hashlib.sha256(o.encode()+b'\n\x01'+k).hexdigest()[:8]+'+'+base64.b64encode(b'\x01'+k).decode())" "$$key"); \
 	if Audit/.build/debug/perennial-audit verify $(CROSS)/record --quiet --log-key "$$wrong" > /dev/null; then echo "a wrong --log-key was accepted"; exit 1; else echo "a wrong --log-key fails, as it must"; fi

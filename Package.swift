@@ -10,6 +10,8 @@ import PackageDescription
 ///   CivicLog                 the one append-only signed Merkle log (SQLite via GRDB)
 ///   BallotCore, CivicLedger, Deliberation   domain rules, no C imports
 ///   Perennial                the engine that wires storage, log and modules
+///   PerennialKioskCore, PerennialDemo, PerennialBench   the kiosk's session logic, the simulated term, the benchmarks
+///   PerennialRemote, PerennialServer        the kiosk API's wire format and client; perennial serve
 ///   perennial, perennial-kiosk              thin executables
 let package = Package(
     name: "Perennial",
@@ -49,8 +51,13 @@ let package = Package(
                 "CivicCrypto", "CivicLog", "BallotCore", "CivicLedger", "Deliberation",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
+        // The kiosk's screens, session and local-node backend (the node's side, `Node.kioskLookup`, stays in Perennial).
+        .target(name: "PerennialKioskCore", dependencies: ["Perennial", "CivicCrypto", "CivicLog", "BallotCore"]),
+        // The simulated term (`perennial demo`, the kiosk trial) and the benchmarks (`perennial bench`).
+        .target(name: "PerennialDemo", dependencies: ["Perennial", "CivicCrypto", "CivicLog", "BallotCore", "CivicLedger", "Deliberation"]),
+        .target(name: "PerennialBench", dependencies: ["Perennial", "CivicCrypto", "CivicLog", "BallotCore", "CivicLedger", "Deliberation"]),
         // The kiosk API's wire format (signed requests, JSON bodies) and its HTTP client; no server code.
-        .target(name: "PerennialRemote", dependencies: ["Perennial", "CivicCrypto", "CivicLog", "BallotCore"]),
+        .target(name: "PerennialRemote", dependencies: ["Perennial", "PerennialKioskCore", "CivicCrypto", "CivicLog", "BallotCore"]),
         // perennial serve: the node behind HTTP (Hummingbird), metrics, logs, graceful shutdown.
         .target(
             name: "PerennialServer",
@@ -67,12 +74,13 @@ let package = Package(
         .executableTarget(
             name: "PerennialCommand",
             dependencies: ["Perennial", "BallotCore", "CivicCrypto", "CivicLog", "Deliberation", "PerennialServer",
+                           "PerennialKioskCore", "PerennialDemo", "PerennialBench",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "PerennialKiosk",
-            dependencies: ["Perennial", "PerennialRemote", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Perennial", "PerennialKioskCore", "PerennialRemote", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // make loadtest: simulated kiosks through perennial serve on loopback, beside a direct run.
-        .executableTarget(name: "PerennialLoadTest", dependencies: ["Perennial", "PerennialRemote", "CivicCrypto", "CivicLog", "BallotCore"]),
+        .executableTarget(name: "PerennialLoadTest", dependencies: ["Perennial", "PerennialKioskCore", "PerennialDemo", "PerennialRemote", "CivicCrypto", "CivicLog", "BallotCore"]),
         .target(name: "TestSupport", dependencies: ["CivicCrypto"], path: "Tests/TestSupport"),
         .testTarget(name: "CivicCryptoTests", dependencies: ["CivicCrypto", "TestSupport", "CRistretto", "CSodium"]),
         .testTarget(name: "CivicLogTests", dependencies: ["CivicLog", "TestSupport"]),
@@ -81,9 +89,10 @@ let package = Package(
         .testTarget(name: "BallotCoreTests", dependencies: ["BallotCore", "TestSupport"]),
         .testTarget(name: "CivicLedgerTests", dependencies: ["CivicLedger", "TestSupport"]),
         .testTarget(name: "DeliberationTests", dependencies: ["Deliberation", "Perennial", "BallotCore", "TestSupport"]),
-        .testTarget(name: "PerennialTests", dependencies: ["Perennial", "PerennialRemote", "PerennialServer", "TestSupport"]),
+        .testTarget(name: "PerennialTests", dependencies: ["Perennial", "PerennialKioskCore", "PerennialDemo", "PerennialBench",
+                                                            "PerennialRemote", "PerennialServer", "TestSupport"]),
         // Thousands of refused invocations run in-process against a node, and seeded decoder fuzzing.
-        .testTarget(name: "ClerkProofTests", dependencies: ["PerennialCommand", "Perennial", "BallotCore", "CivicLedger",
+        .testTarget(name: "ClerkProofTests", dependencies: ["PerennialCommand", "Perennial", "PerennialDemo", "BallotCore", "CivicLedger",
                                                             "CivicLog", "CivicCrypto", "Deliberation", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

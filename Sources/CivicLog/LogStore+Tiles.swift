@@ -28,17 +28,47 @@ extension LogStore {
         return [0xFF, 0xFF, UInt8(n >> 24 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF)]
     }
 
+    /// The marker of a redacted slot (SPEC §2.7): `0xFF 0xFF` then a 32-bit length of 0, which the
+    /// long form refuses (it carries only leaves of 65,535 bytes or more), then the format byte 0x02.
+    public static let redactedSlotMarker: [UInt8] = [0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x02]
+
+    /// One entry's slot in an entry bundle (SPEC §2.7). Normally ``bundlePrefix(leafLength:)`` then
+    /// the leaf. With a `standIn` (a comment hidden by moderation), the **redacted slot**, which
+    /// carries what the redacted `entries.jsonl` line carries and not the leaf, so the comment's text
+    /// never leaves the node:
+    /// `marker || u64be(time) || author (32) || leaf hash (32) || u32be(len(standIn)) || standIn`.
+    public static func bundleSlot(_ entry: LogEntry, standIn: [UInt8]?) -> [UInt8] {
+        guard let standIn else {
+            let leaf = entry.envelope.leafData(timeMs: entry.timeMs)
+            return bundlePrefix(leafLength: leaf.count) + leaf
+        }
+        var out = redactedSlotMarker
+        out.reserveCapacity(out.count + 8 + 64 + 4 + standIn.count)
+        for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(entry.timeMs >> UInt64(shift) & 0xFF)) }
+        out.append(contentsOf: entry.envelope.author)
+        out.append(contentsOf: entry.leafHash.bytes)
+        let n = standIn.count
+        out.append(contentsOf: [UInt8(n >> 24 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF)])
+        out.append(contentsOf: standIn)
+        return out
+    }
+
     /// The bytes of a tile or entry bundle of the tree at the latest checkpoint (SPEC §2.7), or
     /// nil if that tree does not contain it (a tile of a size never published, beyond the log).
     ///
     /// A tile at level `L` is the concatenation of the hashes of tree level `8L` (level 0: leaf
     /// hashes) at indices `N·256 ..< N·256 + W`; an entry bundle is, for each entry of those
-    /// indices, ``bundlePrefix(leafLength:)`` then the leaf data of SPEC §2.2. Partial tiles of any
-    /// width up to the published size are served (so every checkpoint's partial tiles exist).
-    public func tile(_ name: TileName) throws -> [UInt8]? {
+    /// indices, its ``bundleSlot(_:standIn:)``. Partial tiles of any width up to the published size
+    /// are served (so every checkpoint's partial tiles exist).
+    /// - Parameters:
+    ///   - publishedSize: the tree to serve (nil: the latest checkpoint's); the redactions must be
+    ///     those of that tree. A tree larger than the latest checkpoint's is never served.
+    ///   - redact: as for ``exportRecord(to:redact:)``: the stand-in of an entry to redact, or nil.
+    ///     Called inside a read: it must not read the database.
+    public func tile(_ name: TileName, publishedSize: UInt64? = nil, redact: (LogEntry) throws -> [UInt8]? = { _ in nil }) throws -> [UInt8]? {
         try read { db in
-            guard let published = try Self.latestCheckpoint(db)?.size else { return nil }
-            return try Self.tile(name, publishedSize: published, db: db)
+            guard let latest = try Self.latestCheckpoint(db)?.size else { return nil }
+            return try Self.tile(name, publishedSize: min(publishedSize ?? latest, latest), db: db, redact: redact)
         }
     }
 
@@ -47,7 +77,7 @@ extension LogStore {
         try latestCheckpoint()?.note
     }
 
-    static func tile(_ name: TileName, publishedSize: UInt64, db: Database) throws -> [UInt8]? {
+    static func tile(_ name: TileName, publishedSize: UInt64, db: Database, redact: (LogEntry) throws -> [UInt8]?) throws -> [UInt8]? {
         guard let required = name.requiredTreeSize, required <= publishedSize else { return nil }
         let first = name.index * UInt64(TileName.fullWidth)
         let end = first + UInt64(name.width)
@@ -60,9 +90,7 @@ extension LogStore {
             var count = 0
             while let row = try cursor.next() {
                 let entry = try LogSchema.entry(from: row)
-                let leaf = entry.envelope.leafData(timeMs: entry.timeMs)
-                out.append(contentsOf: bundlePrefix(leafLength: leaf.count))
-                out.append(contentsOf: leaf)
+                out.append(contentsOf: bundleSlot(entry, standIn: try redact(entry)))
                 count += 1
             }
             guard count == name.width else { throw missing(name) }
@@ -94,10 +122,12 @@ extension LogStore {
     /// partial tiles are not yet covered by full ones. Also writes the record files of SPEC §1
     /// (`manifest.json`, `checkpoints.jsonl`, `entries.jsonl`) so the same tree serves both.
     /// Writes go through temporary files renamed into place, so a mirror never sees half a tile.
+    /// - Parameter redact: the entries to redact (SPEC §2.2, §2.7), in `entries.jsonl` and in the
+    ///   bundles alike, as for ``exportRecord(to:redact:)``; they must be those of the latest checkpoint's tree.
     /// - Returns: the number of tile files written.
     @discardableResult
-    public func exportTiles(to directory: URL) throws -> Int {
-        try exportRecord(to: directory)
+    public func exportTiles(to directory: URL, redact: (LogEntry) throws -> [UInt8]? = { _ in nil }) throws -> Int {
+        try exportRecord(to: directory, redact: redact)
         return try read { db in
             guard let latest = try Self.latestCheckpoint(db) else {
                 throw LogError(.noCheckpoint, "The log has no signed checkpoint, so there is nothing to export yet. Sign a checkpoint first.")
@@ -111,7 +141,7 @@ extension LogStore {
                 }
             }
             for name in names.sorted(by: { $0.path < $1.path }) {
-                guard let bytes = try Self.tile(name, publishedSize: latest.size, db: db) else { continue }
+                guard let bytes = try Self.tile(name, publishedSize: latest.size, db: db, redact: redact) else { continue }
                 try Self.writeAtomically(bytes, to: directory.appendingPathComponent(name.path))
             }
             try Self.writeAtomically(Array(latest.note.utf8), to: directory.appendingPathComponent("checkpoint"))

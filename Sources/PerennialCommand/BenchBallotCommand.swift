@@ -2,6 +2,7 @@ import ArgumentParser
 import CivicCrypto
 import Foundation
 import Perennial
+import PerennialBench
 
 /// `perennial bench ballot`: ballot construction and validation, and validated appends.
 struct BenchBallot: ParsableCommand {

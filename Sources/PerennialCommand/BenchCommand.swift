@@ -2,6 +2,7 @@ import ArgumentParser
 import CivicCrypto
 import Foundation
 import Perennial
+import PerennialBench
 
 extension PerennialCommand {
     /// `perennial bench …`: benchmarks printing JSON lines (DESIGN §8).

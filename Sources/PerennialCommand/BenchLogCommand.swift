@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Perennial
+import PerennialBench
 
 /// `perennial bench log`: civic-log figures as JSON lines (registered under `bench`).
 struct BenchLog: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Perennial
+import PerennialBench
 
 /// `perennial bench node`: node open and answer times by log size (registered under `bench`).
 struct BenchNode: ParsableCommand {

@@ -3,6 +3,7 @@ import BallotCore
 import CivicCrypto
 import Foundation
 import Perennial
+import PerennialDemo
 
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

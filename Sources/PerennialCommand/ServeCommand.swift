@@ -2,6 +2,7 @@ import ArgumentParser
 import CivicLog
 import Foundation
 import Perennial
+import PerennialKioskCore
 import PerennialServer
 #if canImport(Glibc)
 import Glibc

@@ -3,6 +3,7 @@ import CivicCrypto
 import CivicLog
 import Foundation
 import Perennial
+import PerennialKioskCore
 import PerennialRemote
 #if canImport(Glibc)
 import Glibc

@@ -3,6 +3,7 @@ import CivicCrypto
 import CivicLog
 import Foundation
 import Perennial
+import PerennialDemo
 
 /// The node the load test runs against: the kiosk trial's term (a simulation fixed at `now`),
 /// `kiosks` enrolled kiosk devices and `citizens` citizens whose window opens today.

@@ -3,6 +3,7 @@ import CivicCrypto
 import CivicLog
 import Foundation
 import Perennial
+import PerennialKioskCore
 import PerennialRemote
 
 /// What a timed run measured.

@@ -39,6 +39,13 @@ enum ServedRecordCheck {
                         guard i + 6 <= bytes.count else { throw LoadError("a truncated entry bundle: \(tile.path)") }
                         length = bytes[i + 2..<i + 6].reduce(0) { $0 << 8 | Int($1) }
                         header = 6
+                        if length == 0 {  // a redacted slot: its leaf hash is given, then the stand-in
+                            let at = i + LogStore.redactedSlotMarker.count + 8 + 32
+                            guard at + 36 <= bytes.count else { throw LoadError("a truncated entry bundle: \(tile.path)") }
+                            entryLeaves.append(try MerkleHash(bytes[at..<at + 32]))
+                            i = at + 36 + bytes[at + 32..<at + 36].reduce(0) { $0 << 8 | Int($1) }
+                            continue
+                        }
                     }
                     guard i + header + length <= bytes.count else { throw LoadError("a truncated entry bundle: \(tile.path)") }
                     entryLeaves.append(MerkleTree.leafHash(Array(bytes[i + header..<i + header + length])))

@@ -3,6 +3,7 @@ import CivicCrypto
 import CivicLog
 import Foundation
 import Perennial
+import PerennialKioskCore
 
 /// The kiosk's engine over the network (`perennial-kiosk --server URL`): the same screens as over a
 /// local node, with the node behind `perennial serve`.

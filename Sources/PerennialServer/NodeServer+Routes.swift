@@ -79,8 +79,9 @@ extension NodeServer {
 
     // MARK: Public record
 
-    /// Full tiles never change: cached for a year; everything else (checkpoint, partial tiles,
-    /// manifest, pages, tracker shards) changes with the log: revalidated on every use.
+    /// Full tiles never change: cached for a year; everything else (checkpoint, partial tiles, full
+    /// bundles holding a comment — hiding it redacts its slot —, manifest, pages, tracker shards)
+    /// changes with the log: revalidated on every use.
     static let immutableCache = "public, max-age=31536000, immutable"
     static let mutableCache = "no-cache"
 

@@ -5,6 +5,7 @@ import CivicLog
 import Deliberation
 import Foundation
 import Perennial
+import PerennialDemo
 import Testing
 
 /// Seeded mutation fuzzing of every payload and file decoder of the engine: bit flips, truncations,
@@ -106,7 +107,7 @@ struct DecoderFuzzTests {
         payloads.append(contentsOf: deliberationPayloads(node))
         let checkpoint = try node.store.signCheckpoint()
         let receipt = try node.store.receipt(index: 1, tracker: "fuzz")
-        let sealed = try Data(contentsOf: fixture.work.appendingPathComponent("t1/secrets.sealed.json"))
+        let trusteeSeal = try Self.resealedTrusteeSecrets(fixture.work)
         let orgKey = try Data(contentsOf: fixture.work.appendingPathComponent("keys/restos.orgkey"))
         let scratch = fixture.work.appendingPathComponent("fuzz-file")
         let roll = Array("\u{FEFF}person,birthday,eligible_from,eligible_until\n\"Doe, Jane\",03-10,2027-01-01,\n\nbob,02-29,,2028-01-01\n".utf8)
@@ -129,15 +130,15 @@ struct DecoderFuzzTests {
                 try Data(bytes).write(to: scratch)
                 _ = try KeyFile.load(scratch)
             },
-            Target(name: "trustee secrets (shape)", corpus: [Array(sealed)]) { bytes in
-                // The seal's JSON is read before any passphrase work; a wrong shape is the node's error.
-                let dir = fixture.work.appendingPathComponent("fuzz-trustee")
-                try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-                try Data(bytes).write(to: dir.appendingPathComponent("secrets.sealed.json"))
-                guard (try? JSONDecoder().decode(PassphraseSeal.self, from: Data(bytes))) == nil else { return }
-                do { _ = try TrusteeFiles(directory: dir).sendShares(on: node, passphrase: "x") } catch let error as NodeError {
-                    #expect(error.message.contains("damaged") || error.message.contains("No trustee"), "\(error.message)")
-                }
+            // The whole reader with the right passphrase: every mutation is refused with the node's
+            // error, or opens to exactly the original secrets (e.g. a hex digit's case changed).
+            // (It used to catch the errors itself and to skip every mutation that still decoded,
+            // so it refused none.) The fixture's secrets are resealed at the minimum Argon2id cost
+            // so that each try is quick; a mutated cost above `moderate` is refused unread.
+            Target(name: "trustee secrets", corpus: [trusteeSeal.sealed]) { bytes in
+                try Data(bytes).write(to: trusteeSeal.files.directory.appendingPathComponent("secrets.sealed.json"))
+                let opened = try trusteeSeal.files.load(passphrase: "fuzz")
+                #expect(try Self.canonical(opened) == trusteeSeal.original, "a mutated seal opened to other secrets")
             },
         ]
         var rng = SeededGenerator(seed: Self.seed)
@@ -156,6 +157,10 @@ struct DecoderFuzzTests {
                 }
             }
             summary.append("\(target.name) \(Self.count) (\(refused) refused)")
+            if target.name == "trustee secrets" {
+                // A sealed file has almost no slack: nearly every mutation must be refused.
+                #expect(refused * 10 >= Self.count * 8, "only \(refused) of \(Self.count) mutated trustee seals were refused")
+            }
         }
         // Mutated entries through the whole append path: refused with the node's own errors, and a
         // refusal leaves the log as it was.
@@ -176,6 +181,26 @@ struct DecoderFuzzTests {
         summary.append("node submits \(min(Self.count, 300)) (\(appended) accepted)")
         #expect(try node.store.size() == sizeBefore + UInt64(appended))
         print("engine decoder fuzzing (seed \(Self.seed)): " + summary.joined(separator: ", "))
+    }
+
+    /// Trustee 1's secrets of the fixture, resealed under the passphrase "fuzz" at the minimum cost in
+    /// their own directory; `original` is their canonical JSON.
+    static func resealedTrusteeSecrets(_ work: URL) throws -> (files: TrusteeFiles, sealed: [UInt8], original: [UInt8]) {
+        let passphrase = try String(contentsOf: work.appendingPathComponent("pass1"), encoding: .utf8)
+            .trimmingCharacters(in: .newlines)
+        let secrets = try TrusteeFiles(directory: work.appendingPathComponent("t1")).load(passphrase: passphrase)
+        let files = TrusteeFiles(directory: work.appendingPathComponent("fuzz-trustee"), cost: .minimumForTesting)
+        try FileManager.default.createDirectory(at: files.directory, withIntermediateDirectories: true)
+        let sealed = try JSONEncoder().encode(try secrets.sealed(passphrase: "fuzz", cost: .minimumForTesting))
+        try sealed.write(to: files.directory.appendingPathComponent("secrets.sealed.json"))
+        #expect(try canonical(files.load(passphrase: "fuzz")) == (try canonical(secrets)))
+        return (files, Array(sealed), try canonical(secrets))
+    }
+
+    static func canonical(_ secrets: TrusteeSecrets) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return Array(try encoder.encode(secrets))
     }
 
     /// A few deliberation payloads for the corpus (a participant and a proposal).

@@ -4,6 +4,7 @@ import CivicCrypto
 import CivicLog
 import Foundation
 import Perennial
+import PerennialDemo
 import Testing
 
 /// The clerk-proof property: every bad invocation a clerk can type — malformed CSV rows, trustee steps

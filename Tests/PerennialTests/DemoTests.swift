@@ -1,8 +1,10 @@
 import BallotCore
 import CivicCrypto
 import CivicLog
+import Deliberation
 import Foundation
 import Perennial
+import PerennialDemo
 import Testing
 
 /// The whole term, simulated: the published result must equal the simulator's ground truth, for
@@ -44,6 +46,39 @@ struct DemoTests {
         #expect(election.phase == .tallied)
         #expect(election.statistics.counted == summary.counted)
         #expect(election.result == summary.result)
+    }
+
+    /// With the workshops' proposals the demo also deliberates, and its moderator hides an off-topic
+    /// comment: the result still equals the ground truth, and the exported record keeps that
+    /// comment's hash, not its text (one redacted line, SPEC §2.2).
+    @Test func theDemosHiddenCommentIsRedactedAndTheResultStillMatches() throws {
+        let out = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        var options = DemoSimulator.Options(output: out)
+        options.citizens = 20
+        options.years = 3
+        options.proposals = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Proposals")
+        let summary = try DemoSimulator(options: options).run()
+        #expect(summary.matches)
+        let node = try Node(directory: out.appendingPathComponent("node"))
+        let hidden = try node.deliberation().state.comments.values.filter { $0.hidden != nil }
+        #expect(hidden.count == 1)
+        let record = out.appendingPathComponent("record")
+        try node.exportPublicRecord(to: record)
+        let lines = try String(contentsOf: record.appendingPathComponent("entries.jsonl"), encoding: .utf8).split(separator: "\n")
+        let redacted = lines.filter { $0.contains("\"redacted\":") }
+        #expect(redacted.count == 1)
+        let payloads = lines.compactMap { line -> String? in
+            guard let json = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let b64 = json["payload"] as? String, let data = Data(base64Encoded: b64) else { return nil }
+            return String(decoding: data, as: UTF8.self)
+        }
+        #expect(payloads.count == lines.count)
+        let body = try #require(hidden.first).body
+        #expect(!body.isEmpty)
+        #expect(!payloads.contains { $0.contains(body) })
+        #expect(payloads.contains { $0.contains(#""body":"""#) && $0.contains(#""kind":"delib.comment""#) })
     }
 
     @Test func exportImportExportIsByteIdentical() throws {

@@ -5,6 +5,8 @@ import CivicLog
 import Deliberation
 import Foundation
 import GRDB
+@testable import PerennialBench
+@testable import PerennialKioskCore
 import Testing
 @testable import Perennial
 

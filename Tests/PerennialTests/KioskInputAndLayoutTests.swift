@@ -1,6 +1,7 @@
 import BallotCore
 import Foundation
 import Perennial
+import PerennialKioskCore
 import Testing
 
 /// Key-by-key input and screens fitted to the terminal, without a terminal.

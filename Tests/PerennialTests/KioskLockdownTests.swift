@@ -2,6 +2,7 @@ import BallotCore
 import CivicLog
 import Foundation
 import Perennial
+import PerennialKioskCore
 import Testing
 
 /// The real `perennial-kiosk` in a tmux pane, as a stranger at the kiosk would try it: control keys on

@@ -3,6 +3,7 @@ import CivicCrypto
 import CivicLog
 import Foundation
 import Perennial
+import PerennialKioskCore
 import Testing
 
 /// Each message the issue found misleading, now right; and a challenge that names nobody.

@@ -3,6 +3,7 @@ import CivicCrypto
 import CivicLog
 import Foundation
 import Perennial
+import PerennialKioskCore
 import Testing
 
 /// The kiosk's state machine, driven without a terminal over a real node (a kiosk trial for

@@ -2,6 +2,8 @@ import BallotCore
 import CivicLog
 import Foundation
 import Perennial
+import PerennialDemo
+import PerennialKioskCore
 
 /// A kiosk trial node prepared for a fixed "today" (Sunday 14 March 2027, 10:00 in Paris), with the
 /// codes of its letters.

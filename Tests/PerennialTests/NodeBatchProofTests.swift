@@ -3,6 +3,7 @@ import CivicCrypto
 import CivicLog
 import Foundation
 @testable import Perennial
+@testable import PerennialBench
 import Testing
 
 /// `Node.submit(batch:)` verifies the proofs of the batch's ballots together (SPEC §3.5.1) and still

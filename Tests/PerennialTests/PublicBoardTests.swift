@@ -3,6 +3,7 @@ import CivicCrypto
 import CivicLog
 import Foundation
 import Perennial
+import PerennialDemo
 import Testing
 
 /// The public board (SPEC §2.7, §2.8): what it serves for a simulated term, checked against the log
@@ -57,6 +58,9 @@ struct PublicBoardTests {
         options.years = 3
         options.seed = 11
         options.durability = .simulation
+        // The workshops' proposals: the demo discusses them and its moderator hides one comment.
+        options.proposals = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Proposals")
         let summary = try DemoSimulator(options: options).run()
         let node = try Node(directory: out.appendingPathComponent("node"), durability: .simulation)
         let store = node.store
@@ -67,12 +71,30 @@ struct PublicBoardTests {
         #expect(cp.bytes == Array(checkpoint.note.utf8))
         #expect(cp.contentType == "text/plain; charset=utf-8")
         #expect(!cp.immutable)
+        // The demo hides one comment: its bundle slot is redacted (SPEC §2.7), every other slot is the
+        // leaf; a full bundle holding any comment may change, so it is not immutable.
+        var comments: [UInt64] = []
+        try store.forEachEntry(in: 0..<checkpoint.size) { entry in
+            if String(decoding: entry.envelope.payload.prefix(30), as: UTF8.self).hasPrefix(#"{"kind":"delib.comment""#) { comments.append(entry.index) }
+        }
+        #expect(comments.count >= 2)
+        var redactedSlots = 0
         for name in TileName.tiles(forTreeSize: checkpoint.size) {
             let r = try #require(try board.resource(path: "/" + name.path), "\(name.path)")
-            #expect(r.immutable == name.isFull)
             #expect(r.contentType == "application/octet-stream")
-            #expect(r.bytes == (try store.tile(name)))
+            let plain = try #require(try store.tile(name))
+            guard case .entries = name.kind else {
+                #expect(r.immutable == name.isFull)
+                #expect(r.bytes == plain)
+                continue
+            }
+            let range = name.index * 256..<name.index * 256 + UInt64(name.width)
+            #expect(r.immutable == (name.isFull && !comments.contains { range.contains($0) }), "\(name.path)")
+            let slots = r.bytes.indices.dropLast(6).filter { r.bytes[$0..<$0 + 7].elementsEqual(LogStore.redactedSlotMarker) }.count
+            redactedSlots += slots
+            #expect((r.bytes == plain) == (slots == 0), "\(name.path)")
         }
+        #expect(redactedSlots == 1)
         for missing in ["/tile/0/999", "/tile/0/x000/000", "/tile/9/000", "/trackers/zz.json", "/trackers/0.json", "/nothing", "/tile/entries/000.p/0"] {
             #expect(try board.resource(path: missing) == nil, "\(missing)")
         }
@@ -141,8 +163,8 @@ struct PublicBoardTests {
         // The exported tree holds the same bytes as the served resources.
         let exported = out.appendingPathComponent("board")
         try board.export(to: exported)
-        for path in ["checkpoint", "index.html", "check.html", "assets/check.js", "manifest.json", "checkpoints.jsonl",
-                     TileName.tiles(forTreeSize: checkpoint.size).last!.path] + expected.keys.map { "trackers/\($0.prefix(2)).json" } {
+        for path in ["checkpoint", "index.html", "check.html", "assets/check.js", "manifest.json", "checkpoints.jsonl"]
+            + TileName.tiles(forTreeSize: checkpoint.size).map(\.path) + expected.keys.map { "trackers/\($0.prefix(2)).json" } {
             #expect([UInt8](try Data(contentsOf: exported.appendingPathComponent(path))) == (try board.resource(path: path))?.bytes, "\(path)")
         }
     }

@@ -167,6 +167,14 @@ class TiledTree {
       // u16be(len), or for a leaf of 65,535 bytes or more 0xFFFF then u32be(len) (SPEC §2.7).
       let len = (bundle[o] << 8) | bundle[o + 1], head = 2;
       if (len === 0xffff) { len = ((bundle[o + 2] << 24) >>> 0) + (bundle[o + 3] << 16) + (bundle[o + 4] << 8) + bundle[o + 5]; head = 6; }
+      // 0xFFFF then u32be(0): a redacted slot (a hidden comment, never a ballot), skipped whole.
+      if (head === 6 && len === 0) {
+        if (j === i % 256) throw new ProofFailure("redacted entry");
+        const at = o + 7 + 8 + 32 + 32;
+        if (at + 4 > bundle.length) throw new ProofFailure("short bundle");
+        head = at + 4 - o;
+        len = ((bundle[at] << 24) >>> 0) + (bundle[at + 1] << 16) + (bundle[at + 2] << 8) + bundle[at + 3];
+      }
       if (j === i % 256) return bundle.slice(o + head, o + head + len);
       o += head + len;
     }

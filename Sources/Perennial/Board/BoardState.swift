@@ -52,11 +52,16 @@ struct BoardState {
     private var lineage: [String: String] = [:]
     private var latestInWindow: [String: UInt64] = [:]
     private var calendar = Calendar(identifier: .gregorian)
+    /// The comments hidden as of ``size``: their bundle slots and lines are redacted (SPEC §2.7).
+    private(set) var redactions = Redactions()
 
     /// Folds every entry from `size` up to `upTo`.
     mutating func advance(store: LogStore, upTo: UInt64) throws {
         guard upTo > size else { return }
-        try store.forEachEntry(in: size..<upTo) { entry in apply(entry) }
+        try store.forEachEntry(in: size..<upTo) { entry in
+            apply(entry)
+            redactions.apply(entry)
+        }
         size = upTo
     }
 

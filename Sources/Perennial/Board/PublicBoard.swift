@@ -23,7 +23,8 @@ public struct BoardOptions: Sendable {
 /// Resources (paths relative to the board's prefix):
 /// - `checkpoint` — the latest signed checkpoint (mutable, `text/plain; charset=utf-8`);
 /// - `tile/<L>/<N>[.p/<W>]`, `tile/entries/<N>[.p/<W>]` — C2SP tiles and entry bundles of the
-///   published tree (full ones immutable);
+///   published tree (full ones immutable, but for bundles holding a comment), the slot of a comment
+///   hidden by moderation redacted (``Redactions``);
 /// - `manifest.json`, `checkpoints.jsonl` — the record's manifest and checkpoint history (SPEC §1);
 /// - `trackers/<XX>.json` — the tracker index shard of codes starting with `XX` (SPEC §2.8);
 /// - `index.html` (also the empty path), `check.html`, `assets/…` — the public pages.
@@ -69,8 +70,12 @@ public final class PublicBoard: @unchecked Sendable {
             break
         }
         if path.hasPrefix("tile/") {
-            guard let name = TileName.parse(path), let bytes = try store.tile(name) else { return nil }
-            return BoardResource(bytes: bytes, contentType: BoardResource.octetStream, immutable: name.isFull)
+            guard let name = TileName.parse(path) else { return nil }
+            // Bundles are cut from the tree the fold has reached, with that tree's redactions.
+            let (s, _) = try refreshed()
+            let redactions = s.redactions
+            guard let bytes = try store.tile(name, publishedSize: s.size, redact: redactions.standIn) else { return nil }
+            return BoardResource(bytes: bytes, contentType: BoardResource.octetStream, immutable: Self.immutable(name, redactions))
         }
         if path.hasPrefix("trackers/"), path.hasSuffix(".json") {
             let shard = String(path.dropFirst("trackers/".count).dropLast(".json".count))
@@ -86,7 +91,8 @@ public final class PublicBoard: @unchecked Sendable {
     /// - Returns: the number of files written.
     @discardableResult
     public func export(to directory: URL) throws -> Int {
-        var count = try store.exportTiles(to: directory) + 4
+        let redactions = try refreshed().0.redactions
+        var count = try store.exportTiles(to: directory, redact: redactions.standIn) + 4
         for path in ["index.html", "check.html", "assets/style.css", "assets/check.js", "assets/nacl.min.js"] {
             guard let r = try resource(path: path) else { continue }
             try write(r.bytes, directory.appendingPathComponent(path))
@@ -98,6 +104,16 @@ public final class PublicBoard: @unchecked Sendable {
             count += 1
         }
         return count
+    }
+
+    /// Full tiles never change. A full entry bundle never changes either unless it holds a comment:
+    /// hiding that comment (or showing it again) rewrites its slot (SPEC §2.7), so such a bundle is
+    /// served `no-cache` for caches to revalidate and drop the hidden text.
+    static func immutable(_ name: TileName, _ redactions: Redactions) -> Bool {
+        guard name.isFull else { return false }
+        guard case .entries = name.kind else { return true }
+        let first = name.index * UInt64(TileName.fullWidth)
+        return !redactions.holdsComment(in: first..<first + UInt64(name.width))
     }
 
     private func write(_ bytes: [UInt8], _ url: URL) throws {

@@ -133,7 +133,7 @@ public final class LedgerModule: LogModule {
 
 extension Node {
     /// The term's setup, or a clear error before `term.setup`.
-    func ledgerTermSetup() throws -> TermSetup {
+    public func ledgerTermSetup() throws -> TermSetup {
         guard let setup = try requireElection().setup else {
             throw NodeError("No term is set up in this node yet. Run `perennial term setup` first.")
         }

@@ -414,7 +414,7 @@ public final class Node: @unchecked Sendable {
     // MARK: - Appending
 
     /// An envelope of `payload` signed by `signer`.
-    static func envelope(payload: [UInt8], signer: Ed25519.SigningKey) throws -> EntryEnvelope {
+    public static func envelope(payload: [UInt8], signer: Ed25519.SigningKey) throws -> EntryEnvelope {
         let signature = try signer.signature(for: EntryEnvelope.signingInput(payload: payload))
         return try EntryEnvelope(payload: payload, author: signer.publicKey.rawRepresentation, signature: signature)
     }

@@ -152,8 +152,8 @@ public struct Registrar {
     public static func letter(code: CredentialCode, setup: TermSetup, birthday: String, person: String? = nil) -> String {
         // Month in words in each language: "1/12" reads as 1 December in French and January 12 in English.
         let parsed = try? Birthday(iso: birthday)
-        let fr = parsed.map { "\($0.day == 1 ? "1er" : String($0.day)) \(KioskText.frenchMonths[$0.month - 1])" } ?? birthday
-        let en = parsed.map { "\($0.day) \(KioskText.englishMonths[$0.month - 1])" } ?? birthday
+        let fr = parsed.map { "\($0.day == 1 ? "1er" : String($0.day)) \(MonthNames.french[$0.month - 1])" } ?? birthday
+        let en = parsed.map { "\($0.day) \(MonthNames.english[$0.month - 1])" } ?? birthday
         return """
             ============================================================
             \(setup.title)\(person.map { "\nRéférence / Reference: \($0)" } ?? "")

@@ -55,11 +55,18 @@ public struct TrusteeFiles: Sendable {
         return try KeyFile.load(keyFile)
     }
 
-    func load(passphrase: String) throws -> TrusteeSecrets {
+    /// Opens the sealed secrets. A damaged file is refused before any passphrase work, and so is a
+    /// cost above the `moderate` preset (the most this engine writes): an altered cost must not
+    /// make the trustee's machine derive a key with gigabytes of memory.
+    /// - Throws: ``NodeError``: no file, a damaged file, or a passphrase that does not open it
+    ///   (which is also what any altered byte of the salt, nonce or ciphertext gives).
+    public func load(passphrase: String) throws -> TrusteeSecrets {
         guard let data = FileManager.default.contents(atPath: secretsFile.path) else {
             throw NodeError("No trustee secrets in \(directory.path). Run `perennial trustee commit` first.")
         }
-        guard let seal = try? JSONDecoder().decode(PassphraseSeal.self, from: data) else {
+        let ceiling = PassphraseSeal.Cost.moderate
+        guard let seal = try? JSONDecoder().decode(PassphraseSeal.self, from: data),
+              seal.cost.operations <= ceiling.operations, seal.cost.memoryBytes <= ceiling.memoryBytes else {
             throw NodeError("\(secretsFile.path) is damaged and cannot be read. Restore it from the trustee's backup.")
         }
         do { return try TrusteeSecrets.open(seal, passphrase: passphrase) } catch {

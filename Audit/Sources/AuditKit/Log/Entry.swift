@@ -44,9 +44,10 @@ public struct Entry: Sendable, Equatable {
         redactedLeaf == nil && Ed25519.verify(signature: signature, message: Entry.signaturePrefix + payload, publicKey: author)
     }
 
-    /// The line as SPEC.md writes it (without the newline).
+    /// The line as SPEC.md writes it (without the newline): a redacted line when ``redactedLeaf`` is set.
     public var line: String {
-        "{\"index\":\(index),\"time\":\(time),\"author\":\"\(Hex.encode(author))\",\"signature\":\"\(Hex.encode(signature))\",\"payload\":\"\(Base64.encode(payload))\"}"
+        let middle = redactedLeaf.map { "\"redacted\":\"\(Hex.encode($0))\"" } ?? "\"signature\":\"\(Hex.encode(signature))\""
+        return "{\"index\":\(index),\"time\":\(time),\"author\":\"\(Hex.encode(author))\",\(middle),\"payload\":\"\(Base64.encode(payload))\"}"
     }
 
     /// Parses a line, exactly: these keys in this order, no spaces, canonical decimals, lowercase hex,

@@ -83,21 +83,29 @@ public final class TiledTree {
         return try subproof(m - k, lo + k, hi, false) + [try hash(lo, lo + k)]
     }
 
-    /// One entry's leaf, split into the fields of SPEC.md §2.2.
+    /// One entry as its bundle slot gives it: the leaf split into the fields of SPEC.md §2.2, or for
+    /// a redacted slot (SPEC.md §2.7) the fields of a redacted line.
     public struct Leaf: Sendable {
         public let time: UInt64
         public let author: [UInt8]
-        public let signature: [UInt8]
+        /// The author's signature; nil for a redacted slot.
+        public let signature: [UInt8]?
+        /// The leaf hash a redacted slot gives in place of its leaf (nil for a full leaf).
+        public let redactedLeafHash: [UInt8]?
+        /// The payload, or a redacted slot's stand-in.
         public let payload: [UInt8]
 
-        /// The `entries.jsonl` line of SPEC.md §2.2 (with its newline).
+        /// The `entries.jsonl` line of SPEC.md §2.2 (with its newline): a redacted line for a redacted slot.
         public func line(index: UInt64) -> String {
-            "{\"index\":\(index),\"time\":\(time),\"author\":\"\(Hex.encode(author))\",\"signature\":\"\(Hex.encode(signature))\",\"payload\":\"\(Base64.encode(payload))\"}\n"
+            let middle = redactedLeafHash.map { "\"redacted\":\"\(Hex.encode($0))\"" } ?? "\"signature\":\"\(Hex.encode(signature ?? []))\""
+            return "{\"index\":\(index),\"time\":\(time),\"author\":\"\(Hex.encode(author))\",\(middle),\"payload\":\"\(Base64.encode(payload))\"}\n"
         }
     }
 
-    /// The entries `range` from their bundles; each leaf's hash must equal the level-0 tile's.
-    /// - Throws: ``AuditError`` (malformed) naming the entry whose bundle and tile disagree.
+    /// The entries `range` from their bundles; each leaf's hash (a redacted slot's given leaf hash)
+    /// must equal the level-0 tile's.
+    /// - Throws: ``AuditError`` (malformed) naming the entry whose bundle and tile disagree, or a
+    ///   malformed slot.
     public func entries(_ range: Range<UInt64>, _ body: (UInt64, Leaf) throws(AuditError) -> Void) throws(AuditError) {
         var index = range.lowerBound
         while index < range.upperBound {
@@ -107,31 +115,25 @@ public final class TiledTree {
             let hashes = try hashTile(level: 0, index: tileIndex)
             var offset = 0
             for position in 0..<width {
-                // u16be(len); a leaf of 65,535 bytes or more: 0xFFFF then u32be(len) (SPEC.md §2.7).
-                guard offset + 2 <= bundle.count else { throw .malformed("\(path) ends before its entry \(position)") }
-                var length = Int(bundle[offset]) << 8 | Int(bundle[offset + 1])
-                var head = 2
-                if length == 0xFFFF {
-                    guard offset + 6 <= bundle.count else { throw .malformed("\(path) ends inside its entry \(position)'s length") }
-                    length = bundle[offset + 2..<offset + 6].reduce(0) { $0 << 8 | Int($1) }
-                    guard length >= 0xFFFF else { throw .malformed("\(path): entry \(position) uses the long length for a short leaf") }
-                    head = 6
-                }
-                guard offset + head + length <= bundle.count else { throw .malformed("\(path) ends inside its entry \(position)") }
-                let leaf = Array(bundle[offset + head..<offset + head + length])
-                offset += head + length
+                let slot = try BundleSlot.read(bundle, at: &offset, path: path, position: position)
                 let i = tileIndex * 256 + UInt64(position)
                 guard i >= index, i < range.upperBound else { continue }
-                guard Merkle.leafHash(leaf) == Array(hashes[position * 32..<(position + 1) * 32]) else {
-                    throw .malformed("entry \(i): its leaf in \(path) does not hash to the level-0 tile's hash")
+                let tileHash = Array(hashes[position * 32..<(position + 1) * 32])
+                switch slot {
+                case .leaf(let leaf):
+                    guard Merkle.leafHash(leaf) == tileHash else {
+                        throw .malformed("entry \(i): its leaf in \(path) does not hash to the level-0 tile's hash")
+                    }
+                    guard leaf.count >= 109, leaf[0] == 0x01 else { throw .malformed("entry \(i): its leaf is not of format version 1") }
+                    guard BundleSlot.u32(leaf, 105) == leaf.count - 109 else { throw .malformed("entry \(i): its payload length does not match its leaf") }
+                    try body(i, Leaf(time: BundleSlot.u64(leaf, 1), author: Array(leaf[9..<41]), signature: Array(leaf[41..<105]),
+                                     redactedLeafHash: nil, payload: Array(leaf[109...])))
+                case .redacted(let time, let author, let leafHash, let standIn):
+                    guard leafHash == tileHash else {
+                        throw .malformed("entry \(i): its redacted slot in \(path) gives a leaf hash that is not the level-0 tile's")
+                    }
+                    try body(i, Leaf(time: time, author: author, signature: nil, redactedLeafHash: leafHash, payload: standIn))
                 }
-                guard leaf.count >= 109, leaf[0] == 0x01 else { throw .malformed("entry \(i): its leaf is not of format version 1") }
-                var time: UInt64 = 0
-                for b in leaf[1..<9] { time = time << 8 | UInt64(b) }
-                var length32 = 0
-                for b in leaf[105..<109] { length32 = length32 << 8 | Int(b) }
-                guard length32 == leaf.count - 109 else { throw .malformed("entry \(i): its payload length does not match its leaf") }
-                try body(i, Leaf(time: time, author: Array(leaf[9..<41]), signature: Array(leaf[41..<105]), payload: Array(leaf[109...])))
             }
             guard offset == bundle.count else { throw .malformed("\(path) holds more than its \(width) entries") }
             index = (tileIndex + 1) * 256

@@ -17,6 +17,12 @@ enum TileWriter {
         try! Data(bytes).write(to: url)
     }
 
+    /// A redacted slot (SPEC.md §2.7): the long form's marker with length 0, format 0x02, time,
+    /// author, leaf hash, then the length-prefixed stand-in.
+    static func redactedSlot(_ e: Entry, leafHash: [UInt8], format: UInt8 = 0x02) -> [UInt8] {
+        [0xFF, 0xFF, 0, 0, 0, 0, format] + Bytes.u64be(e.time) + e.author + leafHash + Bytes.u32be(UInt32(e.payload.count)) + e.payload
+    }
+
     static func write(_ log: RecordBuilder, to dir: String, checkpointNote: String? = nil) {
         try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         log.write(to: dir)
@@ -31,6 +37,7 @@ enum TileWriter {
                     put(chunk.flatMap { $0 }, "tile/\(l)/\(encode(UInt64(start / 256)))\(suffix)", in: dir)
                     if l == 0 {
                         let bundle = log.entries[start..<start + chunk.count].flatMap { e -> [UInt8] in
+                            if let hash = e.redactedLeaf { return redactedSlot(e, leafHash: hash) }
                             let leaf = e.leafData, n = leaf.count
                             if n >= 0xFFFF { return [0xFF, 0xFF, UInt8(n >> 24 & 0xff), UInt8(n >> 16 & 0xff), UInt8(n >> 8 & 0xff), UInt8(n & 0xff)] + leaf }
                             return [UInt8(n >> 8), UInt8(n & 0xff)] + leaf

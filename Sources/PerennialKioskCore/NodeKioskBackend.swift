@@ -2,6 +2,7 @@ import BallotCore
 import CivicCrypto
 import CivicLog
 import Foundation
+import Perennial
 
 /// The kiosk's engine over a local node (`--data DIR`): it reads the election projected from the
 /// log, appends ballots through ``Node/submit(payload:signer:)`` (refusals write nothing),
@@ -41,11 +42,6 @@ public final class NodeKioskBackend: KioskBackend {
         let found = try node.kioskLookup(credential: Hex.encode(key.publicKey.rawRepresentation))
         return KioskVoter(signingKey: key, birthday: found.record.birthday, window: found.window, lastDay: found.lastDay,
                           contests: found.contests, earlierBallot: found.earlierBallot, lineage: found.record.lineage)
-    }
-
-    /// The local days a window covers (it closes at a local midnight, exclusive).
-    static func span(_ window: VotingWindow, _ calendar: TermCalendar) -> DaySpan {
-        DaySpan(first: calendar.localDate(of: window.opens), last: calendar.localDate(of: window.closes.addingTimeInterval(-1)))
     }
 
     // MARK: Ballots

@@ -2,6 +2,7 @@ import BallotCore
 import CivicCrypto
 import CivicLog
 import Foundation
+import Perennial
 
 /// Prepares a node on which anyone can try the kiosk at once (`perennial demo --kiosk-trial`): a
 /// six-year term that is open today, its trustees' ceremony, two contests, and a handful of citizens

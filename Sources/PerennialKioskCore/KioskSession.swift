@@ -1,5 +1,6 @@
 import BallotCore
 import Foundation
+import Perennial
 
 /// The kiosk's life cycle as an explicit state machine, with no terminal in it:
 ///

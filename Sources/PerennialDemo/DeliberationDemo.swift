@@ -2,12 +2,15 @@ import BallotCore
 import CivicCrypto
 import Deliberation
 import Foundation
+import Perennial
 
 /// The demo's deliberation: the workshops' corpus imported into the log, a little discussion, and the
 /// proposal on "taxes paid in time" put on the ballot of one year by a moderator — which the officer then
 /// declares as a referendum contest.
 enum DeliberationDemo {
     static let referendumProposal = "impots-en-temps-d-interet-general"
+    /// The text of the comment the demo's moderator hides; it must appear nowhere in the public record.
+    static let hiddenComment = "Achetez des montres suisses à prix cassés : montres-pas-cheres.example"
 
     /// Imports `corpus`, discusses, and returns the referendum contest for window `window`
     /// (calendar year `year`), or nil if the corpus lacks the proposal.
@@ -38,6 +41,13 @@ enum DeliberationDemo {
                                                  body: "Enfin une façon de compter le temps donné à la ville."), signer: try node.participantKey(citizen))
         _ = try delib.submit(try delib.state.support(proposal), signer: try node.participantKey(citizen))
         let mod = try node.participantKey(moderator)
+        // An off-topic comment, hidden by the moderator: the public record and board keep its hash,
+        // not its text (SPEC §2.2, §2.7); `make test-cross` checks the text is nowhere in them.
+        let offTopic = try delib.state.comment(on: .proposal(proposal), stance: .against, body: hiddenComment)
+        _ = try delib.submit(offTopic, signer: try node.participantKey(citizen))
+        if case .comment(let id, _, _, _, _) = offTopic {
+            _ = try delib.submit(try delib.state.moderation(.comment(id), hide: true, reason: "Hors sujet (publicité)."), signer: mod)
+        }
         _ = try delib.submit(.changeStatus(id: proposal, to: .closed, reason: "Discussion close; mise au vote."), signer: mod)
         _ = try delib.submit(.changeStatus(id: proposal, to: .onBallot(year: year), reason: "Soumise au référendum de l'année \(year)."), signer: mod)
         let q = try delib.state.referendum(proposal)

@@ -2,6 +2,7 @@ import BallotCore
 import CivicCrypto
 import CivicLog
 import Foundation
+import Perennial
 
 /// `perennial bench ballot` and `perennial bench tally` (DESIGN §8): JSON lines with `name`, `unit`,
 /// `value`, `floor` where it applies, `group` and `cores`.

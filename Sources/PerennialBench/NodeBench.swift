@@ -4,6 +4,7 @@ import CivicLedger
 import CivicLog
 import Deliberation
 import Foundation
+import Perennial
 
 /// `perennial bench node`: how long a node takes to open and to answer, by log size (JSON lines).
 ///

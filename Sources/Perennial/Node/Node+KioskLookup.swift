@@ -3,7 +3,7 @@ import CivicCrypto
 import Foundation
 
 /// What a kiosk may tell a voter now: the one lookup behind the kiosk on a local node
-/// (``NodeKioskBackend``) and the server's kiosk desk.
+/// (`NodeKioskBackend`) and the server's kiosk desk.
 public struct KioskLookup: Sendable {
     public let record: Roll.Record
     public let window: VotingWindow
@@ -51,11 +51,11 @@ extension Node {
             if record.replacedBy != nil { throw KioskRefusal.replaced }
             let next = calendar.nextWindow(after: now, birthday: record.birthday, eligibleFrom: record.eligibleFrom,
                                            eligibleUntil: record.eligibleUntil)
-            throw KioskRefusal.outsideWindow(next: next.map { NodeKioskBackend.span($0, calendar) })
+            throw KioskRefusal.outsideWindow(next: next.map { DaySpan($0, calendar) })
         }
         let contests = election.contests.inForce(window: window.number)
         guard !contests.isEmpty else { throw KioskRefusal.noContests }
-        return KioskLookup(record: record, window: window, lastDay: NodeKioskBackend.span(window, calendar).last, contests: contests,
+        return KioskLookup(record: record, window: window, lastDay: DaySpan(window, calendar).last, contests: contests,
                            earlierBallot: try countedBallot(lineage: record.lineage, window: window.number))
     }
 }

@@ -7,6 +7,11 @@ public struct DaySpan: Sendable, Equatable {
     public var first: LocalDate
     public var last: LocalDate
     public init(first: LocalDate, last: LocalDate) { self.first = first; self.last = last }
+
+    /// The local days a window covers (it closes at a local midnight, exclusive).
+    public init(_ window: VotingWindow, _ calendar: TermCalendar) {
+        self.init(first: calendar.localDate(of: window.opens), last: calendar.localDate(of: window.closes.addingTimeInterval(-1)))
+    }
 }
 
 /// Why voting is not possible, in terms a voter understands. Never carries internals (error

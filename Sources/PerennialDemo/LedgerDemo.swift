@@ -3,6 +3,7 @@ import CivicCrypto
 import CivicLedger
 import CivicLog
 import Foundation
+import Perennial
 
 /// The civic time ledger's part of the demo: settings, three organisations (each key sealed in its
 /// own file), a few hundred contributions over the term in monthly batches, a correction (reversal),

@@ -2,6 +2,7 @@ import BallotCore
 import CivicCrypto
 import CivicLog
 import Foundation
+import Perennial
 
 /// Simulates a whole term on an injected clock: setup, the trustees' ceremony (each trustee with its
 /// own directory), enrolment with random birthdays, roll changes, candidates entering and withdrawing,

@@ -1,5 +1,6 @@
 import BallotCore
 import Foundation
+import Perennial
 
 /// Every sentence the kiosk shows, one value per language, all in this file.
 ///
@@ -128,18 +129,13 @@ public struct KioskText: Sendable {
     /// "samedi 20 mars 2027".
     static func frenchDate(_ d: LocalDate) -> String {
         let days = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-        return "\(days[weekday(d)]) \(d.day == 1 ? "1er" : String(d.day)) \(frenchMonths[d.month - 1]) \(d.year)"
+        return "\(days[weekday(d)]) \(d.day == 1 ? "1er" : String(d.day)) \(MonthNames.french[d.month - 1]) \(d.year)"
     }
-
-    static let frenchMonths = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-                               "novembre", "décembre"]
-    static let englishMonths = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                                "November", "December"]
 
     /// "Saturday 20 March 2027".
     static func englishDate(_ d: LocalDate) -> String {
         let days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-        return "\(days[weekday(d)]) \(d.day) \(englishMonths[d.month - 1]) \(d.year)"
+        return "\(days[weekday(d)]) \(d.day) \(MonthNames.english[d.month - 1]) \(d.year)"
     }
 
     // MARK: - Français
@@ -237,7 +233,7 @@ public struct KioskText: Sendable {
         labelRetypeCode: "retaper le code",
         openTitle: "Votre période de vote est ouverte",
         openLines: { n, b, last, q in [
-            "Bonjour. Votre code est reconnu (anniversaire : \(b.day == 1 ? "1er" : String(b.day)) \(frenchMonths[b.month - 1])).",
+            "Bonjour. Votre code est reconnu (anniversaire : \(b.day == 1 ? "1er" : String(b.day)) \(MonthNames.french[b.month - 1])).",
             "C'est votre vote de l'année \(n) du mandat.",
             "Vous pouvez voter jusqu'au \(frenchDate(last)) inclus.",
             "Il y a \(q) question\(q > 1 ? "s" : ""), une par écran. Vous pourrez tout vérifier avant de voter.",
@@ -394,7 +390,7 @@ public struct KioskText: Sendable {
         labelRetypeCode: "type the code again",
         openTitle: "Your voting window is open",
         openLines: { n, b, last, q in [
-            "Hello. Your code is recognised (birthday: \(b.day) \(englishMonths[b.month - 1])).",
+            "Hello. Your code is recognised (birthday: \(b.day) \(MonthNames.english[b.month - 1])).",
             "This is your vote for year \(n) of the term.",
             "You can vote until \(englishDate(last)) inclusive.",
             "There \(q > 1 ? "are \(q) questions" : "is 1 question"), one per screen. You can check everything before you vote.",

@@ -1,5 +1,6 @@
 import CivicLog
 import Foundation
+import Perennial
 #if canImport(Glibc)
 import Glibc
 #endif
