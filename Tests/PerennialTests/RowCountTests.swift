@@ -4,6 +4,7 @@ import CivicLedger
 import CivicLog
 import Foundation
 import GRDB
+@testable import PerennialBench
 import Testing
 @testable import Perennial
 
