@@ -73,7 +73,7 @@ let package = Package(
             ]),
         .executableTarget(
             name: "PerennialCommand",
-            dependencies: ["Perennial", "BallotCore", "CivicCrypto", "CivicLog", "Deliberation", "PerennialServer",
+            dependencies: ["Perennial", "BallotCore", "CivicCrypto", "CivicLog", "Deliberation", "PerennialServer", "PerennialRemote",
                            "PerennialKioskCore", "PerennialDemo", "PerennialBench",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(

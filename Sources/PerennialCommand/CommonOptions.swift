@@ -3,6 +3,7 @@ import BallotCore
 import CivicLog
 import Foundation
 import Perennial
+import PerennialRemote
 
 /// Options every command shares: the node's directory and the output format.
 struct NodeOptions: ParsableArguments {
@@ -25,12 +26,23 @@ struct NodeOptions: ParsableArguments {
     }
 
     /// Opens the node. `--at` is accepted only on a simulation node (exit 2 otherwise).
-    func open() throws -> Node {
+    /// - Parameter throughServer: for the clerk commands a running term needs (roll, kiosks,
+    ///   contests): while `perennial serve` runs on the directory, their signed entries go through
+    ///   its officer endpoint (``OfficeAPI``) instead of being refused.
+    func open(throughServer: Bool = false) throws -> Node {
+        let node: Node
         do {
-            return try Node(directory: directory, clock: try clock())
+            node = try Node(directory: directory, clock: try clock())
         } catch let error as NodeError where error.message == NodeError.realClock.message {
             throw ValidationError(error.message)
         }
+        if throughServer {
+            let officerFile = directory.appendingPathComponent("keys/officer.key")
+            node.throughServer = { envelopes, listen in
+                try OfficeClient.submit(envelopes, listen: listen, officer: try KeyFile.load(officerFile))
+            }
+        }
+        return node
     }
 
     static func milliseconds(iso: String) throws -> UInt64 {

@@ -11,7 +11,7 @@ struct ContestCommand: ParsableCommand {
         subcommands: [Declare.self, Referendum.self, AddOption.self, Withdraw.self, Show.self])
 
     static func submit(_ node: NodeOptions, _ version: ContestVersion) throws {
-        let n = try node.open()
+        let n = try node.open(throughServer: true)
         let e = try n.requireElection()
         guard let setup = e.setup, let calendar = e.calendar else { throw Refusal("No term is set up in this node yet. Run `perennial term setup` first.") }
         let now = Date(timeIntervalSince1970: Double(n.clock.nowMilliseconds()) / 1000)

@@ -39,7 +39,7 @@ struct KioskCommand: ParsableCommand {
                   isDirectory.boolValue else {
                 throw Refusal("The directory of \(keyOut) does not exist. Create it first, or choose another --key-out file.")
             }
-            let n = try node.open()
+            let n = try node.open(throughServer: true)
             let (enrolled, entry) = try n.enrolKiosk(device: device, keyFile: file)
             let key = Hex.encode(enrolled.key)
             node.emit(["Kiosk \(device) is enrolled (entry \(entry.index)), public key \(key).",
@@ -54,7 +54,7 @@ struct KioskCommand: ParsableCommand {
         @Option(help: "The kiosk's name.") var device: String
 
         func run() throws {
-            let entry = try node.open().revokeKiosk(device: device)
+            let entry = try node.open(throughServer: true).revokeKiosk(device: device)
             node.emit(["Kiosk \(device) is revoked (entry \(entry.index)); it can sign nothing more, and its name is not used again."],
                       json: ["device": device, "index": entry.index])
         }

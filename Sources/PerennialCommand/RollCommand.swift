@@ -45,7 +45,7 @@ struct RollCommand: ParsableCommand {
         @Option(help: "Day eligibility ends (YYYY-MM-DD, exclusive).") var eligibleUntil: String?
         func run() throws {
             try letters.check()
-            let issued = try Registrar(node: node.open()).enrol(person: person, birthday: birthday, eligibleFrom: eligibleFrom, eligibleUntil: eligibleUntil)
+            let issued = try Registrar(node: node.open(throughServer: true)).enrol(person: person, birthday: birthday, eligibleFrom: eligibleFrom, eligibleUntil: eligibleUntil)
             // With --json the output is one JSON object: the letter (if not filed) is inside it.
             let files = try letters.deliver([issued], print: !node.json)
             if node.json {
@@ -77,7 +77,7 @@ struct RollCommand: ParsableCommand {
             }
             let file = try RollImport(data: data, name: csv)
             try letters.check()
-            let registrar = try Registrar(node: node.open())
+            let registrar = try Registrar(node: node.open(throughServer: true))
             let started = DispatchTime.now().uptimeNanoseconds
             let issued = try registrar.enrolAll(file.rows)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
@@ -95,7 +95,7 @@ struct RollCommand: ParsableCommand {
         @Option(help: "New end of eligibility (exclusive), or omit for none.") var eligibleUntil: String?
         @Option(help: "coming-of-age, moved-in, moved-out, death or correction.") var reason: String
         func run() throws {
-            let index = try Registrar(node: node.open()).update(credential: credential, eligibleFrom: eligibleFrom, eligibleUntil: eligibleUntil, reason: reason)
+            let index = try Registrar(node: node.open(throughServer: true)).update(credential: credential, eligibleFrom: eligibleFrom, eligibleUntil: eligibleUntil, reason: reason)
             node.emit(["Eligibility updated (entry \(index)). Ballots already cast keep counting."], json: ["index": index])
         }
     }
@@ -110,7 +110,7 @@ struct RollCommand: ParsableCommand {
         @Option(help: "The registrar's own reference for the person.") var person: String
         func run() throws {
             try letters.check()
-            let issued = try Registrar(node: node.open()).replace(credential: credential, date: date, reason: reason, person: person)
+            let issued = try Registrar(node: node.open(throughServer: true)).replace(credential: credential, date: date, reason: reason, person: person)
             let files = try letters.deliver([issued], print: !node.json)
             if node.json {
                 var object: [String: Any] = ["credential": issued.credential, "index": issued.index, "person": issued.person]

@@ -28,6 +28,9 @@ struct ServeCommand: AsyncParsableCommand {
     var now: String?
     @Option(help: ArgumentHelp("Write the port actually bound to this file once listening.", valueName: "file")) var portFile: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
+    @Option(help: ArgumentHelp("The most ballots written in one transaction by the group commit (1: each in its own).",
+                               valueName: "n"))
+    var groupMax = 128
     @Option(help: ArgumentHelp("An audit report (perennial-audit verify's output): its verdict is shown beside the result on the public page.",
                                valueName: "file"))
     var auditReport: String?
@@ -39,6 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let now, Self.date(iso: now) == nil {
             throw ValidationError("--now needs an ISO 8601 time with its offset, e.g. 2027-03-14T10:00:00+01:00.")
         }
+        guard (1...10_000).contains(groupMax) else { throw ValidationError("--group-max needs a whole number from 1 to 10000.") }
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {
             throw ValidationError("--log-level must be trace, debug, info, notice, warning, error or critical.")
         }
@@ -59,6 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = NodeServer.Configuration(directory: URL(fileURLWithPath: data, isDirectory: true), host: host, port: port)
         configuration.clock = now.flatMap(Self.date(iso:)).map { OffsetClock(start: $0) }
         configuration.portFile = portFile.map { URL(fileURLWithPath: $0) }
+        configuration.groupMax = groupMax
         if let auditReport {
             guard let text = try? String(contentsOfFile: auditReport, encoding: .utf8) else {
                 throw NodeError("Cannot read the audit report \(auditReport). Give the file perennial-audit verify wrote.")

@@ -5,14 +5,14 @@ final class LoadServer {
     let process = Process()
     let url: URL
 
-    init(perennial: URL, data: URL, now: String, work: URL) throws {
+    init(perennial: URL, data: URL, now: String, work: URL, groupMax: Int) throws {
         let portFile = work.appendingPathComponent("serve.port")
         let log = work.appendingPathComponent("serve.log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         try? FileManager.default.removeItem(at: portFile)
         process.executableURL = perennial
         process.arguments = ["serve", "--data", data.path, "--listen", "127.0.0.1:0", "--port-file", portFile.path, "--now", now,
-                             "--log-level", "warning"]
+                             "--log-level", "warning", "--group-max", String(groupMax)]
         process.standardOutput = try FileHandle(forWritingTo: log)
         process.standardError = try FileHandle(forWritingTo: log)
         process.standardInput = FileHandle.nullDevice

@@ -11,6 +11,7 @@ import PerennialRemote
 ///
 /// Usage: perennial-loadtest [--kiosks 50] [--per-kiosk 6] [--revote-every 4] [--invalid-every 5]
 ///                           [--out DIR] [--audit PATH-TO-perennial-audit]
+///                           [--group-max N]  (the server's group commit bound; 1 = one transaction per ballot)
 struct Arguments {
     var kiosks = 50
     var perKiosk = 6
@@ -18,6 +19,7 @@ struct Arguments {
     var invalidEvery = 5
     var out = FileManager.default.temporaryDirectory.appendingPathComponent("perennial-loadtest")
     var audit: String?
+    var groupMax = 128
 
     init(_ args: [String]) {
         var i = 1
@@ -39,6 +41,7 @@ struct Arguments {
             case "--invalid-every": invalidEvery = number()
             case "--out": out = URL(fileURLWithPath: value(), isDirectory: true)
             case "--audit": audit = value()
+            case "--group-max": groupMax = number()
             default: fail("unknown argument \(args[i]); see the usage at the top of Sources/PerennialLoadTest/main.swift", code: 2)
             }
             i += 1
@@ -97,7 +100,8 @@ do {
     try fm.copyItem(at: fixture.node, to: directCopy)
 
     // The server, on loopback and a free port.
-    let server = try LoadServer(perennial: perennial, data: fixture.node, now: LoadFixture.nowISO, work: arguments.out)
+    let server = try LoadServer(perennial: perennial, data: fixture.node, now: LoadFixture.nowISO, work: arguments.out,
+                                groupMax: arguments.groupMax)
     let term = try KioskClient(server: server.url, device: fixture.deviceKeys[0]).get(KioskAPI.Path.term, as: TermInfo.self)
     let plan = try LoadPlan.build(server: server.url, fixture: fixture, kiosks: arguments.kiosks, perKiosk: arguments.perKiosk,
                                   revoteEvery: arguments.revoteEvery, invalidEvery: arguments.invalidEvery, term: term.term)

@@ -17,13 +17,14 @@ public final class DeviceAuthenticator: @unchecked Sendable {
 
     private let registry: Registry
     private let nowMs: @Sendable () -> UInt64
-    private let lock = NSLock()
     /// Nonces seen, with the request time, per device; forgotten after twice the replay window.
-    private var seen: [String: UInt64] = [:]
-    private var lastSweepMs: UInt64 = 0
+    /// The server's is kept on disk, so a restart forgets none (``NonceJournal``).
+    private let nonces: NonceJournal
 
-    public init(registry: @escaping Registry, nowMs: @escaping @Sendable () -> UInt64 = { UInt64(Date().timeIntervalSince1970 * 1000) }) {
+    public init(registry: @escaping Registry, nonces: NonceJournal = NonceJournal(),
+                nowMs: @escaping @Sendable () -> UInt64 = { UInt64(Date().timeIntervalSince1970 * 1000) }) {
         self.registry = registry
+        self.nonces = nonces
         self.nowMs = nowMs
     }
 
@@ -68,17 +69,12 @@ public final class DeviceAuthenticator: @unchecked Sendable {
         guard timeMs + window >= now, timeMs <= now + window else {
             throw reject(401, "stale-time", "The request's time is more than \(window / 1000) s away from the server's clock: set the kiosk's clock right.")
         }
-        let seenKey = deviceHex.lowercased() + nonce.lowercased()
-        lock.lock()
-        defer { lock.unlock() }
-        if now > lastSweepMs + window {
-            seen = seen.filter { $0.value + 2 * window >= now }
-            lastSweepMs = now
+        guard timeMs >= nonces.notBeforeMs else {
+            throw reject(503, "restarting", "The server restarted after a machine crash and cannot yet tell a replayed request from a new one; send it again in a moment (signed afresh).")
         }
-        guard seen[seenKey] == nil else {
+        guard nonces.record(deviceHex.lowercased() + nonce.lowercased(), timeMs: timeMs, nowMs: now) else {
             throw reject(401, "replayed-nonce", "This request was already received (same nonce): a kiosk signs each request afresh.")
         }
-        seen[seenKey] = timeMs
         return name
     }
 }

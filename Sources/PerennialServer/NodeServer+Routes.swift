@@ -13,6 +13,7 @@ extension NodeServer {
     static let maxBody = 1 << 20
 
     func routes(_ router: Router<BasicRequestContext>) {
+        officeRoutes(router)
         router.get("/health") { _, _ in try await self.health() }
         router.get("/metrics") { _, _ in
             let store = self.node.store
@@ -23,16 +24,16 @@ extension NodeServer {
         router.get("/") { request, _ in await self.board(request) }
         router.get("/**") { request, _ in await self.board(request) }
         router.get(RouterPath(KioskAPI.Path.term)) { request, _ in
-            await self.kiosk("term", request) { _, _ in
+            await self.kiosk("term", request) { _, _ in try await self.worker.run {
                 let info = self.node.locked {
                     TermInfo(title: self.desk.termTitle, term: self.node.election?.setup?.term ?? "", record: self.node.origin,
                              windowDays: self.desk.windowDays, logKey: Hex.encode(self.node.store.logKey))
                 }
                 return .ok(info)
-            }
+            } }
         }
         router.post(RouterPath(KioskAPI.Path.voter)) { request, _ in
-            await self.kiosk("voter", request) { body, _ in
+            await self.kiosk("voter", request) { body, _ in try await self.worker.run {
                 guard let ask = try? JSONDecoder().decode(VoterRequest.self, from: Data(body)),
                       let credential = try? Hex.decode(ask.credential, what: "credential"), credential.count == 32 else {
                     return .malformed("The body must be {\"credential\": 64 hex digits}.")
@@ -44,11 +45,11 @@ extension NodeServer {
                 } catch {
                     return .refused(error, reason: "\(RefusalWire(error).refusal)")
                 }
-            }
+            } }
         }
         router.post(RouterPath(KioskAPI.Path.ballots)) { request, _ in
             await self.kiosk("ballots", request, appends: true) { body, device in
-                try self.append(body, kind: .ballotCast, device: device.name) { submission, tracker in
+                try await self.append(body, kind: .ballotCast, device: device.name) { submission, tracker in
                     CastReceipt(index: submission.index, duplicate: submission.duplicate,
                                 receipt: try self.desk.receipt(index: submission.index, tracker: tracker).json(), replaced: submission.replaced)
                 }
@@ -60,7 +61,7 @@ extension NodeServer {
                 if let wire = try? JSONDecoder().decode(EnvelopeWire.self, from: Data(body)), wire.author.lowercased() != device.keyHex {
                     return .refused(.technical, reason: "not-this-device")
                 }
-                return try self.append(body, kind: .ballotSpoil, device: device.name) { submission, _ in
+                return try await self.append(body, kind: .ballotSpoil, device: device.name) { submission, _ in
                     ChallengeReceipt(index: submission.index, duplicate: submission.duplicate)
                 }
             }
@@ -115,10 +116,10 @@ extension NodeServer {
         case malformed(String)
     }
 
-    /// Authenticates a kiosk request, runs `handle` on the node's queue, and answers, with a log
-    /// line and metrics for each request.
+    /// Authenticates a kiosk request, runs `handle` (which does node work off the event loops: on the
+    /// node's queue, or through the group commit), and answers, with a log line and metrics for each request.
     func kiosk(_ route: String, _ request: Request, appends: Bool = false,
-               _ handle: @escaping @Sendable ([UInt8], Device) throws -> Outcome) async -> Response {
+               _ handle: @escaping @Sendable ([UInt8], Device) async throws -> Outcome) async -> Response {
         let started = DispatchTime.now().uptimeNanoseconds
         var device = "-"
         let response: Response
@@ -139,7 +140,7 @@ extension NodeServer {
                 throw Failure(error.status, error.reason, error.message)
             }
             device = name
-            let outcome = try await worker.run { try handle(body, Device(name: name, keyHex: keyHex)) }
+            let outcome = try await handle(body, Device(name: name, keyHex: keyHex))
             switch outcome {
             case .ok(let value):
                 response = Self.json(200, value)
@@ -180,16 +181,18 @@ extension NodeServer {
         init(_ status: Int, _ reason: String, _ message: String) { self.status = status; self.reason = reason; self.message = message }
     }
 
-    /// Appends (or finds) the envelope in `body` and answers with `answer(index, duplicate, tracker)`.
+    /// Appends (or finds) the envelope in `body` through the group commit, and answers with
+    /// `answer(submission, tracker)` (run on the board's concurrent queue: a receipt only reads).
     func append(_ body: [UInt8], kind: EntryKind, device: String,
-                answer: (KioskDesk.Submission, String) throws -> any Encodable & Sendable) throws -> Outcome {
+                answer: @escaping @Sendable (KioskDesk.Submission, String) throws -> any Encodable & Sendable) async throws -> Outcome {
         guard let wire = try? JSONDecoder().decode(EnvelopeWire.self, from: Data(body)), let envelope = try? wire.envelope() else {
             return .malformed("The body must be an entry envelope: {\"payload\": base64, \"author\": hex, \"signature\": hex}.")
         }
         let submission: KioskDesk.Submission
-        do {
-            submission = try desk.submit(envelope, kind: kind)
-        } catch {
+        switch await committer.submit(KioskDesk.Request(envelope, kind: kind)) {
+        case .success(let done):
+            submission = done
+        case .failure(let error):
             if let detail = error.detail { logger.warning("refused", metadata: ["reason": "\(error.reason)", "detail": "\(detail)"]) }
             return .refused(error.refusal, reason: error.reason)
         }
@@ -200,7 +203,8 @@ extension NodeServer {
         }
         logger.info(submission.duplicate ? "resubmitted" : "appended",
                     metadata: ["kind": "\(kind.rawValue)", "index": "\(submission.index)", "device": "\(device)"])
-        return .ok(try answer(submission, Hex.encode(SHA256.hash(envelope.payload))))
+        let tracker = Hex.encode(SHA256.hash(envelope.payload))
+        return .ok(try await reader.run { try answer(submission, tracker) })
     }
 
     // MARK: Responses

@@ -12,8 +12,9 @@ import ServiceLifecycle
 /// - The server is the node's **only writer** while it runs: it holds `DIR/serve.lock`
 ///   (``ServeLock``); clerk commands and `--data` kiosks refuse to append until it stops (reads —
 ///   status, export, the audit — are never blocked).
-/// - Every append runs on one serial queue, through ``Node/submit(batch:)``, and is acknowledged
-///   only once it is durable in the log.
+/// - Every append goes through one ``GroupCommit``: ballots arriving while a write is in flight are
+///   written together by ``Node/submit(batch:)`` (one transaction, one fsync), each acknowledged
+///   (or refused) on its own, in log order, only once it is durable.
 /// - SIGTERM or SIGINT stops it gracefully: it accepts no new request (kiosk requests get 503,
 ///   which kiosks retry), lets the requests in flight finish, writes a snapshot, and releases the lock.
 public final class NodeServer: Sendable {
@@ -27,6 +28,8 @@ public final class NodeServer: Sendable {
         public var portFile: URL?
         /// Which devices may use the kiosk API (by default: the node's enrolled kiosks).
         public var devices: DeviceAuthenticator.Registry?
+        /// The most ballots written in one transaction by the group commit (1: each on its own).
+        public var groupMax = 128
         /// What the public pages say beyond the record (contact, the audit's verdict).
         public var board = BoardOptions()
         public init(directory: URL, host: String = "127.0.0.1", port: Int = 8080) {
@@ -37,9 +40,15 @@ public final class NodeServer: Sendable {
     public let configuration: Configuration
     public let node: Node
     public let desk: KioskDesk
+    /// Every ballot and challenge is appended through it: one transaction per group (``GroupCommit``).
+    let committer: GroupCommit
     public let metrics = ServerMetrics()
     let board: PublicBoard
     let authenticator: DeviceAuthenticator
+    /// Office requests (``OfficeAPI``): signed by the term's officer key only.
+    let officeAuthenticator: DeviceAuthenticator
+    /// The nonces of accepted requests, across restarts (`DIR/serve-nonces`).
+    let nonces: NonceJournal
     let logger: Logger
     let worker = NodeWorker()
     /// Reads of the public board run beside appends (the log store and the board are safe to read concurrently).
@@ -57,16 +66,22 @@ public final class NodeServer: Sendable {
         node = try Node(directory: configuration.directory, clock: configuration.clock)
         _ = try node.requireElection()
         lock = try ServeLock.acquire(directory: configuration.directory, listen: listen)
+        node.serveLock = lock
+        desk = KioskDesk(node: node)
+        board = PublicBoard(store: node.store, options: configuration.board)
+        let metrics = self.metrics
+        committer = GroupCommit(desk: desk, maxGroup: max(1, configuration.groupMax)) { metrics.groupCommitted(requests: $0) }
+        let node = self.node
         do {
-            node.serveLock = lock
-            desk = try KioskDesk(node: node)
-            board = PublicBoard(store: node.store, options: configuration.board)
+            nonces = try NonceJournal(file: configuration.directory.appendingPathComponent("serve-nonces"),
+                                      nowMs: UInt64(Date().timeIntervalSince1970 * 1000))
         } catch {
             lock.release()
             throw error
         }
-        let node = self.node
-        authenticator = DeviceAuthenticator(registry: configuration.devices ?? { key in NodeDevices.status(of: key, in: node) })
+        authenticator = DeviceAuthenticator(registry: configuration.devices ?? { key in NodeDevices.status(of: key, in: node) },
+                                            nonces: nonces)
+        officeAuthenticator = DeviceAuthenticator(registry: Self.officerRegistry(node: node), nonces: nonces)
     }
 
     /// Runs until SIGTERM or SIGINT (or until the task is cancelled).
@@ -95,6 +110,7 @@ public final class NodeServer: Sendable {
         try await group.run()
         // Every request has finished: nothing is in flight any more.
         try? await worker.run { [node] in try node.saveSnapshot() }
+        nonces.close()
         lock.release()
         logger.info("stopped", metadata: ["size": "\((try? node.store.size()) ?? 0)"])
     }

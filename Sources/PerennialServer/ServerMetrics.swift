@@ -9,7 +9,9 @@ import Prometheus
 /// - `perennial_duplicates_total{kind}` — resubmissions answered with the existing entry;
 /// - `perennial_refusals_total{reason}` — refused requests (device, signature, engine reasons…);
 /// - `perennial_requests_total{route,status}` and `perennial_request_duration_seconds{route}` (histogram);
-/// - `perennial_log_size` — entries in the log.
+/// - `perennial_log_size` — entries in the log;
+/// - `perennial_group_commits_total` and `perennial_group_commit_requests_total` — groups of
+///   submissions written in one transaction (``GroupCommit``), and the submissions they held.
 ///
 /// Its own registry (never the process-wide `MetricsSystem`), so several servers can run in one process (tests).
 public final class ServerMetrics: Sendable {
@@ -45,6 +47,11 @@ public final class ServerMetrics: Sendable {
 
     public func logSize(_ size: UInt64) {
         Gauge(label: "perennial_log_size", dimensions: [], factory: factory).record(Double(size))
+    }
+
+    public func groupCommitted(requests: Int) {
+        Counter(label: "perennial_group_commits_total", dimensions: [], factory: factory).increment()
+        Counter(label: "perennial_group_commit_requests_total", dimensions: [], factory: factory).increment(by: Int64(requests))
     }
 
     /// The exposition text.

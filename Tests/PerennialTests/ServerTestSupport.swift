@@ -117,6 +117,28 @@ final class ServerProcess {
         return (Int(lines[0]) ?? 0, String(lines[1]), Int(lines[2]) ?? 0, lines.count > 3 ? String(lines[3]) : "")
     }
 
+    /// POST `body` with exactly these headers (none: unsigned; or a captured request's): the status and body.
+    static func post(_ url: URL, body: String, headers: [String: String] = [:]) throws -> (Int, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        let headerJSON = String(decoding: try JSONSerialization.data(withJSONObject: headers), as: UTF8.self)
+        process.arguments = ["python3", "-c", """
+            import sys, json, urllib.request, urllib.error
+            req = urllib.request.Request(sys.argv[1], data=sys.argv[2].encode(), method="POST", headers=json.loads(sys.argv[3]))
+            try:
+                r = urllib.request.urlopen(req, timeout=30); print(r.status); sys.stdout.write(r.read().decode())
+            except urllib.error.HTTPError as e:
+                print(e.code); sys.stdout.write(e.read().decode("utf-8", "replace"))
+            """, url.absoluteString, body, headerJSON]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+        return (Int(lines.first ?? "") ?? 0, lines.count > 1 ? String(lines[1]) : "")
+    }
+
     func kill9() {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()

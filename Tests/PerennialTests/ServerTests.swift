@@ -295,8 +295,8 @@ struct ServerTests {
         let rootBefore = try node.store.root(atSize: node.store.size())
         let sizeBefore = try node.store.size()
         let filesBefore = try Self.plainFiles(fixture.nodeDirectory)
-        let (out, status) = try Self.runPerennial(["roll", "enrol", "--data", fixture.nodeDirectory.path, "--person", "P",
-                                                   "--birthday", "03-14", "--at", KioskFixture.nowISO])
+        // `close` is not one of the commands the server takes for clerks (README): it needs the server stopped.
+        let (out, status) = try Self.runPerennial(["close", "--data", fixture.nodeDirectory.path, "--at", KioskFixture.nowISO])
         #expect(status == 1)
         #expect(out.contains("perennial serve (pid \(server.process.processIdentifier), listening on 127.0.0.1:\(server.port)) is running on"))
         #expect(out.contains("Stop it first"))
@@ -328,6 +328,120 @@ struct ServerTests {
                                                    "--birthday", "03-14", "--at", KioskFixture.nowISO])
         #expect(code == 0, "\(after)")
         #expect(try fixture.kiosk.logSize() == sizeBefore + 1)
+    }
+
+    /// After a restart, a resubmitted ballot is answered from the node's rows (same entry, nothing
+    /// appended), and a request captured before the restart cannot be replayed (its nonce is remembered).
+    @Test(.enabled(if: built, "perennial is built next to the tests"))
+    func afterARestartResubmissionsAreIdempotentAndReplaysRefused() throws {
+        let fixture = try ServerFixture(citizens: 1)
+        defer { fixture.remove() }
+        var server = try ServerProcess(data: fixture.nodeDirectory)
+        let device = try fixture.key(fixture.deviceKey)
+        let client = KioskClient(server: server.url, device: device, attempts: 1)
+        let term = try client.get(KioskAPI.Path.term, as: TermInfo.self).term
+        let ballot = try client.signedBallot(code: fixture.codes[0], term: term)
+        let first = try client.cast(ballot)
+        #expect(!first.duplicate)
+        // A request as a kiosk signed it, captured on the wire and sent once.
+        let body = String(decoding: try JSONEncoder().encode(VoterRequest(credential: Hex.encode(ballot.envelope.author))), as: UTF8.self)
+        let captured = try KioskAPI.headers(method: "POST", path: KioskAPI.Path.voter, body: Array(body.utf8), device: device)
+        let voterURL = server.url.appendingPathComponent(String(KioskAPI.Path.voter.dropFirst()))
+        #expect(try ServerProcess.post(voterURL, body: body, headers: captured).0 == 200)
+        server.kill9()
+        server = try ServerProcess(data: fixture.nodeDirectory)
+        let size = try fixture.kiosk.logSize()
+        let again = try KioskClient(server: server.url, device: device, attempts: 1).cast(ballot)
+        #expect(again.duplicate && again.index == first.index)
+        try Receipt.parse(json: again.receipt).verify()
+        #expect(try fixture.kiosk.logSize() == size, "nothing appended")
+        let replayed = try ServerProcess.post(server.url.appendingPathComponent(String(KioskAPI.Path.voter.dropFirst())), body: body, headers: captured)
+        #expect(replayed.0 == 401 && replayed.1.contains("replayed-nonce"), "\(replayed)")
+        #expect(server.stop() == 0)
+    }
+
+    /// The officer revokes a kiosk while the server runs: the command goes through the server, and
+    /// that kiosk's next request is refused (403), with no restart. Refusals and forgeries write nothing.
+    @Test(.enabled(if: built, "perennial is built next to the tests"))
+    func officerCommandsGoThroughTheRunningServer() throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        let server = try ServerProcess(data: fixture.nodeDirectory)
+        let data = fixture.nodeDirectory.path
+        let kiosk = KioskClient(server: server.url, device: try fixture.key(fixture.deviceKey), attempts: 1)
+        #expect((try? kiosk.get(KioskAPI.Path.term, as: TermInfo.self)) != nil, "hall-1 works before")
+        let size = try fixture.kiosk.logSize()
+        // A new kiosk enrolled through the server can be used at once.
+        let newKey = fixture.directory.appendingPathComponent("hall-3.key")
+        let (enrolled, enrolCode) = try Self.runPerennial(["kiosk", "enrol", "--data", data, "--device", "hall-3", "--key-out", newKey.path])
+        #expect(enrolCode == 0, "\(enrolled)")
+        #expect(enrolled.contains("Kiosk hall-3 is enrolled (entry \(size))"))
+        let hall3 = KioskClient(server: server.url, device: try fixture.key(newKey), attempts: 1)
+        #expect((try? hall3.get(KioskAPI.Path.term, as: TermInfo.self)) != nil, "the new kiosk is known at once")
+        // A refusal (the name is taken) writes nothing, says why in one line, exit 1.
+        let other = fixture.directory.appendingPathComponent("hall-3b.key")
+        let (taken, takenCode) = try Self.runPerennial(["kiosk", "enrol", "--data", data, "--device", "hall-1", "--key-out", other.path])
+        #expect(takenCode == 1)
+        #expect(taken.contains("already enrolled") && taken.split(separator: "\n").count == 1, "\(taken)")
+        #expect(!FileManager.default.fileExists(atPath: other.path), "its key file is removed again")
+        // Revoking hall-1 through the server: its very next request is refused, no restart.
+        let (revoked, revokeCode) = try Self.runPerennial(["kiosk", "revoke", "--data", data, "--device", "hall-1"])
+        #expect(revokeCode == 0, "\(revoked)")
+        #expect(try fixture.kiosk.logSize() == size + 2)
+        let failure = Self.failure { _ = try kiosk.get(KioskAPI.Path.term, as: TermInfo.self) }
+        if case .rejected(let status, let wire)? = failure {
+            #expect(status == 403 && wire.reason == "revoked-device")
+        } else {
+            Issue.record("a revoked kiosk was served: \(String(describing: failure))")
+        }
+        // The roll goes through too.
+        let (roll, rollCode) = try Self.runPerennial(["roll", "enrol", "--data", data, "--person", "P", "--birthday", "03-14",
+                                                      "--at", KioskFixture.nowISO])
+        #expect(rollCode == 0, "\(roll)")
+        #expect(try fixture.kiosk.logSize() == size + 3)
+        #expect(server.stop() == 0)
+    }
+
+    /// The officer endpoint refuses requests not signed by the officer (401), entries of kinds it
+    /// does not take (403), and entries the node refuses (409); none writes anything.
+    @Test(.enabled(if: built, "perennial is built next to the tests"))
+    func theOfficeEndpointRefusesWhatItMust() throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        let server = try ServerProcess(data: fixture.nodeDirectory)
+        let node = try fixture.kiosk.openNode()
+        let officer = try node.key("officer")
+        let setup = try #require(node.election?.setup)
+        let size = try node.store.size()
+        func envelope(_ payload: [UInt8], _ key: Ed25519.SigningKey) throws -> EnvelopeWire {
+            EnvelopeWire(try EntryEnvelope(payload: payload, author: key.publicKey.rawRepresentation,
+                                           signature: key.signature(for: EntryEnvelope.signingInput(payload: payload))))
+        }
+        let revoke = try envelope(KioskRevoke(device: "hall-1").payloadBytes(record: node.origin, term: setup.term), officer)
+        // Signed by a kiosk's key instead of the officer's: 401.
+        let byKiosk = KioskClient(server: server.url, device: try fixture.key(fixture.deviceKey), attempts: 1)
+        let notOfficer = Self.failure { _ = try byKiosk.post(OfficeAPI.path, OfficeEntries(entries: [revoke]), as: OfficeAppended.self) }
+        if case .rejected(let status, _)? = notOfficer { #expect(status == 401) } else { Issue.record("accepted: \(String(describing: notOfficer))") }
+        // Unsigned: 401.
+        #expect(try ServerProcess.post(server.url.appendingPathComponent(String(OfficeAPI.path.dropFirst())), body: "{}").0 == 401)
+        let office = KioskClient(server: server.url, device: officer, attempts: 1)
+        // A kind the server does not take for clerks: 403.
+        let close = try envelope(node.requireElection().closePayload().payloadBytes(record: node.origin, term: setup.term), officer)
+        let notRouted = Self.failure { _ = try office.post(OfficeAPI.path, OfficeEntries(entries: [close]), as: OfficeAppended.self) }
+        if case .rejected(let status, let wire)? = notRouted { #expect(status == 403 && wire.reason == "not-routed") } else { Issue.record("close accepted") }
+        // An entry the node refuses (the officer's entry signed by the registrar): 409, nothing written, even with a good one before it.
+        let wrongAuthor = try envelope(KioskRevoke(device: "hall-1").payloadBytes(record: node.origin, term: setup.term), try node.key("registrar"))
+        let refused = Self.failure { _ = try office.post(OfficeAPI.path, OfficeEntries(entries: [revoke, wrongAuthor]), as: OfficeAppended.self) }
+        if case .rejected(let status, let wire)? = refused {
+            #expect(status == 409 && wire.reason == "refused" && !wire.error.contains("\n"))
+        } else {
+            Issue.record("a wrongly signed entry was accepted")
+        }
+        #expect(try node.store.size() == size, "nothing written")
+        // The good one alone is appended.
+        let done = try office.post(OfficeAPI.path, OfficeEntries(entries: [revoke]), as: OfficeAppended.self)
+        #expect(done.indices == [size])
+        server.stop()
     }
 
     @Test(.enabled(if: built, "perennial is built next to the tests"))

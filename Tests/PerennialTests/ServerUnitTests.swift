@@ -87,6 +87,40 @@ struct DeviceAuthenticatorTests {
         #expect(reason(Self.check(auth, once))! == (401, "replayed-nonce"))
     }
 
+    /// Nonces survive a restart (the journal on disk): a request captured before it is refused after.
+    @Test func aReplayAfterARestartIsRefused() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nonces-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("serve-nonces")
+        func authenticator(boot: String) throws -> DeviceAuthenticator {
+            let active = Self.device.publicKey.rawRepresentation
+            return DeviceAuthenticator(registry: { $0 == active ? .active(name: "hall-1") : .unknown },
+                                       nonces: try NonceJournal(file: file, nowMs: Self.nowMs, bootID: boot), nowMs: { Self.nowMs })
+        }
+        let captured = try Self.signed()
+        #expect(try Self.check(try authenticator(boot: "A"), captured).get() == "hall-1")
+        // The process restarts (kill -9: no graceful stop) on the same boot of the machine.
+        let restarted = try authenticator(boot: "A")
+        #expect(reason(Self.check(restarted, captured))! == (401, "replayed-nonce"))
+        #expect(try Self.check(restarted, Self.signed()).get() == "hall-1", "a fresh request is accepted")
+        // Stopped gracefully, then the machine rebooted: the journal is complete, nothing more to refuse.
+        let stopped = try NonceJournal(file: file, nowMs: Self.nowMs, bootID: "A")
+        stopped.close()
+        let rebooted = try authenticator(boot: "B")
+        #expect(reason(Self.check(rebooted, captured))! == (401, "replayed-nonce"))
+        #expect(try Self.check(rebooted, Self.signed()).get() == "hall-1")
+        // The machine crashed (another boot, no graceful stop): lines may be lost, so requests signed
+        // before the restart plus the replay window are refused as retryable (503), newer ones accepted.
+        let crashed = try authenticator(boot: "C")
+        #expect(reason(Self.check(crashed, try Self.signed()))! == (503, "restarting"))
+        // Nonces older than twice the window are forgotten at the next opening.
+        let later = try NonceJournal(file: file, nowMs: Self.nowMs + 3 * KioskAPI.replayWindowMs, bootID: "C")
+        #expect(later.record("x", timeMs: Self.nowMs + 3 * KioskAPI.replayWindowMs, nowMs: Self.nowMs + 3 * KioskAPI.replayWindowMs))
+        let text = try String(contentsOf: file, encoding: .utf8)
+        #expect(!text.contains(captured[KioskAPI.Header.nonce]!), "an expired nonce is not kept")
+    }
+
     @Test func theSigningInputIsTheDocumentedText() {
         let input = KioskAPI.signingInput(method: "post", path: "/kiosk/v1/voter", timeMs: 42, nonce: "00112233445566778899aabbccddeeff", body: [])
         #expect(String(decoding: input, as: UTF8.self) == """

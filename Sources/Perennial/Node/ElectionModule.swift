@@ -37,6 +37,11 @@ public final class ElectionModule: LogModule {
         try readingRows { handle == nil ? nil : tables.countedBallot(slot: Roll.ballotSlot(lineage: lineage, window: window)) }
     }
 
+    /// The entry that first recorded a ballot payload with this SHA-256, as of the last entry applied.
+    func seenEntry(payloadHash: [UInt8]) throws -> Int? {
+        try readingRows { handle == nil ? nil : tables.seenEntry(payloadHash) }
+    }
+
     /// Runs a read of the rows and throws the failure it recorded, if any.
     private func readingRows<T>(_ read: () -> T?) throws -> T? {
         tables.failure = nil

@@ -107,6 +107,18 @@ final class ElectionTables: ElectionRows, @unchecked Sendable {
         } ?? false
     }
 
+    /// The entry that first recorded this payload hash (a `ballot.cast`, or the `ballot.spoil` that
+    /// carried it), as of ``asOf``: how the server answers a resubmitted ballot without reading the log.
+    func seenEntry(_ payloadHash: [UInt8]) -> Int? {
+        read("seen") { db in
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT entry, tag FROM election_seen WHERE hash = ?"),
+                                             arguments: [Data(payloadHash)]) else { return nil }
+            try check(row, table: "seen", key: payloadHash, value: [])
+            let entry = row["entry"] as Int
+            return entry <= asOf ? entry : nil
+        }
+    }
+
     func putSeen(_ payloadHash: [UInt8], entry: Int) {
         // The first entry that saw a payload keeps it (a challenged ballot may repeat one).
         write("seen") { db in

@@ -62,6 +62,15 @@ public final class Node: @unchecked Sendable {
         set { locked { heldServeLock = newValue } }
     }
     private var heldServeLock: ServeLock?
+    /// Set by the clerk commands a running term needs (roll, kiosks, contests): while a server holds
+    /// the writer lock, ``submit(batch:)`` hands the signed envelopes to it (given the server's
+    /// address from the lock) instead of refusing; it returns the indices the server appended at.
+    /// Unset (every other command): refused with the lock's message.
+    public var throughServer: (@Sendable (_ envelopes: [EntryEnvelope], _ listen: String) throws -> [UInt64])? {
+        get { locked { routeThroughServer } }
+        set { locked { routeThroughServer = newValue } }
+    }
+    private var routeThroughServer: (@Sendable ([EntryEnvelope], String) throws -> [UInt64])?
 
     /// How many entries may be appended after a snapshot before a new one is written.
     public static let snapshotInterval = 2_000
@@ -292,6 +301,16 @@ public final class Node: @unchecked Sendable {
         }
     }
 
+    /// The entry that first recorded a ballot payload (`ballot.cast`, or the `ballot.spoil` that carried
+    /// it) with this SHA-256, after catching up: one row read, however long the log (see ``KioskDesk``).
+    /// - Throws: ``NodeError/damaged(_:)`` if its stored row cannot be read or was altered.
+    public func ballotEntry(payloadHash: [UInt8]) throws -> UInt64? {
+        try locked {
+            try catchUp()
+            return try electionModule.seenEntry(payloadHash: payloadHash).map(UInt64.init)
+        }
+    }
+
     /// The term's setup, or a clear error before `term.setup`.
     func termSetup() throws -> TermSetup {
         guard let setup = try requireElection().setup else {
@@ -440,7 +459,12 @@ public final class Node: @unchecked Sendable {
     @discardableResult
     public func submit(batch envelopes: [EntryEnvelope]) throws -> [LogEntry] {
         try locked {
-            if heldServeLock == nil { try ServeLock.requireNoServer(directory: directory) }
+            if heldServeLock == nil {
+                if let route = routeThroughServer, let server = try ServeLock.runningServer(directory: directory) {
+                    return try submitThroughServer(envelopes, route: route, listen: server.listen)
+                }
+                try ServeLock.requireNoServer(directory: directory)
+            }
             try requireClockNotBehind()
             var attempt = 0
             while true {
@@ -474,6 +498,19 @@ public final class Node: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// Hands the envelopes to the running server (which appends them through its own node, in one
+    /// transaction, or refuses them all), then reads them back from the shared log.
+    private func submitThroughServer(_ envelopes: [EntryEnvelope], route: ([EntryEnvelope], String) throws -> [UInt64],
+                                     listen: String) throws -> [LogEntry] {
+        let indices = try route(envelopes, listen)
+        try catchUp()
+        let entries = try indices.map { try store.entry(at: $0) }
+        guard entries.count == envelopes.count, zip(entries, envelopes).allSatisfy({ $0.envelope == $1 }) else {
+            throw NodeError("The server at \(listen) answered with entries that are not the ones sent; check `perennial term status` and the server's log.")
+        }
+        return entries
     }
 
     /// A batch with several `ballot.cast` entries has their proofs verified together first (SPEC §3.5.1):

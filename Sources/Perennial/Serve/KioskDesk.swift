@@ -8,20 +8,18 @@ import Foundation
 /// code never leaves the kiosk), and appends the ballots the kiosk signed.
 ///
 /// A submission is **idempotent**: an envelope whose payload is already in the log (same SHA-256,
-/// same author) is not appended again; its existing entry is returned. So a kiosk that lost the
-/// reply can send the same signed ballot again and get the same entry back, never a second one.
+/// same author, found in the node's rows of every ballot seen) is not appended again; its existing
+/// entry is returned. So a kiosk that lost the reply can send the same signed ballot again and get
+/// the same entry back, never a second one.
 ///
 /// Safe to share between tasks: every method runs under the node's lock.
 public final class KioskDesk: @unchecked Sendable {
     public let node: Node
 
-    /// `ballot.cast` and `ballot.spoil` entries by SHA-256 of their payload.
-    private var byPayloadHash: [Data: UInt64] = [:]
-    private var scannedThrough: UInt64 = 0
-
-    public init(node: Node) throws {
+    /// Opens at once: resubmissions are answered from the node's rows (`election_seen`), never by
+    /// reading the log.
+    public init(node: Node) {
         self.node = node
-        try node.locked { try scan() }
     }
 
     /// What the kiosk needs to show a voter their open window and to build their ballot.
@@ -74,44 +72,146 @@ public final class KioskDesk: @unchecked Sendable {
 
     // MARK: Submissions
 
+    /// One envelope to append: a `ballot.cast` signed by the voter's credential, or a `ballot.spoil`
+    /// signed by the kiosk's device key.
+    public struct Request: Sendable {
+        public var envelope: EntryEnvelope
+        public var kind: EntryKind
+        public init(_ envelope: EntryEnvelope, kind: EntryKind) { self.envelope = envelope; self.kind = kind }
+    }
+
     /// Appends a `ballot.cast` (or, with `kind: .ballotSpoil`, a `ballot.spoil`) signed by the
     /// voter's credential, or returns the entry that already holds the same payload.
     /// - Throws: ``KioskDesk/Refused``; then nothing was written.
     public func submit(_ envelope: EntryEnvelope, kind: EntryKind) throws(Refused) -> Submission {
+        try submit(group: [Request(envelope, kind: kind)])[0].get()
+    }
+
+    /// Appends a group of submissions in ONE log transaction (one fsync), with the semantics of
+    /// submitting them one by one in this order (group commit, see ``GroupCommit``):
+    /// - each gets its own answer: its entry, or its own refusal (if the group is refused, its members
+    ///   are appended one at a time, so only the bad one is refused);
+    /// - a payload already in the log (same SHA-256, same author) answers its existing entry, and two
+    ///   identical ones in the group become one entry that both answer;
+    /// - entries are appended in the group's order; nothing is answered before it is durable.
+    ///
+    /// Then one checkpoint covering the group is signed, so that every member's receipt is ready.
+    public func submit(group requests: [Request]) -> [Result<Submission, Refused>] {
+        var results = requests.map { request -> Result<Submission, Refused>? in
+            Self.precheck(request).map { .failure($0) }
+        }
         do {
-            return try node.locked {
-                let header: PayloadHeader
-                do { header = try PayloadHeader.parse(envelope.payload) } catch {
-                    throw Refused(refusal: .technical, reason: "malformed")
-                }
-                guard header.kind == kind.rawValue else { throw Refused(refusal: .technical, reason: "wrong-kind") }
-                // Checked before the resubmission lookup too: only the author's own signature gets a receipt.
-                guard envelope.hasValidSignature else { throw Refused(refusal: .technical, reason: "bad-signature") }
+            try node.locked {
                 try node.catchUp()
-                try scan()
-                let hash = Data(SHA256.hash(envelope.payload))
-                if let index = byPayloadHash[hash] {
-                    let existing = try node.store.entry(at: index)
-                    if existing.envelope.author == envelope.author { return Submission(index: index, duplicate: true) }
+                var fresh: [Int] = []               // positions to append, in order
+                var holder: [[UInt8]: Int] = [:]    // payload hash → position that appends it
+                var aliases: [(Int, Int)] = []      // (position, the earlier identical one in this group)
+                // Members the node will surely refuse (a payload it has seen from another author: a
+                // replay) are sent on their own: a refused group costs a rollback and a rebuild of
+                // memory, a lone refused entry neither. They would not be in the log either way.
+                var alone: [Int] = []
+                for i in requests.indices where results[i] == nil {
+                    let envelope = requests[i].envelope
+                    let hash = SHA256.hash(envelope.payload)
+                    if let index = try node.ballotEntry(payloadHash: hash) {
+                        if try isResubmission(index: index, hash: hash, author: envelope.author) {
+                            results[i] = .success(Submission(index: index, duplicate: true))
+                        } else {
+                            alone.append(i)
+                        }
+                    } else if let first = holder[hash], requests[first].envelope.author == envelope.author {
+                        aliases.append((i, first))
+                    } else {
+                        if holder[hash] == nil { holder[hash] = i }
+                        fresh.append(i)
+                    }
                 }
-                let replaced = kind == .ballotCast ? earlierBallot(of: envelope) : nil
-                let entry: LogEntry
-                do {
-                    entry = try node.submit(envelope)
-                } catch let error as ElectionError {
-                    throw Refused(refusal: Self.refusal(error), reason: error.reason.rawValue)
-                } catch let error as LogError {
-                    throw Refused(refusal: .technical, reason: "log-\(error.code)")
+                if fresh.count > 0 {
+                    let replaced = earlierBallots(fresh.map { requests[$0] })
+                    do {
+                        let entries = try node.submit(batch: fresh.map { requests[$0].envelope })
+                        for (k, i) in fresh.enumerated() {
+                            let earlier = replaced[k].map { $0 >= 0 ? $0 : Int(entries[-$0 - 1].index) }
+                            results[i] = .success(Submission(index: entries[k].index, duplicate: false, replaced: earlier))
+                        }
+                    } catch where fresh.count > 1 {
+                        // One member (at least) is refused: each on its own, so only it is.
+                        for i in fresh { results[i] = submitAlone(requests[i]) }
+                    } catch {
+                        results[fresh[0]] = .failure(Self.refused(error))
+                    }
                 }
-                try scan()
-                return Submission(index: entry.index, duplicate: false, replaced: replaced)
+                for i in alone { results[i] = submitAlone(requests[i]) }
+                for (i, first) in aliases {
+                    results[i] = results[first]!.map { Submission(index: $0.index, duplicate: true) }
+                }
+                if results.contains(where: { (try? $0?.get())?.duplicate == false }) {
+                    _ = try node.store.signCheckpoint()
+                }
             }
-        } catch let refused as Refused {
-            throw refused
-        } catch let error as NodeError {
-            throw Refused(refusal: .technical, reason: "node", detail: error.message)
         } catch {
-            throw Refused(refusal: .technical, reason: "internal")
+            let refused = Self.refused(error)
+            return results.map { $0 ?? .failure(refused) }
+        }
+        return results.map { $0! }
+    }
+
+    /// Appends one request in its own transaction (a member of a refused group).
+    /// Caller holds the node's lock.
+    private func submitAlone(_ request: Request) -> Result<Submission, Refused> {
+        let replaced = earlierBallots([request])[0]
+        do {
+            let entry = try node.submit(request.envelope)
+            return .success(Submission(index: entry.index, duplicate: false, replaced: replaced))
+        } catch {
+            return .failure(Self.refused(error))
+        }
+    }
+
+    /// The checks that need no state: the payload parses, is of the route's kind, and its author
+    /// signed it (checked before the resubmission lookup too: only the author's own signature gets a receipt).
+    private static func precheck(_ request: Request) -> Refused? {
+        let header: PayloadHeader
+        do { header = try PayloadHeader.parse(request.envelope.payload) } catch {
+            return Refused(refusal: .technical, reason: "malformed")
+        }
+        guard header.kind == request.kind.rawValue else { return Refused(refusal: .technical, reason: "wrong-kind") }
+        guard request.envelope.hasValidSignature else { return Refused(refusal: .technical, reason: "bad-signature") }
+        return nil
+    }
+
+    /// Whether entry `index` (found in the node's rows by payload hash, not by reading the log: the
+    /// server starts in constant time however long the log) holds this very payload from this author.
+    /// The row may name the `ballot.spoil` that carried the ballot: then it is not a resubmission.
+    /// Caller holds the node's lock.
+    private func isResubmission(index: UInt64, hash: [UInt8], author: [UInt8]) throws -> Bool {
+        let existing = try node.store.entry(at: index)
+        return existing.envelope.author == author && SHA256.hash(existing.envelope.payload) == hash
+    }
+
+    /// For each request, the counted ballot a new `ballot.cast` would replace, as an entry index
+    /// (>= 0) or, for an earlier member of the same group, `-(its position + 1)`. Caller holds the node's lock.
+    private func earlierBallots(_ requests: [Request]) -> [Int?] {
+        var latest: [String: Int] = [:]   // slot → position in the group of its latest ballot
+        return requests.enumerated().map { k, request in
+            guard request.kind == .ballotCast,
+                  let peek = try? JSONDecoder().decode(WindowPeek.self, from: Data(request.envelope.payload)),
+                  let record = try? node.rollRecord(Hex.encode(request.envelope.author)) else { return nil }
+            let slot = Roll.ballotSlot(lineage: record.lineage, window: peek.window)
+            defer { latest[slot] = k }
+            if let earlier = latest[slot] { return -earlier - 1 }
+            return try? node.countedBallot(lineage: record.lineage, window: peek.window)
+        }
+    }
+
+    /// An engine or storage error, as the kiosk reads it.
+    static func refused(_ error: any Error) -> Refused {
+        switch error {
+        case let refused as Refused: refused
+        case let error as ElectionError: Refused(refusal: refusal(error), reason: error.reason.rawValue)
+        case let error as LogError: Refused(refusal: .technical, reason: "log-\(error.code)")
+        case let error as NodeError: Refused(refusal: .technical, reason: "node", detail: error.message)
+        default: Refused(refusal: .technical, reason: "internal")
         }
     }
 
@@ -128,7 +228,8 @@ public final class KioskDesk: @unchecked Sendable {
     /// Signs a checkpoint covering the log as it is and returns the receipt of entry `index`.
     public func receipt(index: UInt64, tracker: String?) throws -> Receipt {
         try node.locked {
-            _ = try node.store.signCheckpoint()
+            // A group's checkpoint is signed with the group (``submit(group:)``); sign only if it is missing.
+            if (try node.store.latestCheckpoint()?.size ?? 0) <= index { _ = try node.store.signCheckpoint() }
             return try node.store.receipt(index: index, tracker: tracker)
         }
     }
@@ -144,27 +245,6 @@ public final class KioskDesk: @unchecked Sendable {
         case .staleContest, .contests: .contestsChanged
         default: .technical
         }
-    }
-
-    /// The counted ballot a new `ballot.cast` would replace (caller holds the node's lock).
-    private func earlierBallot(of envelope: EntryEnvelope) -> Int? {
-        guard let peek = try? JSONDecoder().decode(WindowPeek.self, from: Data(envelope.payload)),
-              let record = try? node.rollRecord(Hex.encode(envelope.author)) else { return nil }
-        return try? node.countedBallot(lineage: record.lineage, window: peek.window)
-    }
-
-    /// Reads the ballot entries appended since the last scan (caller holds the node's lock).
-    private func scan() throws {
-        let size = try node.store.size()
-        guard scannedThrough < size else { return }
-        let cast = Array(#"{"kind":"ballot.cast""#.utf8)
-        let spoil = Array(#"{"kind":"ballot.spoil""#.utf8)
-        try node.store.forEachEntry(in: scannedThrough..<size) { entry in
-            let payload = entry.envelope.payload
-            guard payload.starts(with: cast) || payload.starts(with: spoil) else { return }
-            byPayloadHash[Data(SHA256.hash(payload))] = entry.index
-        }
-        scannedThrough = size
     }
 
     private struct WindowPeek: Decodable { let window: Int }

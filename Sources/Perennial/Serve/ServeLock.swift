@@ -52,6 +52,21 @@ public final class ServeLock: @unchecked Sendable {
         _ = text.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
     }
 
+    /// The server (another process) holding the lock of `directory`, or nil if none runs.
+    /// - Throws: ``NodeError`` (the usual refusal) if one runs but its address cannot be read.
+    public static func runningServer(directory: URL) throws -> Holder? {
+        let file = Self.file(in: directory)
+        let fd = open(file.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        guard flock(fd, LOCK_SH | LOCK_NB) == 0 else {
+            guard let holder = readHolder(fd) else { throw NodeError(busyMessage(directory: directory, holder: nil)) }
+            return holder
+        }
+        _ = flock(fd, LOCK_UN)
+        return nil
+    }
+
     /// Refuses if a server (another process) holds the lock of `directory`; says nothing otherwise.
     public static func requireNoServer(directory: URL) throws {
         let file = Self.file(in: directory)
