@@ -66,6 +66,10 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
     /// in a batch with the current election key (``preverifyBallots(_:)``); their proofs are not checked
     /// again by ``apply(_:)`` (every other rule is). Transient: never in a snapshot.
     public var preverified: Set<[UInt8]> = []
+    /// Credentials (hex) of the `roll.*` entries about to be applied in one batch, already found to be
+    /// valid Ed25519 public keys on every core (``isValidCredential(_:)``, the costliest roll check);
+    /// applying them does not repeat that check (every other rule is checked). Transient: never in a snapshot.
+    public var preverifiedCredentials: Set<String> = []
 
     public init(group: G, record: String) {
         self.group = group
