@@ -23,7 +23,8 @@ extension ElectionState {
             else { failing.append(entry.index); continue }
             if batch && group.groupName.carriesCommitments {
                 for p in items { proofs.add(p, id: entry.index) }
-            } else if (try? verifyBallotContests(ballot.contests, window: ballot.window, credential: entry.author)) == nil {
+            } else if (try? verifyBallotContests(ballot.contests, window: ballot.window, credential: entry.author,
+                                                           term: setup.term, pk: pk)) == nil {
                 failing.append(entry.index)
             }
         }

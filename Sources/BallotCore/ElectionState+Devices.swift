@@ -32,43 +32,43 @@ extension ElectionState {
         return device
     }
 
-    mutating func applyKioskEnrol(_ entry: ElectionEntry) throws -> ElectionEffect {
-        let p = try KioskEnrol.decode(entry.payload)
-        try requireAuthor(entry, is: setup!.officer, role: "officer")
-        guard Self.validDeviceName(p.device) else {
+    mutating func applyKioskEnrol(_ entry: ElectionEntry, setup: TermSetup) throws -> ElectionEffect {
+        let payload = try KioskEnrol.decode(entry.payload)
+        try requireAuthor(entry, is: setup.officer, role: "officer")
+        guard Self.validDeviceName(payload.device) else {
             throw ElectionError(.device, "A kiosk device name must be 1 to 64 characters among a-z, 0-9 and -, not starting or ending with -.")
         }
-        guard let key = try? Hex.decode(p.key), key.count == 32, Hex.encode(key) == p.key,
+        guard let key = try? Hex.decode(payload.key), key.count == 32, Hex.encode(key) == payload.key,
               (try? Ed25519.PublicKey(rawRepresentation: key)) != nil else {
             throw ElectionError(.device, "The device key must be a valid 32-byte Ed25519 public key in lowercase hex.")
         }
-        if let existing = devices[p.device] {
+        if let existing = devices[payload.device] {
             throw ElectionError(.device, existing.isActive
-                ? "A kiosk named \"\(p.device)\" is already enrolled. Pick another name."
-                : "The kiosk name \"\(p.device)\" belonged to a revoked device and cannot be used again. Pick another name.")
+                ? "A kiosk named \"\(payload.device)\" is already enrolled. Pick another name."
+                : "The kiosk name \"\(payload.device)\" belonged to a revoked device and cannot be used again. Pick another name.")
         }
-        guard deviceNames[p.key] == nil else {
-            throw ElectionError(.device, "This device key is already enrolled (as \"\(deviceNames[p.key]!)\"). Each kiosk needs its own new key.")
+        if let holder = deviceNames[payload.key] {
+            throw ElectionError(.device, "This device key is already enrolled (as \"\(holder)\"). Each kiosk needs its own new key.")
         }
-        let s = setup!
-        guard !([s.officer, s.registrar] + s.trusteeKeys).contains(p.key), roll[p.key] == nil else {
+        guard !([setup.officer, setup.registrar] + setup.trusteeKeys).contains(payload.key), roll[payload.key] == nil else {
             throw ElectionError(.device, "A device key must not be the officer's, the registrar's, a trustee's or a credential's key.")
         }
-        devices[p.device] = KioskDevice(name: p.device, key: key, enrolledAt: entry.index, revokedAt: nil)
-        deviceNames[p.key] = p.device
+        devices[payload.device] = KioskDevice(name: payload.device, key: key, enrolledAt: entry.index, revokedAt: nil)
+        deviceNames[payload.key] = payload.device
         return .device
     }
 
-    mutating func applyKioskRevoke(_ entry: ElectionEntry) throws -> ElectionEffect {
-        let p = try KioskRevoke.decode(entry.payload)
-        try requireAuthor(entry, is: setup!.officer, role: "officer")
-        guard let device = devices[p.device] else {
-            throw ElectionError(.device, "No kiosk named \"\(p.device.prefix(64))\" is enrolled. Check the name (perennial kiosk list).")
+    mutating func applyKioskRevoke(_ entry: ElectionEntry, setup: TermSetup) throws -> ElectionEffect {
+        let payload = try KioskRevoke.decode(entry.payload)
+        try requireAuthor(entry, is: setup.officer, role: "officer")
+        guard var device = devices[payload.device] else {
+            throw ElectionError(.device, "No kiosk named \"\(payload.device.prefix(64))\" is enrolled. Check the name (perennial kiosk list).")
         }
         guard device.isActive else {
-            throw ElectionError(.device, "The kiosk \"\(p.device)\" is already revoked.")
+            throw ElectionError(.device, "The kiosk \"\(payload.device)\" is already revoked.")
         }
-        devices[p.device]!.revokedAt = entry.index
+        device.revokedAt = entry.index
+        devices[payload.device] = device
         return .device
     }
 

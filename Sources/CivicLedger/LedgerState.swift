@@ -16,19 +16,21 @@ public struct LedgerState: Sendable {
     public internal(set) var organisations: [String: Organisation] = [:]
     /// Organisation id by key (hex): a key belongs to one organisation only.
     public internal(set) var organisationByKey: [String: String] = [:]
-    /// Contributions by log index.
-    public internal(set) var contributions: [Int: RecordedContribution] = [:]
-    /// Reversals by log index of the reversal.
-    public internal(set) var reversals: [Int: RecordedReversal] = [:]
-    /// Contribution indices per account, in log order.
-    public internal(set) var accountEntries: [AccountID: [Int]] = [:]
-    var attestations: Set<String> = []
+    /// Where the contributions and reversals are kept (see ``LedgerRows``); nil: in ``memory``.
+    public internal(set) var rows: (any LedgerRows)?
+    /// The contributions and reversals held in memory: all of them without ``rows``; with rows, only
+    /// those committed to this value but not stored (a copy checking a batch before it is appended).
+    var memory = LedgerMemory()
     /// Indices of settings, accreditation and suspension entries, which a snapshot replays.
     var structuralIndices: [Int] = []
-    /// The kind of every ledger entry, by index.
+    /// The kind of every ledger entry held in memory, by index (with ``rows``, the stored
+    /// contributions and reversals are not listed).
     public internal(set) var kinds: [Int: LedgerKind] = [:]
 
-    public init(context: LedgerContext) { self.context = context }
+    public init(context: LedgerContext, rows: (any LedgerRows)? = nil) {
+        self.context = context
+        self.rows = rows
+    }
 
     // MARK: - Settings
 
@@ -84,7 +86,9 @@ public struct LedgerState: Sendable {
     }
 
     /// Records a change returned by ``check(_:)`` for the next entry (and no other).
-    public mutating func commit(_ change: LedgerChange) {
+    /// - Parameter stored: true when ``rows`` already hold the change's contribution or reversal
+    ///   (the node wrote them in the entry's transaction); memory then keeps nothing of it.
+    public mutating func commit(_ change: LedgerChange, stored: Bool = false) {
         switch change {
         case .settings(let index, let from, let s):
             settingsEntries.append((index, from, s))
@@ -97,12 +101,11 @@ public struct LedgerState: Sendable {
         case .suspend(let index, let s, let from, let until):
             organisations[s.org]?.suspensions.append((index, from, until, s.reason))
         case .contribution(let c):
-            contributions[c.index] = c
-            accountEntries[c.account, default: []].append(c.index)
-            attestations.insert(c.payload.org + "\u{0}" + c.payload.attestation)
+            if stored { return }
+            memory.add(c)
         case .reversal(let r):
-            contributions[r.entry]?.reversedBy = r.index
-            reversals[r.index] = r
+            if stored { return }
+            memory.add(r)
         }
         kinds[change.index] = change.kind
         switch change {
@@ -250,13 +253,12 @@ public struct LedgerState: Sendable {
         }
 
         // LED-9: the same attestation twice.
-        let attestationKey = c.org + "\u{0}" + c.attestation
-        guard !attestations.contains(attestationKey) else {
+        guard try !hasAttestation(org: c.org, attestation: c.attestation) else {
             throw LedgerError(.duplicate, check: "LED-9", "\"\(c.org)\" already recorded attestation \"\(c.attestation)\". Each attestation is recorded once; a correction is a reversal and a new attestation id.")
         }
 
         // LED-7: no overlap with the account's counted contributions.
-        let mine = (accountEntries[account] ?? []).compactMap { contributions[$0] }.filter(\.counts)
+        let mine = try contributions(of: account).filter(\.counts)
         if let other = mine.first(where: { $0.startUTC < endUTC && startUTC < $0.endUTC }) {
             throw LedgerError(.overlap, check: "LED-7", "This time overlaps another contribution of the same account (entry \(other.index), \(other.payload.date) \(other.payload.start)–\(other.payload.end ?? "+\(other.minutes) min")). One person cannot give the same hour twice.")
         }
@@ -289,8 +291,8 @@ public struct LedgerState: Sendable {
         guard r.entry >= 0, r.entry < entry.index else {
             throw LedgerError(.reversal, check: "LED-10", "A reversal names an earlier entry of the log (got \(r.entry)).")
         }
-        guard let original = contributions[r.entry] else {
-            if kinds[r.entry] == .reversal {
+        guard let original = try contribution(at: r.entry) else {
+            if try reversal(at: r.entry) != nil {
                 throw LedgerError(.reversal, check: "LED-10", "Entry \(r.entry) is itself a reversal; a reversal cannot be reversed. Attest the time again with a new attestation id instead.")
             }
             throw LedgerError(.reversal, check: "LED-10", "Entry \(r.entry) is not a ledger contribution; only contributions can be reversed.")

@@ -178,7 +178,7 @@ extension LedgerState {
         guard LocalDate.supportedYears.contains(year) else {
             throw LedgerError(.malformed, "The year \(year) is not a calendar year; give a year such as 2027.")
         }
-        let mine = (accountEntries[account] ?? []).compactMap { contributions[$0] }.filter { $0.date.year == year }
+        let mine = try contributions(of: account).filter { $0.date.year == year }
             .sorted { ($0.startUTC, $0.index) < ($1.startUTC, $1.index) }
         var lines: [AccountStatement.Line] = []
         var byCategory: [String: Int] = [:]
@@ -189,7 +189,7 @@ extension LedgerState {
             var end = context.clock.localTime(at: c.endUTC).text
             let extraDays = c.date.distance(to: endDate)
             if extraDays > 0 && !(extraDays == 1 && end == "00:00") { end += " +\(extraDays)" }
-            let reversal = c.reversedBy.flatMap { reversals[$0] }
+            let reversal = try c.reversedBy.flatMap { try self.reversal(at: $0) }
             lines.append(AccountStatement.Line(
                 index: c.index, org: c.payload.org, orgName: organisations[c.payload.org]?.name ?? c.payload.org,
                 category: c.payload.category, date: c.payload.date, start: c.payload.start, end: end, minutes: c.minutes,
@@ -210,14 +210,15 @@ extension LedgerState {
     }
 
     /// The city's totals for a calendar year (or the whole term when `year` is nil).
-    public func cityTotals(year: Int? = nil) -> CityTotals {
+    /// - Throws: the rows' error if a stored row cannot be read or was altered.
+    public func cityTotals(year: Int? = nil) throws -> CityTotals {
         struct Cell { var minutes = 0; var count = 0; var accounts: Set<AccountID> = [] }
         var cells: [String: [String: Cell]] = [:]
         var byCategory: [String: Int] = [:]
         var byMonth: [String: Int] = [:]
         var accounts: Set<AccountID> = []
         var total = 0, count = 0, reversed = 0
-        for c in contributions.values where year == nil || c.date.year == year {
+        for c in try allContributions() where year == nil || c.date.year == year {
             guard c.counts else { reversed += 1; continue }
             let month = String(c.payload.date.prefix(7))
             cells[month, default: [:]][c.payload.category, default: Cell()].minutes += c.minutes

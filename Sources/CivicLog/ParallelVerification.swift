@@ -3,7 +3,7 @@ import Foundation
 /// Checks many envelopes' signatures and headers on all cores (Ed25519 verification dominates the
 /// cost of appending and importing). Reports the failure with the lowest position, so the error
 /// is the same as a one-by-one check would give.
-enum ParallelVerification {
+public enum ParallelVerification {
     /// Below this many envelopes, checking on one thread is cheaper than spreading the work.
     static let threshold = 64
 
@@ -27,6 +27,23 @@ enum ParallelVerification {
             }
         }
         if let error = failures.first { throw error }
+    }
+
+    /// `transform(i)` for every `i` in `0..<count`, computed on all cores for large counts.
+    public static func map<T: Sendable>(count: Int, _ transform: @Sendable (Int) -> T?) -> [T?] {
+        let results = Slots<T>(count: count)
+        try? verifyAll(count: count) { i in results.set(i, transform(i)) }
+        return results.values
+    }
+
+    /// One value per position, set from many threads (each once). `@unchecked Sendable` is safe:
+    /// state is guarded by `lock`.
+    private final class Slots<T: Sendable>: @unchecked Sendable {
+        private let lock = NSLock()
+        private var slots: [T?]
+        init(count: Int) { slots = Array(repeating: nil, count: count) }
+        func set(_ i: Int, _ value: T?) { lock.withLock { slots[i] = value } }
+        var values: [T?] { lock.withLock { slots } }
     }
 
     /// The lowest-position failure. `@unchecked Sendable` is safe: state is guarded by `lock`.

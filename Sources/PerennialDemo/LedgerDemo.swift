@@ -119,7 +119,7 @@ public enum LedgerDemo {
         func attempt(_ body: () throws -> Void) {
             do { try body() } catch let error as LedgerError { refused[error.check ?? error.reason.description, default: 0] += 1 } catch {}
         }
-        if let first = appended.first, let c = try node.ledgerState().contributions[Int(first.index)] {
+        if let first = appended.first, let c = try node.ledgerState().contribution(at: Int(first.index)) {
             let key = keys[c.payload.org]!
             attempt { try node.submitLedger(c.payload, signer: key) }                         // LED-9 same attestation
             var overlapping = c.payload
@@ -140,7 +140,7 @@ public enum LedgerDemo {
         // A correction: the second contribution was recorded by mistake.
         var reversals = 0
         if appended.count > 1 {
-            let c = try node.ledgerState().contributions[Int(appended[1].index)]!
+            let c = try node.ledgerState().contribution(at: Int(appended[1].index))!
             let r = try node.submitLedger(Reversal(entry: c.index, reason: "Recorded for the wrong volunteer; corrected."), signer: keys[c.payload.org]!)
             reversals += 1
             attempt { try node.submitLedger(Reversal(entry: Int(r.index), reason: "undo"), signer: officer) }   // LED-10
@@ -149,8 +149,9 @@ public enum LedgerDemo {
 
         let state = try node.ledgerState()
         let sample = try people.first.map { try state.statement(account: $0, year: context.termStart.year) { node.existingReceipt(index: $0) } }
-        return Summary(organisations: orgs.count, accounts: Set(state.contributions.values.map(\.account)).count,
-                       contributions: state.contributions.count, reversals: reversals, refused: refused,
-                       totals: state.cityTotals(), sampleStatement: sample)
+        let contributions = try state.allContributions()
+        return Summary(organisations: orgs.count, accounts: Set(contributions.map(\.account)).count,
+                       contributions: contributions.count, reversals: reversals, refused: refused,
+                       totals: try state.cityTotals(), sampleStatement: sample)
     }
 }

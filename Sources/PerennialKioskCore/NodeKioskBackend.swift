@@ -51,7 +51,7 @@ public final class NodeKioskBackend: KioskBackend {
         do {
             return try election.prepareBallot(choices: choices, credential: voter.credential, window: voter.window.number)
         } catch let error as ElectionError {
-            throw Self.refusal(error, voter: voter)
+            throw KioskDesk.refusal(error)
         } catch {
             throw KioskRefusal.technical
         }
@@ -65,7 +65,7 @@ public final class NodeKioskBackend: KioskBackend {
         do {
             entry = try node.submit(payload: ballot.payload, signer: voter.signingKey)
         } catch let error as ElectionError {
-            throw Self.refusal(error, voter: voter)
+            throw KioskDesk.refusal(error)
         } catch {
             throw KioskRefusal.technical
         }
@@ -93,7 +93,7 @@ public final class NodeKioskBackend: KioskBackend {
             challenged = try election.prepareChallenge(of: ballot, choices: choices, device: deviceKey.publicKey.rawRepresentation)
             entry = try node.submit(payload: challenged.spoilPayload(record: node.origin, term: setup.term), signer: deviceKey)
         } catch let error as ElectionError {
-            throw Self.refusal(error, voter: voter)
+            throw KioskDesk.refusal(error)
         } catch {
             throw KioskRefusal.technical
         }
@@ -103,19 +103,5 @@ public final class NodeKioskBackend: KioskBackend {
     /// Writes the receipt to the spool directory for the receipt printer (``ReceiptSpool``). Returns the JSON file.
     func writeReceipt(_ receipt: Receipt, trackerHex: String, trackingCode: String) throws -> URL {
         try ReceiptSpool(directory: receiptsDirectory, termTitle: termTitle, checkAddress: checkAddress).write(receipt, trackingCode: trackingCode)
-    }
-
-    /// A refusal from the engine, as the voter should read it.
-    static func refusal(_ error: ElectionError, voter: KioskVoter) -> KioskRefusal {
-        switch error.reason {
-        case .outsideWindow, .wrongWindow: .windowJustClosed
-        case .notEligible: .replaced
-        case .unknownCredential: .notOnRoll
-        case .closed: .closed
-        case .noElectionKey: .notOpenYet(start: nil)
-        case .staleContest, .contests: .contestsChanged
-        case .device: .technical
-        default: .technical
-        }
     }
 }

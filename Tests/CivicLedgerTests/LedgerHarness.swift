@@ -53,9 +53,9 @@ struct Harness {
 
     /// A summary of everything the state holds.
     var fingerprint: String {
-        let c = state.contributions.values.sorted { $0.index < $1.index }.map { "\($0.index):\($0.minutes):\($0.reversedBy ?? -1)" }
+        let c = ((try? state.allContributions()) ?? []).map { "\($0.index):\($0.minutes):\($0.reversedBy ?? -1)" }
         let o = state.organisations.values.sorted { $0.org < $1.org }.map { "\($0.org):\($0.periods.count):\($0.suspensions.count)" }
-        return "\(c)|\(o)|\(state.reversals.count)|\(state.settingsEntries.count)|\(state.kinds.count)"
+        return "\(c)|\(o)|\((try? state.counts().reversals) ?? -1)|\(state.settingsEntries.count)|\(state.kinds.count)"
     }
 
     /// Accredits `org` with a fresh key; returns the key.

@@ -14,7 +14,7 @@ struct LedgerRuleTests {
         let change = try h.append(Harness.contribution("jardins", category: "gardening", date: "2026-05-02", start: "09:00", end: "12:30"), by: key)
         guard case .contribution(let c) = change else { Issue.record("not a contribution"); return }
         #expect(c.minutes == 210)
-        #expect(h.state.contributions.count == 1)
+        #expect(try h.state.counts().contributions == 1)
     }
 
     @Test func accreditationRefusals() throws {
@@ -242,7 +242,7 @@ struct LedgerRuleTests {
         _ = h.refuse(Reversal(entry: accreditIndex, reason: "no"), by: h.officer, check: "LED-10")        // not a contribution
         _ = h.refuse(Reversal(entry: 999, reason: "no"), by: h.officer, check: "LED-10")                  // not earlier
         let r = try h.append(Reversal(entry: c.index, reason: "Wrong volunteer"), by: key)
-        #expect(h.state.contributions[c.index]?.reversedBy == r.index)
+        #expect(try h.state.contribution(at: c.index)?.reversedBy == r.index)
         _ = h.refuse(Reversal(entry: c.index, reason: "again"), by: h.officer, check: "LED-10")           // once per entry
         let e = h.refuse(Reversal(entry: r.index, reason: "undo"), by: h.officer, check: "LED-10")         // reversal of a reversal
         #expect(e?.message.contains("cannot be reversed") == true)

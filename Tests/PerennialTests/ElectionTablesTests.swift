@@ -164,7 +164,7 @@ struct LazyRestoreTests {
         _ = try builder.fill(to: 300, maxBallots: 4)
         let node = builder.node
         let comments = try node.deliberation().state.comments.count
-        let contributions = try node.ledgerState().contributions.count
+        let contributions = try node.ledgerState().counts().contributions
         #expect(comments > 0 && contributions > 0)
         try node.saveSnapshot()
         // Envelopes prepared on the first node; appended on a node just opened from the snapshot.
@@ -179,7 +179,7 @@ struct LazyRestoreTests {
         #expect(reopened.snapshotSize == Int(try node.store.size()))
         try reopened.submit(batch: [comment, contribution])
         #expect(try reopened.deliberation().state.comments.count == comments + 1)
-        #expect(try reopened.ledgerState().contributions.count == contributions + 1)
+        #expect(try reopened.ledgerState().counts().contributions == contributions + 1)
         // Snapshots of deliberation and the ledger altered on disk: each is rebuilt from the log's
         // entries when first used (the election's, read at open, is intact, so open stays quick).
         try reopened.saveSnapshot()
@@ -189,11 +189,11 @@ struct LazyRestoreTests {
         let altered = try Node(directory: base.appendingPathComponent("node"), clock: clock)
         #expect(altered.snapshotSize == reopened.snapshotSize)
         #expect(try altered.deliberation().state.comments.count == comments + 1)
-        #expect(try altered.ledgerState().contributions.count == contributions + 1)
+        #expect(try altered.ledgerState().counts().contributions == contributions + 1)
         // And a node rebuilt from the whole log agrees.
         let rebuilt = try Node(directory: base.appendingPathComponent("node"), clock: clock)
         try rebuilt.reload()
         #expect(try rebuilt.deliberation().state.comments.count == comments + 1)
-        #expect(try rebuilt.ledgerState().contributions.count == contributions + 1)
+        #expect(try rebuilt.ledgerState().counts().contributions == contributions + 1)
     }
 }

@@ -39,7 +39,7 @@ public struct ContestRegistry: Sendable {
     }
 
     /// Checks a new version against the rules.
-    func check(_ v: ContestVersion) throws {
+    func check(_ v: ContestVersion) throws(ElectionError) {
         let expected = (versions[v.contest]?.last?.version ?? 0) + 1
         guard v.version == expected else {
             throw ElectionError(.contests, "Contest \"\(v.contest)\" must get version \(expected) next, not \(v.version).")

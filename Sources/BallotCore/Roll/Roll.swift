@@ -37,9 +37,15 @@ public struct Roll: Sendable {
         if let rows { rows.putRollRecord(record, credential: credential, entry: entry) } else { records[credential] = record }
     }
 
-    static func interval(from: String?, until: String?) throws -> (LocalDate?, LocalDate?) {
-        let f = try from.map { try LocalDate(iso: $0) }
-        let u = try until.map { try LocalDate(iso: $0) }
+    static func interval(from: String?, until: String?) throws(ElectionError) -> (LocalDate?, LocalDate?) {
+        let f: LocalDate?, u: LocalDate?
+        do {
+            f = try from.map { try LocalDate(iso: $0) }
+            u = try until.map { try LocalDate(iso: $0) }
+        } catch {
+            // The calendar's own sentence (what was wrong, how to write the date), under the roll's reason.
+            throw ElectionError(.roll, "\(error)")
+        }
         if let f, let u, !(f < u) {
             throw ElectionError(.roll, "The eligibility interval is empty: \"eligible_from\" (\(f.iso)) must be before \"eligible_until\" (\(u.iso)).")
         }
@@ -47,7 +53,7 @@ public struct Roll: Sendable {
     }
 
     /// Checks a `roll.enrol` and returns the record to add.
-    func checkEnrol(_ e: RollEnrol) throws -> Record {
+    func checkEnrol(_ e: RollEnrol) throws(ElectionError) -> Record {
         guard self[e.credential] == nil else {
             throw ElectionError(.roll, "This credential is already on the roll; issue a new credential instead.")
         }
@@ -65,7 +71,7 @@ public struct Roll: Sendable {
     }
 
     /// Checks a `roll.update` and returns the updated record.
-    func checkUpdate(_ u: RollUpdate) throws -> Record {
+    func checkUpdate(_ u: RollUpdate) throws(ElectionError) -> Record {
         guard var record = self[u.credential] else {
             throw ElectionError(.unknownCredential, "This credential is not on the roll; enrol it first.")
         }
@@ -82,7 +88,7 @@ public struct Roll: Sendable {
     mutating func update(_ credential: String, _ record: Record, entry: Int) { put(credential, record, entry: entry) }
 
     /// Checks a `roll.replace` and returns the updated old record and the new one.
-    func checkReplace(_ r: RollReplace) throws -> (old: Record, new: Record) {
+    func checkReplace(_ r: RollReplace) throws(ElectionError) -> (old: Record, new: Record) {
         guard var old = self[r.old] else {
             throw ElectionError(.unknownCredential, "The credential to replace is not on the roll.")
         }

@@ -37,6 +37,9 @@ public protocol ElectionHandle: AnyObject {
     /// Verifies the proofs of the `ballot.cast` entries about to be applied in one batch (SPEC §3.5.1);
     /// the ones that pass are not verified again when applied. `nil` forgets them.
     func preverifyBallots(_ entries: [ElectionEntry]?)
+    /// Credentials of the batch's `roll.*` entries already found valid (see
+    /// `ElectionState.preverifiedCredentials`); an empty set forgets them.
+    func preverifyCredentials(_ valid: Set<String>)
     /// Checks and applies one entry (nothing changes if it throws).
     func apply(_ entry: ElectionEntry) throws -> ElectionEffect
     /// Checks and applies one entry whose header, record and term the node already checked.
@@ -89,6 +92,7 @@ final class GroupElection<G: PrimeOrderGroup>: ElectionHandle {
     func preverifyBallots(_ entries: [ElectionEntry]?) {
         if let entries { state.preverifyBallots(entries) } else { state.preverified = [] }
     }
+    func preverifyCredentials(_ valid: Set<String>) { state.preverifiedCredentials = valid }
     var contests: ContestRegistry { state.contests }
     var roll: Roll { state.roll }
     var statistics: ElectionStatistics {

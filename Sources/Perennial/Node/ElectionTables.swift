@@ -24,15 +24,17 @@ final class ElectionTables: ElectionRows, @unchecked Sendable {
 
     private let slot: TransactionSlot
     private let store: LogStore
-    private let key: [UInt8]
+    private let tags: RowTags
+    private let counts: RowCounts
     /// The node's lock: rows are read and written under it, so that a reader on another task
     /// (a kiosk asking for a roll record) never uses the transaction of an append in progress.
     private let lock: NSRecursiveLock
 
-    init(slot: TransactionSlot, store: LogStore, key: [UInt8], lock: NSRecursiveLock) {
+    init(slot: TransactionSlot, store: LogStore, key: [UInt8], counts: RowCounts, lock: NSRecursiveLock) {
         self.slot = slot
         self.store = store
-        self.key = key
+        self.tags = RowTags(module: "election", key: key)
+        self.counts = counts
         self.lock = lock
     }
 
@@ -67,8 +69,13 @@ final class ElectionTables: ElectionRows, @unchecked Sendable {
     func putRollRecord(_ record: Roll.Record, credential: String, entry: Int) {
         let value = record.encoded
         write("roll") { db in
-            try db.cachedStatement(sql: "INSERT OR REPLACE INTO election_roll(credential, entry, record, tag) VALUES (?, ?, ?, ?)")
-                .execute(arguments: [credential, entry, Data(value), Data(tag("roll", Array(credential.utf8), entry, value))])
+            let arguments: StatementArguments = [credential, entry, Data(value), Data(tag("roll", Array(credential.utf8), entry, value))]
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO election_roll(credential, entry, record, tag) VALUES (?, ?, ?, ?)")
+                .execute(arguments: arguments)
+            if db.changesCount > 0 { return try counts.added(1, to: "election_roll", db) }
+            // The same entry rewrote the record (the row count does not change).
+            try db.cachedStatement(sql: "REPLACE INTO election_roll(credential, entry, record, tag) VALUES (?, ?, ?, ?)")
+                .execute(arguments: arguments)
         }
     }
 
@@ -84,8 +91,10 @@ final class ElectionTables: ElectionRows, @unchecked Sendable {
 
     func putCountedBallot(slot name: String, entry: Int) {
         write("counted") { db in
-            try db.cachedStatement(sql: "INSERT OR REPLACE INTO election_counted(slot, entry, tag) VALUES (?, ?, ?)")
+            // The row is a function of its key: one already there is the same row.
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO election_counted(slot, entry, tag) VALUES (?, ?, ?)")
                 .execute(arguments: [name, entry, Data(tag("counted", Array(name.utf8), entry, []))])
+            if db.changesCount > 0 { try counts.added(1, to: "election_counted", db) }
         }
     }
 
@@ -115,6 +124,7 @@ final class ElectionTables: ElectionRows, @unchecked Sendable {
         write("seen") { db in
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO election_seen(hash, entry, tag) VALUES (?, ?, ?)")
                 .execute(arguments: [Data(payloadHash), entry, Data(tag("seen", payloadHash, entry, []))])
+            if db.changesCount > 0 { try counts.added(1, to: "election_seen", db) }
         }
     }
 
@@ -152,15 +162,10 @@ final class ElectionTables: ElectionRows, @unchecked Sendable {
     }
 
     private func tag(_ table: String, _ key: [UInt8], _ entry: Int, _ value: [UInt8]) -> [UInt8] {
-        let head = Array("perennial-election-row-v1\n\(table)\n\(entry)\n\(key.count)\n".utf8)
-        // The key length is fixed (32 bytes, derived by the node) and the output length valid: cannot throw.
-        return (try? BLAKE2b.hash(head + key + value, key: self.key, outputLength: 16)) ?? []
+        tags.tag(table, key, entry, value)
     }
 
     private func check(_ row: Row, table: String, key: [UInt8], value: [UInt8]) throws {
-        let stored = [UInt8](row["tag"] as Data)
-        guard !stored.isEmpty, stored == tag(table, key, row["entry"] as Int, value) else {
-            throw NodeError.damaged("a stored \(table) row of the election was altered")
-        }
+        try tags.check(row, table: table, key: key, value: value)
     }
 }

@@ -7,14 +7,17 @@ import GRDB
 
 /// The civic time ledger as a module of the node: it owns the `ledger.*` entry kinds.
 ///
-/// The rules are ``CivicLedger/LedgerState`` (pure, shared with any replay); this class keeps that
-/// state in memory and writes a small SQLite projection beside the log, in the log's transaction:
+/// The rules are ``CivicLedger/LedgerState`` (pure, shared with any replay); this class keeps in
+/// memory only what stays small (settings, organisations) and writes what grows with the term to
+/// SQLite rows beside the log, in the log's transaction:
 ///
-/// - `ledger_organisations(org TEXT PRIMARY KEY, name, key, accredited_at)` — latest accreditation;
-/// - `ledger_contributions(idx INTEGER PRIMARY KEY, org, attestation, account, category, date,
-///   start_utc, end_utc, minutes, reversed_by)` — every contribution, with its reversal if any.
+/// - `ledger_organisations(org TEXT PRIMARY KEY, name, key, accredited_at)` — latest accreditation
+///   (for SQL readers; the rules use memory);
+/// - every contribution and every reversal, tagged, read back by the rules and the statements
+///   (see ``LedgerTables``).
 ///
-/// Both are rebuilt from the log when the node rebuilds (``reset(db:)`` then replay). From a
+/// The rows are in step with the log (written in the entries' transactions); the tables are
+/// rebuilt from the log only when the node migrates them (``reset(db:)`` then replay). From a
 /// snapshot, the state is restored lazily, the first time the ledger is used.
 public final class LedgerModule: LogModule {
     public let name = "ledger"
@@ -31,7 +34,12 @@ public final class LedgerModule: LogModule {
     /// A snapshot restored but not decoded yet (see ``restore(_:setup:entry:)``).
     private var pending: (snapshot: StoredSnapshot, setup: TermSetup, entry: (Int) throws -> NodeEntry)?
 
-    public init(record: String) { self.record = record }
+    let tables: LedgerTables
+
+    init(record: String, tables: LedgerTables) {
+        self.record = record
+        self.tables = tables
+    }
 
     public func owns(kind: String) -> Bool { kind.hasPrefix(LedgerKind.prefix) }
 
@@ -40,29 +48,24 @@ public final class LedgerModule: LogModule {
         try prepare(setup: setup)
         guard var ledger = loaded else { throw NodeError("The ledger is not prepared.") }  // prepare sets it
         // Check first, then project, then commit: a refused entry or a failed write changes nothing.
+        // The rules read the rows as they were before this entry (they may already hold it on replay).
+        tables.asOf = entry.index - 1
         let change = try ledger.check(LedgerEntry(entry.entry))
-        if let db { try Self.project(change, db: db) }
+        if let db { try project(change, db: db) }
         loaded = nil  // keep the state uniquely referenced while it changes
-        ledger.commit(change)
+        ledger.commit(change, stored: true)
         loaded = ledger
+        tables.asOf = entry.index
     }
 
     public func reset(db: Database?) throws {
         loaded = nil
         pending = nil
+        tables.asOf = -1
         guard let db else { return }
-        try Self.createTables(db)
-        try db.execute(sql: "DELETE FROM ledger_organisations; DELETE FROM ledger_contributions;")
-    }
-
-    static func createTables(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE IF NOT EXISTS ledger_organisations(org TEXT PRIMARY KEY, name TEXT NOT NULL, key TEXT NOT NULL, accredited_at INTEGER NOT NULL);
-            CREATE TABLE IF NOT EXISTS ledger_contributions(idx INTEGER PRIMARY KEY, org TEXT NOT NULL, attestation TEXT NOT NULL,
-                account TEXT NOT NULL, category TEXT NOT NULL, date TEXT NOT NULL, start_utc INTEGER NOT NULL, end_utc INTEGER NOT NULL,
-                minutes INTEGER NOT NULL, reversed_by INTEGER);
-            CREATE INDEX IF NOT EXISTS ledger_contributions_account ON ledger_contributions(account, date);
-            """)
+        // Only when the node migrates its tables: an older layout is dropped, not just emptied.
+        try db.execute(sql: "DROP TABLE IF EXISTS ledger_organisations; DROP TABLE IF EXISTS ledger_contributions; DROP TABLE IF EXISTS ledger_reversals;")
+        try LedgerTables.createTables(db)
     }
 
     public func snapshot() throws -> [UInt8] {
@@ -78,6 +81,7 @@ public final class LedgerModule: LogModule {
         guard let setup else { throw SnapshotReader.Damaged() }
         loaded = nil
         pending = (snapshot, setup, entry)
+        tables.asOf = snapshot.size - 1
     }
 
     /// Decodes a snapshot restored but not used yet; one altered on disk is replaced by a replay of
@@ -85,13 +89,16 @@ public final class LedgerModule: LogModule {
     /// - Throws: ``NodeError/damaged(_:)`` if a stored entry no longer replays.
     private func restorePending() throws {
         guard let (snapshot, setup, entry) = pending else { return }
-        var restored = try LedgerState(context: LedgerContext(record: record, setup: setup))
+        var restored = LedgerState(context: try LedgerContext(record: record, setup: setup), rows: tables)
         do {
             if let bytes = try snapshot.state() {
                 if !bytes.isEmpty { try restored.restore(snapshot: bytes) { try LedgerEntry(entry($0).entry) } }
             } else {
+                // The rows already hold these entries: each is checked against the rows before it.
+                defer { tables.asOf = snapshot.size - 1 }
                 try snapshot.forEachEntry(of: self, entry: entry) { e in
-                    restored.commit(try restored.check(LedgerEntry(e.entry)))
+                    tables.asOf = e.index - 1
+                    restored.commit(try restored.check(LedgerEntry(e.entry)), stored: true)
                 }
             }
         } catch let error as NodeError {
@@ -106,22 +113,18 @@ public final class LedgerModule: LogModule {
     /// An empty ledger for the term (before any ledger entry), so that statements can be asked for.
     func prepare(setup: TermSetup) throws {
         try restorePending()
-        if loaded == nil { loaded = try LedgerState(context: LedgerContext(record: record, setup: setup)) }
+        if loaded == nil { loaded = LedgerState(context: try LedgerContext(record: record, setup: setup), rows: tables) }
     }
 
-    static func project(_ change: LedgerChange, db: Database) throws {
+    private func project(_ change: LedgerChange, db: Database) throws {
         switch change {
         case .accredit(let a, let period):
             try db.execute(sql: "INSERT OR REPLACE INTO ledger_organisations(org, name, key, accredited_at) VALUES (?, ?, ?, ?)",
                            arguments: [a.org, a.name, a.key, period.index])
         case .contribution(let c):
-            try db.execute(sql: """
-                INSERT INTO ledger_contributions(idx, org, attestation, account, category, date, start_utc, end_utc, minutes, reversed_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
-                """, arguments: [c.index, c.payload.org, c.payload.attestation, c.account.text, c.payload.category, c.payload.date,
-                                 c.startUTC, c.endUTC, c.minutes])
+            try tables.put(c, db: db)
         case .reversal(let r):
-            try db.execute(sql: "UPDATE ledger_contributions SET reversed_by = ? WHERE idx = ?", arguments: [r.index, r.entry])
+            try tables.put(r, db: db)
         case .settings, .suspend:
             break
         }

@@ -26,8 +26,9 @@ import GRDB
 /// the entries appended since. A snapshot that does not match the log is discarded and rebuilt.
 ///
 /// **Nothing on disk is trusted unchecked.** Opening checks the latest checkpoint's signature and
-/// root against the stored tree, the snapshot's root, and the leaf hash of every entry it reads;
-/// a mismatch refuses to open with ``NodeError/damaged(_:)``.
+/// root against the stored tree, the snapshot's root, the leaf hash of every entry it reads, and
+/// the number of rows of every table of trusted rows (a deleted row; see ``RowCounts``); every
+/// row read is checked against its tag. A mismatch refuses to open with ``NodeError/damaged(_:)``.
 ///
 /// Safe to share between tasks: every public method runs under one lock.
 public final class Node: @unchecked Sendable {
@@ -49,6 +50,8 @@ public final class Node: @unchecked Sendable {
     /// The size the latest snapshot (loaded or written) covers.
     private(set) var snapshotSize = 0
     private let snapshotKey: [UInt8]
+    /// The tagged row count of every table of trusted rows (see ``RowCounts``).
+    private let rowCounts: RowCounts
     /// The write transaction of the append or replay in progress (read by the election to read back
     /// a counted ballot).
     private let transaction = TransactionSlot()
@@ -109,14 +112,18 @@ public final class Node: @unchecked Sendable {
         store = try LogStore(directory: directory.appendingPathComponent("log"), origin: info.origin, signingKey: logKey, clock: clock,
                              durability: durability)
         snapshotKey = logKey.derivedSecret(label: "node-snapshot")
+        let rowCounts = RowCounts(key: logKey.derivedSecret(label: "row-counts"))
+        self.rowCounts = rowCounts
         let slot = transaction
         let store = self.store
         electionModule = ElectionModule(record: info.origin,
                                         tables: ElectionTables(slot: slot, store: store, key: logKey.derivedSecret(label: "election-rows"),
-                                                               lock: lock)) { index in
+                                                               counts: rowCounts, lock: lock)) { index in
             try slot.payload(at: index, store: store)
         }
-        ledger = LedgerModule(record: info.origin)
+        ledger = LedgerModule(record: info.origin,
+                              tables: LedgerTables(slot: slot, store: store, key: logKey.derivedSecret(label: "ledger-rows"),
+                                                   counts: rowCounts, lock: lock))
         deliberationModule = DeliberationModule(record: info.origin)
         modules = [electionModule, ledger, deliberationModule]
         let modules = self.modules
@@ -127,11 +134,13 @@ public final class Node: @unchecked Sendable {
                 try db.execute(sql: "DROP TABLE IF EXISTS node_snapshot")
             }
             try ElectionTables.createTables(db)
-            try LedgerModule.createTables(db)
+            try LedgerTables.createTables(db)
             try DeliberationProjector.createTables(db)
             try NodeSnapshot.createTable(db)
+            try RowCounts.createTable(db)
             if migrating {
                 for module in modules { try module.reset(db: db) }
+                try rowCounts.reset(db)
                 try NodeSnapshot.setProjectedSize(db, 0)
                 try NodeSnapshot.setSchemaVersion(db)
             }
@@ -142,6 +151,7 @@ public final class Node: @unchecked Sendable {
                     throw NodeError.damaged("the log holds no entry (not even term.setup)")
                 }
                 try checkStoredTree()
+                try store.database.read { db in try rowCounts.check(db) }
                 try restoreSnapshot()
                 try catchUp()
             }
@@ -463,7 +473,11 @@ public final class Node: @unchecked Sendable {
                 let before = appliedThrough
                 var raced = false
                 preverifyBallots(envelopes)
-                defer { electionModule.handle?.preverifyBallots(nil) }
+                preverifyCredentials(envelopes)
+                defer {
+                    electionModule.handle?.preverifyBallots(nil)
+                    electionModule.handle?.preverifyCredentials([])
+                }
                 do {
                     let entries = try store.append(contentsOf: envelopes) { db, entry in
                         guard Int(entry.index) == self.appliedThrough + 1 else {
@@ -509,6 +523,26 @@ public final class Node: @unchecked Sendable {
             return ElectionEntry(index: i, timeMs: 0, author: envelope.author, payload: envelope.payload)
         }
         if ballots.count > 1 { handle.preverifyBallots(ballots) }
+    }
+
+    /// A batch of `roll.enrol` and `roll.replace` entries has their new credentials checked on every
+    /// core first (a credential must be a point of Ed25519's main subgroup: a scalar multiplication
+    /// each, the costliest check of a roll entry); the rules then skip only that check for the ones
+    /// found valid. A credential that is not valid, or an entry that does not decode, is checked
+    /// again (and refused) when applied, in order.
+    private func preverifyCredentials(_ envelopes: [EntryEnvelope]) {
+        guard envelopes.count > 1, let handle = electionModule.handle else { return }
+        let valid = ParallelVerification.map(count: envelopes.count) { i -> String? in
+            let payload = envelopes[i].payload
+            let credential: String?
+            switch (try? PayloadHeader.parse(payload))?.kind {
+            case EntryKind.rollEnrol.rawValue: credential = (try? RollEnrol.decode(payload))?.credential
+            case EntryKind.rollReplace.rawValue: credential = (try? RollReplace.decode(payload))?.new
+            default: credential = nil
+            }
+            return credential.flatMap { ElectionState<Ristretto255Group>.isValidCredential($0) ? $0 : nil }
+        }
+        handle.preverifyCredentials(Set(valid.compactMap { $0 }))
     }
 
     /// On a real node, refuses to append while the log's latest entry is dated ahead of this

@@ -34,7 +34,9 @@ struct NodeSnapshot {
 
     /// The layout of the node's own tables and of the modules' projection tables. A node whose
     /// tables have another layout (an older release) rebuilds them all once, at open.
-    static let schemaVersion = 2
+    /// 3: the ledger's contributions and reversals are tagged rows (see ``LedgerTables``).
+    /// 4: the row count of every table of trusted rows (see ``RowCounts``).
+    static let schemaVersion = 4
 
     /// The layout version stored in `node_schema`, or nil for a new database or an older release.
     static func storedSchemaVersion(_ db: Database) throws -> Int? {

@@ -19,12 +19,12 @@ extension ElectionCore {
         return devices[name]?.revoked == false
     }
 
-    func kioskEnrol(_ e: VerifiedEntry, _ f: Fields, _ report: inout Report) {
+    func kioskEnrol(_ entry: VerifiedEntry, _ fields: Fields, _ report: inout Report) {
         do throws(AuditError) {
-            try f.finish(["device", "key"])
-            let name = try f.string("device")
+            try fields.finish(["device", "key"])
+            let name = try fields.string("device")
             guard Self.isValidDeviceName(name) else { throw .malformed("the device name is not an id of §4.1") }
-            let key = try f.hex("key", length: 32)
+            let key = try fields.hex("key", length: 32)
             guard isValidEd25519Key(key) else { throw .malformed("the device key is not a valid Ed25519 public key") }
             if let existing = devices[name] {
                 throw .malformed(existing.revoked ? "the device name \"\(name)\" belonged to a revoked device" : "a device named \"\(name)\" is already enrolled")
@@ -35,33 +35,34 @@ extension ElectionCore {
             }
             devices[name] = KioskDeviceRecord(name: name, key: key, revoked: false)
             deviceNames[key] = name
-            report.record(.kioskEnrol, .entry(e.index), failure: nil)
+            report.record(.kioskEnrol, .entry(entry.index), failure: nil)
         } catch {
-            report.record(.kioskEnrol, .entry(e.index), failure: error.message)
+            report.record(.kioskEnrol, .entry(entry.index), failure: error.message)
         }
     }
 
-    func kioskRevoke(_ e: VerifiedEntry, _ f: Fields, _ report: inout Report) {
+    func kioskRevoke(_ entry: VerifiedEntry, _ fields: Fields, _ report: inout Report) {
         do throws(AuditError) {
-            try f.finish(["device"])
-            let name = try f.string("device")
-            guard let device = devices[name] else { throw .malformed("no device named \"\(name.prefix(64))\" is enrolled") }
+            try fields.finish(["device"])
+            let name = try fields.string("device")
+            guard var device = devices[name] else { throw .malformed("no device named \"\(name.prefix(64))\" is enrolled") }
             guard !device.revoked else { throw .malformed("the device \"\(name)\" is already revoked") }
-            devices[name]!.revoked = true
-            report.record(.kioskRevoke, .entry(e.index), failure: nil)
+            device.revoked = true
+            devices[name] = device
+            report.record(.kioskRevoke, .entry(entry.index), failure: nil)
         } catch {
-            report.record(.kioskRevoke, .entry(e.index), failure: error.message)
+            report.record(.kioskRevoke, .entry(entry.index), failure: error.message)
         }
     }
 
     /// True if window `k` of SOME birthday (eligibility aside, clipped at `E`) contains log time `t`.
-    func someWindowContains(_ k: Int, time t: UInt64) -> Bool {
-        let time = Int64(t)
+    func someWindowContains(_ window: Int, time logTime: UInt64) -> Bool {
+        let time = Int64(logTime)
         for month in 1...12 {
             for day in 1...LocalDate.daysIn(year: 2024, month: month) {
                 let text = (month < 10 ? "0" : "") + String(month) + "-" + (day < 10 ? "0" : "") + String(day)
-                guard let b = Birthday(text), let w = calendar.window(k, birthday: b, from: nil, until: nil) else { continue }
-                if w.open <= time && time < w.close { return true }
+                guard let birthday = Birthday(text), let span = calendar.window(window, birthday: birthday, from: nil, until: nil) else { continue }
+                if span.open <= time && time < span.close { return true }
             }
         }
         return false
@@ -73,11 +74,11 @@ extension ElectionCore {
         })
     }
 
-    func restoreDevices(_ j: JSON?) throws(AuditError) {
-        for d in j?.arrayValue ?? [] {
-            guard let name = d["device"]?.stringValue, let key = d["key"]?.stringValue else { throw .malformed("saved election state: device") }
+    func restoreDevices(_ saved: JSON?) throws(AuditError) {
+        for device in saved?.arrayValue ?? [] {
+            guard let name = device["device"]?.stringValue, let key = device["key"]?.stringValue else { throw .malformed("saved election state: device") }
             let raw = try Hex.decode(key, length: 32)
-            devices[name] = KioskDeviceRecord(name: name, key: raw, revoked: d["revoked"]?.boolValue ?? false)
+            devices[name] = KioskDeviceRecord(name: name, key: raw, revoked: device["revoked"]?.boolValue ?? false)
             deviceNames[raw] = name
         }
     }

@@ -20,7 +20,7 @@ extension ElectionCore {
                      ("from", dateJSON(c.from)), ("until", dateJSON(c.until)), ("lineage", .int(c.lineage)), ("replaced", .bool(c.replaced))])
         }
         let contests: [JSON] = self.contests.keys.sorted(by: byteOrder).flatMap { id in
-            self.contests[id]!.map { v in
+            (self.contests[id] ?? []).map { v in
                 JSON.object([("contest", .string(v.contest)), ("version", .int(v.version)), ("year", v.year.map { .int($0) } ?? .null),
                              ("options", .array(v.options.map { .object([("id", .string($0.id)), ("label", .string($0.label))]) })),
                              ("min", .int(v.min)), ("max", .int(v.max))])
@@ -57,76 +57,81 @@ extension ElectionCore {
         ])
     }
 
-    func restoreState(_ s: JSON) throws(AuditError) {
+    func restoreState(_ saved: JSON) throws(AuditError) {
         func bad(_ what: String) -> AuditError { .malformed("saved election state: \(what)") }
-        func el(_ j: JSON?) throws(AuditError) -> G.Element {
-            guard let h = j?.stringValue else { throw bad("element") }
-            return try group.element(hex: h)
+        func storedElement(_ json: JSON?) throws(AuditError) -> G.Element {
+            guard let text = json?.stringValue else { throw bad("element") }
+            return try group.element(hex: text)
         }
-        func ct(_ j: JSON) throws(AuditError) -> (TallyKey, Ciphertext<G>) {
-            guard let c = j["contest"]?.stringValue, let o = j["option"]?.stringValue else { throw bad("tally item") }
-            return (TallyKey(contest: c, option: o, year: j["year"]?.intValue), try Ciphertext(json: j, group: group))
+        func storedElements(_ json: JSON) throws(AuditError) -> [G.Element] {
+            var elements: [G.Element] = []
+            for item in json.arrayValue ?? [] { elements.append(try storedElement(item)) }
+            return elements
         }
-        for (k, v) in s["commitments"]?.objectMembers ?? [] {
-            var es: [G.Element] = []
-            for e in v.arrayValue ?? [] { es.append(try el(e)) }
-            commitments[Int(k) ?? 0] = es
+        func storedTallyItem(_ json: JSON) throws(AuditError) -> (TallyKey, Ciphertext<G>) {
+            guard let contest = json["contest"]?.stringValue, let option = json["option"]?.stringValue else { throw bad("tally item") }
+            return (TallyKey(contest: contest, option: option, year: json["year"]?.intValue), try Ciphertext(json: json, group: group))
         }
-        sharesFrom = Set((s["shares_from"]?.arrayValue ?? []).compactMap(\.intValue))
-        sawShares = s["saw_shares"]?.boolValue ?? false
-        complaints = s["complaints"]?.intValue ?? 0
-        for (k, v) in s["verification_keys"]?.objectMembers ?? [] { verificationKeys[Int(k) ?? 0] = try el(v) }
-        if let pk = s["public_key"], pk != .null { publicKey = try el(pk) }
-        for c in s["roll"]?.arrayValue ?? [] {
-            guard let cred = c["credential"]?.stringValue, let b = c["birthday"]?.stringValue.flatMap(Birthday.init),
-                  let lineage = c["lineage"]?.uint64Value else { throw bad("roll") }
-            roll[try Hex.decode(cred, length: 32)] = RollCredential(
-                birthday: b, from: c["from"]?.stringValue.flatMap(LocalDate.init), until: c["until"]?.stringValue.flatMap(LocalDate.init),
-                lineage: lineage, replaced: c["replaced"]?.boolValue ?? false)
+        for (trustee, values) in saved["commitments"]?.objectMembers ?? [] {
+            commitments[Int(trustee) ?? 0] = try storedElements(values)
         }
-        for v in s["contests"]?.arrayValue ?? [] {
-            guard let id = v["contest"]?.stringValue, let n = v["version"]?.intValue, let mn = v["min"]?.intValue, let mx = v["max"]?.intValue else {
+        sharesFrom = Set((saved["shares_from"]?.arrayValue ?? []).compactMap(\.intValue))
+        sawShares = saved["saw_shares"]?.boolValue ?? false
+        complaints = saved["complaints"]?.intValue ?? 0
+        for (trustee, key) in saved["verification_keys"]?.objectMembers ?? [] { verificationKeys[Int(trustee) ?? 0] = try storedElement(key) }
+        if let pk = saved["public_key"], pk != .null { publicKey = try storedElement(pk) }
+        for credential in saved["roll"]?.arrayValue ?? [] {
+            guard let key = credential["credential"]?.stringValue, let birthday = credential["birthday"]?.stringValue.flatMap(Birthday.init),
+                  let lineage = credential["lineage"]?.uint64Value else { throw bad("roll") }
+            roll[try Hex.decode(key, length: 32)] = RollCredential(
+                birthday: birthday, from: credential["from"]?.stringValue.flatMap(LocalDate.init),
+                until: credential["until"]?.stringValue.flatMap(LocalDate.init),
+                lineage: lineage, replaced: credential["replaced"]?.boolValue ?? false)
+        }
+        for version in saved["contests"]?.arrayValue ?? [] {
+            guard let id = version["contest"]?.stringValue, let number = version["version"]?.intValue,
+                  let min = version["min"]?.intValue, let max = version["max"]?.intValue else {
                 throw bad("contest")
             }
-            let options = (v["options"]?.arrayValue ?? []).map { (id: $0["id"]?.stringValue ?? "", label: $0["label"]?.stringValue ?? "") }
-            contests[id, default: []].append(ContestVersion(contest: id, version: n, year: v["year"]?.intValue, options: options, min: mn, max: mx))
+            let options = (version["options"]?.arrayValue ?? []).map { (id: $0["id"]?.stringValue ?? "", label: $0["label"]?.stringValue ?? "") }
+            contests[id, default: []].append(ContestVersion(contest: id, version: number, year: version["year"]?.intValue, options: options,
+                                                            min: min, max: max))
         }
-        for (k, v) in s["option_order"]?.objectMembers ?? [] { optionOrder[k] = (v.arrayValue ?? []).compactMap(\.stringValue) }
-        for h in s["seen"]?.arrayValue ?? [] { seenPayloads.insert(Digest128(try Hex.decode(h.stringValue ?? "", length: 16))) }
+        for (contest, order) in saved["option_order"]?.objectMembers ?? [] { optionOrder[contest] = (order.arrayValue ?? []).compactMap(\.stringValue) }
+        for digest in saved["seen"]?.arrayValue ?? [] { seenPayloads.insert(Digest128(try Hex.decode(digest.stringValue ?? "", length: 16))) }
         var tally: [TallyKey: Ciphertext<G>] = [:]
-        for item in s["tally"]?.arrayValue ?? [] { let (k, c) = try ct(item); tally[k] = c }
+        for item in saved["tally"]?.arrayValue ?? [] { let (key, ciphertext) = try storedTallyItem(item); tally[key] = ciphertext }
         partials.reset(to: tally)
-        for slot in s["slots"]?.arrayValue ?? [] {
-            guard let l = slot["lineage"]?.uint64Value, let w = slot["window"]?.intValue, let i = slot["index"]?.uint64Value,
+        for slot in saved["slots"]?.arrayValue ?? [] {
+            guard let lineage = slot["lineage"]?.uint64Value, let window = slot["window"]?.intValue, let index = slot["index"]?.uint64Value,
                   let closes = slot["closes"]?.int64Value else { throw bad("slot") }
-            var sels: [(TallyKey, Ciphertext<G>)] = []
-            for item in slot["selections"]?.arrayValue ?? [] { sels.append(try ct(item)) }
-            openSlots[Slot(lineage: l, window: w)] = WindowSlot(window: w, closes: closes, countedIndex: i, selections: sels)
+            var selections: [(TallyKey, Ciphertext<G>)] = []
+            for item in slot["selections"]?.arrayValue ?? [] { selections.append(try storedTallyItem(item)) }
+            openSlots[Slot(lineage: lineage, window: window)] = WindowSlot(window: window, closes: closes, countedIndex: index,
+                                                                            selections: selections)
         }
-        counters.restore(counted: s["counted"]?.intValue ?? 0, superseded: s["superseded"]?.intValue ?? 0,
-                         lastWindow: s["last_window"]?.intValue ?? 0)
-        spoiledBallots = s["spoiled"]?.intValue ?? 0
-        for h in s["challenged"]?.arrayValue ?? [] {
-            challengedCiphertexts.insert(Digest128(try Hex.decode(h.stringValue ?? "", length: 16)))
+        counters.restore(counted: saved["counted"]?.intValue ?? 0, superseded: saved["superseded"]?.intValue ?? 0,
+                         lastWindow: saved["last_window"]?.intValue ?? 0)
+        spoiledBallots = saved["spoiled"]?.intValue ?? 0
+        for digest in saved["challenged"]?.arrayValue ?? [] {
+            challengedCiphertexts.insert(Digest128(try Hex.decode(digest.stringValue ?? "", length: 16)))
         }
-        try restoreDevices(s["devices"])
-        ballotsSinceSweep = s["since_sweep"]?.intValue ?? 0
-        if let close = s["close"]?.arrayValue {
+        try restoreDevices(saved["devices"])
+        ballotsSinceSweep = saved["since_sweep"]?.intValue ?? 0
+        if let close = saved["close"]?.arrayValue {
             var items: [CloseItem] = []
-            for item in close { let (k, c) = try ct(item); items.append(CloseItem(key: k, ciphertext: c)) }
+            for item in close { let (key, ciphertext) = try storedTallyItem(item); items.append(CloseItem(key: key, ciphertext: ciphertext)) }
             closeItems = items
         }
-        for (k, v) in s["decryption_shares"]?.objectMembers ?? [] {
-            var es: [G.Element] = []
-            for e in v.arrayValue ?? [] { es.append(try el(e)) }
-            decryptionShares[Int(k) ?? 0] = es
+        for (trustee, values) in saved["decryption_shares"]?.objectMembers ?? [] {
+            decryptionShares[Int(trustee) ?? 0] = try storedElements(values)
         }
-        resultSeen = s["result_seen"]?.boolValue ?? false
-        if let saved = s["result"]?.arrayValue {
+        resultSeen = saved["result_seen"]?.boolValue ?? false
+        if let results = saved["result"]?.arrayValue {
             var outcomes: [ContestOutcome] = []
-            for r in saved {
-                guard let o = ContestOutcome(json: r) else { throw bad("result") }
-                outcomes.append(o)
+            for result in results {
+                guard let outcome = ContestOutcome(json: result) else { throw bad("result") }
+                outcomes.append(outcome)
             }
             publishedResult = outcomes
         }

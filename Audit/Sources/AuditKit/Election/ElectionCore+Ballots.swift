@@ -1,0 +1,216 @@
+/// Cast ballots (§4.7): credential and window, the contests in force, supersession (BAL-1 … BAL-7).
+extension ElectionCore {
+    func ballotContext(_ contest: String, _ version: Int, _ position: UInt32) -> [UInt8] {
+        Bytes.lp(Array("perennial-ballot-v1".utf8)) + Bytes.lp(Array(record.utf8)) + Bytes.lp(Array(setup.term.utf8))
+            + Bytes.lp(Array(contest.utf8)) + Bytes.u32be(UInt32(version)) + Bytes.u32be(position)
+    }
+
+    /// BAL-1 and BAL-2 for a credential at log time `time`: returns the credential and the window's
+    /// close, or the reasons.
+    func credentialAndWindow(_ author: [UInt8], window: Int, time: UInt64)
+        -> (cred: RollCredential?, close: Int64?, credFailure: String?, windowFailure: String?) {
+        guard let credential = roll[author] else { return (nil, nil, "the author's credential is not on the roll", "no window: not on the roll") }
+        let logTime = Int64(time)
+        var credFailure: String? = nil
+        if credential.replaced, let until = credential.until, logTime >= calendar.clock.midnight(until) {
+            credFailure = "the credential was replaced and stopped on \(until)"
+        }
+        guard let span = calendar.window(window, birthday: credential.birthday, from: credential.from, until: credential.until) else {
+            return (credential, nil, credFailure, "the credential has no window \(window) (birthday, term and eligibility)")
+        }
+        guard span.open <= logTime, logTime < span.close else {
+            return (credential, span.close, credFailure, "log time \(logTime) is outside window \(window) [\(span.open), \(span.close))")
+        }
+        return (credential, span.close, credFailure, nil)
+    }
+
+    /// A ballot.cast payload's contests, decoded and matched against the contests in force.
+    struct DecodedContest {
+        let version: ContestVersion
+        let selections: [Ciphertext<G>]
+        let selectionProofs: [RangeProof<G>]
+        let range: RangeProof<G>
+    }
+
+    func decodeBallotContests(_ items: [JSON], window: Int) throws(AuditError) -> (structure: String?, decoded: [DecodedContest]?) {
+        let inForce = contestsInForce(window: window)
+        guard items.count == inForce.count else {
+            return ("the ballot has \(items.count) contests; \(inForce.count) are in force for window \(window)", nil)
+        }
+        var out: [DecodedContest] = []
+        var structural: String? = nil
+        var parsed: [(ContestVersion, [JSON], JSON)] = []
+        for (item, inForceVersion) in zip(items, inForce) {
+            let contestFields = try Fields.object(item, "ballot contest")
+            try contestFields.finish(["contest", "version", "selections", "range"], withTerm: false)
+            let id = try contestFields.string("contest")
+            let version = try contestFields.count("version")
+            let selectionValues = try contestFields.array("selections")
+            if id != inForceVersion.contest { structural = "contest \"\(id)\" where \"\(inForceVersion.contest)\" is in force"; break }
+            if version != inForceVersion.version { structural = "contest \"\(id)\" version \(version) where version \(inForceVersion.version) is in force"; break }
+            if selectionValues.count != inForceVersion.options.count { structural = "contest \"\(id)\" has \(selectionValues.count) selections for \(inForceVersion.options.count) options"; break }
+            parsed.append((inForceVersion, selectionValues, try contestFields.value("range")))
+        }
+        if let structural { return (structural, nil) }
+        for (inForceVersion, selectionValues, range) in parsed {
+            var ciphertexts: [Ciphertext<G>] = []
+            var proofs: [RangeProof<G>] = []
+            for selection in selectionValues {
+                let selectionFields = try Fields.object(selection, "selection")
+                try selectionFields.finish(group.carriesCommitments ? ["a", "b", "c", "r", "t"] : ["a", "b", "c", "r"], withTerm: false)
+                let ciphertext = try Ciphertext(json: selection, group: group)
+                guard ciphertext.alpha != group.identity, ciphertext.beta != group.identity else {
+                    throw .malformed("contest \"\(inForceVersion.contest)\": a selection's ciphertext holds the group identity, which SPEC.md §3.1 forbids")
+                }
+                ciphertexts.append(ciphertext)
+                let proof = try RangeProof(json: selection, group: group)
+                guard proof.c.count == 2, proof.r.count == 2 else { throw .malformed("a selection proof has two challenges and two responses") }
+                if group.carriesCommitments {
+                    guard proof.t?.count == 4 else { throw .malformed("a \(group.name) selection proof carries four commitments \"t\" (SPEC.md §3.5.1)") }
+                }
+                proofs.append(proof)
+            }
+            let rangeFields = try Fields.object(range, "range proof")
+            try rangeFields.finish(group.carriesCommitments ? ["c", "r", "t"] : ["c", "r"], withTerm: false)
+            let rangeProof = try RangeProof(json: range, group: group)
+            guard rangeProof.c.count == inForceVersion.max - inForceVersion.min + 1, rangeProof.r.count == rangeProof.c.count else {
+                throw .malformed("contest \"\(inForceVersion.contest)\" range proof needs \(inForceVersion.max - inForceVersion.min + 1) challenges and responses")
+            }
+            if group.carriesCommitments {
+                guard rangeProof.t?.count == 2 * rangeProof.c.count else {
+                    throw .malformed("contest \"\(inForceVersion.contest)\" range proof carries \(2 * rangeProof.c.count) commitments \"t\" (SPEC.md §3.5.1)")
+                }
+            }
+            out.append(DecodedContest(version: inForceVersion, selections: ciphertexts, selectionProofs: proofs, range: rangeProof))
+        }
+        return (nil, out)
+    }
+
+    func ballotCast(_ entry: VerifiedEntry, _ fields: Fields, _ report: inout Report) -> [ProofJob] {
+        let loc = Location.entry(entry.index)
+        let window: Int
+        let items: [JSON]
+        do throws(AuditError) {
+            try fields.finish(["window", "contests"])
+            window = try fields.count("window")
+            items = try fields.array("contests")
+        } catch {
+            report.record(.ballotContests, loc, failure: error.message)
+            return []
+        }
+        report.record(.ballotKeyAndClose, loc, failure: publicKey == nil ? "the ballot precedes the election key"
+            : (closeItems != nil ? "the ballot follows term.close" : nil))
+        let credentialCheck = credentialAndWindow(entry.author, window: window, time: entry.time)
+        report.record(.ballotCredential, loc, failure: credentialCheck.credFailure ?? (credentialCheck.cred == nil ? "the author's credential is not on the roll" : nil))
+        report.record(.ballotWindow, loc, failure: credentialCheck.windowFailure)
+        let replay = !seenPayloads.insert(Digest128(Hash.sha256(entry.payloadBytes))).inserted
+        report.record(.ballotReplay, loc, failure: replay ? "the same ballot payload was already recorded" : nil)
+
+        let decoded: [DecodedContest]
+        do throws(AuditError) {
+            let (structure, d) = try decodeBallotContests(items, window: window)
+            report.record(.ballotContests, loc, failure: structure)
+            guard let d else { return [] }
+            decoded = d
+        } catch {
+            report.record(.ballotContests, loc, failure: nil)
+            report.record(.ballotProofs, loc, failure: error.message)
+            return []
+        }
+        guard let pk = publicKey else { return [] }
+        // BAL-5: the ciphertexts of a challenged ballot were opened in public; casting any of them
+        // again would publish a counted choice.
+        let reusesChallenged = !challengedCiphertexts.isEmpty
+            && decoded.contains { $0.selections.contains { challengedCiphertexts.contains(ciphertextDigest($0)) } }
+        if reusesChallenged {
+            report.fail(.ballotReplay, loc, "the ballot reuses a ciphertext of a challenged (spoiled) ballot")
+        }
+
+        // Counting (BAL-6): a ballot that passed the order-dependent rules goes to its lineage's slot
+        // for the window; its job offers it there only if its proofs verify (the latest valid ballot
+        // counts, whatever order the jobs finish in).
+        var slotForJob: WindowSlot<G>? = nil
+        var selections: [(TallyKey, Ciphertext<G>)] = []
+        if let credential = credentialCheck.cred, credentialCheck.credFailure == nil, credentialCheck.windowFailure == nil, closeItems == nil, !replay, !reusesChallenged {
+            let slot = Slot(lineage: credential.lineage, window: window)
+            for decodedContest in decoded {
+                for (option, ciphertext) in zip(decodedContest.version.options, decodedContest.selections) {
+                    selections.append((TallyKey(contest: decodedContest.version.contest, option: option.id, year: nil), ciphertext))
+                    if setup.perYearResults { selections.append((TallyKey(contest: decodedContest.version.contest, option: option.id, year: window), ciphertext)) }
+                }
+            }
+            if let existing = openSlots[slot] {
+                slotForJob = existing
+            } else {
+                // Swept by the window's own close, never by the close as clipped by the eligibility in
+                // force now: a later roll.update or replacement may let the lineage vote again in it.
+                let windowClose = calendar.windows(credential.birthday).first { $0.number == window }?.close ?? calendar.E
+                let created = WindowSlot<G>(window: window, closes: windowClose)
+                openSlots[slot] = created
+                slotForJob = created
+            }
+            report.record(.ballotOncePerWindow, loc, failure: nil)
+            sweep(now: Int64(entry.time))
+        }
+
+        // Proofs (BAL-4), on the workers.
+        ballotCost.ballots += 1
+        for decodedContest in decoded {
+            // Each pair j: A = g^r / α^c, B = pk^r / (β/g^j)^c, plus g^lo when lo > 0. The simulated
+            // challenges c_j of a disjunctive proof are uniform in Z_q, so every exponent is full-size.
+            let pairs = 2 * decodedContest.selections.count + decodedContest.range.c.count
+            ballotCost.variableBase += 3 * pairs
+            ballotCost.fixedBase += pairs + (decodedContest.version.min > 0 ? 1 : 0)
+        }
+        let group = self.group
+        let binding = entry.author + u32(window)
+        let contexts = ballotContexts(decoded)
+        let partials = self.partials, counters = self.counters
+        let index = entry.index
+        let countedSelections = selections
+        let slot = slotForJob
+        // ristretto255: the pipeline combines many ballots' proofs in one sum (SPEC.md §3.5.1).
+        var batch: (@Sendable () -> BatchTerms?)? = nil
+        if group.name == "ristretto255" {
+            batch = { () -> BatchTerms? in
+                let items = Self.carriedItems(group, pk: pk, decoded: decoded, contexts: contexts, binding: binding)
+                guard let terms = BatchVerifier.terms(group, items), let ristretto = group as? Ristretto255 else { return nil }
+                var scalars: [UInt8] = []
+                scalars.reserveCapacity(32 * terms.count)
+                for (_, scalar) in terms { scalars += group.encodeScalar(scalar) }
+                return BatchTerms(points: ristretto.decodedPoints(terms.map { $0.0 as! Ristretto255.Element }), scalars: scalars, onSuccess: {
+                    slot?.offerValid(index: index, selections: countedSelections, tally: partials, counters: counters)
+                })
+            }
+        }
+        return [ProofJob(.ballotProofs, loc, batch: batch) {
+            if let failure = Self.verifyBallotProofs(group, pk: pk, decoded: decoded, contexts: contexts, binding: binding) {
+                return failure
+            }
+            slot?.offerValid(index: index, selections: countedSelections, tally: partials, counters: counters)
+            return nil
+        }]
+    }
+
+    /// The digest under which BAL-5 remembers a challenged ciphertext.
+    func ciphertextDigest(_ ct: Ciphertext<G>) -> Digest128 {
+        Digest128(Hash.sha256(group.encodeElement(ct.alpha) + group.encodeElement(ct.beta)))
+    }
+
+    /// The contexts of a ballot's proofs: per contest, one per option, then the range proof's.
+    func ballotContexts(_ decoded: [DecodedContest]) -> [(selections: [[UInt8]], range: [UInt8])] {
+        decoded.map { decodedContest in
+            (decodedContest.version.options.indices.map { ballotContext(decodedContest.version.contest, decodedContest.version.version, UInt32($0)) },
+             ballotContext(decodedContest.version.contest, decodedContest.version.version, 0xFFFF_FFFF))
+        }
+    }
+
+    /// Forgets counted ballots whose window has closed: nothing can supersede them any more, so the
+    /// memory kept for supersession is bounded by the ballots of the last `window_days` days.
+    func sweep(now: Int64) {
+        ballotsSinceSweep += 1
+        guard ballotsSinceSweep >= sweepInterval else { return }
+        ballotsSinceSweep = 0
+        openSlots = openSlots.filter { $0.value.closes > now }
+    }
+}
