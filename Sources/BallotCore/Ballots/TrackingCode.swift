@@ -13,16 +13,6 @@ public enum TrackingCode {
     /// `31^12`: the data characters are the first 8 bytes of the hash, big-endian, modulo this.
     static let modulus: UInt64 = (0..<12).reduce(1) { acc, _ in acc * 31 }
 
-    /// Why a typed code is not a tracking code (it says where, never echoing the code).
-    public enum Problem: Error, Sendable, Equatable {
-        /// Not 13 characters once separators are removed (`typed` is how many there were).
-        case wrongLength(typed: Int)
-        /// The character at `position` (1-based, separators not counted) is not in the alphabet.
-        case invalidCharacter(position: Int)
-        /// Every character is valid but the check fails: a typo or two swapped characters.
-        case checksum
-    }
-
     /// The tracking code of the ballot whose payload hashes to `hash` (`SHA-256(payload)`, 32 bytes),
     /// grouped `XXXX-XXXX-XXXXX`.
     public static func code(forHash hash: [UInt8]) -> String {
@@ -40,17 +30,18 @@ public enum TrackingCode {
     }
 
     /// The canonical form (`XXXX-XXXX-XXXXX`, upper case) of a typed code.
-    /// - Throws: ``Problem``.
-    public static func normalise(_ typed: String) throws(Problem) -> String {
+    /// - Throws: ``ElectionError`` (`.trackingCodeLength`, `.trackingCodeCharacter` with its
+    ///   ``ElectionError/position`` not counting separators, or `.trackingCodeChecksum`).
+    public static func normalise(_ typed: String) throws(ElectionError) -> String {
         var values: [Int] = []
         for ch in typed {
             if ch == "-" || ch == "_" || ch == "." || ch.isWhitespace { continue }
             values.append(value(of: ch) ?? -1)
         }
-        guard values.count == dataLength + 1 else { throw .wrongLength(typed: values.count) }
-        if let bad = values.firstIndex(of: -1) { throw .invalidCharacter(position: bad + 1) }
+        guard values.count == dataLength + 1 else { throw .trackingCodeLength(typed: values.count) }
+        if let bad = values.firstIndex(of: -1) { throw .trackingCodeCharacter(position: bad + 1) }
         let sum = values.enumerated().reduce(0) { ($0 + ($1.offset + 1) * $1.element) % 31 }
-        guard sum == 0 else { throw .checksum }
+        guard sum == 0 else { throw .trackingCodeChecksum }
         return group(String(values.map { alphabet[$0] }))
     }
 
@@ -68,4 +59,22 @@ public enum TrackingCode {
         let c = Array(s)
         return String(c[0..<4]) + "-" + String(c[4..<8]) + "-" + String(c[8...])
     }
+}
+
+/// Why a typed code is not a tracking code: says where, never echoing the code.
+extension ElectionError {
+    static func trackingCodeLength(typed: Int) -> ElectionError {
+        ElectionError(.trackingCodeLength, "A tracking code has \(TrackingCode.dataLength + 1) characters; you typed \(typed). "
+            + "Dashes and spaces do not count. Check the code on your receipt and type it again.")
+    }
+
+    static func trackingCodeCharacter(position: Int) -> ElectionError {
+        ElectionError(.trackingCodeCharacter, "Character \(position) of the tracking code (not counting dashes) cannot appear in one. "
+            + "Tracking codes use the digits 0-9 and the letters A-Z except U and V (I and L are read as 1, O as 0). "
+            + "Check that character on your receipt and type it again.", position: position)
+    }
+
+    static let trackingCodeChecksum = ElectionError(.trackingCodeChecksum,
+        "This tracking code does not check out: a character is probably mistyped or two neighbours swapped. "
+            + "Compare it with your receipt and type it again.")
 }
