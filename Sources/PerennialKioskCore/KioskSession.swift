@@ -259,8 +259,8 @@ public struct KioskSession {
             choices = [:]
             state = .windowOpen
             // `code` goes out of scope when this returns: its buffer is wiped.
-        } catch let refusal as KioskRefusal {
-            state = .refused(refusal)
+        } catch let error as NodeError {
+            state = .refused(error.refusal ?? .technical)
         } catch {
             state = .refused(.technical)
         }
@@ -413,7 +413,7 @@ public struct KioskSession {
         voter = nil
         ballot = nil
         choices = [:]
-        state = .refused(error as? KioskRefusal ?? .technical)
+        state = .refused((error as? NodeError)?.refusal ?? .technical)
     }
 
     // MARK: - Screens
