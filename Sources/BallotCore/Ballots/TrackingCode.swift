@@ -38,10 +38,10 @@ public enum TrackingCode {
             if ch == "-" || ch == "_" || ch == "." || ch.isWhitespace { continue }
             values.append(value(of: ch) ?? -1)
         }
-        guard values.count == dataLength + 1 else { throw .trackingCodeLength(typed: values.count) }
-        if let bad = values.firstIndex(of: -1) { throw .trackingCodeCharacter(position: bad + 1) }
+        guard values.count == dataLength + 1 else { throw .wrongLength(of: .tracking, typed: values.count) }
+        if let bad = values.firstIndex(of: -1) { throw .invalidCharacter(of: .tracking, position: bad + 1) }
         let sum = values.enumerated().reduce(0) { ($0 + ($1.offset + 1) * $1.element) % 31 }
-        guard sum == 0 else { throw .trackingCodeChecksum }
+        guard sum == 0 else { throw .checksumMismatch(of: .tracking) }
         return group(String(values.map { alphabet[$0] }))
     }
 
@@ -61,20 +61,3 @@ public enum TrackingCode {
     }
 }
 
-/// Why a typed code is not a tracking code: says where, never echoing the code.
-extension ElectionError {
-    static func trackingCodeLength(typed: Int) -> ElectionError {
-        ElectionError(.trackingCodeLength, "A tracking code has \(TrackingCode.dataLength + 1) characters; you typed \(typed). "
-            + "Dashes and spaces do not count. Check the code on your receipt and type it again.")
-    }
-
-    static func trackingCodeCharacter(position: Int) -> ElectionError {
-        ElectionError(.trackingCodeCharacter, "Character \(position) of the tracking code (not counting dashes) cannot appear in one. "
-            + "Tracking codes use the digits 0-9 and the letters A-Z except U and V (I and L are read as 1, O as 0). "
-            + "Check that character on your receipt and type it again.", position: position)
-    }
-
-    static let trackingCodeChecksum = ElectionError(.trackingCodeChecksum,
-        "This tracking code does not check out: a character is probably mistyped or two neighbours swapped. "
-            + "Compare it with your receipt and type it again.")
-}

@@ -23,20 +23,20 @@ extension CredentialCode {
                 position += 1
                 if Self.isSeparator(character) { continue }
                 guard let normalized = CredentialCode.normalize(character) else {
-                    refusal = .credentialCodeCharacter(position: position)
+                    refusal = .invalidCharacter(of: .credential, position: position)
                     return
                 }
                 if significant < CredentialCode.characterCount { code[significant] = normalized }
                 significant += 1
             }
             guard significant == CredentialCode.characterCount else {
-                refusal = .credentialCodeLength(typed: significant)
+                refusal = .wrongLength(of: .credential, typed: significant)
                 return
             }
             let check = CredentialCode.checkValue(of: UnsafeRawBufferPointer(code))
             let typedCheck = CredentialCode.value(ofNormalized: code[CredentialCode.payloadCharacterCount]) * 32
                 + CredentialCode.value(ofNormalized: code[CredentialCode.payloadCharacterCount + 1])
-            if check != typedCheck { refusal = .credentialCodeChecksum }
+            if check != typedCheck { refusal = .checksumMismatch(of: .credential) }
         }
         if let refusal { throw refusal }
         self.init(normalizedStorage: code)
