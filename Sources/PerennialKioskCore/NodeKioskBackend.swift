@@ -50,10 +50,8 @@ public final class NodeKioskBackend: KioskBackend {
         guard let election = node.election else { throw NodeError.kiosk(.technical) }
         do {
             return try election.prepareBallot(choices: choices, credential: voter.credential, window: voter.window.number)
-        } catch let error as ElectionError {
-            throw NodeError.kiosk(KioskDesk.refusal(error), reason: error.reason.rawValue)
         } catch {
-            throw NodeError.kiosk(.technical)
+            throw KioskDesk.refused(error)
         }
     }
 
@@ -64,10 +62,8 @@ public final class NodeKioskBackend: KioskBackend {
         let replaced = voter.lineage.flatMap { try? node.countedBallot(lineage: $0, window: voter.window.number) } ?? voter.earlierBallot
         do {
             entry = try node.submit(payload: ballot.payload, signer: voter.signingKey)
-        } catch let error as ElectionError {
-            throw NodeError.kiosk(KioskDesk.refusal(error), reason: error.reason.rawValue)
         } catch {
-            throw NodeError.kiosk(.technical)
+            throw KioskDesk.refused(error)
         }
         // From here on the vote is recorded: problems only cost the receipt, never the vote.
         let trackerHex = Hex.encode(ballot.tracker)
@@ -92,10 +88,8 @@ public final class NodeKioskBackend: KioskBackend {
         do {
             challenged = try election.prepareChallenge(of: ballot, choices: choices, device: deviceKey.publicKey.rawRepresentation)
             entry = try node.submit(payload: challenged.spoilPayload(record: node.origin, term: setup.term), signer: deviceKey)
-        } catch let error as ElectionError {
-            throw NodeError.kiosk(KioskDesk.refusal(error), reason: error.reason.rawValue)
         } catch {
-            throw NodeError.kiosk(.technical)
+            throw KioskDesk.refused(error)
         }
         return ChallengeReport(opened: ballot, challenged: challenged, voter: voter, index: entry.index)
     }

@@ -60,10 +60,8 @@ public final class RemoteKioskBackend: KioskBackend {
         guard let current, current.credential == voter.credential else { throw NodeError.kiosk(.technical) }
         do {
             return try Self.prepare(current.info, choices: choices, credential: voter.credential)
-        } catch let error as ElectionError {
-            throw NodeError.kiosk(KioskDesk.refusal(error), reason: error.reason.rawValue)
         } catch {
-            throw NodeError.kiosk(.technical)
+            throw KioskDesk.refused(error)
         }
     }
 
@@ -132,10 +130,8 @@ public final class RemoteKioskBackend: KioskBackend {
             answer = try client.post(KioskAPI.Path.challenges, EnvelopeWire(envelope), as: ChallengeReceipt.self)
         } catch let failure as KioskClient.Failure {
             throw NodeError.kiosk(refusal(failure))
-        } catch let error as ElectionError {
-            throw NodeError.kiosk(KioskDesk.refusal(error), reason: error.reason.rawValue)
         } catch {
-            throw NodeError.kiosk(.technical)
+            throw KioskDesk.refused(error)
         }
         return ChallengeReport(opened: ballot, challenged: challenged, voter: voter, index: answer.index)
     }

@@ -204,8 +204,9 @@ public final class KioskDesk: @unchecked Sendable {
         }
     }
 
-    /// An engine or storage error, as the kiosk reads it (``NodeError/kiosk(_:reason:detail:)``).
-    static func refused(_ error: any Error) -> NodeError {
+    /// An engine or storage error, as the kiosk reads it (``NodeError/kiosk(_:reason:detail:)``): the
+    /// one mapping of the desk and of both kiosk backends.
+    public static func refused(_ error: any Error) -> NodeError {
         switch error {
         case let error as NodeError where error.reason == .kiosk: error
         case let error as ElectionError: .kiosk(refusal(error), reason: error.reason.rawValue)
