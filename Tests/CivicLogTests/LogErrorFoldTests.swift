@@ -47,4 +47,22 @@ import Testing
             #expect(!error.description.contains("\"b\""), "never a value")
         }
     }
+
+    /// The one home of the row form: ``SnapshotEncodable/encoded`` and ``SnapshotReader/whole(_:_:)``.
+    @Test func aRowReadsBackWholeAndLeftOverBytesAreDamage() throws {
+        struct Row: SnapshotEncodable, Equatable {
+            var n: Int
+            var s: String
+            func encode(into w: inout SnapshotWriter) { w.int(n); w.string(s) }
+        }
+        let row = Row(n: -3, s: "row")
+        let read: (inout SnapshotReader) throws -> Row = { r in Row(n: try r.int(), s: try r.string()) }
+        #expect(try SnapshotReader.whole(row.encoded, read) == row)
+        do {
+            _ = try SnapshotReader.whole(row.encoded + [0], read)
+            Issue.record("a byte left over was accepted")
+        } catch let error as LogError {
+            #expect(error.code == .damagedSnapshot)
+        }
+    }
 }
