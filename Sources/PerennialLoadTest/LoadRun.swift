@@ -60,14 +60,16 @@ enum LoadRun {
             for submission in plan[k] {
                 let began = DispatchTime.now().uptimeNanoseconds
                 var outcome: Result<Receipt, Refusal>
-                do throws(KioskClient.Failure) {
+                do throws(RemoteError) {
                     let answer = try client.post(KioskAPI.Path.ballots, EnvelopeWire(submission.envelope), as: CastReceipt.self)
                     outcome = Result { try Receipt.parse(json: answer.receipt) }.mapError { _ in Refusal("unreadable-receipt") }
                 } catch {
-                    switch error {
-                    case .refused(let wire): outcome = .failure(Refusal(wire.reason ?? wire.refusal))
-                    case .rejected(_, let wire): outcome = .failure(Refusal(wire.reason))
-                    case .unreachable: outcome = .failure(Refusal("unreachable"))
+                    if let wire = error.refusalWire {
+                        outcome = .failure(Refusal(wire.reason ?? wire.refusal))
+                    } else if let wire = error.errorWire {
+                        outcome = .failure(Refusal(wire.reason))
+                    } else {
+                        outcome = .failure(Refusal("unreachable"))
                     }
                 }
                 mine.latencies.append(Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9)

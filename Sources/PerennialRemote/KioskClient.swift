@@ -18,23 +18,6 @@ public final class KioskClient: @unchecked Sendable {
     /// Pause before the n-th retry: `retryPause * n` seconds.
     public var retryPause: Double
 
-    public enum Failure: Error, Sendable, CustomStringConvertible {
-        /// The server could not be reached, or answered nothing usable, after every try.
-        case unreachable(String)
-        /// The server refused the request itself (400, 401, 403, 404, 503…).
-        case rejected(status: Int, ErrorWire)
-        /// The server refused what the voter asked (422): say it to the voter.
-        case refused(RefusalWire)
-
-        public var description: String {
-            switch self {
-            case .unreachable(let why): "the server could not be reached (\(why))"
-            case .rejected(let status, let e): "the server refused the request (HTTP \(status), \(e.reason)): \(e.error)"
-            case .refused(let r): "refused: \(r.refusal)"
-            }
-        }
-    }
-
     public init(server: URL, device: Ed25519.SigningKey, attempts: Int = 5, retryPause: Double = 0.5, timeoutSeconds: Double = 30) {
         self.server = server
         self.device = device
@@ -48,26 +31,26 @@ public final class KioskClient: @unchecked Sendable {
     }
 
     /// `GET path`, decoded.
-    public func get<T: Decodable>(_ path: String, as type: T.Type = T.self) throws(Failure) -> T {
+    public func get<T: Decodable>(_ path: String, as type: T.Type = T.self) throws(RemoteError) -> T {
         try call("GET", path, body: [], as: type)
     }
 
     /// `POST path` with `body` as JSON, decoded.
-    public func post<T: Decodable>(_ path: String, _ body: some Encodable, as type: T.Type = T.self) throws(Failure) -> T {
+    public func post<T: Decodable>(_ path: String, _ body: some Encodable, as type: T.Type = T.self) throws(RemoteError) -> T {
         let bytes: [UInt8]
         do { bytes = Array(try JSONEncoder().encode(body)) } catch { throw .unreachable("the request could not be encoded") }
         return try call("POST", path, body: bytes, as: type)
     }
 
-    private func call<T: Decodable>(_ method: String, _ path: String, body: [UInt8], as type: T.Type) throws(Failure) -> T {
-        var lastProblem = "no answer"
+    private func call<T: Decodable>(_ method: String, _ path: String, body: [UInt8], as type: T.Type) throws(RemoteError) -> T {
+        var lastProblem = RemoteError.unreachable("no answer")
         for attempt in 1...attempts {
             if attempt > 1 { Thread.sleep(forTimeInterval: retryPause * Double(attempt - 1)) }
             let answer: (Int, Data)
             do {
                 answer = try send(method, path, body: body)
             } catch {
-                lastProblem = "\(error)"
+                lastProblem = error
                 continue
             }
             let (status, data) = answer
@@ -83,7 +66,7 @@ public final class KioskClient: @unchecked Sendable {
                 }
                 throw .refused(refusal)
             case 502, 503, 504:
-                lastProblem = "HTTP \(status)"
+                lastProblem = .unreachable("HTTP \(status)")
                 continue
             default:
                 let wire = (try? JSONDecoder().decode(ErrorWire.self, from: data))
@@ -91,28 +74,27 @@ public final class KioskClient: @unchecked Sendable {
                 throw .rejected(status: status, wire)
             }
         }
-        throw .unreachable(lastProblem)
+        throw lastProblem
     }
 
-    private struct TransportError: Error, CustomStringConvertible { let description: String }
-
-    /// One signed request; the status and body, or a transport error.
-    private func send(_ method: String, _ path: String, body: [UInt8]) throws -> (Int, Data) {
-        guard let url = URL(string: path, relativeTo: server) else { throw TransportError(description: "bad path \(path)") }
+    /// One signed request; the status and body, or (as `.unreachable`) what kept it from an answer.
+    private func send(_ method: String, _ path: String, body: [UInt8]) throws(RemoteError) -> (Int, Data) {
+        guard let url = URL(string: path, relativeTo: server) else { throw .unreachable("bad path \(path)") }
         var request = URLRequest(url: url)
         request.httpMethod = method
-        let headers = try KioskAPI.headers(method: method, path: path, body: body, device: device)
+        let headers: [String: String]
+        do { headers = try KioskAPI.headers(method: method, path: path, body: body, device: device) } catch { throw .unreachable("\(error)") }
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         if method != "GET" {
             request.httpBody = Data(body)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
-        final class Box: @unchecked Sendable { var result: Result<(Int, Data), TransportError> = .failure(.init(description: "no answer")) }
+        final class Box: @unchecked Sendable { var result: Result<(Int, Data), RemoteError> = .failure(.unreachable("no answer")) }
         let box = Box()
         let done = DispatchSemaphore(value: 0)
         let task = session.dataTask(with: request) { data, response, error in
             if let error {
-                box.result = .failure(TransportError(description: error.localizedDescription))
+                box.result = .failure(.unreachable(error.localizedDescription))
             } else if let http = response as? HTTPURLResponse {
                 box.result = .success((http.statusCode, data ?? Data()))
             }

@@ -76,17 +76,20 @@ public struct EnvelopeWire: Codable, Sendable, Equatable {
         signature = Hex.encode(envelope.signature)
     }
 
-    public func envelope() throws -> EntryEnvelope {
+    /// The envelope, or `.malformedEnvelope` if the payload is not base64, a field is not hex, or a
+    /// key or signature has the wrong length.
+    public func envelope() throws(RemoteError) -> EntryEnvelope {
         guard let bytes = Data(base64Encoded: payload) else {
-            throw MalformedEnvelope()
+            throw RemoteError(.malformedEnvelope, "The envelope's payload is not base64.")
         }
-        return try EntryEnvelope(payload: Array(bytes), author: try Hex.decode(author, what: "The author key"),
-                                 signature: try Hex.decode(signature, what: "The signature"))
+        do {
+            return try EntryEnvelope(payload: Array(bytes), author: try Hex.decode(author, what: "The author key"),
+                                     signature: try Hex.decode(signature, what: "The signature"))
+        } catch {
+            throw RemoteError(.malformedEnvelope, "\(error)")
+        }
     }
 }
-
-/// An envelope whose payload is not base64.
-public struct MalformedEnvelope: Error {}
 
 /// The answer to `POST /kiosk/v1/ballots`.
 public struct CastReceipt: Codable, Sendable {

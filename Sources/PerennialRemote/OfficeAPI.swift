@@ -51,12 +51,9 @@ public enum OfficeClient {
             let body = OfficeEntries(entries: envelopes.map(EnvelopeWire.init))
             return try client.post(OfficeAPI.path, body, as: OfficeAppended.self).indices
         } catch {
-            switch error {
-            case .rejected(_, let wire): throw NodeError(wire.error)
-            case .refused(let wire): throw NodeError("The server refused: \(wire.refusal); nothing was written.")
-            case .unreachable(let why):
-                throw NodeError("The running server (\(listen)) could not be reached (\(why)); the entry may or may not be written: check with `perennial term status` before trying again.")
-            }
+            if let wire = error.errorWire { throw NodeError(wire.error) }
+            if let wire = error.refusalWire { throw NodeError("The server refused: \(wire.refusal); nothing was written.") }
+            throw NodeError("The running server (\(listen)) could not be reached (\(error.problem ?? error.message)); the entry may or may not be written: check with `perennial term status` before trying again.")
         }
     }
 

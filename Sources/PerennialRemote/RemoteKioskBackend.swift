@@ -26,8 +26,8 @@ public final class RemoteKioskBackend: KioskBackend {
     private var current: (credential: [UInt8], info: VoterInfo)?
 
     /// Connects: fetches the term (which also proves the device is accepted).
-    /// - Throws: ``KioskClient/Failure`` if the server cannot be reached or refuses the device.
-    public init(client: KioskClient, deviceKey: Ed25519.SigningKey, receiptsDirectory: URL) throws(KioskClient.Failure) {
+    /// - Throws: ``RemoteError`` if the server cannot be reached or refuses the device.
+    public init(client: KioskClient, deviceKey: Ed25519.SigningKey, receiptsDirectory: URL) throws(RemoteError) {
         self.client = client
         self.deviceKey = deviceKey
         self.receiptsDirectory = receiptsDirectory
@@ -37,9 +37,8 @@ public final class RemoteKioskBackend: KioskBackend {
     public var termTitle: String { info.title }
     public var windowDays: Int { info.windowDays }
 
-    private func refusal(_ failure: KioskClient.Failure) -> KioskRefusal {
-        if case .refused(let wire) = failure { return wire.kioskRefusal }
-        return .technical
+    private func refusal(_ failure: RemoteError) -> KioskRefusal {
+        failure.refusalWire?.kioskRefusal ?? .technical
     }
 
     public func identify(_ code: CredentialCode) throws -> KioskVoter {
@@ -97,7 +96,7 @@ public final class RemoteKioskBackend: KioskBackend {
         do {
             let envelope = try Self.envelope(ballot.payload, by: voter.signingKey)
             answer = try client.post(KioskAPI.Path.ballots, EnvelopeWire(envelope), as: CastReceipt.self)
-        } catch let failure as KioskClient.Failure {
+        } catch let failure as RemoteError {
             throw NodeError.kiosk(refusal(failure))
         } catch {
             throw NodeError.kiosk(.technical)
@@ -128,7 +127,7 @@ public final class RemoteKioskBackend: KioskBackend {
                                           randomness: ballot.openings)
             let envelope = try Self.envelope(challenged.spoilPayload(record: info.record, term: info.term), by: deviceKey)
             answer = try client.post(KioskAPI.Path.challenges, EnvelopeWire(envelope), as: ChallengeReceipt.self)
-        } catch let failure as KioskClient.Failure {
+        } catch let failure as RemoteError {
             throw NodeError.kiosk(refusal(failure))
         } catch {
             throw KioskDesk.refused(error)
