@@ -28,52 +28,44 @@ public final class DeviceAuthenticator: @unchecked Sendable {
         self.nowMs = nowMs
     }
 
-    /// A refused request: the HTTP status (401 or 403), a machine reason and one line for the kiosk.
-    public struct Rejection: Error, Sendable, Equatable {
-        public var status: Int
-        public var reason: String
-        public var message: String
-    }
-
-    /// The device name, or the rejection.
+    /// The device name, or why the request is refused (401, 403 or 503, see ``ServerError/Reason``).
     /// - Parameter header: reads a request header by name (case-insensitive).
-    public func authenticate(method: String, path: String, body: [UInt8], header: (String) -> String?) throws(Rejection) -> String {
-        func reject(_ status: Int, _ reason: String, _ message: String) -> Rejection { Rejection(status: status, reason: reason, message: message) }
+    public func authenticate(method: String, path: String, body: [UInt8], header: (String) -> String?) throws(ServerError) -> String {
         guard let deviceHex = header(KioskAPI.Header.device), let timeText = header(KioskAPI.Header.time),
               let nonce = header(KioskAPI.Header.nonce), let signatureHex = header(KioskAPI.Header.signature) else {
-            throw reject(401, "unsigned", "This request is not signed: a kiosk signs every request with its device key (headers Perennial-Device, -Time, -Nonce, -Signature).")
+            throw ServerError(.unsigned, "This request is not signed: a kiosk signs every request with its device key (headers Perennial-Device, -Time, -Nonce, -Signature).")
         }
         guard let device = try? Hex.decode(deviceHex, what: "device"), device.count == 32,
               let key = try? Ed25519.PublicKey(rawRepresentation: device) else {
-            throw reject(401, "malformed-device", "Perennial-Device must be the device's Ed25519 public key in 64 hex digits.")
+            throw ServerError(.malformedDevice, "Perennial-Device must be the device's Ed25519 public key in 64 hex digits.")
         }
         guard let timeMs = UInt64(timeText), nonce.count == 32, nonce.allSatisfy(\.isHexDigit),
               let signature = try? Hex.decode(signatureHex, what: "signature"), signature.count == 64 else {
-            throw reject(401, "malformed-signature", "Perennial-Time, -Nonce or -Signature is malformed (milliseconds, 32 hex digits, 128 hex digits).")
+            throw ServerError(.malformedSignature, "Perennial-Time, -Nonce or -Signature is malformed (milliseconds, 32 hex digits, 128 hex digits).")
         }
         let name: String
         switch registry(device) {
         case .unknown:
-            throw reject(401, "unknown-device", "This device (\(deviceHex.prefix(16))…) is not enrolled in this term. Ask the officer to enrol it (perennial kiosk enrol).")
+            throw ServerError(.unknownDevice, "This device (\(deviceHex.prefix(16))…) is not enrolled in this term. Ask the officer to enrol it (perennial kiosk enrol).")
         case .revoked(let revoked):
-            throw reject(403, "revoked-device", "This device (\"\(revoked)\") was revoked by the officer; it may no longer submit. Ask the officer for a newly enrolled device.")
+            throw ServerError(.revokedDevice, "This device (\"\(revoked)\") was revoked by the officer; it may no longer submit. Ask the officer for a newly enrolled device.")
         case .active(let active):
             name = active
         }
         let input = KioskAPI.signingInput(method: method, path: path, timeMs: timeMs, nonce: nonce.lowercased(), body: body)
         guard key.isValidSignature(signature, for: input) else {
-            throw reject(401, "bad-signature", "The request's signature does not verify with the device key (method, path, time, nonce and body hash are signed).")
+            throw ServerError(.badSignature, "The request's signature does not verify with the device key (method, path, time, nonce and body hash are signed).")
         }
         let now = nowMs()
         let window = KioskAPI.replayWindowMs
         guard timeMs + window >= now, timeMs <= now + window else {
-            throw reject(401, "stale-time", "The request's time is more than \(window / 1000) s away from the server's clock: set the kiosk's clock right.")
+            throw ServerError(.staleTime, "The request's time is more than \(window / 1000) s away from the server's clock: set the kiosk's clock right.")
         }
         guard timeMs >= nonces.notBeforeMs else {
-            throw reject(503, "restarting", "The server restarted after a machine crash and cannot yet tell a replayed request from a new one; send it again in a moment (signed afresh).")
+            throw ServerError(.restarting, "The server restarted after a machine crash and cannot yet tell a replayed request from a new one; send it again in a moment (signed afresh).")
         }
         guard nonces.record(deviceHex.lowercased() + nonce.lowercased(), timeMs: timeMs, nowMs: now) else {
-            throw reject(401, "replayed-nonce", "This request was already received (same nonce): a kiosk signs each request afresh.")
+            throw ServerError(.replayedNonce, "This request was already received (same nonce): a kiosk signs each request afresh.")
         }
         return name
     }

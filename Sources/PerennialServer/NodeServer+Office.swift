@@ -29,35 +29,35 @@ extension NodeServer {
         let response: Response
         do {
             if gate.isClosed {
-                throw Failure(503, "stopping", "The server is stopping; nothing was written. Run the command again once it has stopped (or restarted).")
+                throw ServerError(.stopping, "The server is stopping; nothing was written. Run the command again once it has stopped (or restarted).")
             }
             let body = Array(try await request.body.collect(upTo: Self.maxOfficeBody).readableBytesView)
-            do throws(DeviceAuthenticator.Rejection) {
+            do throws(ServerError) {
                 _ = try officeAuthenticator.authenticate(method: request.method.rawValue, path: request.uri.path, body: body) { header in
                     HTTPField.Name(header).flatMap { request.headers[$0] }
                 }
             } catch {
-                let message = error.reason == "unknown-device"
+                let message = error.reason == .unknownDevice
                     ? "This request is not signed by the term's officer key (keys/officer.key of this node); nothing was written."
                     : error.message
-                throw Failure(401, error.reason, message)
+                throw ServerError(error.reason, message, status: 401)
             }
             guard let wire = try? JSONDecoder().decode(OfficeEntries.self, from: Data(body)), !wire.entries.isEmpty,
                   let envelopes = try? wire.entries.map({ try $0.envelope() }) else {
-                throw Failure(400, "malformed", "The body must be {\"entries\": [entry envelopes]}, at least one; nothing was written.")
+                throw ServerError(.malformed, "The body must be {\"entries\": [entry envelopes]}, at least one; nothing was written.")
             }
             for envelope in envelopes {
                 let kind = (try? PayloadHeader.parse(envelope.payload))?.kind ?? "?"
                 guard OfficeAPI.routedKinds.contains(kind) else {
-                    throw Failure(403, "not-routed", "The server appends only \(OfficeAPI.routedKinds.sorted().joined(separator: ", ")) for clerks; \(kind.prefix(40)) needs the server stopped (SIGTERM) first. Nothing was written.")
+                    throw ServerError(.notRouted, "The server appends only \(OfficeAPI.routedKinds.sorted().joined(separator: ", ")) for clerks; \(kind.prefix(40)) needs the server stopped (SIGTERM) first. Nothing was written.")
                 }
             }
             let node = self.node
-            let result: Result<[UInt64], Failure> = try await worker.run {
+            let result: Result<[UInt64], ServerError> = try await worker.run {
                 do {
                     return .success(try node.submit(batch: envelopes).map(\.index))
                 } catch {
-                    return .failure(Failure(409, "refused", Self.oneLine(error)))
+                    return .failure(ServerError(.refused, Self.oneLine(error)))
                 }
             }
             let indices = try result.get()
@@ -66,12 +66,10 @@ extension NodeServer {
             }
             logger.info("office", metadata: ["entries": "\(indices.map(String.init).joined(separator: ","))"])
             response = Self.json(200, OfficeAppended(indices: indices))
-        } catch let failure as Failure {
-            metrics.refused(reason: failure.reason)
-            response = Self.json(failure.status, ErrorWire(error: failure.message, reason: failure.reason))
+        } catch let failure as ServerError {
+            response = refusing(failure)
         } catch {
-            metrics.refused(reason: "internal")
-            response = Self.json(500, ErrorWire(error: "The server could not handle this request; nothing was written. Try again.", reason: "internal"))
+            response = refusing(.internal)
         }
         metrics.request(route: "office", status: Int(response.status.code),
                         nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - started))

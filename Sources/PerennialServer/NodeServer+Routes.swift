@@ -126,19 +126,15 @@ extension NodeServer {
         let response: Response
         do {
             if appends && gate.isClosed {
-                throw Failure(503, "stopping", "The server is stopping; nothing was written. Send the request again in a moment.")
+                throw ServerError(.stopping, "The server is stopping; nothing was written. Send the request again in a moment.")
             }
             let buffer = try await request.body.collect(upTo: Self.maxBody)
             let body = Array(buffer.readableBytesView)
             let path = request.uri.path
             let name: String
             let keyHex = request.headers[HTTPField.Name(KioskAPI.Header.device)!]?.lowercased() ?? ""
-            do throws(DeviceAuthenticator.Rejection) {
-                name = try authenticator.authenticate(method: request.method.rawValue, path: path, body: body) { header in
-                    HTTPField.Name(header).flatMap { request.headers[$0] }
-                }
-            } catch {
-                throw Failure(error.status, error.reason, error.message)
+            name = try authenticator.authenticate(method: request.method.rawValue, path: path, body: body) { header in
+                HTTPField.Name(header).flatMap { request.headers[$0] }
             }
             device = name
             let outcome = try await handle(body, Device(name: name, keyHex: keyHex))
@@ -149,16 +145,13 @@ extension NodeServer {
                 metrics.refused(reason: reason)
                 response = Self.json(422, RefusalWire(refusal, reason: reason))
             case .malformed(let message):
-                throw Failure(400, "malformed", message)
+                throw ServerError(.malformed, message)
             }
-        } catch let failure as Failure {
-            metrics.refused(reason: failure.reason)
-            response = Self.json(failure.status, ErrorWire(error: failure.message, reason: failure.reason))
+        } catch let failure as ServerError {
+            response = refusing(failure)
         } catch {
-            metrics.refused(reason: "internal")
             logger.error("request failed", metadata: ["route": "\(route)", "error": "\(type(of: error))"])
-            response = Self.json(500, ErrorWire(error: "The server could not handle this request; nothing was written. Try again.",
-                                                reason: "internal"))
+            response = refusing(.internal)
         }
         let elapsed = DispatchTime.now().uptimeNanoseconds - started
         metrics.request(route: route, status: Int(response.status.code), nanoseconds: Int64(elapsed))
@@ -175,11 +168,10 @@ extension NodeServer {
         var keyHex: String
     }
 
-    struct Failure: Error {
-        var status: Int
-        var reason: String
-        var message: String
-        init(_ status: Int, _ reason: String, _ message: String) { self.status = status; self.reason = reason; self.message = message }
+    /// The answer to a refused request (its ``ServerError/wire`` with its status), counted in the metrics.
+    func refusing(_ error: ServerError) -> Response {
+        metrics.refused(reason: error.reason.rawValue)
+        return Self.json(error.status, error.wire)
     }
 
     /// Appends (or finds) the envelope in `body` through the group commit, and answers with

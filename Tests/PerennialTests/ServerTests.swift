@@ -127,7 +127,7 @@ struct ServerTests {
         var forged = EnvelopeWire(ballot.envelope)
         forged.signature = String(repeating: "ab", count: 64)
         let forgedFailure = Self.failure { _ = try client.post(KioskAPI.Path.ballots, forged, as: CastReceipt.self) }
-        guard case .refused(let forgedRefusal) = forgedFailure else {
+        guard let forgedRefusal = forgedFailure?.refusalWire else {
             Issue.record("a resubmission with a bad signature got a receipt")
             return
         }
@@ -158,7 +158,7 @@ struct ServerTests {
         for (file, status, reason) in [(fixture.unknownKey, 401, "unknown-device"), (fixture.revokedKey, 403, "revoked-device")] {
             let client = KioskClient(server: server.url, device: try fixture.key(file), attempts: 1)
             for call in [{ _ = try client.get(KioskAPI.Path.term, as: TermInfo.self) }, { _ = try client.cast(ballot) }] {
-                guard case .rejected(let got, let wire) = Self.failure(call) else {
+                guard let failure = Self.failure(call), failure.reason == .rejected, let got = failure.status, let wire = failure.errorWire else {
                     Issue.record("a \(reason) was served")
                     continue
                 }
@@ -188,14 +188,14 @@ struct ServerTests {
         var wire = EnvelopeWire(ballot.envelope)
         wire.signature = String(repeating: "0", count: 128)
         let before = try fixture.kiosk.logSize()
-        if case .refused(let refusal) = Self.failure({ _ = try client.post(KioskAPI.Path.ballots, wire, as: CastReceipt.self) }) {
+        if let refusal = Self.failure({ _ = try client.post(KioskAPI.Path.ballots, wire, as: CastReceipt.self) })?.refusalWire {
             #expect(refusal.refusal == "technical" && refusal.reason == "bad-signature")
         } else {
             Issue.record("a ballot with a bad signature was accepted")
         }
-        if case .rejected(let status, let error) = Self.failure({
+        if let failure = Self.failure({
             _ = try client.post(KioskAPI.Path.ballots, ["payload": "not base64!"], as: CastReceipt.self)
-        }) {
+        }), failure.reason == .rejected, let status = failure.status, let error = failure.errorWire {
             #expect(status == 400 && error.reason == "malformed")
         } else {
             Issue.record("a malformed envelope was accepted")
@@ -389,7 +389,7 @@ struct ServerTests {
         #expect(revokeCode == 0, "\(revoked)")
         #expect(try fixture.kiosk.logSize() == size + 2)
         let failure = Self.failure { _ = try kiosk.get(KioskAPI.Path.term, as: TermInfo.self) }
-        if case .rejected(let status, let wire)? = failure {
+        if let failure, failure.reason == .rejected, let status = failure.status, let wire = failure.errorWire {
             #expect(status == 403 && wire.reason == "revoked-device")
         } else {
             Issue.record("a revoked kiosk was served: \(String(describing: failure))")
@@ -421,19 +421,19 @@ struct ServerTests {
         // Signed by a kiosk's key instead of the officer's: 401.
         let byKiosk = KioskClient(server: server.url, device: try fixture.key(fixture.deviceKey), attempts: 1)
         let notOfficer = Self.failure { _ = try byKiosk.post(OfficeAPI.path, OfficeEntries(entries: [revoke]), as: OfficeAppended.self) }
-        if case .rejected(let status, _)? = notOfficer { #expect(status == 401) } else { Issue.record("accepted: \(String(describing: notOfficer))") }
+        if let notOfficer, notOfficer.reason == .rejected { #expect(notOfficer.status == 401) } else { Issue.record("accepted: \(String(describing: notOfficer))") }
         // Unsigned: 401.
         #expect(try ServerProcess.post(server.url.appendingPathComponent(String(OfficeAPI.path.dropFirst())), body: "{}").0 == 401)
         let office = KioskClient(server: server.url, device: officer, attempts: 1)
         // A kind the server does not take for clerks: 403.
         let close = try envelope(node.requireElection().closePayload().payloadBytes(record: node.origin, term: setup.term), officer)
         let notRouted = Self.failure { _ = try office.post(OfficeAPI.path, OfficeEntries(entries: [close]), as: OfficeAppended.self) }
-        if case .rejected(let status, let wire)? = notRouted { #expect(status == 403 && wire.reason == "not-routed") } else { Issue.record("close accepted") }
+        if let notRouted, notRouted.reason == .rejected { #expect(notRouted.status == 403 && notRouted.errorWire?.reason == "not-routed") } else { Issue.record("close accepted") }
         // An entry the node refuses (the officer's entry signed by the registrar): 409, nothing written, even with a good one before it.
         let wrongAuthor = try envelope(KioskRevoke(device: "hall-1").payloadBytes(record: node.origin, term: setup.term), try node.key("registrar"))
         let refused = Self.failure { _ = try office.post(OfficeAPI.path, OfficeEntries(entries: [revoke, wrongAuthor]), as: OfficeAppended.self) }
-        if case .rejected(let status, let wire)? = refused {
-            #expect(status == 409 && wire.reason == "refused" && !wire.error.contains("\n"))
+        if let refused, refused.reason == .rejected, let wire = refused.errorWire {
+            #expect(refused.status == 409 && wire.reason == "refused" && !wire.error.contains("\n"))
         } else {
             Issue.record("a wrongly signed entry was accepted")
         }
@@ -505,11 +505,11 @@ struct ServerTests {
     // MARK: Helpers
 
     /// The client's failure, or nil if `body` succeeded.
-    static func failure(_ body: () throws -> Void) -> KioskClient.Failure? {
+    static func failure(_ body: () throws -> Void) -> RemoteError? {
         do {
             try body()
             return nil
-        } catch let failure as KioskClient.Failure {
+        } catch let failure as RemoteError {
             return failure
         } catch {
             return .unreachable("\(error)")

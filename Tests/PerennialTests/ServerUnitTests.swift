@@ -21,8 +21,8 @@ struct DeviceAuthenticatorTests {
     }
 
     static func check(_ auth: DeviceAuthenticator, _ headers: [String: String], method: String = "POST", path: String = "/kiosk/v1/ballots",
-                      body: [UInt8] = Array("{}".utf8)) -> Result<String, DeviceAuthenticator.Rejection> {
-        Result { () throws(DeviceAuthenticator.Rejection) in
+                      body: [UInt8] = Array("{}".utf8)) -> Result<String, ServerError> {
+        Result { () throws(ServerError) in
             try auth.authenticate(method: method, path: path, body: body) { name in
                 headers.first { $0.key.lowercased() == name.lowercased() }?.value
             }
@@ -34,8 +34,8 @@ struct DeviceAuthenticatorTests {
         try KioskAPI.headers(method: method, path: path, body: body, device: key, timeMs: timeMs)
     }
 
-    func reason(_ result: Result<String, DeviceAuthenticator.Rejection>) -> (Int, String)? {
-        if case .failure(let rejection) = result { return (rejection.status, rejection.reason) }
+    func reason(_ result: Result<String, ServerError>) -> (Int, String)? {
+        if case .failure(let rejection) = result { return (rejection.status, rejection.reason.rawValue) }
         return nil
     }
 
