@@ -7,6 +7,9 @@ import Testing
 /// The batch check of Ed25519 signatures (``Ed25519/verifyAll(_:)``, SPEC.md §2.2) must answer exactly
 /// as libsodium's `crypto_sign_verify_detached` does for every signature, crafted cofactor cases included.
 @Suite struct Ed25519BatchTests {
+    static func hex(_ s: String) -> [UInt8] { try! Hex.decode(s) }
+    func hex(_ s: String) -> [UInt8] { Self.hex(s) }
+
     /// The points of order 1, 2, 4 and 8 (canonical encodings; the last two with the sign bit).
     static let smallOrder = [
         "0100000000000000000000000000000000000000000000000000000000000000",
@@ -15,9 +18,9 @@ import Testing
         "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
         "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
         "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
-    ].map { Hex.uncheckedDecode($0) }
+    ].map { hex($0) }
 
-    static let order = Hex.uncheckedDecode("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010")
+    static let order = hex("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010")
 
     func checks(_ count: Int, keys: Int = 7) -> [SignatureCheck] {
         (0..<count).map { i in
@@ -110,9 +113,9 @@ import Testing
         }
         // Non-canonical y (y = p + 1 encodes 1 again) and the identity with the sign bit are refused.
         var point = audit_point()
-        #expect(audit_ed25519_in_prime_subgroup(Hex.uncheckedDecode("eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")) == -1)
-        #expect(audit_ed25519_in_prime_subgroup(Hex.uncheckedDecode("0100000000000000000000000000000000000000000000000000000000000080")) == -1)
-        #expect(audit_ed25519_decode_batchable(&point, Hex.uncheckedDecode("0100000000000000000000000000000000000000000000000000000000000080")) == 0)
+        #expect(audit_ed25519_in_prime_subgroup(hex("eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")) == -1)
+        #expect(audit_ed25519_in_prime_subgroup(hex("0100000000000000000000000000000000000000000000000000000000000080")) == -1)
+        #expect(audit_ed25519_decode_batchable(&point, hex("0100000000000000000000000000000000000000000000000000000000000080")) == 0)
     }
 
     /// Signatures a cofactored equation accepts but libsodium's cofactorless one refuses (R or A with a

@@ -28,7 +28,7 @@ extension Ed25519 {
     /// points of the prime-order subgroup other than the identity (AuditCurve checks). For those,
     /// libsodium's checks other than its equation hold, and its cofactorless equation
     /// `[s]B = R + [h]A` is the same as the cofactored one. The batch then checks
-    /// `[8]·([Σ z_i·s_i]B − Σ z_i·R_i − Σ_A (Σ z_i·h_i)·A) = 0` under independent random 128-bit
+    /// `[8]·(Σ z_i·R_i + Σ_A (Σ z_i·h_i)·A − [Σ z_i·s_i]B) = 0` under independent random 128-bit
     /// weights `z_i`: a set holding a false signature passes with probability ≤ 2^-128. If the sum is
     /// not the identity, or a signature could not join, libsodium checks those one by one, so a
     /// failure always names the right entry.
@@ -47,7 +47,7 @@ extension Ed25519 {
         var z = [UInt8](repeating: 0, count: 32)
         var zh = [UInt8](repeating: 0, count: 32)
         var zs = [UInt8](repeating: 0, count: 32)
-        var negZ = [UInt8](repeating: 0, count: 32)
+        var negB = [UInt8](repeating: 0, count: 32)
         var h = [UInt8](repeating: 0, count: 32)
         var sum = [UInt8](repeating: 0, count: 32)
         var point = audit_point()
@@ -82,22 +82,21 @@ extension Ed25519 {
             item.signature.withUnsafeBufferPointer { crypto_core_ed25519_scalar_mul(&zs, z, $0.baseAddress! + 32) }
             crypto_core_ed25519_scalar_add(&sum, bScalar, zs)
             bScalar = sum
-            crypto_core_ed25519_scalar_negate(&negZ, z)
             rPoints.append(point)
-            rScalars += negZ
+            rScalars += z
             batch.append(i)
         }
         guard !batch.isEmpty else { return results }
 
+        // The sum is written Σ z_i·R_i + Σ_A (Σ z_i·h_i)·A − (Σ z_i·s_i)·B, so that the many R_i keep
+        // their 128-bit weights (the bucket sum skips their empty top windows) and only B is negated.
         var points = [basePoint]
         points += rPoints
         points += keyPoints
-        var scalars = bScalar
+        crypto_core_ed25519_scalar_negate(&negB, bScalar)
+        var scalars = negB
         scalars += rScalars
-        for s in keyScalars {
-            crypto_core_ed25519_scalar_negate(&negZ, s)
-            scalars += negZ
-        }
+        for s in keyScalars { scalars += s }
         precondition(scalars.count == 32 * points.count, "AuditCurve reads 32 scalar bytes per point")
         let rc = audit_ed25519_points_sum_is_identity(points, scalars, points.count)
         precondition(rc >= 0, "AuditCurve ran out of memory")

@@ -355,10 +355,10 @@ struct PreparedEntry: Sendable {
     }
 
     /// Prepares `lines` (the first at position `base`) on `workers` threads, in chunks whose signatures
-    /// are checked together (``Ed25519/verifyAll(_:)``). Several chunks per worker keep both cores busy
-    /// when entries differ in cost.
+    /// are checked together (``Ed25519/verifyAll(_:)``). Two chunks per worker keep both cores busy
+    /// when entries differ in cost, while each batch stays large enough for the bucket sum to pay.
     static func prepareAll(_ lines: [[UInt8]], base: UInt64, origin: String, workers: Int) -> [PreparedEntry] {
-        let size = max(32, (lines.count + 4 * workers - 1) / (4 * workers))
+        let size = max(64, (lines.count + 2 * workers - 1) / (2 * workers))
         let starts = Array(stride(from: 0, to: lines.count, by: size))
         let chunks = parallelMap(starts, workers: workers) { start in
             prepareChunk(Array(lines[start ..< min(start + size, lines.count)]), base: base + UInt64(start), origin: origin)
