@@ -42,21 +42,27 @@ static void gf_sub(gf r, const gf a, const gf b) {
     gf_norm(r);
 }
 
+/* Column by column, each carried as soon as it is summed: fewer 128-bit values live at once. */
 static void gf_mul(gf r, const gf a, const gf b) {
-    const uint64_t b19[5] = { 0, 19 * b[1], 19 * b[2], 19 * b[3], 19 * b[4] };
-    wide t0 = (wide)a[0] * b[0] + (wide)a[1] * b19[4] + (wide)a[2] * b19[3] + (wide)a[3] * b19[2] + (wide)a[4] * b19[1];
-    wide t1 = (wide)a[0] * b[1] + (wide)a[1] * b[0] + (wide)a[2] * b19[4] + (wide)a[3] * b19[3] + (wide)a[4] * b19[2];
-    wide t2 = (wide)a[0] * b[2] + (wide)a[1] * b[1] + (wide)a[2] * b[0] + (wide)a[3] * b19[4] + (wide)a[4] * b19[3];
-    wide t3 = (wide)a[0] * b[3] + (wide)a[1] * b[2] + (wide)a[2] * b[1] + (wide)a[3] * b[0] + (wide)a[4] * b19[4];
-    wide t4 = (wide)a[0] * b[4] + (wide)a[1] * b[3] + (wide)a[2] * b[2] + (wide)a[3] * b[1] + (wide)a[4] * b[0];
-    t1 += t0 >> 51; r[0] = (uint64_t)t0 & M51;
-    t2 += t1 >> 51; r[1] = (uint64_t)t1 & M51;
-    t3 += t2 >> 51; r[2] = (uint64_t)t2 & M51;
-    t4 += t3 >> 51; r[3] = (uint64_t)t3 & M51;
-    r[4] = (uint64_t)t4 & M51;
-    r[0] += (uint64_t)(t4 >> 51) * 19;
-    r[1] += r[0] >> 51;
-    r[0] &= M51;
+    const uint64_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4];
+    const uint64_t b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3], b4 = b[4];
+    const uint64_t b1_19 = 19 * b1, b2_19 = 19 * b2, b3_19 = 19 * b3, b4_19 = 19 * b4;
+    wide t;
+    uint64_t r0, r1, r2, r3, r4, c;
+    t = (wide)a0 * b0 + (wide)a1 * b4_19 + (wide)a2 * b3_19 + (wide)a3 * b2_19 + (wide)a4 * b1_19;
+    r0 = (uint64_t)t & M51; c = (uint64_t)(t >> 51);
+    t = (wide)a0 * b1 + (wide)a1 * b0 + (wide)a2 * b4_19 + (wide)a3 * b3_19 + (wide)a4 * b2_19 + c;
+    r1 = (uint64_t)t & M51; c = (uint64_t)(t >> 51);
+    t = (wide)a0 * b2 + (wide)a1 * b1 + (wide)a2 * b0 + (wide)a3 * b4_19 + (wide)a4 * b3_19 + c;
+    r2 = (uint64_t)t & M51; c = (uint64_t)(t >> 51);
+    t = (wide)a0 * b3 + (wide)a1 * b2 + (wide)a2 * b1 + (wide)a3 * b0 + (wide)a4 * b4_19 + c;
+    r3 = (uint64_t)t & M51; c = (uint64_t)(t >> 51);
+    t = (wide)a0 * b4 + (wide)a1 * b3 + (wide)a2 * b2 + (wide)a3 * b1 + (wide)a4 * b0 + c;
+    r4 = (uint64_t)t & M51; c = (uint64_t)(t >> 51);
+    r0 += c * 19;
+    r1 += r0 >> 51;
+    r0 &= M51;
+    r[0] = r0; r[1] = r1; r[2] = r2; r[3] = r3; r[4] = r4;
 }
 
 static void gf_sqr(gf r, const gf a) {
@@ -76,9 +82,28 @@ static void gf_sqr(gf r, const gf a) {
     r[0] &= M51;
 }
 
+/* a^(2^n), n >= 1: the exponentiation chains' inner loop (most of an inverse square root), with the
+ * limbs kept in locals across the squarings instead of going through memory each time. */
 static void gf_sqr_times(gf r, const gf a, int n) {
-    gf_sqr(r, a);
-    while (--n > 0) gf_sqr(r, r);
+    uint64_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4];
+    do {
+        const uint64_t d0 = 2 * a0, d1 = 2 * a1, d2 = 2 * a2, a3_19 = 19 * a3, a4_19 = 19 * a4;
+        wide t0 = (wide)a0 * a0 + (wide)d1 * a4_19 + (wide)d2 * a3_19;
+        wide t1 = (wide)d0 * a1 + (wide)d2 * a4_19 + (wide)a3 * a3_19;
+        wide t2 = (wide)d0 * a2 + (wide)a1 * a1 + (wide)(2 * a3) * a4_19;
+        wide t3 = (wide)d0 * a3 + (wide)d1 * a2 + (wide)a4 * a4_19;
+        wide t4 = (wide)d0 * a4 + (wide)d1 * a3 + (wide)a2 * a2;
+        uint64_t c;
+        a0 = (uint64_t)t0 & M51; c = (uint64_t)(t0 >> 51);
+        t1 += c; a1 = (uint64_t)t1 & M51; c = (uint64_t)(t1 >> 51);
+        t2 += c; a2 = (uint64_t)t2 & M51; c = (uint64_t)(t2 >> 51);
+        t3 += c; a3 = (uint64_t)t3 & M51; c = (uint64_t)(t3 >> 51);
+        t4 += c; a4 = (uint64_t)t4 & M51; c = (uint64_t)(t4 >> 51);
+        a0 += c * 19;
+        a1 += a0 >> 51;
+        a0 &= M51;
+    } while (--n > 0);
+    r[0] = a0; r[1] = a1; r[2] = a2; r[3] = a3; r[4] = a4;
 }
 
 /* Fully reduced limbs (each < 2^51, value < p): the comparisons below read these, not bytes. */
@@ -339,8 +364,33 @@ static void ext_madd(ext *r, const ext *p, const affine_niels *q, int neg) {
 /* Pippenger with signed digits in [-2^(w-1), 2^(w-1)): per window, each point (or its negation) is
  * added into one of 2^(w-1) buckets with a mixed addition, and Σ k·bucket[k] is formed by running
  * sums; empty buckets and the identity are skipped rather than added. */
+/* The window width for the bucket sum: the w in 4..12 that minimises the estimated multiplications,
+ * ~7 per non-zero digit (total scalar bits / w of them) plus ~10 per bucket addition (2^w per window,
+ * over the windows of the longest scalar). Batch weights are 128 bits while a few scalars are full
+ * length, so counting bits rather than points picks a narrower window than n alone would. */
+static int window_width(const uint8_t *scalars, size_t n) {
+    double bits = 0;
+    int longest = 1;
+    for (size_t k = 0; k < n; k++) {
+        int top = 31;
+        while (top >= 0 && scalars[32 * k + top] == 0) top--;
+        if (top < 0) continue;
+        int len = 8 * top + 1;
+        for (uint8_t b = scalars[32 * k + top]; b > 1; b >>= 1) len++;
+        bits += len;
+        if (len > longest) longest = len;
+    }
+    int best = 4;
+    double best_cost = 0;
+    for (int w = 4; w <= 12; w++) {
+        double cost = 7.0 * bits / w + 10.0 * (double)((longest + w - 1) / w + 1) * (double)(1 << w);
+        if (w == 4 || cost < best_cost) { best = w; best_cost = cost; }
+    }
+    return best;
+}
+
 static int bucket_sum(ext *out, const ext *points, const uint8_t *scalars, size_t n) {
-    int w = n < 16 ? 4 : n < 64 ? 5 : n < 256 ? 6 : n < 1024 ? 7 : n < 4096 ? 8 : n < 16384 ? 10 : 11;
+    int w = window_width(scalars, n);
     int windows = (256 + w - 1) / w + 1;
     size_t nb = (size_t)1 << (w - 1);
     int16_t *digits = malloc(n * (size_t)windows * sizeof(int16_t));
