@@ -573,8 +573,29 @@ static void check_audit_ed25519(int rounds, const size_t *sizes, size_t count) {
         free(ep); free(es); free(pts); free(sc);
         done++;
     }
-    printf("AuditCurve Ed25519: base and small-order points, %d random encodings (%d batchable), sums of %zu term counts\n",
-           rounds, valid, done);
+    /* audit_scalar_muladd_wide: a carry through every word, and a·b + a·b = (2a)·b for random a < 2^127. */
+    uint64_t acc[8] = { ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, 0 }, acc2[8];
+    uint8_t one16[16] = { 1 }, one32[32] = { 1 };
+    uint8_t *ha = exact(one16, 16), *hb = exact(one32, 32);
+    audit_scalar_muladd_wide(acc, ha, hb);
+    CHECK(acc[0] == 0 && acc[6] == 0 && acc[7] == 1, "the carry of acc + 1 reaches the top word");
+    free(ha); free(hb);
+    for (int i = 0; i < rounds; i++) {
+        uint8_t a[16], a2[16], b[32];
+        rng_bytes(a, 16); a[15] &= 0x7f;
+        rng_bytes(b, 32);
+        unsigned carry = 0;
+        for (int j = 0; j < 16; j++) { unsigned v = 2u * a[j] + carry; a2[j] = (uint8_t)v; carry = v >> 8; }
+        for (int j = 0; j < 8; j++) acc[j] = acc2[j] = rng() >> 2;
+        uint8_t *ea = exact(a, 16), *ea2 = exact(a2, 16), *eb = exact(b, 32);
+        audit_scalar_muladd_wide(acc, ea, eb);
+        audit_scalar_muladd_wide(acc, ea, eb);
+        audit_scalar_muladd_wide(acc2, ea2, eb);
+        CHECK(memcmp(acc, acc2, sizeof acc) == 0, "a·b + a·b = (2a)·b");
+        free(ea); free(ea2); free(eb);
+    }
+    printf("AuditCurve Ed25519: base and small-order points, %d random encodings (%d batchable), sums of %zu term counts, "
+           "wide weight sums\n", rounds, valid, done);
     fflush(stdout);
 }
 

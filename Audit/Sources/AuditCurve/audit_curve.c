@@ -667,3 +667,26 @@ int audit_ed25519_points_sum_is_identity(const audit_point *points, const uint8_
     for (int i = 0; i < 3; i++) ext_dbl(&r, &r);        /* the cofactor 8 */
     return ext_is_neutral(&r);
 }
+
+static uint64_t load64(const uint8_t *p) {
+    uint64_t v = 0;
+    for (int j = 7; j >= 0; j--) v = v << 8 | p[j];
+    return v;
+}
+
+void audit_scalar_muladd_wide(uint64_t acc[8], const uint8_t a[16], const uint8_t b[32]) {
+    uint64_t x[2] = { load64(a), load64(a + 8) }, y[4] = { load64(b), load64(b + 8), load64(b + 16), load64(b + 24) };
+    for (int i = 0; i < 2; i++) {
+        uint64_t carry = 0;
+        for (int j = 0; j < 4; j++) {
+            wide t = (wide)x[i] * y[j] + acc[i + j] + carry;
+            acc[i + j] = (uint64_t)t;
+            carry = (uint64_t)(t >> 64);
+        }
+        for (int k = i + 4; k < 8 && carry; k++) {
+            wide t = (wide)acc[k] + carry;
+            acc[k] = (uint64_t)t;
+            carry = (uint64_t)(t >> 64);
+        }
+    }
+}

@@ -170,6 +170,51 @@ import Testing
         for k in crafted { #expect(Ed25519.verifyAll([items[k]]) == [expected[k]]) }
     }
 
+    /// AuditCurve's decoder answers libsodium's `crypto_core_ed25519_is_valid_point` on any 32 bytes (the
+    /// audit uses it for credential and device keys, and to admit points to the batch).
+    @Test func decoderAgreesWithLibsodiumValidity() {
+        _ = sodium_init()
+        var valid = 0
+        for i in 0..<4000 {
+            var bytes = [UInt8](repeating: 0, count: 32)
+            randombytes_buf(&bytes, 32)
+            if i % 2 == 0 { bytes[31] &= 0x7f }
+            if i % 5 == 0 { bytes = TestKey(index: i).publicKey }
+            if i % 7 == 0 { bytes = add(TestKey(index: i).publicKey, Self.smallOrder[1 + i % 5]) }
+            var point = audit_point()
+            let ours = audit_ed25519_decode_batchable(&point, bytes)
+            #expect(ours == crypto_core_ed25519_is_valid_point(bytes), "\(Hex.encode(bytes))")
+            valid += Int(ours)
+        }
+        #expect(valid > 800)
+    }
+
+    /// The 512-bit weight sums, reduced once, equal libsodium's running sums mod L.
+    @Test func wideWeightSumsMatchLibsodium() {
+        _ = sodium_init()
+        var acc = [UInt64](repeating: 0, count: 8)
+        var expected = [UInt8](repeating: 0, count: 32)
+        for i in 0..<300 {
+            var z = [UInt8](repeating: 0, count: 32)
+            randombytes_buf(&z, 16)
+            if i == 0 { for k in 0..<16 { z[k] = 0xff } }
+            var s = [UInt8](repeating: 0, count: 32)
+            crypto_core_ed25519_scalar_random(&s)
+            if i == 1 { s = Self.order; s[0] -= 1 }
+            audit_scalar_muladd_wide(&acc, z, s)
+            var product = [UInt8](repeating: 0, count: 32)
+            crypto_core_ed25519_scalar_mul(&product, z, s)
+            var sum = [UInt8](repeating: 0, count: 32)
+            crypto_core_ed25519_scalar_add(&sum, expected, product)
+            expected = sum
+        }
+        var wide = [UInt8](repeating: 0, count: 64)
+        for (k, w) in acc.enumerated() { for j in 0..<8 { wide[8 * k + j] = UInt8(truncatingIfNeeded: w >> (8 * j)) } }
+        var reduced = [UInt8](repeating: 0, count: 32)
+        crypto_core_ed25519_scalar_reduce(&reduced, wide)
+        #expect(reduced == expected)
+    }
+
     @Test func emptyAndSingleBatches() {
         #expect(Ed25519.verifyAll([]) == [])
         let one = checks(1)

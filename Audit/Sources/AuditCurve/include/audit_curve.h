@@ -48,6 +48,10 @@ int audit_ed25519_in_prime_subgroup(const uint8_t enc[32]);
 /// [8]·Σ scalars[i]·points[i] (points from audit_ed25519_decode_batchable, scalars 32 bytes
 /// little-endian < 2^255) is the neutral element: 1, 0, or -2 when memory ran out.
 int audit_ed25519_points_sum_is_identity(const audit_point *points, const uint8_t *scalars, size_t n);
+/// acc (eight little-endian 64-bit words) += a·b, a 16 bytes and b 32 bytes little-endian: the batch
+/// weights' sums, reduced mod l once at the end instead of after every term. The caller keeps the sum
+/// below 2^512 (fewer than 2^128 terms of 384 bits).
+void audit_scalar_muladd_wide(uint64_t acc[8], const uint8_t a[16], const uint8_t b[32]);
 
 #ifdef __cplusplus
 }

@@ -40,16 +40,13 @@ extension Ed25519 {
         var rScalars: [UInt8] = []
         var keySlot: [[UInt8]: Int] = [:]          // public key → index in keyPoints, or -1 if it cannot join
         var keyPoints: [audit_point] = []
-        var keyScalars: [[UInt8]] = []
-        var bScalar = [UInt8](repeating: 0, count: 32)
+        // Σ z_i·h_i per key and Σ z_i·s_i, as 512-bit sums reduced mod L once at the end.
+        var keySums: [[UInt64]] = []
+        var bSum = [UInt64](repeating: 0, count: 8)
         var weights = [UInt8](repeating: 0, count: 16 * max(1, items.count))
         randombytes_buf(&weights, weights.count)
         var z = [UInt8](repeating: 0, count: 32)
-        var zh = [UInt8](repeating: 0, count: 32)
-        var zs = [UInt8](repeating: 0, count: 32)
-        var negB = [UInt8](repeating: 0, count: 32)
         var h = [UInt8](repeating: 0, count: 32)
-        var sum = [UInt8](repeating: 0, count: 32)
         var point = audit_point()
 
         for (i, item) in items.enumerated() {
@@ -63,7 +60,7 @@ extension Ed25519 {
             } else if audit_ed25519_decode_batchable(&point, item.publicKey) == 1 {
                 slot = keyPoints.count
                 keyPoints.append(point)
-                keyScalars.append([UInt8](repeating: 0, count: 32))
+                keySums.append([UInt64](repeating: 0, count: 8))
                 keySlot[item.publicKey] = slot
             } else {
                 slot = -1
@@ -76,12 +73,8 @@ extension Ed25519 {
             }
             challenge(&h, item)
             for k in 0..<16 { z[k] = weights[16 * i + k] }
-            crypto_core_ed25519_scalar_mul(&zh, z, h)
-            crypto_core_ed25519_scalar_add(&sum, keyScalars[slot], zh)
-            keyScalars[slot] = sum
-            item.signature.withUnsafeBufferPointer { crypto_core_ed25519_scalar_mul(&zs, z, $0.baseAddress! + 32) }
-            crypto_core_ed25519_scalar_add(&sum, bScalar, zs)
-            bScalar = sum
+            audit_scalar_muladd_wide(&keySums[slot], z, h)
+            item.signature.withUnsafeBufferPointer { audit_scalar_muladd_wide(&bSum, z, $0.baseAddress! + 32) }
             rPoints.append(point)
             rScalars += z
             batch.append(i)
@@ -93,15 +86,24 @@ extension Ed25519 {
         var points = [basePoint]
         points += rPoints
         points += keyPoints
-        crypto_core_ed25519_scalar_negate(&negB, bScalar)
-        var scalars = negB
+        var scalars = [UInt8](repeating: 0, count: 32)
+        crypto_core_ed25519_scalar_negate(&scalars, reduced(bSum))
         scalars += rScalars
-        for s in keyScalars { scalars += s }
+        for sum in keySums { scalars += reduced(sum) }
         precondition(scalars.count == 32 * points.count, "AuditCurve reads 32 scalar bytes per point")
         let rc = audit_ed25519_points_sum_is_identity(points, scalars, points.count)
         precondition(rc >= 0, "AuditCurve ran out of memory")
         for i in batch { results[i] = rc == 1 ? true : items[i].verifiesAlone }
         return results
+    }
+
+    /// A 512-bit little-endian sum of words, reduced mod L.
+    private static func reduced(_ words: [UInt64]) -> [UInt8] {
+        var wide = [UInt8](repeating: 0, count: 64)
+        for (k, w) in words.enumerated() { for j in 0..<8 { wide[8 * k + j] = UInt8(truncatingIfNeeded: w >> (8 * j)) } }
+        var out = [UInt8](repeating: 0, count: 32)
+        crypto_core_ed25519_scalar_reduce(&out, wide)
+        return out
     }
 
     /// The Ed25519 base point, decoded once.
