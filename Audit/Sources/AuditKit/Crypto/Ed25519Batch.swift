@@ -57,9 +57,9 @@ extension Ed25519 {
             let slot: Int
             if let known = keySlot[item.publicKey] {
                 slot = known
-            } else if audit_ed25519_decode_batchable(&point, item.publicKey) == 1 {
+            } else if let key = Ed25519Keys.shared.point(item.publicKey) {
                 slot = keyPoints.count
-                keyPoints.append(point)
+                keyPoints.append(key)
                 keySums.append([UInt64](repeating: 0, count: 8))
                 keySlot[item.publicKey] = slot
             } else {

@@ -1,4 +1,3 @@
-import AuditCurve
 import AuditSodium
 
 /// The `term.setup` entry (SPEC.md §4.2), validated.
@@ -139,12 +138,10 @@ struct ContestVersion {
 }
 
 /// Validity of an Ed25519 public key (canonical, on the curve, not of small order, in the prime-order
-/// subgroup): libsodium's `crypto_core_ed25519_is_valid_point`, answered by AuditCurve's decoder, whose
-/// subgroup test (three halvings) costs about a third of libsodium's multiplication by L.
-func isValidEd25519Key(_ key: [UInt8]) -> Bool {
-    var point = audit_point()
-    return key.count == 32 && audit_ed25519_decode_batchable(&point, key) == 1
-}
+/// subgroup): libsodium's `crypto_core_ed25519_is_valid_point`, answered by AuditCurve's decoder (its
+/// subgroup test costs about a third of libsodium's multiplication by L) and remembered for the
+/// signature batch (``Ed25519Keys``).
+func isValidEd25519Key(_ key: [UInt8]) -> Bool { Ed25519Keys.shared.point(key) != nil }
 
 /// Byte order of UTF-8 strings (SPEC.md orders contest ids this way).
 func byteOrder(_ a: String, _ b: String) -> Bool { Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8)) }
