@@ -225,7 +225,8 @@ public final class RecordVerifier {
         }
         report.passed(.knownKinds)
         let verified = VerifiedEntry(index: entry.index, time: entry.time, author: entry.author, leafHash: leafHash,
-                                     payload: payload, payloadBytes: entry.payload, redacted: redacted)
+                                     payload: payload, payloadBytes: entry.payload, redacted: redacted,
+                                     payloadSHA256: p.payloadSHA256)
         return checker.apply(verified, report: &report)
     }
 
@@ -333,6 +334,8 @@ struct PreparedEntry: Sendable {
     var signatureValid = false
     var payload: Payload? = nil
     var payloadError: String? = nil
+    /// SHA-256 of a ballot's payload, hashed here on a worker (``VerifiedEntry/payloadSHA256``).
+    var payloadSHA256: [UInt8]? = nil
 
     /// Decodes the line and computes its leaf hash; the signature and payload come after (``finish``).
     init(line: [UInt8], position: UInt64) {
@@ -351,7 +354,10 @@ struct PreparedEntry: Sendable {
         guard let e = entry, signatureValid || e.redactedLeaf != nil else { return }
         do { payload = try Payload(bytes: e.payload, origin: origin) } catch { payloadError = error.message }
         // ristretto255 ballots: their elements decoded here, on the workers (see PredecodedPoints).
-        if let payload, payload.kind == "ballot.cast" { PredecodedPoints.shared.prepare(ballot: payload.json) }
+        if let payload, payload.kind == "ballot.cast" {
+            PredecodedPoints.shared.prepare(ballot: payload.json)
+            payloadSHA256 = Hash.sha256(e.payload)
+        }
     }
 
     /// Prepares `lines` (the first at position `base`) on `workers` threads, in chunks whose signatures
