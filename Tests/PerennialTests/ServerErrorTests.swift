@@ -1,3 +1,4 @@
+import CivicCrypto
 import PerennialRemote
 @testable import PerennialServer
 import Testing
@@ -35,5 +36,27 @@ struct ServerErrorTests {
         #expect(ServerError.internal.status == 500)
         #expect(ServerError.internal.wire == ErrorWire(error: "The server could not handle this request; nothing was written. Try again.",
                                                        reason: "internal"))
+    }
+
+    /// The authenticator's lines, as kiosks have always received them.
+    @Test func theAuthenticatorsLinesAreUnchanged() throws {
+        let gone = Ed25519.SigningKey.generate()
+        let auth = DeviceAuthenticator(registry: { $0 == gone.publicKey.rawRepresentation ? .revoked(name: "hall-2") : .unknown },
+                                       nowMs: { DeviceAuthenticatorTests.nowMs })
+        func refusal(_ headers: [String: String]) -> ServerError? {
+            do throws(ServerError) {
+                _ = try auth.authenticate(method: "GET", path: "/kiosk/v1/term", body: []) { name in headers[name] }
+                return nil
+            } catch {
+                return error
+            }
+        }
+        let unsigned = try #require(refusal([:]))
+        #expect(unsigned.status == 401 && unsigned.message
+            == "This request is not signed: a kiosk signs every request with its device key (headers Perennial-Device, -Time, -Nonce, -Signature).")
+        let signed = try KioskAPI.headers(method: "GET", path: "/kiosk/v1/term", body: [], device: gone, timeMs: DeviceAuthenticatorTests.nowMs)
+        let revoked = try #require(refusal(signed))
+        #expect(revoked.status == 403 && revoked.reason == .revokedDevice && revoked.message
+            == "This device (\"hall-2\") was revoked by the officer; it may no longer submit. Ask the officer for a newly enrolled device.")
     }
 }
