@@ -220,13 +220,15 @@ public struct ModPGroup: PrimeOrderGroup, Hashable {
         guard perennial_mpz_cmp_ui(x.pointer, 1) >= 0, MPZ.compare(x, parameters.p) < 0 else {
             throw CryptoError.invalidElement(name, "not between 1 and p − 1")
         }
+        let element = Element(value: x)
+        // A value equal to one whose membership was checked moments ago (see LadderCache) passes.
+        if parameters.ladders.entry(for: element)?.checkedMember == true { return element }
         // x^q from x's power ladder, which is kept only for members (the proofs will raise x again).
         let ladder = parameters.newLadder(x)
         guard ladder.isOne(raisedTo: parameters.q) else {
             throw CryptoError.invalidElement(name, "not in the order-q subgroup (x^q mod p ≠ 1)")
         }
-        let element = Element(value: x)
-        parameters.ladders.insert(ladder, for: element)
+        parameters.ladders.insert(ladder, for: element, checkedMember: true)
         return element
     }
 
@@ -296,13 +298,22 @@ extension ModPGroup {
         static let maxRecurringTables = 4
         static let maxCountedBases = 256
 
-        /// Montgomery form modulo `p`, for the tables and ladders.
-        let montgomery: MontgomeryContext
+        /// Montgomery form modulo `p`, for the tables and ladders; built on first use (a parameter
+        /// check may build `Parameters` from a wrong, even `p`, which has no Montgomery form).
+        var montgomery: MontgomeryContext {
+            lock.lock()
+            defer { lock.unlock() }
+            if let context { return context }
+            let built = MontgomeryContext(modulus: p)
+            context = built
+            return built
+        }
         /// Power ladders of recently decoded or raised elements.
         let ladders = LadderCache()
 
         private let lock = NSLock()
         private var table: FixedBaseTable?
+        private var context: MontgomeryContext?
         private var counts: [Element: Int] = [:]
         private var recurring: [(base: Element, table: FixedBaseTable)] = []
 
@@ -322,7 +333,6 @@ extension ModPGroup {
                 powers.append(next)
             }
             smallPowers = powers
-            montgomery = MontgomeryContext(modulus: p)
         }
 
         /// A new power ladder of `x` (`0 < x < p`) for exponents up to `q`'s width; not cached.
@@ -332,11 +342,12 @@ extension ModPGroup {
         func ladder(for element: Element) -> PowerLadder {
             if let hit = ladders.ladder(for: element) { return hit }
             let built = newLadder(element.value)
-            ladders.insert(built, for: element)
+            ladders.insert(built, for: element, checkedMember: false)
             return built
         }
 
         var generatorTable: FixedBaseTable {
+            let montgomery = self.montgomery
             lock.lock()
             defer { lock.unlock() }
             if let table { return table }

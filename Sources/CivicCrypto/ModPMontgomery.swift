@@ -86,38 +86,54 @@ extension ModPGroup {
     /// dropped first. Only public values and their powers are kept. A ballot's checks decode `α` and
     /// `β` and verify their proofs moments later, so a few hundred entries cover many ballots checked
     /// in parallel (16 KiB each at 2048 bits, 32 KiB at 4096).
+    ///
+    /// An entry also says whether its value passed decoding's membership check (`x^q ≡ 1`), so a
+    /// value decoded again (a ballot's proofs checked ahead, then the ballot applied) skips the
+    /// check: a value equal to one that passed passes. Entries made outside decoding say no.
     final class LadderCache: @unchecked Sendable {  // every access under `lock`
+        struct Entry {
+            let ladder: PowerLadder
+            /// `x^q ≡ 1 (mod p)` was checked for this value.
+            let checkedMember: Bool
+        }
+
         static let capacity = 512
         private let lock = NSLock()
-        private var ladders: [Element: PowerLadder] = [:]
+        private var entries: [Element: Entry] = [:]
         private var order: [Element] = []
         private var oldest = 0
 
-        func ladder(for element: Element) -> PowerLadder? {
+        func entry(for element: Element) -> Entry? {
             lock.lock()
             defer { lock.unlock() }
-            return ladders[element]
+            return entries[element]
         }
 
-        func insert(_ ladder: PowerLadder, for element: Element) {
+        func ladder(for element: Element) -> PowerLadder? { entry(for: element)?.ladder }
+
+        /// Keeps `ladder` for `element`; an existing entry is only replaced to record a membership check.
+        func insert(_ ladder: PowerLadder, for element: Element, checkedMember: Bool) {
             lock.lock()
             defer { lock.unlock() }
-            guard ladders[element] == nil else { return }
+            if let existing = entries[element] {
+                if checkedMember && !existing.checkedMember { entries[element] = Entry(ladder: ladder, checkedMember: true) }
+                return
+            }
             if order.count < Self.capacity {
                 order.append(element)
             } else {
-                ladders[order[oldest]] = nil
+                entries[order[oldest]] = nil
                 order[oldest] = element
                 oldest = (oldest + 1) % Self.capacity
             }
-            ladders[element] = ladder
+            entries[element] = Entry(ladder: ladder, checkedMember: checkedMember)
         }
 
         /// How many ladders are kept (for tests).
         var count: Int {
             lock.lock()
             defer { lock.unlock() }
-            return ladders.count
+            return entries.count
         }
     }
 }

@@ -74,6 +74,16 @@ struct ModPMontgomeryTests {
             #expect(throws: CryptoError.self) { try group.decodeElement(two) }
             #expect(group.parameters.ladders.ladder(for: ModPGroup.Element(value: MPZ(2))) == nil)
         }
+        #expect(group.parameters.ladders.entry(for: member)?.checkedMember == true)
+        // A ladder made by an exponentiation (not a decoding) does not vouch for membership: a
+        // non-member given straight as an integer (p − 1, order 2) and raised is still refused when
+        // its encoding is decoded.
+        var pMinus1 = TestVectors.bytes(hex: group.modulusHex)
+        pMinus1[pMinus1.count - 1] -= 1
+        let outsider = ModPGroup.Element(value: MPZ(bigEndian: pMinus1))
+        _ = group.doubleExpPublic(group.generator, group.scalar(3), outsider, group.scalar(5))
+        #expect(group.parameters.ladders.entry(for: outsider)?.checkedMember == false)
+        #expect(throws: CryptoError.self) { try group.decodeElement(pMinus1) }
         // A cached ladder gives the same results as a fresh one.
         let s = group.randomScalar(), t = group.randomScalar()
         #expect(group.doubleExpPublic(group.generator, s, member, t) == group.op(group.expPublic(group.generator, s), group.expPublic(member, t)))
@@ -85,14 +95,19 @@ struct ModPMontgomeryTests {
         let cache = ModPGroup.LadderCache()
         let one = group.parameters.newLadder(group.identity.value)
         let keys = (0..<(ModPGroup.LadderCache.capacity + 10)).map { ModPGroup.Element(value: MPZ(UInt($0 + 1))) }
-        for key in keys { cache.insert(one, for: key) }
+        for key in keys { cache.insert(one, for: key, checkedMember: false) }
         #expect(cache.count == ModPGroup.LadderCache.capacity)
         #expect(cache.ladder(for: keys[0]) == nil)
         #expect(cache.ladder(for: keys[9]) == nil)
         #expect(cache.ladder(for: keys[10]) != nil)
         #expect(cache.ladder(for: keys[keys.count - 1]) != nil)
-        // Re-inserting a present key changes nothing.
-        cache.insert(one, for: keys[keys.count - 1])
+        // Re-inserting a present key changes nothing but a membership check recorded.
+        cache.insert(one, for: keys[keys.count - 1], checkedMember: false)
+        #expect(cache.count == ModPGroup.LadderCache.capacity)
+        #expect(cache.entry(for: keys[keys.count - 1])?.checkedMember == false)
+        cache.insert(one, for: keys[keys.count - 1], checkedMember: true)
+        cache.insert(one, for: keys[keys.count - 1], checkedMember: false)
+        #expect(cache.entry(for: keys[keys.count - 1])?.checkedMember == true)
         #expect(cache.count == ModPGroup.LadderCache.capacity)
         // The group's own cache under churn: every result equals the plain computation.
         for _ in 0..<3 {
