@@ -63,69 +63,6 @@ static inline int perennial_mpz_tstbit(const perennial_mpz *a, unsigned long bit
 /* ---- Public-exponent fast paths for the Schnorr groups (variable time: verification only). ---- */
 #include <stdlib.h>
 
-/* A fixed-base table: base^(d * 2^(w*i)) for every window i and digit 1 <= d < 2^w, so base^e for
- * e < 2^(w*windows) costs one multiplication per non-zero window and no squaring. */
-typedef struct {
-    size_t windows;
-    unsigned w;
-    mpz_t *entries; /* entries[i * (2^w - 1) + d - 1] */
-} perennial_fb_table;
-
-/* Builds the table for exponents of up to `bits` bits; NULL if memory runs out. */
-static inline perennial_fb_table *perennial_fb_table_new(const perennial_mpz *base, const perennial_mpz *m, size_t bits, unsigned w) {
-    perennial_fb_table *t = malloc(sizeof *t);
-    if (!t) return NULL;
-    size_t per = ((size_t)1 << w) - 1;
-    t->w = w;
-    t->windows = (bits + w - 1) / w;
-    t->entries = malloc(t->windows * per * sizeof(mpz_t));
-    if (!t->entries) { free(t); return NULL; }
-    mpz_t wb;
-    mpz_init(wb);
-    mpz_mod(wb, base, m);
-    for (size_t i = 0; i < t->windows; i++) {
-        mpz_t *row = t->entries + i * per;
-        mpz_init_set(row[0], wb);
-        for (size_t d = 1; d < per; d++) {
-            mpz_init(row[d]);
-            mpz_mul(row[d], row[d - 1], wb);
-            mpz_mod(row[d], row[d], m);
-        }
-        /* next window's base: wb^(2^w) = wb^(2^w - 1) * wb */
-        mpz_mul(wb, row[per - 1], wb);
-        mpz_mod(wb, wb, m);
-    }
-    mpz_clear(wb);
-    return t;
-}
-
-static inline void perennial_fb_table_free(perennial_fb_table *t) {
-    if (!t) return;
-    size_t n = t->windows * (((size_t)1 << t->w) - 1);
-    for (size_t i = 0; i < n; i++) mpz_clear(t->entries[i]);
-    free(t->entries);
-    free(t);
-}
-
-/* r = base^e mod m for a public e >= 0 (falls back to mpz_powm if e is wider than the table). */
-static inline void perennial_fb_table_exp(perennial_mpz *r, const perennial_fb_table *t, const perennial_mpz *e, const perennial_mpz *m) {
-    size_t per = ((size_t)1 << t->w) - 1;
-    if (mpz_sgn(e) != 0 && mpz_sizeinbase(e, 2) > t->windows * t->w) { mpz_powm(r, t->entries[0], e, m); return; }
-    mpz_t acc;
-    mpz_init_set_ui(acc, 1);
-    int started = 0;
-    for (size_t i = 0; i < t->windows; i++) {
-        unsigned d = 0;
-        for (unsigned b = 0; b < t->w; b++) d |= (unsigned)mpz_tstbit(e, i * t->w + b) << b;
-        if (d == 0) continue;
-        if (!started) { mpz_set(acc, t->entries[i * per + d - 1]); started = 1; continue; }
-        mpz_mul(acc, acc, t->entries[i * per + d - 1]);
-        mpz_mod(acc, acc, m);
-    }
-    mpz_swap(r, acc);
-    mpz_clear(acc);
-}
-
 /* r = prod_i bases[i]^exps[i] mod m for public exponents >= 0: simultaneous exponentiation with
  * interleaved sliding windows (4 bits, odd powers), so the n exponentiations share one chain of
  * squarings. Returns 0, or -1 if memory runs out (r untouched). */

@@ -12,12 +12,17 @@ import Foundation
 /// exponent) for every non-zero exponent, because callers pass secret keys, randomness and proof
 /// nonces there. The public-exponent paths are variable time and only for verification:
 /// ``expPublic(_:_:)`` uses `mpz_powm`; ``expGeneratorPublic(_:)`` a fixed-base table for `g`
-/// (6-bit windows, built on first use); ``doubleExpPublic(_:_:_:_:)`` simultaneous exponentiation
-/// (interleaved sliding windows), and a fixed-base table for its first base once that base has
-/// recurred often enough (the election key in range-proof verification), see ``Parameters``.
+/// (8-bit windows, Montgomery form, built on first use); ``doubleExpPublic(_:_:_:_:)`` a
+/// fixed-base table for its first base when it is `g` or has recurred often enough (the election
+/// key in range-proof verification), times the second base's ``PowerLadder`` (kept from its
+/// decoding, see ``LadderCache``), otherwise simultaneous exponentiation (interleaved sliding
+/// windows). See `ModPMontgomery.swift` and ``Parameters``.
 ///
 /// Element validation is the definition: `1 ≤ x < p` and `x^q ≡ 1 (mod p)`. (The Legendre-symbol
-/// shortcut of the former RFC 3526 groups only works for safe primes `p = 2q + 1`.)
+/// shortcut of the former RFC 3526 groups only works for safe primes `p = 2q + 1`.) `x^q` is
+/// computed from the squarings `x^(2^(4i))` (a ``PowerLadder``), which are kept in the
+/// ``LadderCache``: a ciphertext's `α` and `β` are raised again in every branch of its proof, and
+/// those exponentiations then need no squaring.
 public struct ModPGroup: PrimeOrderGroup, Hashable {
     /// A validated element: an integer `1 ≤ x < p` with `x^q ≡ 1 (mod p)`.
     public struct Element: Sendable, Hashable, CustomStringConvertible {
@@ -109,26 +114,25 @@ public struct ModPGroup: PrimeOrderGroup, Hashable {
     }
 
     public func expGeneratorPublic(_ s: Scalar) -> Element {
-        Element(value: parameters.generatorTable.exp(s.value, modulus: parameters.p))
+        Element(value: parameters.generatorTable.exp(s.value))
     }
 
     /// `a^s · b^t` for public `s`, `t`: a table for `a` when it is `g` or a recurring base (see
-    /// ``Parameters/recurringTable(for:)``), otherwise one simultaneous exponentiation.
+    /// ``Parameters/recurringTable(for:)``) times `b`'s power ladder (from the ``LadderCache``, or
+    /// built and kept: a range proof raises the same `α` and `β` in every branch); otherwise one
+    /// simultaneous exponentiation.
     public func doubleExpPublic(_ a: Element, _ s: Scalar, _ b: Element, _ t: Scalar) -> Element {
         let p = parameters.p
         let tableA = a == generator ? parameters.generatorTable : parameters.recurringTable(for: a.value)
         if let tableA {
-            let r = tableA.exp(s.value, modulus: p)
             if b == generator {
-                let gb = parameters.generatorTable.exp(t.value, modulus: p)
+                let r = tableA.exp(s.value)
+                let gb = parameters.generatorTable.exp(t.value)
                 perennial_mpz_mul(r.pointer, r.pointer, gb.pointer)
-            } else {
-                let bt = MPZ()
-                perennial_mpz_powm(bt.pointer, b.value.pointer, t.value.pointer, p.pointer)
-                perennial_mpz_mul(r.pointer, r.pointer, bt.pointer)
+                perennial_mpz_mod(r.pointer, r.pointer, p.pointer)
+                return Element(value: r)
             }
-            perennial_mpz_mod(r.pointer, r.pointer, p.pointer)
-            return Element(value: r)
+            return Element(value: tableA.exp(s.value, times: parameters.ladder(for: b), raisedTo: t.value))
         }
         return Element(value: MPZ.multiPowm([(a.value, s.value), (b.value, t.value)], modulus: p))
     }
@@ -216,11 +220,20 @@ public struct ModPGroup: PrimeOrderGroup, Hashable {
         guard perennial_mpz_cmp_ui(x.pointer, 1) >= 0, MPZ.compare(x, parameters.p) < 0 else {
             throw CryptoError.invalidElement(name, "not between 1 and p − 1")
         }
-        guard isInSubgroup(x) else { throw CryptoError.invalidElement(name, "not in the order-q subgroup (x^q mod p ≠ 1)") }
-        return Element(value: x)
+        let element = Element(value: x)
+        // A value equal to one whose membership was checked moments ago (see LadderCache) passes.
+        if parameters.ladders.entry(for: element)?.checkedMember == true { return element }
+        // x^q from x's power ladder, which is kept only for members (the proofs will raise x again).
+        let ladder = parameters.newLadder(x)
+        guard ladder.isOne(raisedTo: parameters.q) else {
+            throw CryptoError.invalidElement(name, "not in the order-q subgroup (x^q mod p ≠ 1)")
+        }
+        parameters.ladders.insert(ladder, for: element, checkedMember: true)
+        return element
     }
 
-    /// Membership by the definition `x^q ≡ 1 (mod p)` (for a value already known to be in `[1, p)`).
+    /// Membership by the definition `x^q ≡ 1 (mod p)` (for a value already known to be in `[1, p)`),
+    /// with GMP's `mpz_powm`: the parameter check's own path, independent of the Montgomery code.
     func isInSubgroup(_ x: MPZ) -> Bool {
         let r = MPZ()
         perennial_mpz_powm(r.pointer, x.pointer, parameters.q.pointer, parameters.p.pointer)
@@ -285,8 +298,22 @@ extension ModPGroup {
         static let maxRecurringTables = 4
         static let maxCountedBases = 256
 
+        /// Montgomery form modulo `p`, for the tables and ladders; built on first use (a parameter
+        /// check may build `Parameters` from a wrong, even `p`, which has no Montgomery form).
+        var montgomery: MontgomeryContext {
+            lock.lock()
+            defer { lock.unlock() }
+            if let context { return context }
+            let built = MontgomeryContext(modulus: p)
+            context = built
+            return built
+        }
+        /// Power ladders of recently decoded or raised elements.
+        let ladders = LadderCache()
+
         private let lock = NSLock()
         private var table: FixedBaseTable?
+        private var context: MontgomeryContext?
         private var counts: [Element: Int] = [:]
         private var recurring: [(base: Element, table: FixedBaseTable)] = []
 
@@ -308,11 +335,23 @@ extension ModPGroup {
             smallPowers = powers
         }
 
+        /// A new power ladder of `x` (`0 < x < p`) for exponents up to `q`'s width; not cached.
+        func newLadder(_ x: MPZ) -> PowerLadder { PowerLadder(base: x, context: montgomery, exponentBits: q.bitCount) }
+
+        /// The cached ladder of `element`, or a new one, then cached.
+        func ladder(for element: Element) -> PowerLadder {
+            if let hit = ladders.ladder(for: element) { return hit }
+            let built = newLadder(element.value)
+            ladders.insert(built, for: element, checkedMember: false)
+            return built
+        }
+
         var generatorTable: FixedBaseTable {
+            let montgomery = self.montgomery
             lock.lock()
             defer { lock.unlock() }
             if let table { return table }
-            let built = FixedBaseTable(base: g, modulus: p, exponentBits: q.bitCount)
+            let built = FixedBaseTable(base: g, context: montgomery, exponentBits: q.bitCount)
             table = built
             return built
         }
@@ -331,7 +370,7 @@ extension ModPGroup {
             counts[key] = seen
             lock.unlock()
             guard seen == Self.recurringThreshold else { return nil }
-            let built = FixedBaseTable(base: base, modulus: p, exponentBits: q.bitCount)
+            let built = FixedBaseTable(base: base, context: montgomery, exponentBits: q.bitCount)
             lock.lock()
             defer { lock.unlock() }
             counts[key] = nil
@@ -347,29 +386,6 @@ extension ModPGroup {
             lock.lock()
             defer { lock.unlock() }
             return recurring.count
-        }
-    }
-
-    /// Precomputed `base^(d·2^(w·i))` for every window `i` and digit `1 ≤ d < 2^w` (GMP, in C): an
-    /// exponentiation by a public exponent is then one multiplication per non-zero window.
-    /// Variable time: only for public exponents.
-    final class FixedBaseTable: @unchecked Sendable {  // immutable after init
-        static let windowBits: UInt32 = 6
-        private let table: UnsafeMutablePointer<perennial_fb_table>
-
-        init(base: MPZ, modulus: MPZ, exponentBits: Int) {
-            guard let t = perennial_fb_table_new(base.pointer, modulus.pointer, exponentBits, Self.windowBits) else {
-                fatalError("CivicCrypto: out of memory building a fixed-base table")
-            }
-            table = t
-        }
-
-        deinit { perennial_fb_table_free(table) }
-
-        func exp(_ exponent: MPZ, modulus: MPZ) -> MPZ {
-            let r = MPZ()
-            perennial_fb_table_exp(r.pointer, table, exponent.pointer, modulus.pointer)
-            return r
         }
     }
 }

@@ -57,9 +57,10 @@ public struct RangeProof<G: PrimeOrderGroup>: Sendable, Hashable {
     }
 
     /// Exponentiations a verification with `branches = hi − lo + 1` needs: per branch one of `g`
-    /// and three of other bases.
+    /// (for `r_j`) and three of other bases, and one more of `g` (for `j·c_j`) in every branch but
+    /// `j = 0` (counted as when `lo = 0`).
     public static func verificationExponentiations(branches: Int) -> ExponentiationCount {
-        ExponentiationCount(fixedBase: branches, variableBase: 3 * branches)
+        ExponentiationCount(fixedBase: 2 * branches - 1, variableBase: 3 * branches)
     }
 
     /// Exponentiations proving needs (not counting the encryption): the real branch one of `g` and
@@ -192,9 +193,11 @@ enum RangeProofCore {
             // first so that a group with recurring-base tables (the Schnorr groups) can use one for it.
             let negC = group.scalarNegate(c[k])
             let A = group.doubleExpPublic(group.generator, r[k], ciphertext.alpha, negC)
-            // g^j: a table lookup for small j, never an exponentiation.
-            let shifted = group.divide(ciphertext.beta, group.elementForSmallInt(lo + k))
-            let B = group.doubleExpPublic(pk.element, r[k], shifted, negC)
+            // (β/g^j)^(−c_j) = β^(−c_j)·g^(j·c_j): every branch raises the same β (the Schnorr
+            // groups keep β's squarings from its decoding), and g^(j·c_j) is a fixed-base one.
+            let j = lo + k
+            var B = group.doubleExpPublic(pk.element, r[k], ciphertext.beta, negC)
+            if j != 0 { B = group.op(B, group.expGeneratorPublic(group.scalarMul(group.scalar(UInt64(j)), c[k]))) }
             t.append(A, in: group)
             t.append(B, in: group)
             sum = group.scalarAdd(sum, c[k])

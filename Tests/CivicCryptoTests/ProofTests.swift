@@ -361,8 +361,8 @@ struct ProofTests {
 
     @Test("verification exponentiation counts")
     func counts() {
-        #expect(RangeProof<Ristretto255Group>.verificationExponentiations(branches: 2) == ExponentiationCount(fixedBase: 2, variableBase: 6))
-        #expect(DisjunctiveProof<ModPGroup>.verificationExponentiations == ExponentiationCount(fixedBase: 2, variableBase: 6))
+        #expect(RangeProof<Ristretto255Group>.verificationExponentiations(branches: 2) == ExponentiationCount(fixedBase: 3, variableBase: 6))
+        #expect(DisjunctiveProof<ModPGroup>.verificationExponentiations == ExponentiationCount(fixedBase: 3, variableBase: 6))
         #expect(SchnorrProof<ModPGroup>.verificationExponentiations == ExponentiationCount(fixedBase: 1, variableBase: 1))
     }
 }
