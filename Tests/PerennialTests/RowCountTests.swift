@@ -63,14 +63,23 @@ struct RowCountTests {
         #expect(message?.contains("but the second read passed") == false, "\(message ?? "read")")
     }
 
-    @Test func aDroppedIndexOfACountedTableRefuses() throws {
+    /// An index that lacks rows its table holds (here redefined as a partial index, which SQLite
+    /// keeps in step with the table only for the rows it covers) would make a lookup through it miss
+    /// a row: every index is counted on its own.
+    @Test func anIndexLackingRowsOfItsTableRefuses() throws {
         let (base, clock) = try Self.node()
         defer { try? FileManager.default.removeItem(at: base) }
         let dir = base.appendingPathComponent("node")
         #expect(Self.firstRowReadRefusal(dir, clock) == nil)
-        try ElectionTablesTests.database(dir).write { db in try db.execute(sql: "DROP INDEX ledger_contributions_attestation") }
+        try ElectionTablesTests.database(dir).write { db in
+            let second = try Int.fetchOne(db, sql: "SELECT idx FROM ledger_contributions ORDER BY idx LIMIT 1 OFFSET 1")!
+            try db.execute(sql: """
+                DROP INDEX ledger_contributions_attestation;
+                CREATE INDEX ledger_contributions_attestation ON ledger_contributions(org, attestation) WHERE idx >= \(second);
+                """)
+        }
         let message = Self.firstRowReadRefusal(dir, clock)
-        #expect(message?.contains("damaged") == true && message?.contains("ledger") == true, "\(message ?? "read")")
+        #expect(message?.contains("damaged") == true && message?.contains("ledger_contributions_attestation") == true, "\(message ?? "read")")
     }
 
     @Test func everyIndexOfACountedTableIsCounted() throws {

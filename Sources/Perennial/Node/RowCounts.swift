@@ -12,11 +12,15 @@ import GRDB
 /// ever grows by rows actually inserted.
 ///
 /// **Every b-tree a lookup finds rows through is counted** (``btrees``): the table itself
-/// (`NOT INDEXED`) and each of its indexes (`INDEXED BY`). An attacker holding the SQLite file can
-/// make an index disagree with its table (edit the pages, or hide the index from SQLite while
-/// deleting), so counting only the smallest b-tree (what a bare `count(*)` does) would miss a row
-/// deleted from the others. A row missing from the table but not from an index is also caught when
-/// read through the index (SQLite reports the file as malformed).
+/// (`NOT INDEXED`) and each of its indexes. An attacker holding the SQLite file can make an index
+/// disagree with its table (edit the pages, hide the index from SQLite while deleting, or redefine
+/// it as a partial index), so counting only the smallest b-tree — what a bare `count(*)` does, and
+/// `count(*)` ignores `INDEXED BY` — would miss a row deleted from the others. An index is counted
+/// by scanning it (`INDEXED BY` with a `WHERE` that disables the `count(*)` shortcut; only rowid
+/// tables have indexes here); a partial index cannot answer that scan and refuses. A row missing
+/// from the table but not from an index is also caught when read through the index (SQLite reports
+/// the file as malformed). A dropped index is rebuilt from the table at open (`CREATE INDEX IF NOT
+/// EXISTS`), so it agrees with the table.
 ///
 /// **Checked lazily, once per process** (``requireChecked(_:)``): counting is linear in the rows
 /// (it visits every page of each b-tree), so it is not done at open — opening a node is flat in the
@@ -76,13 +80,13 @@ final class RowCounts: @unchecked Sendable {
         for table in Self.tables {
             let expected = try stored(table, db)
             let counts = [("table \(table)", "SELECT count(*) FROM \(table) NOT INDEXED")]
-                + Self.btrees(table).map { ("index \($0) of \(table)", "SELECT count(*) FROM \(table) INDEXED BY \($0)") }
+                + Self.btrees(table).map { ("index \($0) of \(table)", "SELECT count(*) FROM \(table) INDEXED BY \($0) WHERE +rowid IS NOT NULL") }
             for (name, sql) in counts {
                 let actual: Int
                 do {
                     actual = try Int.fetchOne(db, sql: sql) ?? 0
                 } catch let error as DatabaseError {
-                    // A dropped index, or a malformed b-tree.
+                    // An index redefined as partial ("no query solution"), or a malformed b-tree.
                     throw NodeError.damaged("the \(name) cannot be counted (SQLite: \(error.message ?? "\(error.resultCode)"))")
                 }
                 guard actual == expected else {
