@@ -8,7 +8,8 @@
  * out-of-bounds read or write lands in a redzone. Multi-scalar sums are compared with the naive sum of
  * single constant-time scalar multiplications (itself checked against double-and-add), for every term
  * count 0..300 and around every size threshold in both libraries (Straus/Pippenger switch at 190,
- * Pippenger window widths at 500/800/4000/20000, AuditCurve's at 16/64/256/1024/4096/16384).
+ * Pippenger window widths at 500/800/4000/20000; AuditCurve chooses its width from the scalars' lengths).
+ * AuditCurve's Ed25519 functions (signature batch) are checked on known points and sums of copies of B.
  *
  * Usage: c_memcheck [quick|full|big] [seed]   (quick: for valgrind; big: adds the 16384..20001 sizes)
  * Prints one line per group of checks and "c_memcheck: OK ..." at the end; exits 1 on the first mismatch.
@@ -508,6 +509,96 @@ static void check_threads(size_t max) {
     printf("threads: %d threads from cold fixed-base tables, MSM of %zu and %zu terms, agree\n", THREADS, max / 3, max);
 }
 
+/* AuditCurve's Ed25519 entry points (the signature batch): decoding of the base point, of the eight
+ * small-order points (canonical encodings and the sign-bit variants) and of random bytes, and
+ * [8]·Σ s_i·B for the given term counts, against the known answer: identity when Σ s_i ≡ 0 (mod l). */
+static const char *ED_SMALL_ORDER[7] = {
+    "0100000000000000000000000000000000000000000000000000000000000000", "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    "0000000000000000000000000000000000000000000000000000000000000000", "0000000000000000000000000000000000000000000000000000000000000080",
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05", "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85" };
+
+static void check_audit_ed25519(int rounds, const size_t *sizes, size_t count) {
+    uint8_t enc[32];
+    audit_point base;
+    unhex(enc, "5866666666666666666666666666666666666666666666666666666666666666", 32);
+    uint8_t *heap = exact(enc, 32);
+    CHECK(audit_ed25519_decode_batchable(&base, heap) == 1 && audit_ed25519_in_prime_subgroup(heap) == 1, "the Ed25519 base point");
+    free(heap);
+    for (int k = 0; k < 7; k++) {
+        audit_point p;
+        unhex(enc, ED_SMALL_ORDER[k], 32);
+        heap = exact(enc, 32);
+        CHECK(audit_ed25519_decode_batchable(&p, heap) == 0, "small-order point %d refused", k);
+        CHECK(audit_ed25519_in_prime_subgroup(heap) == (k == 0), "only the identity of the small-order points is in the subgroup");
+        free(heap);
+    }
+    int valid = 0;
+    for (int i = 0; i < rounds; i++) {
+        audit_point p;
+        rng_bytes(enc, 32);
+        if (i % 3 == 0) enc[31] &= 0x7f;
+        heap = exact(enc, 32);
+        int sub = audit_ed25519_in_prime_subgroup(heap), ok = audit_ed25519_decode_batchable(&p, heap);
+        CHECK(sub >= -1 && sub <= 1 && (ok == 0 || sub == 1), "decoding agrees with the subgroup test");
+        valid += ok;
+        free(heap);
+    }
+    size_t done = 0;
+    for (size_t k = 0; k < count; k++) {
+        size_t n = sizes[k];
+        if (n == 0 || n > 1025) continue;
+        audit_point *pts = malloc(n * sizeof(audit_point));
+        uint8_t *sc = calloc(n, 32);
+        if (!pts || !sc) { fprintf(stderr, "c_memcheck: out of memory\n"); exit(2); }
+        uint64_t sum = 0;
+        for (size_t i = 0; i < n; i++) {
+            pts[i] = base;
+            if (i + 1 < n) { uint32_t v = (uint32_t)rng() & 0xffff; sc[32 * i] = (uint8_t)v; sc[32 * i + 1] = (uint8_t)(v >> 8); sum += v; }
+        }
+        /* the last scalar: l − sum (sum < 2^27 < l) */
+        unsigned borrow = 0;
+        for (int j = 0; j < 32; j++) {
+            int v = (int)ORDER[j] - (j < 8 ? (int)((sum >> (8 * j)) & 0xff) : 0) - (int)borrow;
+            borrow = v < 0;
+            sc[32 * (n - 1) + j] = (uint8_t)(v + (borrow ? 256 : 0));
+        }
+        audit_point *ep = exact(pts, n * sizeof(audit_point));
+        uint8_t *es = exact(sc, 32 * n);
+        CHECK(audit_ed25519_points_sum_is_identity(ep, es, n) == 1, "Σ s_i·B with Σ s_i = l is the identity, n = %zu", n);
+        es[32 * (n - 1)] ^= 1;   /* l ± 1 − sum: no longer 0 mod l */
+        CHECK(audit_ed25519_points_sum_is_identity(ep, es, n) == 0, "Σ s_i·B with Σ s_i = l ± 1 is not, n = %zu", n);
+        es[32 * (n - 1) + 31] |= 0x80;   /* outside the documented domain: refused */
+        CHECK(audit_ed25519_points_sum_is_identity(ep, es, n) == 0, "a scalar >= 2^255 is refused, n = %zu", n);
+        free(ep); free(es); free(pts); free(sc);
+        done++;
+    }
+    /* audit_scalar_muladd_wide: a carry through every word, and a·b + a·b = (2a)·b for random a < 2^127. */
+    uint64_t acc[8] = { ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, 0 }, acc2[8];
+    uint8_t one16[16] = { 1 }, one32[32] = { 1 };
+    uint8_t *ha = exact(one16, 16), *hb = exact(one32, 32);
+    audit_scalar_muladd_wide(acc, ha, hb);
+    CHECK(acc[0] == 0 && acc[6] == 0 && acc[7] == 1, "the carry of acc + 1 reaches the top word");
+    free(ha); free(hb);
+    for (int i = 0; i < rounds; i++) {
+        uint8_t a[16], a2[16], b[32];
+        rng_bytes(a, 16); a[15] &= 0x7f;
+        rng_bytes(b, 32);
+        unsigned carry = 0;
+        for (int j = 0; j < 16; j++) { unsigned v = 2u * a[j] + carry; a2[j] = (uint8_t)v; carry = v >> 8; }
+        for (int j = 0; j < 8; j++) acc[j] = acc2[j] = rng() >> 2;
+        uint8_t *ea = exact(a, 16), *ea2 = exact(a2, 16), *eb = exact(b, 32);
+        audit_scalar_muladd_wide(acc, ea, eb);
+        audit_scalar_muladd_wide(acc, ea, eb);
+        audit_scalar_muladd_wide(acc2, ea2, eb);
+        CHECK(memcmp(acc, acc2, sizeof acc) == 0, "a·b + a·b = (2a)·b");
+        free(ea); free(ea2); free(eb);
+    }
+    printf("AuditCurve Ed25519: base and small-order points, %d random encodings (%d batchable), sums of %zu term counts, "
+           "wide weight sums\n", rounds, valid, done);
+    fflush(stdout);
+}
+
 static int cmp_size(const void *a, const void *b) {
     size_t x = *(const size_t *)a, y = *(const size_t *)b;
     return x < y ? -1 : x > y;
@@ -535,6 +626,8 @@ int main(int argc, char **argv) {
     if (big) for (size_t k = 0; k < sizeof big_sizes / sizeof big_sizes[0]; k++) sizes[count++] = big_sizes[k];
     qsort(sizes, count, sizeof sizes[0], cmp_size);
     size_t max = sizes[count - 1];
+
+    check_audit_ed25519(quick ? 300 : 3000, sizes, count);
 
     static const char *patterns[] = { "mixed edge scalars and points", "scalars 2^255-1", "scalars l-1", "P,-P pairs", "1·B" };
     for (int pattern = 0; pattern < 5; pattern++) {

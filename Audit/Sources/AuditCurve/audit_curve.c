@@ -42,21 +42,27 @@ static void gf_sub(gf r, const gf a, const gf b) {
     gf_norm(r);
 }
 
+/* Column by column, each carried as soon as it is summed: fewer 128-bit values live at once. */
 static void gf_mul(gf r, const gf a, const gf b) {
-    const uint64_t b19[5] = { 0, 19 * b[1], 19 * b[2], 19 * b[3], 19 * b[4] };
-    wide t0 = (wide)a[0] * b[0] + (wide)a[1] * b19[4] + (wide)a[2] * b19[3] + (wide)a[3] * b19[2] + (wide)a[4] * b19[1];
-    wide t1 = (wide)a[0] * b[1] + (wide)a[1] * b[0] + (wide)a[2] * b19[4] + (wide)a[3] * b19[3] + (wide)a[4] * b19[2];
-    wide t2 = (wide)a[0] * b[2] + (wide)a[1] * b[1] + (wide)a[2] * b[0] + (wide)a[3] * b19[4] + (wide)a[4] * b19[3];
-    wide t3 = (wide)a[0] * b[3] + (wide)a[1] * b[2] + (wide)a[2] * b[1] + (wide)a[3] * b[0] + (wide)a[4] * b19[4];
-    wide t4 = (wide)a[0] * b[4] + (wide)a[1] * b[3] + (wide)a[2] * b[2] + (wide)a[3] * b[1] + (wide)a[4] * b[0];
-    t1 += t0 >> 51; r[0] = (uint64_t)t0 & M51;
-    t2 += t1 >> 51; r[1] = (uint64_t)t1 & M51;
-    t3 += t2 >> 51; r[2] = (uint64_t)t2 & M51;
-    t4 += t3 >> 51; r[3] = (uint64_t)t3 & M51;
-    r[4] = (uint64_t)t4 & M51;
-    r[0] += (uint64_t)(t4 >> 51) * 19;
-    r[1] += r[0] >> 51;
-    r[0] &= M51;
+    const uint64_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4];
+    const uint64_t b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3], b4 = b[4];
+    const uint64_t b1_19 = 19 * b1, b2_19 = 19 * b2, b3_19 = 19 * b3, b4_19 = 19 * b4;
+    wide t;
+    uint64_t r0, r1, r2, r3, r4, c;
+    t = (wide)a0 * b0 + (wide)a1 * b4_19 + (wide)a2 * b3_19 + (wide)a3 * b2_19 + (wide)a4 * b1_19;
+    r0 = (uint64_t)t & M51; c = (uint64_t)(t >> 51);
+    t = (wide)a0 * b1 + (wide)a1 * b0 + (wide)a2 * b4_19 + (wide)a3 * b3_19 + (wide)a4 * b2_19 + c;
+    r1 = (uint64_t)t & M51; c = (uint64_t)(t >> 51);
+    t = (wide)a0 * b2 + (wide)a1 * b1 + (wide)a2 * b0 + (wide)a3 * b4_19 + (wide)a4 * b3_19 + c;
+    r2 = (uint64_t)t & M51; c = (uint64_t)(t >> 51);
+    t = (wide)a0 * b3 + (wide)a1 * b2 + (wide)a2 * b1 + (wide)a3 * b0 + (wide)a4 * b4_19 + c;
+    r3 = (uint64_t)t & M51; c = (uint64_t)(t >> 51);
+    t = (wide)a0 * b4 + (wide)a1 * b3 + (wide)a2 * b2 + (wide)a3 * b1 + (wide)a4 * b0 + c;
+    r4 = (uint64_t)t & M51; c = (uint64_t)(t >> 51);
+    r0 += c * 19;
+    r1 += r0 >> 51;
+    r0 &= M51;
+    r[0] = r0; r[1] = r1; r[2] = r2; r[3] = r3; r[4] = r4;
 }
 
 static void gf_sqr(gf r, const gf a) {
@@ -76,14 +82,32 @@ static void gf_sqr(gf r, const gf a) {
     r[0] &= M51;
 }
 
+/* a^(2^n), n >= 1: the exponentiation chains' inner loop (most of an inverse square root), with the
+ * limbs kept in locals across the squarings instead of going through memory each time. */
 static void gf_sqr_times(gf r, const gf a, int n) {
-    gf_sqr(r, a);
-    while (--n > 0) gf_sqr(r, r);
+    uint64_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4];
+    do {
+        const uint64_t d0 = 2 * a0, d1 = 2 * a1, d2 = 2 * a2, a3_19 = 19 * a3, a4_19 = 19 * a4;
+        wide t0 = (wide)a0 * a0 + (wide)d1 * a4_19 + (wide)d2 * a3_19;
+        wide t1 = (wide)d0 * a1 + (wide)d2 * a4_19 + (wide)a3 * a3_19;
+        wide t2 = (wide)d0 * a2 + (wide)a1 * a1 + (wide)(2 * a3) * a4_19;
+        wide t3 = (wide)d0 * a3 + (wide)d1 * a2 + (wide)a4 * a4_19;
+        wide t4 = (wide)d0 * a4 + (wide)d1 * a3 + (wide)a2 * a2;
+        uint64_t c;
+        a0 = (uint64_t)t0 & M51; c = (uint64_t)(t0 >> 51);
+        t1 += c; a1 = (uint64_t)t1 & M51; c = (uint64_t)(t1 >> 51);
+        t2 += c; a2 = (uint64_t)t2 & M51; c = (uint64_t)(t2 >> 51);
+        t3 += c; a3 = (uint64_t)t3 & M51; c = (uint64_t)(t3 >> 51);
+        t4 += c; a4 = (uint64_t)t4 & M51; c = (uint64_t)(t4 >> 51);
+        a0 += c * 19;
+        a1 += a0 >> 51;
+        a0 &= M51;
+    } while (--n > 0);
+    r[0] = a0; r[1] = a1; r[2] = a2; r[3] = a3; r[4] = a4;
 }
 
-/* Fully reduced little-endian bytes. */
-static void gf_pack(uint8_t out[32], const gf a) {
-    gf t;
+/* Fully reduced limbs (each < 2^51, value < p): the comparisons below read these, not bytes. */
+static void gf_canon(gf t, const gf a) {
     gf_copy(t, a);
     gf_norm(t);
     gf_norm(t);
@@ -93,6 +117,12 @@ static void gf_pack(uint8_t out[32], const gf a) {
     t[0] += 19 * c;
     for (int i = 0; i < 4; i++) { t[i + 1] += t[i] >> 51; t[i] &= M51; }
     t[4] &= M51;
+}
+
+/* Fully reduced little-endian bytes. */
+static void gf_pack(uint8_t out[32], const gf a) {
+    gf t;
+    gf_canon(t, a);
     /* 255 bits out of five 51-bit limbs, through a 128-bit shift register. */
     wide reg = 0;
     int have = 0, o = 0;
@@ -116,11 +146,9 @@ static void gf_unpack(gf r, const uint8_t in[32]) {
 }
 
 static int gf_is_zero(const gf a) {
-    uint8_t b[32];
-    gf_pack(b, a);
-    uint8_t acc = 0;
-    for (int i = 0; i < 32; i++) acc |= b[i];
-    return acc == 0;
+    gf t;
+    gf_canon(t, a);
+    return (t[0] | t[1] | t[2] | t[3] | t[4]) == 0;
 }
 
 static int gf_eq(const gf a, const gf b) {
@@ -130,9 +158,9 @@ static int gf_eq(const gf a, const gf b) {
 }
 
 static int gf_odd(const gf a) {
-    uint8_t b[32];
-    gf_pack(b, a);
-    return b[0] & 1;
+    gf t;
+    gf_canon(t, a);
+    return (int)(t[0] & 1);
 }
 
 static void gf_neg(gf r, const gf a) {
@@ -336,8 +364,33 @@ static void ext_madd(ext *r, const ext *p, const affine_niels *q, int neg) {
 /* Pippenger with signed digits in [-2^(w-1), 2^(w-1)): per window, each point (or its negation) is
  * added into one of 2^(w-1) buckets with a mixed addition, and Σ k·bucket[k] is formed by running
  * sums; empty buckets and the identity are skipped rather than added. */
+/* The window width for the bucket sum: the w in 4..12 that minimises the estimated multiplications,
+ * ~7 per non-zero digit (total scalar bits / w of them) plus ~10 per bucket addition (2^w per window,
+ * over the windows of the longest scalar). Batch weights are 128 bits while a few scalars are full
+ * length, so counting bits rather than points picks a narrower window than n alone would. */
+static int window_width(const uint8_t *scalars, size_t n) {
+    double bits = 0;
+    int longest = 1;
+    for (size_t k = 0; k < n; k++) {
+        int top = 31;
+        while (top >= 0 && scalars[32 * k + top] == 0) top--;
+        if (top < 0) continue;
+        int len = 8 * top + 1;
+        for (uint8_t b = scalars[32 * k + top]; b > 1; b >>= 1) len++;
+        bits += len;
+        if (len > longest) longest = len;
+    }
+    int best = 4;
+    double best_cost = 0;
+    for (int w = 4; w <= 12; w++) {
+        double cost = 7.0 * bits / w + 10.0 * (double)((longest + w - 1) / w + 1) * (double)(1 << w);
+        if (w == 4 || cost < best_cost) { best = w; best_cost = cost; }
+    }
+    return best;
+}
+
 static int bucket_sum(ext *out, const ext *points, const uint8_t *scalars, size_t n) {
-    int w = n < 16 ? 4 : n < 64 ? 5 : n < 256 ? 6 : n < 1024 ? 7 : n < 4096 ? 8 : n < 16384 ? 10 : 11;
+    int w = window_width(scalars, n);
     int windows = (256 + w - 1) / w + 1;
     size_t nb = (size_t)1 << (w - 1);
     int16_t *digits = malloc(n * (size_t)windows * sizeof(int16_t));
@@ -467,4 +520,173 @@ void audit_ristretto_points_add_all(uint8_t out[32], const audit_point *points, 
         ext_add(&acc, &acc, &p);
     }
     ext_encode(out, &acc);
+}
+
+/* ---- Ed25519 (RFC 8032) signatures in a batch (SPEC.md §2.2) ----
+ * The batch only ever accepts signatures that libsodium's crypto_sign_verify_detached accepts. A
+ * signature enters it only when A and R are canonical encodings of points outside the small-order
+ * set AND inside the prime-order subgroup, and s < L (the caller checks s): then every term of
+ * [8]·Σ z_i·([s_i]B − R_i − [h_i]A_i) lies in the prime-order subgroup, where the cofactored and
+ * the cofactorless equations coincide, and R's canonical encoding equals the one libsodium
+ * recomputes. Everything else (mixed-order points included) is left to libsodium one by one. */
+
+/* a − d, 2(a + d), −4(a + d) and sqrt(2((2(a + d))² − 4(a − d)²)) for a = −1: the constants of the
+ * point-halving subgroup test (T. Pornin, "Point-halving and subgroup membership in twisted Edwards
+ * curves", eprint 2022/1164). The root is the one that reference uses; the tests check the result
+ * against [L]P = 0 computed by libsodium. */
+static const gf GF_AMD = { 0x4b235eca68749ULL, 0x657d7c4ea9142ULL, 0x2185d9ffe3fd6ULL, 0x0c6399c5fc344ULL, 0x2dfc9311d4900ULL };
+static const gf GF_A0 = { 0x69b9426b2f157ULL, 0x35050762add7aULL, 0x3cf44c0038052ULL, 0x6738cc7407977ULL, 0x2406d9dc56dffULL };
+static const gf GF_AP0 = { 0x2c8d7b29a1d3fULL, 0x15f5f13aa450aULL, 0x061767ff8ff5bULL, 0x318e6717f0d11ULL, 0x37f24c4752400ULL };
+static const gf GF_S2BP0 = { 0x73ec897eb404cULL, 0x5dfcb1c812353ULL, 0x2192e3772f923ULL, 0x36ff667d3f230ULL, 0x184e375b980a7ULL };
+/* 1/2 = (p + 1)/2. */
+static const gf GF_HALF = { 0x7fffffffffff7ULL, 0x7ffffffffffffULL, 0x7ffffffffffffULL, 0x7ffffffffffffULL, 0x3ffffffffffffULL };
+
+/* 1 when x is a square or zero (x^((p−1)/2) ≠ −1), else 0. */
+static int gf_is_square(const gf x) {
+    gf t, x2, minus_one;
+    gf_pow_p58(t, x);              /* x^((p−5)/8) */
+    gf_sqr_times(t, t, 2);         /* x^((p−5)/2) */
+    gf_sqr(x2, x);
+    gf_mul(t, t, x2);              /* x^((p−1)/2) */
+    gf_neg(minus_one, GF_ONE);
+    return !gf_eq(t, minus_one);
+}
+
+/* 1 and r² = x when x is a square (or zero); otherwise 0 and r² = 2x or −2x. */
+static int gf_sqrt_ext(gf r, const gf x) {
+    gf b, r2, mx, one_minus_i;
+    gf_pow_p58(b, x);
+    gf_mul(r, x, b);               /* x^((p+3)/8): r² = x·x^((p−1)/4), x^((p−1)/4) ∈ {±1, ±i} */
+    gf_sqr(r2, r);
+    if (gf_eq(r2, x)) return 1;
+    gf_neg(mx, x);
+    if (gf_eq(r2, mx)) { gf_mul(r, r, GF_I); return 1; }
+    gf_sub(one_minus_i, GF_ONE, GF_I);   /* r² = ±i·x and (1 − i)² = −2i */
+    gf_mul(r, r, one_minus_i);
+    return 0;
+}
+
+/* The eight points of order 1, 2, 4 or 8: X = 0, Y = 0 or X = ±i·Y. */
+static int ext_low_order(const ext *p) {
+    gf iy, mx;
+    gf_mul(iy, p->y, GF_I);
+    gf_neg(mx, p->x);
+    return gf_is_zero(p->x) || gf_is_zero(p->y) || gf_eq(iy, p->x) || gf_eq(iy, mx);
+}
+
+/* The neutral element (0, 1). */
+static int ext_is_neutral(const ext *p) { return gf_is_zero(p->x) && gf_eq(p->y, p->z); }
+
+/* 1 iff p is in the subgroup of prime order L: it can be halved three times (eprint 2022/1164 §4,
+ * through the isogenous curves u·w² = u² + A·u + B; two halvings, then a square test). */
+static int ext_in_prime_subgroup(const ext *p) {
+    if (ext_low_order(p)) return ext_is_neutral(p);
+    gf e, u, w, t, zmy;
+    gf_sub(zmy, p->z, p->y);
+    gf_mul(e, p->x, zmy);                               /* e = X(Z − Y) */
+    gf_add(u, p->z, p->y); gf_mul(u, u, GF_AMD); gf_mul(u, u, p->x); gf_mul(u, u, e);
+    gf_mul(w, p->z, zmy); gf_add(w, w, w);             /* w = 2Z(Z − Y) */
+    for (int round = 0; round < 2; round++) {
+        gf us, ws, wp, up, e2, tt;
+        gf_add(us, u, u); gf_add(us, us, us);           /* inverse of the isomorphism */
+        gf_add(ws, w, w);
+        if (!gf_sqrt_ext(wp, us)) return 0;             /* not a double */
+        gf_sqr(e2, e);
+        gf_mul(t, GF_AP0, e2); gf_sub(up, us, t);
+        gf_mul(t, wp, ws); gf_sub(up, up, t);
+        gf_mul(up, up, GF_HALF);                        /* up = (us − Ap·e² − wp·ws)/2 */
+        int square = gf_sqrt_ext(tt, up);
+        gf_copy(w, tt);
+        if (!square) {
+            /* The other preimage (Bp/up, −wp): move to an isomorphic curve instead of dividing. */
+            gf m2up, t2;
+            gf_add(m2up, up, up); gf_neg(m2up, m2up);
+            gf_sqr(t2, tt);
+            if (gf_eq(t2, m2up)) gf_mul(tt, tt, GF_I);   /* now tt² = 2·up */
+            gf_mul(wp, wp, tt);
+            gf_mul(w, GF_S2BP0, e2);
+            gf_mul(e, e, tt);
+            gf_sqr(e2, e);
+        }
+        gf_sqr(u, w);
+        gf_mul(t, GF_A0, e2); gf_sub(u, u, t);
+        gf_mul(t, w, wp); gf_sub(u, u, t);
+        gf_mul(u, u, GF_HALF);                          /* u = (w² − A·e² − w·wp)/2 */
+        if (!square) gf_neg(w, w);
+    }
+    return gf_is_square(u);                             /* a third halving exists */
+}
+
+/* RFC 8032 §5.1.3 point decoding, canonical encodings only: y < p, and not x = 0 with the sign bit. */
+static int ed_decode(ext *p, const uint8_t enc[32]) {
+    uint8_t b[32], back[32];
+    memcpy(b, enc, 32);
+    int sign = b[31] >> 7;
+    b[31] &= 0x7f;
+    gf y, yy, u, v, v3, t, x, check, mu;
+    gf_unpack(y, b);
+    gf_pack(back, y);
+    if (memcmp(back, b, 32) != 0) return 0;             /* y >= p */
+    gf_sqr(yy, y);
+    gf_sub(u, yy, GF_ONE);                              /* u = y² − 1 */
+    gf_mul(v, yy, GF_D); gf_add(v, v, GF_ONE);          /* v = d·y² + 1 */
+    gf_sqr(v3, v); gf_mul(v3, v3, v);
+    gf_sqr(t, v3); gf_mul(t, t, v); gf_mul(t, t, u);    /* u·v⁷ */
+    gf_pow_p58(t, t);
+    gf_mul(x, t, v3); gf_mul(x, x, u);                  /* x = u·v³·(u·v⁷)^((p−5)/8) */
+    gf_sqr(check, x); gf_mul(check, check, v);
+    if (!gf_eq(check, u)) {
+        gf_neg(mu, u);
+        if (!gf_eq(check, mu)) return 0;                /* not on the curve */
+        gf_mul(x, x, GF_I);
+    }
+    if (sign && gf_is_zero(x)) return 0;
+    if (gf_odd(x) != sign) gf_neg(x, x);
+    gf_copy(p->x, x); gf_copy(p->y, y); gf_copy(p->z, GF_ONE); gf_mul(p->t, x, y);
+    return 1;
+}
+
+int audit_ed25519_decode_batchable(audit_point *out, const uint8_t enc[32]) {
+    ext p;
+    if (!ed_decode(&p, enc) || ext_low_order(&p) || !ext_in_prime_subgroup(&p)) return 0;
+    memcpy(out, &p, sizeof p);
+    return 1;
+}
+
+int audit_ed25519_in_prime_subgroup(const uint8_t enc[32]) {
+    ext p;
+    if (!ed_decode(&p, enc)) return -1;
+    return ext_in_prime_subgroup(&p);
+}
+
+int audit_ed25519_points_sum_is_identity(const audit_point *points, const uint8_t *scalars, size_t n) {
+    for (size_t i = 0; i < n; i++) if (scalars[32 * i + 31] & 0x80) return 0;
+    ext r;
+    int rc = bucket_sum(&r, (const ext *)(const void *)points, scalars, n);
+    if (rc != 0) return rc;
+    for (int i = 0; i < 3; i++) ext_dbl(&r, &r);        /* the cofactor 8 */
+    return ext_is_neutral(&r);
+}
+
+static uint64_t load64(const uint8_t *p) {
+    uint64_t v = 0;
+    for (int j = 7; j >= 0; j--) v = v << 8 | p[j];
+    return v;
+}
+
+void audit_scalar_muladd_wide(uint64_t acc[8], const uint8_t a[16], const uint8_t b[32]) {
+    uint64_t x[2] = { load64(a), load64(a + 8) }, y[4] = { load64(b), load64(b + 8), load64(b + 16), load64(b + 24) };
+    for (int i = 0; i < 2; i++) {
+        uint64_t carry = 0;
+        for (int j = 0; j < 4; j++) {
+            wide t = (wide)x[i] * y[j] + acc[i + j] + carry;
+            acc[i + j] = (uint64_t)t;
+            carry = (uint64_t)(t >> 64);
+        }
+        for (int k = i + 4; k < 8 && carry; k++) {
+            wide t = (wide)acc[k] + carry;
+            acc[k] = (uint64_t)t;
+            carry = (uint64_t)(t >> 64);
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import AuditKit
+import Foundation
 import Testing
 
 @Suite struct EncodingTests {
@@ -12,6 +13,26 @@ import Testing
         #expect(throws: AuditError.self) { try Base64.decode("QQ=A") }
         #expect(throws: AuditError.self) { try Base64.decode("Q Q=") }
         #expect(try Base64.decode("QQ==") == [0x41])
+    }
+
+    /// The buffer decoder against Foundation's, and a bad character refused wherever it stands
+    /// (in a full group, in the last one, as padding in the middle), from an array or a slice.
+    @Test func base64AgreesWithFoundationAndRefusesEveryBadPosition() throws {
+        for n in 0..<70 {
+            let bytes = (0..<n).map { UInt8(($0 * 151 + n * 7) & 0xff) }
+            let text = Array(Data(bytes).base64EncodedString().utf8)
+            #expect(Base64.encode(bytes) == Data(bytes).base64EncodedString())
+            #expect(try Base64.decode(text) == bytes)
+            #expect(try Base64.decode(([0x22] + text + [0x22])[1..<text.count + 1]) == bytes)
+            for k in text.indices where text[k] != UInt8(ascii: "=") {
+                // ("=" only before the last group: inside it, it could make another valid padding.)
+                for bad in (k < text.count - 4 ? [UInt8(ascii: "=")] : []) + [UInt8(ascii: "-"), 0x80, 0xff] {
+                    var t = text
+                    t[k] = bad
+                    #expect(throws: AuditError.self, "byte \(bad) at \(k) of \(n)") { try Base64.decode(t) }
+                }
+            }
+        }
     }
 
     @Test func hexIsLowercaseOnly() throws {

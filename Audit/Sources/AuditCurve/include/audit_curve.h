@@ -38,6 +38,21 @@ int audit_ristretto_sum(uint8_t out[32], const uint8_t *encodings, const uint8_t
 /// each element decoded once. Returns 0, or -1 for an invalid encoding.
 int audit_ristretto_add_all(uint8_t out[32], const uint8_t *encodings, const uint8_t *negate, size_t n);
 
+/// Ed25519 (RFC 8032) point decoding for the signature batch (SPEC.md §2.2): 1 and `out` set iff `enc`
+/// is a canonical encoding of a point of the prime-order subgroup other than the identity, else 0
+/// (such a point is checked one by one by libsodium instead).
+int audit_ed25519_decode_batchable(audit_point *out, const uint8_t enc[32]);
+/// 1 if the Ed25519 point encoded canonically at `enc` is in the prime-order subgroup, 0 if not, -1 if
+/// `enc` is not a canonical encoding of a curve point (tests).
+int audit_ed25519_in_prime_subgroup(const uint8_t enc[32]);
+/// [8]·Σ scalars[i]·points[i] (points from audit_ed25519_decode_batchable, scalars 32 bytes
+/// little-endian < 2^255) is the neutral element: 1, 0, or -2 when memory ran out.
+int audit_ed25519_points_sum_is_identity(const audit_point *points, const uint8_t *scalars, size_t n);
+/// acc (eight little-endian 64-bit words) += a·b, a 16 bytes and b 32 bytes little-endian: the batch
+/// weights' sums, reduced mod l once at the end instead of after every term. The caller keeps the sum
+/// below 2^512 (fewer than 2^128 terms of 384 bits).
+void audit_scalar_muladd_wide(uint64_t acc[8], const uint8_t a[16], const uint8_t b[32]);
+
 #ifdef __cplusplus
 }
 #endif

@@ -103,7 +103,7 @@ extension ElectionCore {
         let credentialCheck = credentialAndWindow(entry.author, window: window, time: entry.time)
         report.record(.ballotCredential, loc, failure: credentialCheck.credFailure ?? (credentialCheck.cred == nil ? "the author's credential is not on the roll" : nil))
         report.record(.ballotWindow, loc, failure: credentialCheck.windowFailure)
-        let replay = !seenPayloads.insert(Digest128(Hash.sha256(entry.payloadBytes))).inserted
+        let replay = !seenPayloads.insert(Digest128(entry.payloadDigest)).inserted
         report.record(.ballotReplay, loc, failure: replay ? "the same ballot payload was already recorded" : nil)
 
         let decoded: [DecodedContest]

@@ -10,7 +10,7 @@ extension ElectionCore {
                 throw .malformed("a challenged ballot must be signed by an enrolled kiosk device that is not revoked")
             }
             guard someWindowContains(window, time: entry.time) else { throw .malformed("no birthday has a window \(window) open at log time \(entry.time)") }
-            guard seenPayloads.insert(Digest128(Hash.sha256(entry.payloadBytes))).inserted else { throw .malformed("the same spoil payload was already recorded") }
+            guard seenPayloads.insert(Digest128(entry.payloadDigest)).inserted else { throw .malformed("the same spoil payload was already recorded") }
             guard let pk = publicKey else { throw .malformed("a spoiled ballot before the election key") }
             guard closeItems == nil else { throw .malformed("a spoiled ballot after term.close") }
             let inner: [UInt8]

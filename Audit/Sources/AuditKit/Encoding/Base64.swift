@@ -36,34 +36,52 @@ public enum Base64 {
     /// Decodes canonical padded base64.
     /// - Throws: ``AuditError`` on any character outside the alphabet, bad padding or non-zero trailing bits.
     public static func decode<C: Collection>(_ text: C) throws(AuditError) -> [UInt8] where C.Element == UInt8 {
-        let s = Array(text)
-        guard s.count % 4 == 0 else { throw .malformed("base64 length is not a multiple of 4") }
-        var out = [UInt8]()
-        out.reserveCapacity(s.count / 4 * 3)
-        var i = 0
+        // Payloads are most of a record's bytes: decode straight from contiguous storage.
+        if let result = text.withContiguousStorageIfAvailable({ decode(buffer: $0) }) { return try result.get() }
+        return try Array(text).withUnsafeBufferPointer { decode(buffer: $0) }.get()
+    }
+
+    private static func decode(buffer s: UnsafeBufferPointer<UInt8>) -> Result<[UInt8], AuditError> {
+        let n = s.count
+        guard n % 4 == 0 else { return .failure(.malformed("base64 length is not a multiple of 4")) }
+        guard n > 0 else { return .success([]) }
         let eq = UInt8(ascii: "=")
-        while i < s.count {
-            let last = i + 4 == s.count
-            let pad = last ? (s[i + 3] == eq ? (s[i + 2] == eq ? 2 : 1) : 0) : 0
-            var v: UInt32 = 0
-            for k in 0..<(4 - pad) {
-                let d = table[Int(s[i + k])]
-                guard d != 0xff else { throw .malformed("invalid base64 character") }
-                v |= UInt32(d) << (18 - 6 * UInt32(k))
+        let pad = s[n - 1] == eq ? (s[n - 2] == eq ? 2 : 1) : 0
+        var failure: AuditError? = nil
+        let out = [UInt8](unsafeUninitializedCapacity: n / 4 * 3) { o, initialized in
+            table.withUnsafeBufferPointer { t in
+                var i = 0, j = 0
+                var seen: UInt8 = 0                        // OR of every digit: bit 7 set iff one was invalid
+                while i < n - 4 {
+                    let d0 = t[Int(s[i])], d1 = t[Int(s[i + 1])], d2 = t[Int(s[i + 2])], d3 = t[Int(s[i + 3])]
+                    seen |= d0 | d1 | d2 | d3
+                    let v = UInt32(d0) << 18 | UInt32(d1) << 12 | UInt32(d2) << 6 | UInt32(d3)
+                    o[j] = UInt8(truncatingIfNeeded: v >> 16)
+                    o[j + 1] = UInt8(truncatingIfNeeded: v >> 8)
+                    o[j + 2] = UInt8(truncatingIfNeeded: v)
+                    i += 4
+                    j += 3
+                }
+                // The last group, with its padding.
+                var v: UInt32 = 0
+                for k in 0..<(4 - pad) {
+                    let d = t[Int(s[i + k])]
+                    seen |= d
+                    v |= UInt32(d) << (18 - 6 * UInt32(k))
+                }
+                if seen & 0x80 != 0 {
+                    failure = .malformed("invalid base64 character")
+                } else if (pad == 1 && v & 0xff != 0) || (pad == 2 && v & 0xffff != 0) {
+                    failure = .malformed("base64 is not canonical (trailing bits)")
+                } else {
+                    for k in 0..<(3 - pad) { o[j + k] = UInt8(truncatingIfNeeded: v >> (16 - 8 * UInt32(k))) }
+                    j += 3 - pad
+                }
+                initialized = j
             }
-            switch pad {
-            case 0:
-                out.append(UInt8(v >> 16 & 0xff)); out.append(UInt8(v >> 8 & 0xff)); out.append(UInt8(v & 0xff))
-            case 1:
-                guard v & 0xff == 0 else { throw .malformed("base64 is not canonical (trailing bits)") }
-                out.append(UInt8(v >> 16 & 0xff)); out.append(UInt8(v >> 8 & 0xff))
-            default:
-                guard v & 0xffff == 0 else { throw .malformed("base64 is not canonical (trailing bits)") }
-                out.append(UInt8(v >> 16 & 0xff))
-            }
-            i += 4
         }
-        return out
+        if let failure { return .failure(failure) }
+        return .success(out)
     }
 
     /// Decodes canonical padded base64 from a string.

@@ -26,22 +26,30 @@ public enum Hex {
     /// - Throws: ``AuditError`` when the text is not lowercase hex, or not `length` bytes when given.
     public static func decode<C: Collection>(_ text: C, length: Int? = nil) throws(AuditError) -> [UInt8]
     where C.Element == UInt8 {
-        guard text.count % 2 == 0 else { throw .malformed("hex text has an odd number of digits") }
-        if let length, text.count != 2 * length {
-            throw .malformed("expected \(length) bytes of hex, found \(text.count / 2)")
-        }
-        var out = [UInt8]()
-        out.reserveCapacity(text.count / 2)
-        var it = text.makeIterator()
-        while let hi = it.next(), let lo = it.next() {
-            guard let h = nibble(hi), let l = nibble(lo) else { throw .malformed("not lowercase hex") }
-            out.append(h << 4 | l)
-        }
-        return out
+        if let result = text.withContiguousStorageIfAvailable({ decode(buffer: $0, length: length) }) { return try result.get() }
+        return try Array(text).withUnsafeBufferPointer { decode(buffer: $0, length: length) }.get()
     }
 
     /// Decodes lowercase hex from a string.
     public static func decode(_ text: String, length: Int? = nil) throws(AuditError) -> [UInt8] {
-        try decode(Array(text.utf8), length: length)
+        var text = text
+        return try text.withUTF8 { decode(buffer: $0, length: length) }.get()
+    }
+
+    // Element fields, keys and signatures are hex: decoded straight from contiguous storage.
+    private static func decode(buffer text: UnsafeBufferPointer<UInt8>, length: Int?) -> Result<[UInt8], AuditError> {
+        guard text.count % 2 == 0 else { return .failure(.malformed("hex text has an odd number of digits")) }
+        if let length, text.count != 2 * length {
+            return .failure(.malformed("expected \(length) bytes of hex, found \(text.count / 2)"))
+        }
+        var valid = true
+        let out = [UInt8](unsafeUninitializedCapacity: text.count / 2) { o, initialized in
+            for k in 0..<text.count / 2 {
+                guard let h = nibble(text[2 * k]), let l = nibble(text[2 * k + 1]) else { valid = false; break }
+                o[k] = h << 4 | l
+                initialized = k + 1
+            }
+        }
+        return valid ? .success(out) : .failure(.malformed("not lowercase hex"))
     }
 }

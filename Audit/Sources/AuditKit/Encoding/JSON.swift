@@ -239,17 +239,25 @@ struct JSONParser {
     mutating func parseString() throws(AuditError) -> String {
         pos += 1  // opening quote
         var out = [UInt8]()
+        var escaped = false
         var start = pos
         while true {
             guard pos < bytes.count else { throw fail("unterminated string") }
             let c = bytes[pos]
             if c == UInt8(ascii: "\"") {
+                if !escaped {
+                    // Most strings (hex, base64, names) hold no escape: validated straight from the input.
+                    pos += 1
+                    guard let s = String(validating: bytes[start..<pos - 1], as: UTF8.self) else { throw fail("string is not UTF-8") }
+                    return s
+                }
                 out.append(contentsOf: bytes[start..<pos])
                 pos += 1
                 break
             }
             if c < 0x20 { throw fail("control character in string") }
             if c == UInt8(ascii: "\\") {
+                escaped = true
                 out.append(contentsOf: bytes[start..<pos])
                 pos += 1
                 guard pos < bytes.count else { throw fail("unterminated escape") }

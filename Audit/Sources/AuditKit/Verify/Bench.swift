@@ -1,3 +1,4 @@
+import AuditSodium
 import Foundation
 
 /// `perennial-audit bench`: times a full verification and the group operations it cannot avoid.
@@ -30,8 +31,10 @@ public enum Bench {
         let verifier = RecordVerifier(directory: directory, options: VerifyOptions(workers: workers),
                                       checkers: [checker, LedgerChecker(election: checker), DeliberationChecker(election: checker)])
         let started = DispatchTime.now()
+        let cpuStarted = cpuSeconds()
         let report = try verifier.verify()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        let cpu = cpuSeconds() - cpuStarted
         guard let groupName = checker.groupName, let group = try? AnyGroup(name: groupName) else { return (report, []) }
         let cost = checker.ballotCost
         let (variable, fixed, short): (Double, Double, Double)
@@ -51,7 +54,53 @@ public enum Bench {
             Figure(name: "audit.\(groupName).exp_hash_size", unit: "ns", value: short, floor: nil, cores: 1, group: groupName),
         ]
         figures.append(Figure(name: "audit.\(groupName).ballots", unit: "count", value: ballots, floor: nil, cores: workers, group: groupName))
+        // CPU time, and the rate `workers` dedicated cores would reach (ballots / (CPU / workers)): stable
+        // on a loaded machine, where wall time is not.
+        figures.append(Figure(name: "audit.\(groupName).cpu", unit: "s", value: cpu, floor: nil, cores: workers, group: groupName))
+        figures.append(Figure(name: "audit.\(groupName).ballots_per_core_s", unit: "per_s", value: cpu > 0 ? ballots * Double(workers) / cpu : 0,
+                              floor: nil, cores: workers, group: groupName))
+        let (batched, alone) = measureSignatures()
+        figures.append(Figure(name: "audit.ed25519.verify_batch", unit: "ns", value: batched, floor: nil, cores: 1, group: "ed25519"))
+        figures.append(Figure(name: "audit.ed25519.verify_one", unit: "ns", value: alone, floor: nil, cores: 1, group: "ed25519"))
         return (report, figures)
+    }
+
+    /// User + system CPU seconds of the process so far.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        #if os(Linux)
+        let who = RUSAGE_SELF.rawValue
+        #else
+        let who = RUSAGE_SELF
+        #endif
+        guard getrusage(who, &usage) == 0 else { return 0 }
+        func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return s(usage.ru_utime) + s(usage.ru_stime)
+    }
+
+    /// Median ns per signature of 256 entry-sized Ed25519 signatures (8 keys) checked in one batch
+    /// (``Ed25519/verifyAll(_:)``), and one by one by libsodium.
+    static func measureSignatures() -> (Double, Double) {
+        Sodium.ensure()
+        var items: [SignatureCheck] = []
+        for i in 0..<256 {
+            var pk = [UInt8](repeating: 0, count: 32), sk = [UInt8](repeating: 0, count: 64)
+            crypto_sign_seed_keypair(&pk, &sk, Hash.sha256(Array("bench key \(i % 8)".utf8)))
+            let message = Array(repeating: UInt8(i & 0xff), count: 2048)
+            var sig = [UInt8](repeating: 0, count: 64)
+            crypto_sign_detached(&sig, nil, Entry.signaturePrefix + message, UInt64(Entry.signaturePrefix.count + message.count), sk)
+            items.append(SignatureCheck(signature: sig, publicKey: pk, prefix: Entry.signaturePrefix, message: message))
+        }
+        func time(_ body: () -> Bool) -> Double {
+            var samples: [Double] = []
+            for _ in 0..<3 {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                precondition(body(), "the bench signatures verify")
+                samples.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / Double(items.count))
+            }
+            return samples.sorted()[1]
+        }
+        return (time { Ed25519.verifyAll(items).allSatisfy { $0 } }, time { items.allSatisfy(\.verifiesAlone) })
     }
 
     /// Median ns of one variable-base and one fixed-base exponentiation by a full-size scalar, and of

@@ -18,7 +18,7 @@ final class JobPipeline {
     private var flushed = 0
     private var pending: [ProofJob] = []
 
-    init(workers: Int, chunkSize: Int = 64) {
+    init(workers: Int, chunkSize: Int = 128) {
         self.workers = max(1, workers)
         self.chunkSize = chunkSize
         running = DispatchSemaphore(value: max(1, workers))

@@ -13,6 +13,12 @@ public struct VerifiedEntry: Sendable {
     /// True for a redacted line (SPEC.md §2.2): its signature could not be checked, its leaf hash was
     /// given; only a comment hidden by moderation may be redacted (checked by the deliberation checker).
     public var redacted = false
+    /// SHA-256 of `payloadBytes` when a worker already computed it (ballots: the replay rule), so the
+    /// sequential pass need not hash the whole payload again.
+    public var payloadSHA256: [UInt8]? = nil
+
+    /// SHA-256 of `payloadBytes`.
+    public var payloadDigest: [UInt8] { payloadSHA256 ?? Hash.sha256(payloadBytes) }
 }
 
 /// Heavy, state-free work (proof verification) produced by a checker in log order and run on the

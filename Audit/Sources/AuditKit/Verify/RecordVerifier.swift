@@ -41,7 +41,8 @@ public final class RecordVerifier {
     private var firstUnreadable: UInt64? = nil
     private var checkpointReader: LineReader!
     private var nextCheckpointPosition: UInt64 = 0
-    private var pending: (position: UInt64, checkpoint: Checkpoint)? = nil
+    /// The next checkpoint to check against the tree, and whether its signature verified (checked once).
+    private var pending: (position: UInt64, checkpoint: Checkpoint, signed: Bool)? = nil
     private var lastCheckpointSize: UInt64? = nil
     private var lastGoodCheckpoint: Checkpoint? = nil
     private var lastCheckpointTime: UInt64? = nil
@@ -125,10 +126,7 @@ public final class RecordVerifier {
             lines.reserveCapacity(options.batchSize)
             while lines.count < options.batchSize, let line = try entries.nextLine() { lines.append(line) }
             if lines.isEmpty { break }
-            let base = position
-            let prepared = parallelMap(Array(lines.enumerated()), workers: options.workers) { (offset, line) in
-                PreparedEntry(line: line, position: base + UInt64(offset), origin: origin)
-            }
+            let prepared = PreparedEntry.prepareAll(lines, base: position, origin: origin, workers: options.workers)
             for p in prepared {
                 if let kind = p.payload?.kind, let checker = checkerByKind[kind], checker.needsBarrier(before: kind) {
                     pipeline.flush(&outstanding, into: &report)
@@ -227,7 +225,8 @@ public final class RecordVerifier {
         }
         report.passed(.knownKinds)
         let verified = VerifiedEntry(index: entry.index, time: entry.time, author: entry.author, leafHash: leafHash,
-                                     payload: payload, payloadBytes: entry.payload, redacted: redacted)
+                                     payload: payload, payloadBytes: entry.payload, redacted: redacted,
+                                     payloadSHA256: p.payloadSHA256)
         return checker.apply(verified, report: &report)
     }
 
@@ -275,7 +274,8 @@ public final class RecordVerifier {
                 continue
             }
             let loc = Location.checkpoint(position: position, size: cp.size)
-            report.record(.checkpointSignatures, loc, failure: cp.signatureFailure(logKey: manifest.logKey))
+            let signatureFailure = cp.signatureFailure(logKey: manifest.logKey)
+            report.record(.checkpointSignatures, loc, failure: signatureFailure)
             if let previous = lastCheckpointTime {
                 report.record(.checkpointTimes, loc, failure: cp.time >= previous ? nil
                     : "checkpoint time \(cp.time) is earlier than the previous checkpoint's \(previous)")
@@ -288,14 +288,14 @@ public final class RecordVerifier {
             }
             report.passed(.checkpointSequence)
             lastCheckpointSize = cp.size
-            pending = (position, cp)
+            pending = (position, cp, signatureFailure == nil)
             return
         }
     }
 
     /// Checks every pending checkpoint whose size the entry stream has just reached.
     private func checkpointsReached(size: UInt64) {
-        while let (position, cp) = pending, cp.size == size {
+        while let (position, cp, signed) = pending, cp.size == size {
             let loc = Location.checkpoint(position: position, size: cp.size)
             var rootFailure: String? = nil
             if tree.root != cp.root {
@@ -307,14 +307,14 @@ public final class RecordVerifier {
                 report.record(.checkpointTimes, loc, failure: cp.time >= t ? nil
                     : "checkpoint time \(cp.time) is earlier than entry \(size - 1)'s time \(t)")
             }
-            if rootFailure == nil && cp.signatureFailure(logKey: manifest.logKey) == nil { lastGoodCheckpoint = cp }
+            if rootFailure == nil && signed { lastGoodCheckpoint = cp }
             loadNextCheckpoint()
         }
     }
 
     /// After the last entry: checkpoints beyond the entries, and the last one covering them all.
     private func finishCheckpoints(totalEntries: UInt64) {
-        while let (position, cp) = pending {
+        while let (position, cp, _) = pending {
             report.record(.checkpointRoots, .checkpoint(position: position, size: cp.size),
                           failure: "size \(cp.size) is beyond the \(totalEntries) entries of the record")
             loadNextCheckpoint()
@@ -334,21 +334,56 @@ struct PreparedEntry: Sendable {
     var signatureValid = false
     var payload: Payload? = nil
     var payloadError: String? = nil
+    /// SHA-256 of a ballot's payload, hashed here on a worker (``VerifiedEntry/payloadSHA256``).
+    var payloadSHA256: [UInt8]? = nil
 
-    init(line: [UInt8], position: UInt64, origin: String) {
+    /// Decodes the line and computes its leaf hash; the signature and payload come after (``finish``).
+    init(line: [UInt8], position: UInt64) {
         self.position = position
         do {
             let e = try Entry(line: line)
             entry = e
             leafHash = e.leafHash
-            signatureValid = e.signatureIsValid
-            if signatureValid || e.redactedLeaf != nil {
-                do { payload = try Payload(bytes: e.payload, origin: origin) } catch { payloadError = error.message }
-                // ristretto255 ballots: their elements decoded here, on the workers (see PredecodedPoints).
-                if let payload, payload.kind == "ballot.cast" { PredecodedPoints.shared.prepare(ballot: payload.json) }
-            }
         } catch {
             lineError = error.message
         }
+    }
+
+    /// Parses the payload of a signed (or redacted) entry, once ``signatureValid`` is known.
+    mutating func finish(origin: String) {
+        guard let e = entry, signatureValid || e.redactedLeaf != nil else { return }
+        do { payload = try Payload(bytes: e.payload, origin: origin) } catch { payloadError = error.message }
+        // ristretto255 ballots: their elements decoded here, on the workers (see PredecodedPoints).
+        if let payload, payload.kind == "ballot.cast" {
+            PredecodedPoints.shared.prepare(ballot: payload.json)
+            payloadSHA256 = Hash.sha256(e.payload)
+        }
+    }
+
+    /// Prepares `lines` (the first at position `base`) on `workers` threads, in chunks whose signatures
+    /// are checked together (``Ed25519/verifyAll(_:)``). Two chunks per worker keep both cores busy
+    /// when entries differ in cost, while each batch stays large enough for the bucket sum to pay.
+    static func prepareAll(_ lines: [[UInt8]], base: UInt64, origin: String, workers: Int) -> [PreparedEntry] {
+        let size = max(64, (lines.count + 2 * workers - 1) / (2 * workers))
+        let starts = Array(stride(from: 0, to: lines.count, by: size))
+        let chunks = parallelMap(starts, workers: workers) { start in
+            prepareChunk(Array(lines[start ..< min(start + size, lines.count)]), base: base + UInt64(start), origin: origin)
+        }
+        return chunks.flatMap { $0 }
+    }
+
+    /// One chunk: decode every line, check the signatures in one batch, then parse the signed payloads.
+    static func prepareChunk(_ lines: [[UInt8]], base: UInt64, origin: String) -> [PreparedEntry] {
+        var out = lines.enumerated().map { PreparedEntry(line: $1, position: base + UInt64($0)) }
+        var checks: [SignatureCheck] = []
+        var owners: [Int] = []
+        for (k, p) in out.enumerated() {
+            guard let e = p.entry, e.redactedLeaf == nil else { continue }
+            checks.append(SignatureCheck(signature: e.signature, publicKey: e.author, prefix: Entry.signaturePrefix, message: e.payload))
+            owners.append(k)
+        }
+        for (k, valid) in zip(owners, Ed25519.verifyAll(checks)) { out[k].signatureValid = valid }
+        for k in out.indices { out[k].finish(origin: origin) }
+        return out
     }
 }
