@@ -71,6 +71,26 @@ struct NodeIntegrityTests {
         #expect(message?.contains("restore") == true)
     }
 
+    /// A replay long enough that its leaf hashes and credentials are checked on several threads at
+    /// once still refuses, naming the first altered entry (as a one-by-one check would).
+    @Test func aLongReplayRefusesTheFirstAlteredEntry() throws {
+        let (dir, clock) = try Self.populated(count: 140)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let queue = try DatabaseQueue(path: dir.appendingPathComponent("log/log.sqlite").path)
+        let triggers = try queue.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'entries'")
+        }
+        try queue.writeWithoutTransaction { db in
+            for t in triggers { try db.execute(sql: "DROP TRIGGER \(t)") }
+            try db.execute(sql: """
+                UPDATE entries SET payload = CAST(replace(CAST(payload AS TEXT), '"record":"', '"record":"x') AS BLOB) WHERE idx IN (130, 100)
+                """)
+            try db.execute(sql: "DELETE FROM node_snapshot")
+        }
+        let message = Self.damagedMessage { _ = try Node(directory: dir, clock: clock) }
+        #expect(message?.contains("entry 100's stored bytes do not match its leaf hash") == true, "\(message ?? "opened")")
+    }
+
     @Test func aDeletedLogRefusesOpenAndSetUp() throws {
         let (dir, clock) = try Self.populated(count: 2)
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -134,7 +134,10 @@ final class ElectionTables: ElectionRows, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         do {
-            return try slot.read(store: store, body)
+            return try slot.read(store: store) { db in
+                try counts.requireChecked(db)
+                return try body(db)
+            }
         } catch {
             if failure == nil { failure = Self.damage(table, error) }
             return nil
@@ -147,6 +150,7 @@ final class ElectionTables: ElectionRows, @unchecked Sendable {
         defer { lock.unlock() }
         do {
             guard let db = slot.database else { throw NodeError("the election's rows are written outside an append") }
+            try counts.requireChecked(db)
             try body(db)
         } catch {
             if failure == nil { failure = Self.damage(table, error) }

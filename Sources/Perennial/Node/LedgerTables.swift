@@ -56,6 +56,7 @@ final class LedgerTables: LedgerRows, @unchecked Sendable {
 
     func put(_ c: RecordedContribution, db: Database) throws {
         let record = c.encoded
+        try rowCounts.requireChecked(db)
         try db.cachedStatement(sql: """
             INSERT INTO ledger_contributions(idx, org, attestation, account, category, date, start_utc, end_utc, minutes, record, tag)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -66,6 +67,7 @@ final class LedgerTables: LedgerRows, @unchecked Sendable {
 
     func put(_ r: RecordedReversal, db: Database) throws {
         let record = r.encoded
+        try rowCounts.requireChecked(db)
         try db.cachedStatement(sql: "INSERT INTO ledger_reversals(idx, entry, record, tag) VALUES (?, ?, ?, ?)")
             .execute(arguments: [r.index, r.entry, Data(record), Data(tags.tag("reversal", [], r.index, record))])
         try rowCounts.added(1, to: "ledger_reversals", db)
@@ -162,7 +164,10 @@ final class LedgerTables: LedgerRows, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         do {
-            return try slot.read(store: store, body)
+            return try slot.read(store: store) { db in
+                try rowCounts.requireChecked(db)
+                return try body(db)
+            }
         } catch let error as NodeError {
             throw error
         } catch let error as LogError {

@@ -26,9 +26,11 @@ import GRDB
 /// the entries appended since. A snapshot that does not match the log is discarded and rebuilt.
 ///
 /// **Nothing on disk is trusted unchecked.** Opening checks the latest checkpoint's signature and
-/// root against the stored tree, the snapshot's root, the leaf hash of every entry it reads, and
-/// the number of rows of every table of trusted rows (a deleted row; see ``RowCounts``); every
-/// row read is checked against its tag. A mismatch refuses to open with ``NodeError/damaged(_:)``.
+/// root against the stored tree, the snapshot's root and the leaf hash of every entry it reads
+/// (a mismatch refuses to open with ``NodeError/damaged(_:)``). Every row read is checked against
+/// its tag, and before the first row is read or written the number of rows of every table of
+/// trusted rows is checked (a deleted row; see ``RowCounts``: once per process, not at open, so
+/// that opening stays flat in the log's size); a mismatch refuses that command as damaged.
 ///
 /// Safe to share between tasks: every public method runs under one lock.
 public final class Node: @unchecked Sendable {
@@ -151,7 +153,6 @@ public final class Node: @unchecked Sendable {
                     throw NodeError.damaged("the log holds no entry (not even term.setup)")
                 }
                 try checkStoredTree()
-                try store.database.read { db in try rowCounts.check(db) }
                 try restoreSnapshot()
                 try catchUp()
             }
@@ -336,31 +337,30 @@ public final class Node: @unchecked Sendable {
                 // Read a chunk, then apply it in one write transaction (GRDB forbids nesting the two).
                 var chunk: [LogEntry] = []
                 try store.forEachEntry(in: UInt64(next)..<UInt64(min(size, next + 2_000))) { chunk.append($0) }
-                if let last = chunk.last, Int(last.index) < alreadyProjected {
-                    for entry in chunk {
-                        try Self.requireIntact(entry)
-                        do {
-                            try project(entry, db: nil, trusted: true)
-                        } catch {
-                            throw NodeError.damaged("entry \(entry.index) of the stored log breaks a rule (\(error))")
+                let intact = precheck(chunk)
+                defer { electionModule.handle?.preverifyCredentials([]) }
+                let replay = { (db: Database, projected: Int, writing: Database?) in
+                    try self.transaction.during(db) {
+                        for (entry, intact) in zip(chunk, intact) {
+                            guard intact else { throw Self.notIntact(entry) }
+                            do {
+                                try self.project(entry, db: Int(entry.index) < projected ? nil : writing, trusted: true)
+                            } catch {
+                                throw NodeError.damaged("entry \(entry.index) of the stored log breaks a rule (\(error))")
+                            }
                         }
                     }
+                }
+                if let last = chunk.last, Int(last.index) < alreadyProjected {
+                    // One read transaction for the chunk's row reads (not one per row), writing nothing.
+                    try store.database.read { db in try replay(db, alreadyProjected, nil) }
                     next += chunk.count
                     continue
                 }
                 try store.database.write { db in
                     // Projection tables already hold the entries another process appended.
                     let projected = try NodeSnapshot.projectedSize(db)
-                    try transaction.during(db) {
-                        for entry in chunk {
-                            try Self.requireIntact(entry)
-                            do {
-                                try project(entry, db: Int(entry.index) < projected ? nil : db, trusted: true)
-                            } catch {
-                                throw NodeError.damaged("entry \(entry.index) of the stored log breaks a rule (\(error))")
-                            }
-                        }
-                    }
+                    try replay(db, projected, db)
                     try NodeSnapshot.setProjectedSize(db, max(projected, appliedThrough + 1))
                 }
                 next += chunk.count
@@ -412,9 +412,11 @@ public final class Node: @unchecked Sendable {
 
     /// Refuses an entry whose stored leaf hash is not the hash of its stored bytes.
     static func requireIntact(_ entry: LogEntry) throws {
-        guard entry.envelope.leafHash(timeMs: entry.timeMs) == entry.leafHash else {
-            throw NodeError.damaged("entry \(entry.index)'s stored bytes do not match its leaf hash")
-        }
+        guard entry.envelope.leafHash(timeMs: entry.timeMs) == entry.leafHash else { throw notIntact(entry) }
+    }
+
+    static func notIntact(_ entry: LogEntry) -> NodeError {
+        NodeError.damaged("entry \(entry.index)'s stored bytes do not match its leaf hash")
     }
 
     /// Checks the latest signed checkpoint (its signature and its root against the stored tree).
@@ -532,17 +534,36 @@ public final class Node: @unchecked Sendable {
     /// again (and refused) when applied, in order.
     private func preverifyCredentials(_ envelopes: [EntryEnvelope]) {
         guard envelopes.count > 1, let handle = electionModule.handle else { return }
-        let valid = ParallelVerification.map(count: envelopes.count) { i -> String? in
-            let payload = envelopes[i].payload
-            let credential: String?
-            switch (try? PayloadHeader.parse(payload))?.kind {
-            case EntryKind.rollEnrol.rawValue: credential = (try? RollEnrol.decode(payload))?.credential
-            case EntryKind.rollReplace.rawValue: credential = (try? RollReplace.decode(payload))?.new
-            default: credential = nil
-            }
-            return credential.flatMap { ElectionState<Ristretto255Group>.isValidCredential($0) ? $0 : nil }
-        }
+        let valid = ParallelVerification.map(count: envelopes.count) { i in Self.validNewCredential(envelopes[i].payload) }
         handle.preverifyCredentials(Set(valid.compactMap { $0 }))
+    }
+
+    /// The credential a `roll.enrol` or `roll.replace` payload puts on the roll, if it is valid.
+    private static func validNewCredential(_ payload: [UInt8]) -> String? {
+        let credential: String?
+        switch (try? PayloadHeader.parse(payload))?.kind {
+        case EntryKind.rollEnrol.rawValue: credential = (try? RollEnrol.decode(payload))?.credential
+        case EntryKind.rollReplace.rawValue: credential = (try? RollReplace.decode(payload))?.new
+        default: credential = nil
+        }
+        return credential.flatMap { ElectionState<Ristretto255Group>.isValidCredential($0) ? $0 : nil }
+    }
+
+    /// Before a chunk of stored entries is replayed, does its costly per-entry work on every core:
+    /// each entry's leaf hash is checked against its bytes (the result, in order, is returned: the
+    /// replay refuses the first entry that fails, as a one-by-one check would), and the credentials
+    /// its roll entries enrol are checked (as on append, see ``preverifyCredentials(_:)``). The
+    /// caller forgets the credentials after the chunk. No check is skipped: each still happens, here.
+    private func precheck(_ chunk: [LogEntry]) -> [Bool] {
+        let handle = electionModule.handle
+        let roll = handle != nil
+        let results = ParallelVerification.map(count: chunk.count) { i -> (Bool, String?) in
+            let entry = chunk[i]
+            let intact = entry.envelope.leafHash(timeMs: entry.timeMs) == entry.leafHash
+            return (intact, intact && roll ? Self.validNewCredential(entry.envelope.payload) : nil)
+        }
+        handle?.preverifyCredentials(Set(results.compactMap { $0?.1 }))
+        return results.map { $0?.0 ?? false }
     }
 
     /// On a real node, refuses to append while the log's latest entry is dated ahead of this

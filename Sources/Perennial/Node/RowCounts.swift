@@ -8,13 +8,44 @@ import GRDB
 /// Table `node_row_counts(name TEXT PRIMARY KEY, count INTEGER, tag BLOB)`: one row per counted
 /// table, tagged like the rows themselves (see ``RowTags``), updated in the transaction that
 /// inserts rows (rows are never deleted but when the node migrates its tables, which resets the
-/// counts). Opening a node compares every stored count with the table's `count(*)`: a missing,
-/// altered or different count refuses to open with ``NodeError/damaged(_:)``.
-struct RowCounts: Sendable {
+/// counts). A count cannot be lowered to hide a deletion without the log key (its tag), and it only
+/// ever grows by rows actually inserted.
+///
+/// **Every b-tree a lookup finds rows through is counted** (``btrees``): the table itself
+/// (`NOT INDEXED`) and each of its indexes. An attacker holding the SQLite file can make an index
+/// disagree with its table (edit the pages, hide the index from SQLite while deleting, or redefine
+/// it as a partial index), so counting only the smallest b-tree — what a bare `count(*)` does, and
+/// `count(*)` ignores `INDEXED BY` — would miss a row deleted from the others. An index is counted
+/// by scanning it (`INDEXED BY` with a `WHERE` that disables the `count(*)` shortcut; only rowid
+/// tables have indexes here); a partial index cannot answer that scan and refuses. A row missing
+/// from the table but not from an index is also caught when read through the index (SQLite reports
+/// the file as malformed). A dropped index is rebuilt from the table at open (`CREATE INDEX IF NOT
+/// EXISTS`), so it agrees with the table.
+///
+/// **Checked lazily, once per process** (``requireChecked(_:)``): counting is linear in the rows
+/// (it visits every page of each b-tree), so it is not done at open — opening a node is flat in the
+/// log's size — but before the first row is read or written, by the node's row readers and writers
+/// (``ElectionTables``, ``LedgerTables``), in the same database access. Nothing is answered from, or
+/// decided on, a row before the check has passed; a command that reads no row (term status) does
+/// not pay it. A check that fails is not remembered as passed: every later read refuses too.
+final class RowCounts: @unchecked Sendable {
     /// The tables whose rows the node trusts for answers.
     static let tables = ["election_roll", "election_counted", "election_seen", "ledger_contributions", "ledger_reversals"]
 
+    /// The b-trees of `table` that lookups find rows through: the table and each of its indexes
+    /// (kept in step with ``ElectionTables/createTables(_:)`` and ``LedgerTables/createTables(_:)``;
+    /// a test compares it with the schema).
+    static func btrees(_ table: String) -> [String] {
+        switch table {
+        case "ledger_contributions": ["ledger_contributions_account", "ledger_contributions_attestation"]
+        case "ledger_reversals": ["ledger_reversals_entry"]
+        default: []
+        }
+    }
+
     let tags: RowTags
+    private let state = NSLock()
+    private var checked = false
 
     init(key: [UInt8]) { tags = RowTags(module: "node", key: key) }
 
@@ -27,19 +58,40 @@ struct RowCounts: Sendable {
         for table in Self.tables { try set(table, 0, db) }
     }
 
-    /// Records `n` rows just inserted into `table`, in the inserting transaction.
+    /// Records `n` rows just inserted into `table`, in the inserting transaction (after
+    /// ``requireChecked(_:)``, called before the insert).
     func added(_ n: Int, to table: String, _ db: Database) throws {
         try set(table, try stored(table, db) + n, db)
     }
 
-    /// Refuses a node whose tables do not hold the number of rows recorded.
+    /// ``check(_:)`` once per process: called before the first row read or write, in its database access.
+    /// - Throws: ``NodeError/damaged(_:)``.
+    func requireChecked(_ db: Database) throws {
+        state.lock()
+        defer { state.unlock() }
+        guard !checked else { return }
+        try check(db)
+        checked = true
+    }
+
+    /// Refuses a node whose tables (or indexes) do not hold the number of rows recorded.
     /// - Throws: ``NodeError/damaged(_:)``.
     func check(_ db: Database) throws {
         for table in Self.tables {
             let expected = try stored(table, db)
-            let actual = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0
-            guard actual == expected else {
-                throw NodeError.damaged("the table \(table) holds \(actual) rows where \(expected) were written (rows \(actual < expected ? "deleted" : "added") outside the node)")
+            let counts = [("table \(table)", "SELECT count(*) FROM \(table) NOT INDEXED")]
+                + Self.btrees(table).map { ("index \($0) of \(table)", "SELECT count(*) FROM \(table) INDEXED BY \($0) WHERE +rowid IS NOT NULL") }
+            for (name, sql) in counts {
+                let actual: Int
+                do {
+                    actual = try Int.fetchOne(db, sql: sql) ?? 0
+                } catch let error as DatabaseError {
+                    // An index redefined as partial ("no query solution"), or a malformed b-tree.
+                    throw NodeError.damaged("the \(name) cannot be counted (SQLite: \(error.message ?? "\(error.resultCode)"))")
+                }
+                guard actual == expected else {
+                    throw NodeError.damaged("the \(name) holds \(actual) rows where \(expected) were written (rows \(actual < expected ? "deleted" : "added") outside the node)")
+                }
             }
         }
     }
