@@ -25,6 +25,13 @@ public enum Ed25519 {
             self.rawRepresentation = bytes
         }
 
+        /// A public key libsodium just derived from a seed (`[s]B` for a clamped scalar `s`): a valid
+        /// point of the main subgroup by construction, so not checked again — the check is a scalar
+        /// multiplication, the costliest step of making a key (the registrar makes one per citizen).
+        init(derived bytes: [UInt8]) {
+            rawRepresentation = bytes
+        }
+
         public var description: String { "Ed25519.PublicKey(\(Hex.encode(rawRepresentation)))" }
 
         /// Whether `signature` is a valid signature of `message` under this key.
@@ -55,7 +62,7 @@ public enum Ed25519 {
                 }
             }
             secretKey = sk
-            publicKey = try PublicKey(rawRepresentation: pk)
+            publicKey = PublicKey(derived: pk)
         }
 
         /// Derives the key pair from a 32-byte seed given as plain bytes (copied into secure memory).

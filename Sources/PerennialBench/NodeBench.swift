@@ -15,10 +15,12 @@ import Perennial
 /// roll, since building a ballot costs milliseconds).
 ///
 /// Figures (each line also gives the node's `entries`):
-/// - `node.roll_import_registrar` (people/s), `node.roll_import_registrar_cpu` (people per CPU-second,
-///   steady on a shared machine): the registrar's own path (`perennial roll import`: credentials made
-///   and signed, one batch, the private people file written after), up to 10,000 people;
-/// - `node.roll_import` (people/s): roll enrolments through the batch path;
+/// - `node.roll_import` with `"path":"registrar"` (people/s), and `node.roll_import_cpu` (people per
+///   CPU-second, steadier on a shared machine): what `perennial roll import` does, whole (see
+///   ``RollImportBench``: CSV, credentials made and signed, one batch, people file, letters), for a
+///   quarter of the size, up to 10,000 people, on its own fresh node;
+/// - `node.roll_import` with `"path":"batch"` (people/s): roll enrolments already signed, through the
+///   node's batch path alone (the bench node's own roll);
 /// - `node.open_cold` (ms): open with no snapshot (the whole log replayed, then a snapshot written);
 /// - `node.open` (ms): open from the snapshot;
 /// - `node.term_status` (ms): open, then read the election's counts;
@@ -32,9 +34,12 @@ public enum NodeBench {
         public let value: Double
         public let entries: Int
         public var kind: String? = nil
+        /// Which path a `node.roll_import` figure measures: `registrar` (the whole command) or `batch`.
+        public var path: String? = nil
         public var json: String {
             let kindField = kind.map { ",\"kind\":\"\($0)\"" } ?? ""
-            return "{\"name\":\"\(name)\",\"unit\":\"\(unit)\",\"value\":\((value * 1000).rounded() / 1000),\"entries\":\(entries)\(kindField),\"cores\":1}"
+            let pathField = path.map { ",\"path\":\"\($0)\"" } ?? ""
+            return "{\"name\":\"\(name)\",\"unit\":\"\(unit)\",\"value\":\((value * 1000).rounded() / 1000),\"entries\":\(entries)\(kindField)\(pathField),\"cores\":1}"
         }
     }
 
@@ -49,17 +54,15 @@ public enum NodeBench {
             for d in [dir, side] { try? FileManager.default.removeItem(at: d) }
             defer { if !keep { for d in [dir, side] { try? FileManager.default.removeItem(at: d) } } }
             let clock = ManualClock(milliseconds: 1_790_000_000_000)  // 2026-09-21
+            let people = min(10_000, max(size / 4, 1))
+            let command = try RollImportBench.run(people: people, directory: directory.appendingPathComponent("roll-import-\(size)"))
+            var line = Line(name: "node.roll_import", unit: "per_s", value: Double(people) / max(command.seconds, 1e-9), entries: people)
+            line.path = "registrar"
+            emit(line)
+            line = Line(name: "node.roll_import_cpu", unit: "per_cpu_s", value: Double(people) / max(command.cpuSeconds, 1e-9), entries: people)
+            line.path = "registrar"
+            emit(line)
             var builder = try Builder(dir: dir, side: side, clock: clock)
-            let rows = (0..<min(10_000, max(size / 4, 1))).map { i in
-                RollImport.Row(line: i + 2, person: "person-\(i)", birthday: String(format: "%02d-%02d", i % 12 + 1, i % 28 + 1),
-                               eligibleFrom: nil, eligibleUntil: nil)
-            }
-            let cpuBefore = cpuSeconds()
-            let registrarSeconds = try time { _ = try Registrar(node: builder.node).enrolAll(rows) }
-            let cpu = cpuSeconds() - cpuBefore
-            emit(Line(name: "node.roll_import_registrar", unit: "per_s", value: Double(rows.count) / max(registrarSeconds, 1e-9), entries: rows.count))
-            emit(Line(name: "node.roll_import_registrar_cpu", unit: "per_cpu_s", value: Double(rows.count) / max(cpu, 1e-9), entries: rows.count))
-            builder.counts["roll", default: 0] += rows.count
             let built = try builder.fill(to: size, maxBallots: maxBallots)
             let entries = Int(try builder.node.store.size())
             for (kind, count) in built.counts.sorted(by: { $0.key < $1.key }) {
@@ -67,8 +70,10 @@ public enum NodeBench {
                 line.kind = kind
                 emit(line)
             }
-            emit(Line(name: "node.roll_import", unit: "per_s", value: Double(built.rollTimed) / max(built.rollSeconds, 1e-9),
-                      entries: entries))
+            var batch = Line(name: "node.roll_import", unit: "per_s", value: Double(built.rollTimed) / max(built.rollSeconds, 1e-9),
+                             entries: entries)
+            batch.path = "batch"
+            emit(batch)
             // Cold: no snapshot, the whole log replayed (this writes the snapshot).
             try builder.node.store.database.write { db in try db.execute(sql: "DELETE FROM node_snapshot") }
             emit(Line(name: "node.open_cold", unit: "ms", value: try time { _ = try Node(directory: dir, clock: clock) } * 1000, entries: entries))

@@ -19,7 +19,7 @@ struct RollCommand: ParsableCommand {
             if let directory { try AtomicFile.requireWritableDirectory(directory) }
         }
 
-        /// Writes each letter whole (temporary file, then rename), after its entry is durable.
+        /// Writes each letter whole, after its entry is durable (see ``Registrar/fileLetters(_:in:)``).
         /// - Returns: the files written (none when the letters are printed).
         @discardableResult
         func deliver(_ issued: [Registrar.Issued], print printing: Bool = true) throws -> [String] {
@@ -27,11 +27,7 @@ struct RollCommand: ParsableCommand {
                 if printing { issued.forEach { print($0.letter) } }
                 return []
             }
-            return try issued.map { one in
-                let file = directory.appendingPathComponent("letter-\(one.index).txt")
-                try AtomicFile.write(Data(one.letter.utf8), to: file)
-                return file.path
-            }
+            return try Registrar.fileLetters(issued, in: directory)
         }
     }
 

@@ -56,6 +56,32 @@ struct ClerkCommandTests {
         #expect(dup.stderr.contains("line 3: person \"Doe, Jane\" is already on the roll (line 2 of"))
     }
 
+    @Test func aMalformedPersonInTheMiddleOfALargeRollIsRefusedByLineAndNothingIsWritten() async throws {
+        try await setUp()
+        defer { try? FileManager.default.removeItem(at: work) }
+        var lines = (0..<300).map { "person-\($0),\(String(format: "%02d-%02d", $0 % 12 + 1, $0 % 28 + 1)),," }
+        lines[150] = "person-150,02-30,,"       // file line 152 (the header is line 1): no 30 February
+        try Data((["person,birthday,eligible_from,eligible_until"] + lines).joined(separator: "\n").utf8)
+            .write(to: work.appendingPathComponent("roll.csv"))
+        let before = Invocation.fingerprint([work.appendingPathComponent("data"), work.appendingPathComponent("letters")])
+        let bad = await Invocation.run(["roll", "import", Self.at, "--data", data, "--letters", path("letters"), path("roll.csv")])
+        #expect(bad.code == 1)
+        #expect(bad.stderr.contains("line 152: birthday \"02-30\""), "\(bad.stderr)")
+        #expect(bad.stderr.split(separator: "\n").count == 1)
+        #expect(Invocation.differences(before, Invocation.fingerprint([work.appendingPathComponent("data"), work.appendingPathComponent("letters")])) == [])
+        // Fixed, the whole roll goes in: one letter per person, each whole, no temporary file left.
+        lines[150] = "person-150,02-28,,"
+        try Data((["person,birthday,eligible_from,eligible_until"] + lines).joined(separator: "\n").utf8)
+            .write(to: work.appendingPathComponent("roll.csv"))
+        await must(["roll", "import", Self.at, "--data", data, "--letters", path("letters"), path("roll.csv")])
+        let letters = try FileManager.default.contentsOfDirectory(atPath: path("letters"))
+        #expect(letters.count == 300)
+        #expect(letters.allSatisfy { $0.hasPrefix("letter-") && $0.hasSuffix(".txt") })
+        let attributes = try FileManager.default.attributesOfItem(atPath: path("letters/\(letters[0])"))
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        #expect(try String(contentsOfFile: path("letters/\(letters[0])"), encoding: .utf8).contains("Reference: person-"))
+    }
+
     @Test func aRefusedTrusteeCommitLeavesTheDirectoryReusable() async throws {
         try await setUp()
         defer { try? FileManager.default.removeItem(at: work) }

@@ -32,6 +32,10 @@ public protocol TermPayload: Decodable, Sendable {
     var fields: [(String, OrderedJSON)] { get }
     /// The module's error for a payload that does not have the documented form.
     static func malformed(_ detail: String) -> Error
+    /// The payload read in one pass when it is in its plain form (see ``FlatPayload``), or nil: then
+    /// ``decode(_:)`` takes its general path. Only a kind whose payloads are many and flat (`roll.enrol`)
+    /// has one; it must accept nothing the general path refuses, and give the same value.
+    static func decodePlain(_ bytes: [UInt8]) -> Self?
 }
 
 extension TermPayload {
@@ -40,12 +44,16 @@ extension TermPayload {
         OrderedJSON.payload(kind: Self.kindName, record: record, term: term, fields: fields)
     }
 
+    /// No one-pass reading unless the kind has its own.
+    public static func decodePlain(_ bytes: [UInt8]) -> Self? { nil }
+
     /// Decodes a payload of this kind; the caller has already checked the kind.
     ///
     /// Strict as SPEC §2.3 requires: a duplicate key (at any depth), a number that is not an integer
     /// (`422.0`, `4.22e2`, `0422`, `-0`) or a key the kind does not define is refused.
     /// - Throws: the module's ``malformed(_:)`` error, naming the offending field but never its value.
     public static func decode(_ bytes: [UInt8]) throws -> Self {
+        if let plain = decodePlain(bytes) { return plain }
         let shape: PayloadShape
         do { shape = try PayloadShape.parse(bytes) } catch { throw malformed("\(error)") }
         let decoded: Self
@@ -221,6 +229,18 @@ public struct RollEnrol: ElectionPayload, Equatable {
     public var fields: [(String, OrderedJSON)] {
         [("credential", .string(credential)), ("birthday", .string(birthday)),
          ("eligible_from", .optional(eligibleFrom)), ("eligible_until", .optional(eligibleUntil))]
+    }
+
+    /// Exactly the members this kind writes, in its order, as plain strings (the dates also null): the
+    /// registrar's own payloads, read in one pass. The values are checked by the roll's rules, as on
+    /// the general path.
+    public static func decodePlain(_ bytes: [UInt8]) -> RollEnrol? {
+        guard let m = FlatPayload.members(bytes), m.count == 7,
+              m[0].key == "kind", m[0].value == kind.rawValue, m[1].key == "record", m[1].value != nil,
+              m[2].key == "term", m[2].value != nil,
+              m[3].key == "credential", let credential = m[3].value, m[4].key == "birthday", let birthday = m[4].value,
+              m[5].key == "eligible_from", m[6].key == "eligible_until" else { return nil }
+        return RollEnrol(credential: credential, birthday: birthday, eligibleFrom: m[5].value, eligibleUntil: m[6].value)
     }
 }
 

@@ -72,7 +72,7 @@ final class ElectionTables: ElectionRows, @unchecked Sendable {
             let arguments: StatementArguments = [credential, entry, Data(value), Data(tag("roll", Array(credential.utf8), entry, value))]
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO election_roll(credential, entry, record, tag) VALUES (?, ?, ?, ?)")
                 .execute(arguments: arguments)
-            if db.changesCount > 0 { return try counts.added(1, to: "election_roll", db) }
+            if db.changesCount > 0 { return counts.added(1, to: "election_roll") }
             // The same entry rewrote the record (the row count does not change).
             try db.cachedStatement(sql: "REPLACE INTO election_roll(credential, entry, record, tag) VALUES (?, ?, ?, ?)")
                 .execute(arguments: arguments)
@@ -94,7 +94,7 @@ final class ElectionTables: ElectionRows, @unchecked Sendable {
             // The row is a function of its key: one already there is the same row.
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO election_counted(slot, entry, tag) VALUES (?, ?, ?)")
                 .execute(arguments: [name, entry, Data(tag("counted", Array(name.utf8), entry, []))])
-            if db.changesCount > 0 { try counts.added(1, to: "election_counted", db) }
+            if db.changesCount > 0 { counts.added(1, to: "election_counted") }
         }
     }
 
@@ -124,7 +124,7 @@ final class ElectionTables: ElectionRows, @unchecked Sendable {
         write("seen") { db in
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO election_seen(hash, entry, tag) VALUES (?, ?, ?)")
                 .execute(arguments: [Data(payloadHash), entry, Data(tag("seen", payloadHash, entry, []))])
-            if db.changesCount > 0 { try counts.added(1, to: "election_seen", db) }
+            if db.changesCount > 0 { counts.added(1, to: "election_seen") }
         }
     }
 

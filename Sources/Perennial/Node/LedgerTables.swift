@@ -62,7 +62,7 @@ final class LedgerTables: LedgerRows, @unchecked Sendable {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [c.index, c.payload.org, c.payload.attestation, c.account.text, c.payload.category, c.payload.date,
                                      c.startUTC, c.endUTC, c.minutes, Data(record), Data(tags.tag("contribution", [], c.index, record))])
-        try rowCounts.added(1, to: "ledger_contributions", db)
+        rowCounts.added(1, to: "ledger_contributions")
     }
 
     func put(_ r: RecordedReversal, db: Database) throws {
@@ -70,7 +70,7 @@ final class LedgerTables: LedgerRows, @unchecked Sendable {
         try rowCounts.requireChecked(db)
         try db.cachedStatement(sql: "INSERT INTO ledger_reversals(idx, entry, record, tag) VALUES (?, ?, ?, ?)")
             .execute(arguments: [r.index, r.entry, Data(record), Data(tags.tag("reversal", [], r.index, record))])
-        try rowCounts.added(1, to: "ledger_reversals", db)
+        rowCounts.added(1, to: "ledger_reversals")
     }
 
     // MARK: LedgerRows

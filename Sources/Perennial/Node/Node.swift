@@ -142,6 +142,7 @@ public final class Node: @unchecked Sendable {
             try RowCounts.createTable(db)
             if migrating {
                 for module in modules { try module.reset(db: db) }
+                rowCounts.discardPending()
                 try rowCounts.reset(db)
                 try NodeSnapshot.setProjectedSize(db, 0)
                 try NodeSnapshot.setSchemaVersion(db)
@@ -357,10 +358,13 @@ public final class Node: @unchecked Sendable {
                     next += chunk.count
                     continue
                 }
+                rowCounts.discardPending()
+                defer { rowCounts.discardPending() }
                 try store.database.write { db in
                     // Projection tables already hold the entries another process appended.
                     let projected = try NodeSnapshot.projectedSize(db)
                     try replay(db, projected, db)
+                    try rowCounts.flush(db)
                     try NodeSnapshot.setProjectedSize(db, max(projected, appliedThrough + 1))
                 }
                 next += chunk.count
@@ -460,6 +464,14 @@ public final class Node: @unchecked Sendable {
     /// - Throws: the first refusal or log error; then the log is unchanged.
     @discardableResult
     public func submit(batch envelopes: [EntryEnvelope]) throws -> [LogEntry] {
+        try submit(batch: envelopes, derivedCredentials: [])
+    }
+
+    /// ``submit(batch:)`` for the registrar of this process: `derivedCredentials` are public keys it
+    /// has just derived itself from fresh seeds (`[a]B`, valid points of the main subgroup by
+    /// construction), so the batch's parallel point check skips them. Every other rule of every entry
+    /// is checked as usual, and replay checks every credential again.
+    func submit(batch envelopes: [EntryEnvelope], derivedCredentials: Set<String>) throws -> [LogEntry] {
         try locked {
             if heldServeLock == nil {
                 if let route = routeThroughServer, let server = try ServeLock.runningServer(directory: directory) {
@@ -475,11 +487,13 @@ public final class Node: @unchecked Sendable {
                 let before = appliedThrough
                 var raced = false
                 preverifyBallots(envelopes)
-                preverifyCredentials(envelopes)
+                preverifyCredentials(envelopes, derived: derivedCredentials)
                 defer {
                     electionModule.handle?.preverifyBallots(nil)
                     electionModule.handle?.preverifyCredentials([])
                 }
+                rowCounts.discardPending()
+                defer { rowCounts.discardPending() }
                 do {
                     let entries = try store.append(contentsOf: envelopes) { db, entry in
                         guard Int(entry.index) == self.appliedThrough + 1 else {
@@ -487,7 +501,11 @@ public final class Node: @unchecked Sendable {
                             throw NodeError("Another writer keeps appending to this log at the same moment; try again.")
                         }
                         try self.transaction.during(db) { try self.project(entry, db: db, trusted: false) }
-                        try NodeSnapshot.setProjectedSize(db, Int(entry.index) + 1)
+                        // Only the counts and size at commit matter (a refusal rolls the whole batch back): set once.
+                        if Int(entry.index) == before + envelopes.count {
+                            try self.rowCounts.flush(db)
+                            try NodeSnapshot.setProjectedSize(db, Int(entry.index) + 1)
+                        }
                     }
                     if appliedThrough + 1 - snapshotSize >= Self.snapshotInterval { try? saveSnapshot() }
                     return entries
@@ -531,22 +549,24 @@ public final class Node: @unchecked Sendable {
     /// core first (a credential must be a point of Ed25519's main subgroup: a scalar multiplication
     /// each, the costliest check of a roll entry); the rules then skip only that check for the ones
     /// found valid. A credential that is not valid, or an entry that does not decode, is checked
-    /// again (and refused) when applied, in order.
-    private func preverifyCredentials(_ envelopes: [EntryEnvelope]) {
+    /// again (and refused) when applied, in order. A credential in `derived` (made by this process's
+    /// registrar, see ``submit(batch:derivedCredentials:)``) counts as valid without the multiplication.
+    private func preverifyCredentials(_ envelopes: [EntryEnvelope], derived: Set<String>) {
         guard envelopes.count > 1, let handle = electionModule.handle else { return }
-        let valid = ParallelVerification.map(count: envelopes.count) { i in Self.validNewCredential(envelopes[i].payload) }
+        let valid = ParallelVerification.map(count: envelopes.count) { i in Self.validNewCredential(envelopes[i].payload, derived: derived) }
         handle.preverifyCredentials(Set(valid.compactMap { $0 }))
     }
 
-    /// The credential a `roll.enrol` or `roll.replace` payload puts on the roll, if it is valid.
-    private static func validNewCredential(_ payload: [UInt8]) -> String? {
+    /// The credential a `roll.enrol` or `roll.replace` payload puts on the roll, if it is valid (one in
+    /// `derived`, made by this process's registrar, counts as valid without the scalar multiplication).
+    private static func validNewCredential(_ payload: [UInt8], derived: Set<String> = []) -> String? {
         let credential: String?
         switch (try? PayloadHeader.parse(payload))?.kind {
         case EntryKind.rollEnrol.rawValue: credential = (try? RollEnrol.decode(payload))?.credential
         case EntryKind.rollReplace.rawValue: credential = (try? RollReplace.decode(payload))?.new
         default: credential = nil
         }
-        return credential.flatMap { ElectionState<Ristretto255Group>.isValidCredential($0) ? $0 : nil }
+        return credential.flatMap { derived.contains($0) || ElectionState<Ristretto255Group>.isValidCredential($0) ? $0 : nil }
     }
 
     /// Before a chunk of stored entries is replayed, does its costly per-entry work on every core:

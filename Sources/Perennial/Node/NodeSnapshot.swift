@@ -68,7 +68,7 @@ struct NodeSnapshot {
     }
 
     static func setProjectedSize(_ db: Database, _ size: Int) throws {
-        try db.execute(sql: "UPDATE node_projection SET size = ? WHERE id = 1", arguments: [size])
+        try db.cachedStatement(sql: "UPDATE node_projection SET size = ? WHERE id = 1").execute(arguments: [size])
     }
 
     func insert(_ db: Database) throws {

@@ -51,7 +51,7 @@ public struct Registrar {
         let origin = node.origin
         let prepared = try Self.prepare(rows, term: setup.term, record: origin, signer: signer)
         let staged = try stagePeople(zip(rows, prepared).map { ($0.person, $1.credential) })
-        let entries = try submit(prepared.map(\.envelope), people: staged)
+        let entries = try submit(prepared.map(\.envelope), people: staged, derived: Set(prepared.map(\.credential)))
         return zip(zip(rows, prepared), entries).map { pair, entry in
             let (row, made) = pair
             return Issued(credential: made.credential,
@@ -136,16 +136,26 @@ public struct Registrar {
     }
 
     /// Appends `envelopes` and, once they are durable, the staged people file; all or nothing.
-    private func submit(_ envelopes: [EntryEnvelope], people staged: URL) throws -> [LogEntry] {
+    /// `derived`: the credentials made here (see ``Node/submit(batch:derivedCredentials:)``).
+    private func submit(_ envelopes: [EntryEnvelope], people staged: URL, derived: Set<String> = []) throws -> [LogEntry] {
         let entries: [LogEntry]
         do {
-            entries = try node.submit(batch: envelopes)
+            entries = try node.submit(batch: envelopes, derivedCredentials: derived)
         } catch {
             AtomicFile.discard(staged)
             throw error
         }
         try AtomicFile.commit(staged, to: peopleFile)
         return entries
+    }
+
+    /// Files each letter as `letter-INDEX.txt` in `directory` (mode 0600: it holds the secret code),
+    /// whole or not at all, the letters of one call synced to disk together (thousands of letters
+    /// with a sync each took far longer than enrolling their people; see ``AtomicFile/writeAll(_:in:permissions:)``).
+    /// Call it once the entries are durable.
+    /// - Returns: the files' paths, in order.
+    public static func fileLetters(_ issued: [Issued], in directory: URL) throws -> [String] {
+        try AtomicFile.writeAll(issued.map { (name: "letter-\($0.index).txt", data: Data($0.letter.utf8)) }, in: directory)
     }
 
     /// The letter the registrar prints and sends (French, then English).

@@ -28,6 +28,11 @@ import GRDB
 /// (``ElectionTables``, ``LedgerTables``), in the same database access. Nothing is answered from, or
 /// decided on, a row before the check has passed; a command that reads no row (term status) does
 /// not pay it. A check that fails is not remembered as passed: every later read refuses too.
+///
+/// Rows inserted are counted in memory and the counts written once, at the end of the inserting
+/// transaction (``flush(_:)``), rather than read, checked and rewritten for every row: a batch of
+/// thousands of enrolments updates each count once. The lazy check always runs before the first
+/// insert of a process, so it never sees rows whose count is still pending.
 final class RowCounts: @unchecked Sendable {
     /// The tables whose rows the node trusts for answers.
     static let tables = ["election_roll", "election_counted", "election_seen", "ledger_contributions", "ledger_reversals"]
@@ -46,8 +51,18 @@ final class RowCounts: @unchecked Sendable {
     let tags: RowTags
     private let state = NSLock()
     private var checked = false
+    /// Rows inserted by the transaction in progress, by table, not yet written.
+    private let pending = Pending()
 
     init(key: [UInt8]) { tags = RowTags(module: "node", key: key) }
+
+    /// The counts of the transaction in progress (used under the node's lock; locked anyway).
+    private final class Pending: @unchecked Sendable {
+        private var added: [String: Int] = [:]
+        private let lock = NSLock()
+        func add(_ n: Int, _ table: String) { lock.withLock { added[table, default: 0] += n } }
+        func take() -> [String: Int] { lock.withLock { defer { added = [:] }; return added } }
+    }
 
     static func createTable(_ db: Database) throws {
         try db.execute(sql: "CREATE TABLE IF NOT EXISTS node_row_counts(name TEXT PRIMARY KEY, count INTEGER NOT NULL, tag BLOB NOT NULL)")
@@ -58,11 +73,22 @@ final class RowCounts: @unchecked Sendable {
         for table in Self.tables { try set(table, 0, db) }
     }
 
-    /// Records `n` rows just inserted into `table`, in the inserting transaction (after
-    /// ``requireChecked(_:)``, called before the insert).
-    func added(_ n: Int, to table: String, _ db: Database) throws {
-        try set(table, try stored(table, db) + n, db)
+    /// Records `n` rows just inserted into `table` by the transaction in progress; written by
+    /// ``flush(_:)`` before that transaction commits.
+    func added(_ n: Int, to table: String) {
+        pending.add(n, table)
     }
+
+    /// Writes the counts of the rows the transaction in progress inserted: the last step of every
+    /// transaction that projects entries (their rows and their counts commit together).
+    func flush(_ db: Database) throws {
+        for (table, n) in pending.take().sorted(by: { $0.key < $1.key }) where n != 0 {
+            try set(table, try stored(table, db) + n, db)
+        }
+    }
+
+    /// Forgets counts of rows whose transaction was rolled back (or is about to start).
+    func discardPending() { _ = pending.take() }
 
     /// ``check(_:)`` once per process: called before the first row read or write, in its database access.
     /// - Throws: ``NodeError/damaged(_:)``.
