@@ -12,6 +12,10 @@ public struct ElectionError: Error, Sendable, Equatable, CustomStringConvertible
             case malformed, notAuthorised, termSetup, sealed, ceremony, roll, unknownCredential
             case notEligible, outsideWindow, wrongWindow, contests, staleContest, badProof, replay
             case noElectionKey, closed, notClosed, tally, device
+            case unknownTimeZone, endNotAfterStart, windowLengthOutOfRange, invalidDate, invalidBirthday
+            case malformedDate, dateOutOfRange
+            case credentialCodeLength, credentialCodeCharacter, credentialCodeChecksum, credentialSecretLength
+            case trackingCodeLength, trackingCodeCharacter, trackingCodeChecksum
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -58,13 +62,56 @@ public struct ElectionError: Error, Sendable, Equatable, CustomStringConvertible
         public static let tally = Reason(.tally)
         /// A rule of kiosk devices (SPEC §4.9).
         public static let device = Reason(.device)
+
+        // Calendar (dates, birthdays, a term's calendar settings): ``ElectionError+Calendar.swift``.
+        /// The time zone is not a known IANA identifier.
+        public static let unknownTimeZone = Reason(.unknownTimeZone)
+        /// The term's end date is not after its start date.
+        public static let endNotAfterStart = Reason(.endNotAfterStart)
+        /// The window length is outside 1...31 days.
+        public static let windowLengthOutOfRange = Reason(.windowLengthOutOfRange)
+        /// The year, month and day do not name a day that exists.
+        public static let invalidDate = Reason(.invalidDate)
+        /// The month and day are not a possible birthday.
+        public static let invalidBirthday = Reason(.invalidBirthday)
+        /// The text does not have the expected date shape.
+        public static let malformedDate = Reason(.malformedDate)
+        /// A date lies too close to the end of the supported calendar.
+        public static let dateOutOfRange = Reason(.dateOutOfRange)
+
+        // Typed credential codes: ``ElectionError+CredentialCode.swift``.
+        /// The credential code does not have 20 characters (not counting spaces and dashes).
+        public static let credentialCodeLength = Reason(.credentialCodeLength)
+        /// A character that cannot appear in a credential code was typed (see ``ElectionError/position``).
+        public static let credentialCodeCharacter = Reason(.credentialCodeCharacter)
+        /// The two check characters do not match the other 18: a character is probably mistyped.
+        public static let credentialCodeChecksum = Reason(.credentialCodeChecksum)
+        /// The random bytes given to make a new credential code are not exactly 12.
+        public static let credentialSecretLength = Reason(.credentialSecretLength)
+
+        // Typed tracking codes: ``TrackingCode``.
+        /// The tracking code does not have 13 characters (not counting separators).
+        public static let trackingCodeLength = Reason(.trackingCodeLength)
+        /// A character that cannot appear in a tracking code was typed (see ``ElectionError/position``).
+        public static let trackingCodeCharacter = Reason(.trackingCodeCharacter)
+        /// Every character is valid but the check fails: a typo or two swapped characters.
+        public static let trackingCodeChecksum = Reason(.trackingCodeChecksum)
     }
     public let reason: Reason
     public let message: String
+    /// For `.credentialCodeCharacter` and `.trackingCodeCharacter`: the 1-based position of the
+    /// character that cannot appear (so a kiosk can highlight it); nil otherwise. A credential code
+    /// counts it in the text as typed (spaces and dashes included), a tracking code without separators.
+    public let position: Int?
 
     public init(_ reason: Reason, _ message: String) {
+        self.init(reason, message, position: nil)
+    }
+
+    init(_ reason: Reason, _ message: String, position: Int?) {
         self.reason = reason
         self.message = message
+        self.position = position
     }
 
     public var description: String { message }

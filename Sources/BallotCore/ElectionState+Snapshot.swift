@@ -16,12 +16,7 @@ extension ElectionState {
         w.int(roll.records.count)
         for (credential, record) in roll.records {
             w.string(credential)
-            w.int(record.birthday.month)
-            w.int(record.birthday.day)
-            w.optionalInt(record.eligibleFrom?.daysSinceEpoch)
-            w.optionalInt(record.eligibleUntil?.daysSinceEpoch)
-            w.string(record.lineage)
-            w.optionalString(record.replacedBy)
+            record.encode(into: &w)
         }
         w.int(roll.count)
         w.int(counted.count)
@@ -54,7 +49,7 @@ extension ElectionState {
     ///   from the log.
     public mutating func restore(snapshot bytes: [UInt8], entry: (Int) throws -> ElectionEntry) throws {
         var r = SnapshotReader(bytes)
-        guard try r.int() == SnapshotWriter.formatVersion else { throw SnapshotReader.Damaged() }
+        guard try r.int() == SnapshotWriter.formatVersion else { throw LogError.damagedSnapshot }
         let last = try r.int()
         let structural = try r.ints()
         var records: [String: Roll.Record] = [:]
@@ -62,11 +57,7 @@ extension ElectionState {
         records.reserveCapacity(rollCount)
         for _ in 0..<rollCount {
             let credential = try r.string()
-            let birthday = try Birthday(month: r.int(), day: r.int())
-            let from = try r.optionalInt().map(LocalDate.init(daysSinceEpoch:))
-            let until = try r.optionalInt().map(LocalDate.init(daysSinceEpoch:))
-            records[credential] = Roll.Record(birthday: birthday, eligibleFrom: from, eligibleUntil: until,
-                                              lineage: try r.string(), replacedBy: try r.optionalString())
+            records[credential] = try Roll.Record(reading: &r)
         }
         let rollSize = try r.int()
         var slots: [String: Int] = [:]
@@ -85,9 +76,9 @@ extension ElectionState {
         let countedTotal = try r.int(), spoiledTotal = try r.int(), supersededTotal = try r.int()
         var challenged = Set<[UInt8]>()
         for _ in 0..<(try r.count()) { challenged.insert(try r.bytes()) }
-        guard r.isAtEnd else { throw SnapshotReader.Damaged() }
+        guard r.isAtEnd else { throw LogError.damagedSnapshot }
         // With rows attached, the roll, slots and seen ballots live in the rows, never in the snapshot.
-        if rows != nil, !(records.isEmpty && slots.isEmpty && seen.isEmpty) { throw SnapshotReader.Damaged() }
+        if rows != nil, !(records.isEmpty && slots.isEmpty && seen.isEmpty) { throw LogError.damagedSnapshot }
 
         var state = ElectionState(group: group, record: record)
         state.ballotPayload = ballotPayload

@@ -30,16 +30,10 @@ public protocol LedgerRows: AnyObject, Sendable {
     func counts() throws -> (contributions: Int, reversals: Int)
 }
 
-extension RecordedContribution {
-    /// The contribution in the compact binary form of ``CivicLog/SnapshotWriter``, without its
-    /// reversal (for snapshots and stored rows).
-    public var encoded: [UInt8] {
-        var w = SnapshotWriter()
-        encode(into: &w)
-        return w.bytes
-    }
-
-    func encode(into w: inout SnapshotWriter) {
+/// A contribution in the compact binary form of ``CivicLog/SnapshotWriter``, without its reversal
+/// (for snapshots and stored rows).
+extension RecordedContribution: SnapshotEncodable {
+    public func encode(into w: inout SnapshotWriter) {
         w.int(index)
         w.int(Int(timeMs))
         w.string(author)
@@ -53,16 +47,14 @@ extension RecordedContribution {
     }
 
     /// Reads back ``encoded``.
-    /// - Throws: ``CivicLog/SnapshotReader/Damaged`` (or a form error) if the bytes are not such a contribution.
+    /// - Throws: ``CivicLog/LogError/damagedSnapshot`` (or a form error) if the bytes are not such a contribution.
     public init(encoded bytes: [UInt8], reversedBy: Int?) throws {
-        var r = SnapshotReader(bytes)
-        try self.init(reading: &r, reversedBy: reversedBy)
-        guard r.isAtEnd else { throw SnapshotReader.Damaged() }
+        self = try SnapshotReader.whole(bytes) { r in try Self(reading: &r, reversedBy: reversedBy) }
     }
 
     init(reading r: inout SnapshotReader, reversedBy: Int?) throws {
         let index = try r.int(), timeMs = try r.int(), author = try r.string()
-        guard timeMs >= 0 else { throw SnapshotReader.Damaged() }
+        guard timeMs >= 0 else { throw LogError.damagedSnapshot }
         var fields: [String] = []
         for _ in 0..<7 { fields.append(try r.string()) }
         let payload = Contribution(org: fields[0], attestation: fields[1], account: fields[2], category: fields[3],
@@ -74,15 +66,9 @@ extension RecordedContribution {
     }
 }
 
-extension RecordedReversal {
-    /// The reversal in the compact binary form of ``CivicLog/SnapshotWriter``.
-    public var encoded: [UInt8] {
-        var w = SnapshotWriter()
-        encode(into: &w)
-        return w.bytes
-    }
-
-    func encode(into w: inout SnapshotWriter) {
+/// A reversal in the compact binary form of ``CivicLog/SnapshotWriter``.
+extension RecordedReversal: SnapshotEncodable {
+    public func encode(into w: inout SnapshotWriter) {
         w.int(index)
         w.int(Int(timeMs))
         w.string(author)
@@ -91,16 +77,14 @@ extension RecordedReversal {
     }
 
     /// Reads back ``encoded``.
-    /// - Throws: ``CivicLog/SnapshotReader/Damaged`` if the bytes are not such a reversal.
+    /// - Throws: ``CivicLog/LogError/damagedSnapshot`` if the bytes are not such a reversal.
     public init(encoded bytes: [UInt8]) throws {
-        var r = SnapshotReader(bytes)
-        try self.init(reading: &r)
-        guard r.isAtEnd else { throw SnapshotReader.Damaged() }
+        self = try SnapshotReader.whole(bytes) { r in try Self(reading: &r) }
     }
 
     init(reading r: inout SnapshotReader) throws {
         let index = try r.int(), timeMs = try r.int()
-        guard timeMs >= 0 else { throw SnapshotReader.Damaged() }
+        guard timeMs >= 0 else { throw LogError.damagedSnapshot }
         self.init(index: index, timeMs: UInt64(timeMs), author: try r.string(), entry: try r.int(), reason: try r.string())
     }
 }

@@ -25,7 +25,7 @@ extension LedgerState {
     /// its leaf hash). Throws if anything does not fit; the caller then rebuilds from the log.
     public mutating func restore(snapshot bytes: [UInt8], entry: (Int) throws -> LedgerEntry) throws {
         var r = SnapshotReader(bytes)
-        guard try r.int() == SnapshotWriter.formatVersion else { throw SnapshotReader.Damaged() }
+        guard try r.int() == SnapshotWriter.formatVersion else { throw LogError.damagedSnapshot }
         var state = LedgerState(context: context, rows: rows)
         for index in try r.ints() { try state.apply(entry(index)) }
         for _ in 0..<(try r.count()) {
@@ -39,7 +39,7 @@ extension LedgerState {
             state.memory.reversals[reversal.index] = reversal
             state.kinds[reversal.index] = .reversal
         }
-        guard r.isAtEnd else { throw SnapshotReader.Damaged() }
+        guard r.isAtEnd else { throw LogError.damagedSnapshot }
         self = state
     }
 }

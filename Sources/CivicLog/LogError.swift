@@ -10,7 +10,7 @@ public struct LogError: Error, CustomStringConvertible, Sendable {
             case invalidKey, malformedEnvelope, badSignature, malformedPayload, wrongRecord
             case payloadTooLarge, invalidOrigin, storeMismatch, storage, notFound
             case invalidProof, rootMismatch, malformedHash, malformedCheckpoint, badCheckpointSignature
-            case malformedReceipt, malformedRecord, storeNotEmpty, noCheckpoint, io, damaged
+            case malformedReceipt, malformedRecord, storeNotEmpty, noCheckpoint, io, damaged, damagedSnapshot
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -21,7 +21,8 @@ public struct LogError: Error, CustomStringConvertible, Sendable {
         public static let malformedEnvelope = Code(.malformedEnvelope)
         /// An entry's signature does not verify under its author key.
         public static let badSignature = Code(.badSignature)
-        /// A payload is not a JSON object starting with `"kind"` then `"record"` (SPEC §2.3).
+        /// A payload is not a JSON object starting with `"kind"` then `"record"`, or breaks the strict
+        /// value rules (a key twice, a number that is not an integer) (SPEC §2.3).
         public static let malformedPayload = Code(.malformedPayload)
         /// A payload's `"record"` is not this log's origin.
         public static let wrongRecord = Code(.wrongRecord)
@@ -57,6 +58,8 @@ public struct LogError: Error, CustomStringConvertible, Sendable {
         public static let io = Code(.io)
         /// SQLite reports the database file as corrupt: restore it from a backup.
         public static let damaged = Code(.damaged)
+        /// A snapshot or a stored row (``SnapshotReader``) is truncated or malformed: the node rebuilds.
+        public static let damagedSnapshot = Code(.damagedSnapshot)
 
         public var description: String { base.rawValue }
     }
@@ -70,4 +73,12 @@ public struct LogError: Error, CustomStringConvertible, Sendable {
         self.code = code
         self.description = description
     }
+}
+
+extension LogError {
+    /// What ``SnapshotReader`` throws for bytes it did not write. A node that meets it while restoring
+    /// a snapshot rebuilds from the log, so people see it only for a damaged stored row.
+    public static let damagedSnapshot = LogError(.damagedSnapshot,
+        "This node's saved state (a snapshot or a stored row) is truncated or malformed. "
+            + "If this persists after a restart, restore the data directory from a backup.")
 }

@@ -9,14 +9,11 @@ public indirect enum PayloadShape: Equatable, Sendable {
     case array([PayloadShape])
     case scalar
 
-    /// Why bytes are not a strict payload (names what is wrong, never a value).
-    public struct Invalid: Error, CustomStringConvertible {
-        public let description: String
-    }
-
     /// Parses `bytes` (one JSON value, whitespace around it allowed).
-    /// - Throws: ``Invalid`` naming what is wrong, never a value.
-    public static func parse(_ bytes: [UInt8]) throws -> PayloadShape {
+    /// - Throws: ``LogError`` (`malformedPayload`) whose description names what is wrong in a few
+    ///   words, never a value: a clause made to be quoted in the decoding module's own sentence
+    ///   (which says what to do).
+    public static func parse(_ bytes: [UInt8]) throws(LogError) -> PayloadShape {
         var parser = JSONValidator(bytes: bytes)
         do {
             parser.skipWhitespace()
@@ -24,8 +21,9 @@ public indirect enum PayloadShape: Equatable, Sendable {
             parser.skipWhitespace()
             guard parser.position == bytes.count else { throw JSONValidator.Failure(reason: "there is text after the object") }
             return shape
-        } catch let failure as JSONValidator.Failure {
-            throw Invalid(description: failure.reason)
+        } catch {
+            // The validator throws only its `Failure`.
+            throw LogError(.malformedPayload, (error as? JSONValidator.Failure)?.reason ?? "it is not valid JSON")
         }
     }
 

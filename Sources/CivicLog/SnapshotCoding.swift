@@ -48,12 +48,9 @@ public struct SnapshotWriter: Sendable {
     }
 }
 
-/// Reads what ``SnapshotWriter`` wrote; any inconsistency throws, and the node then rebuilds.
+/// Reads what ``SnapshotWriter`` wrote; any inconsistency throws ``LogError/damagedSnapshot``, and the
+/// node then rebuilds.
 public struct SnapshotReader {
-    public struct Damaged: Error, CustomStringConvertible {
-        public init() {}
-        public var description: String { "the snapshot is truncated or malformed" }
-    }
 
     private let buffer: [UInt8]
     private var position = 0
@@ -62,11 +59,11 @@ public struct SnapshotReader {
 
     public var isAtEnd: Bool { position == buffer.count }
 
-    public mutating func int() throws -> Int {
+    public mutating func int() throws(LogError) -> Int {
         var value: UInt64 = 0
         var shift: UInt64 = 0
         while true {
-            guard position < buffer.count, shift < 64 else { throw Damaged() }
+            guard position < buffer.count, shift < 64 else { throw .damagedSnapshot }
             let b = buffer[position]
             position += 1
             value |= UInt64(b & 0x7f) << shift
@@ -77,34 +74,34 @@ public struct SnapshotReader {
         return Int((signed >> 1) ^ -(signed & 1))
     }
 
-    public mutating func bool() throws -> Bool {
-        guard position < buffer.count, buffer[position] <= 1 else { throw Damaged() }
+    public mutating func bool() throws(LogError) -> Bool {
+        guard position < buffer.count, buffer[position] <= 1 else { throw .damagedSnapshot }
         position += 1
         return buffer[position - 1] == 1
     }
 
-    public mutating func bytes() throws -> [UInt8] {
+    public mutating func bytes() throws(LogError) -> [UInt8] {
         let count = try int()
-        guard count >= 0, count <= buffer.count - position else { throw Damaged() }
+        guard count >= 0, count <= buffer.count - position else { throw .damagedSnapshot }
         defer { position += count }
         return Array(buffer[position..<(position + count)])
     }
 
-    public mutating func string() throws -> String {
+    public mutating func string() throws(LogError) -> String {
         let count = try int()
-        guard count >= 0, count <= buffer.count - position else { throw Damaged() }
+        guard count >= 0, count <= buffer.count - position else { throw .damagedSnapshot }
         defer { position += count }
-        guard let s = String(validating: buffer[position..<(position + count)], as: UTF8.self) else { throw Damaged() }
+        guard let s = String(validating: buffer[position..<(position + count)], as: UTF8.self) else { throw .damagedSnapshot }
         return s
     }
 
-    public mutating func optionalString() throws -> String? { try bool() ? try string() : nil }
+    public mutating func optionalString() throws(LogError) -> String? { try bool() ? try string() : nil }
 
-    public mutating func optionalInt() throws -> Int? { try bool() ? try int() : nil }
+    public mutating func optionalInt() throws(LogError) -> Int? { try bool() ? try int() : nil }
 
-    public mutating func ints() throws -> [Int] {
+    public mutating func ints() throws(LogError) -> [Int] {
         let count = try int()
-        guard count >= 0, count <= buffer.count - position else { throw Damaged() }
+        guard count >= 0, count <= buffer.count - position else { throw .damagedSnapshot }
         var out: [Int] = []
         out.reserveCapacity(count)
         for _ in 0..<count { out.append(try int()) }
@@ -112,9 +109,37 @@ public struct SnapshotReader {
     }
 
     /// A count of items to read, bounded by the bytes left (each item takes at least one byte).
-    public mutating func count() throws -> Int {
+    public mutating func count() throws(LogError) -> Int {
         let n = try int()
-        guard n >= 0, n <= buffer.count - position else { throw Damaged() }
+        guard n >= 0, n <= buffer.count - position else { throw .damagedSnapshot }
         return n
+    }
+}
+
+/// A value kept in the compact binary form of ``SnapshotWriter``, inside a snapshot and alone as a
+/// stored row: the one home of ``encoded``, so that the two forms cannot drift apart.
+public protocol SnapshotEncodable {
+    /// Appends the value's fields to `w` (what a snapshot holds for it).
+    func encode(into w: inout SnapshotWriter)
+}
+
+extension SnapshotEncodable {
+    /// The value alone in the compact binary form (a stored row).
+    public var encoded: [UInt8] {
+        var w = SnapshotWriter()
+        encode(into: &w)
+        return w.bytes
+    }
+}
+
+extension SnapshotReader {
+    /// Reads one value from `bytes` with `read`, which must use them all: the reverse of
+    /// ``SnapshotEncodable/encoded``.
+    /// - Throws: ``LogError/damagedSnapshot`` if bytes are left over, or what `read` throws.
+    public static func whole<T>(_ bytes: [UInt8], _ read: (inout SnapshotReader) throws -> T) throws -> T {
+        var r = SnapshotReader(bytes)
+        let value = try read(&r)
+        guard r.isAtEnd else { throw LogError.damagedSnapshot }
+        return value
     }
 }

@@ -41,8 +41,6 @@ enum ErrorReport {
         case let e as NodeError: e.message
         case let e as LogError: e.description
         case let e as CryptoError: e.description
-        case let e as CalendarError: e.description
-        case let e as CredentialCodeError: e.description
         case let e as DeliberationError: e.description
         case let e as LedgerError: e.description
         case let e as Refusal: e.description

@@ -11,18 +11,18 @@ public protocol KioskBackend: AnyObject {
     /// The length W of a voting window in days.
     var windowDays: Int { get }
     /// Derives the credential from the code and checks that its window is open now.
-    /// - Throws: ``KioskRefusal`` only.
+    /// - Throws: ``NodeError`` (`.kiosk`) only.
     func identify(_ code: CredentialCode) throws -> KioskVoter
     /// Encrypts the choices into a ballot ready to cast or challenge. Writes nothing.
-    /// - Throws: ``KioskRefusal`` only.
+    /// - Throws: ``NodeError`` (`.kiosk`) only.
     func prepare(for voter: KioskVoter, choices: [ContestChoice]) throws -> PreparedBallot
     /// Appends the ballot, signs a checkpoint and writes the receipt.
-    /// - Throws: ``KioskRefusal`` only; then nothing was written.
+    /// - Throws: ``NodeError`` (`.kiosk`) only; then nothing was written.
     func cast(_ ballot: PreparedBallot, by voter: KioskVoter) throws -> CastReport
     /// Appends the challenged ballot with its openings (it never counts): the very ciphertexts of
     /// `ballot`, their proofs bound to the kiosk's device key and the entry signed by that key, so
     /// that nothing in it names the voter (SPEC §4.7, BAL-8). `ballot` must never be cast afterwards.
-    /// - Throws: ``KioskRefusal`` only; then nothing was written.
+    /// - Throws: ``NodeError`` (`.kiosk`) only; then nothing was written.
     func challenge(_ ballot: PreparedBallot, choices: [ContestChoice], by voter: KioskVoter) throws -> ChallengeReport
 }
 

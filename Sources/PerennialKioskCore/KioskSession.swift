@@ -249,25 +249,27 @@ public struct KioskSession {
     // MARK: Steps
 
     mutating func identify(_ typed: String) -> Outcome {
+        let code: CredentialCode
+        do { code = try CredentialCode(parsing: typed) } catch {
+            state = .codeEntry(Self.problem(error, typed: typed))
+            return .redraw
+        }
         do {
-            let code = try CredentialCode(parsing: typed)
             voter = try backend.identify(code)
-            // `code` goes out of scope here: its buffer is wiped.
             choices = [:]
             state = .windowOpen
-        } catch let error as CredentialCodeError {
-            state = .codeEntry(Self.problem(error, typed: typed))
-        } catch let refusal as KioskRefusal {
-            state = .refused(refusal)
+            // `code` goes out of scope when this returns: its buffer is wiped.
+        } catch let error as NodeError {
+            state = .refused(error.refusal ?? .technical)
         } catch {
             state = .refused(.technical)
         }
         return .redraw
     }
 
-    static func problem(_ error: CredentialCodeError, typed: String) -> CodeProblem {
-        switch error.kind {
-        case .invalidCharacter:
+    static func problem(_ error: ElectionError, typed: String) -> CodeProblem {
+        switch error.reason {
+        case .credentialCodeCharacter:
             let position = error.position ?? 1
             // Where the character falls among the code's characters (spaces and dashes skipped).
             let before = typed.prefix(position - 1).filter { !CredentialCode.isSeparator($0) }.count
@@ -275,7 +277,7 @@ public struct KioskSession {
             // A stray character after the 20th is an extra character, not a wrong one in a 5th group.
             if before >= 20 || significant != 20 { return .wrongLength(typed: significant) }
             return .invalidCharacter(position: position, group: before / 5 + 1, place: before % 5 + 1)
-        case .checksumMismatch:
+        case .credentialCodeChecksum:
             return .checksum
         default:
             return .wrongLength(typed: typed.filter { !CredentialCode.isSeparator($0) }.count)
@@ -411,7 +413,7 @@ public struct KioskSession {
         voter = nil
         ballot = nil
         choices = [:]
-        state = .refused(error as? KioskRefusal ?? .technical)
+        state = .refused((error as? NodeError)?.refusal ?? .technical)
     }
 
     // MARK: - Screens

@@ -37,7 +37,7 @@ public final class NodeKioskBackend: KioskBackend {
     // MARK: Identify
 
     public func identify(_ code: CredentialCode) throws -> KioskVoter {
-        guard let setup = node.election?.setup else { throw KioskRefusal.technical }
+        guard let setup = node.election?.setup else { throw NodeError.kiosk(.technical) }
         let key = CredentialKey.signingKey(for: code, term: setup.term)
         let found = try node.kioskLookup(credential: Hex.encode(key.publicKey.rawRepresentation))
         return KioskVoter(signingKey: key, birthday: found.record.birthday, window: found.window, lastDay: found.lastDay,
@@ -47,13 +47,11 @@ public final class NodeKioskBackend: KioskBackend {
     // MARK: Ballots
 
     public func prepare(for voter: KioskVoter, choices: [ContestChoice]) throws -> PreparedBallot {
-        guard let election = node.election else { throw KioskRefusal.technical }
+        guard let election = node.election else { throw NodeError.kiosk(.technical) }
         do {
             return try election.prepareBallot(choices: choices, credential: voter.credential, window: voter.window.number)
-        } catch let error as ElectionError {
-            throw KioskDesk.refusal(error)
         } catch {
-            throw KioskRefusal.technical
+            throw KioskDesk.refused(error)
         }
     }
 
@@ -64,10 +62,8 @@ public final class NodeKioskBackend: KioskBackend {
         let replaced = voter.lineage.flatMap { try? node.countedBallot(lineage: $0, window: voter.window.number) } ?? voter.earlierBallot
         do {
             entry = try node.submit(payload: ballot.payload, signer: voter.signingKey)
-        } catch let error as ElectionError {
-            throw KioskDesk.refusal(error)
         } catch {
-            throw KioskRefusal.technical
+            throw KioskDesk.refused(error)
         }
         // From here on the vote is recorded: problems only cost the receipt, never the vote.
         let trackerHex = Hex.encode(ballot.tracker)
@@ -86,16 +82,14 @@ public final class NodeKioskBackend: KioskBackend {
     }
 
     public func challenge(_ ballot: PreparedBallot, choices: [ContestChoice], by voter: KioskVoter) throws -> ChallengeReport {
-        guard let election = node.election, let setup = election.setup else { throw KioskRefusal.technical }
+        guard let election = node.election, let setup = election.setup else { throw NodeError.kiosk(.technical) }
         let entry: LogEntry
         let challenged: PreparedBallot
         do {
             challenged = try election.prepareChallenge(of: ballot, choices: choices, device: deviceKey.publicKey.rawRepresentation)
             entry = try node.submit(payload: challenged.spoilPayload(record: node.origin, term: setup.term), signer: deviceKey)
-        } catch let error as ElectionError {
-            throw KioskDesk.refusal(error)
         } catch {
-            throw KioskRefusal.technical
+            throw KioskDesk.refused(error)
         }
         return ChallengeReport(opened: ballot, challenged: challenged, voter: voter, index: entry.index)
     }

@@ -27,11 +27,11 @@ public struct ReceiptSpool: Sendable {
             let final = directory.appendingPathComponent(name)
             let staging = directory.appendingPathComponent("." + name + ".part")
             guard fm.createFile(atPath: staging.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o644]) else {
-                throw KioskRefusal.technical
+                throw NodeError.kiosk(.technical)
             }
             guard rename(staging.path, final.path) == 0 else {
                 try? fm.removeItem(at: staging)
-                throw KioskRefusal.technical
+                throw NodeError.kiosk(.technical)
             }
             return final
         }

@@ -49,7 +49,7 @@ public final class RemoteKioskBackend: KioskBackend {
         do {
             voter = try client.post(KioskAPI.Path.voter, VoterRequest(credential: Hex.encode(credential)), as: VoterInfo.self)
         } catch {
-            throw refusal(error)
+            throw NodeError.kiosk(refusal(error))
         }
         current = (credential, voter)
         return KioskVoter(signingKey: key, birthday: voter.birthday, window: voter.window, lastDay: voter.lastDay,
@@ -57,13 +57,11 @@ public final class RemoteKioskBackend: KioskBackend {
     }
 
     public func prepare(for voter: KioskVoter, choices: [ContestChoice]) throws -> PreparedBallot {
-        guard let current, current.credential == voter.credential else { throw KioskRefusal.technical }
+        guard let current, current.credential == voter.credential else { throw NodeError.kiosk(.technical) }
         do {
             return try Self.prepare(current.info, choices: choices, credential: voter.credential)
-        } catch let error as ElectionError {
-            throw KioskDesk.refusal(error)
         } catch {
-            throw KioskRefusal.technical
+            throw KioskDesk.refused(error)
         }
     }
 
@@ -100,9 +98,9 @@ public final class RemoteKioskBackend: KioskBackend {
             let envelope = try Self.envelope(ballot.payload, by: voter.signingKey)
             answer = try client.post(KioskAPI.Path.ballots, EnvelopeWire(envelope), as: CastReceipt.self)
         } catch let failure as KioskClient.Failure {
-            throw refusal(failure)
+            throw NodeError.kiosk(refusal(failure))
         } catch {
-            throw KioskRefusal.technical
+            throw NodeError.kiosk(.technical)
         }
         // From here on the vote is recorded: problems only cost the receipt, never the vote.
         let trackerHex = Hex.encode(ballot.tracker)
@@ -121,7 +119,7 @@ public final class RemoteKioskBackend: KioskBackend {
     }
 
     public func challenge(_ ballot: PreparedBallot, choices: [ContestChoice], by voter: KioskVoter) throws -> ChallengeReport {
-        guard let current, current.credential == voter.credential else { throw KioskRefusal.technical }
+        guard let current, current.credential == voter.credential else { throw NodeError.kiosk(.technical) }
         let answer: ChallengeReceipt
         let challenged: PreparedBallot
         do {
@@ -131,11 +129,9 @@ public final class RemoteKioskBackend: KioskBackend {
             let envelope = try Self.envelope(challenged.spoilPayload(record: info.record, term: info.term), by: deviceKey)
             answer = try client.post(KioskAPI.Path.challenges, EnvelopeWire(envelope), as: ChallengeReceipt.self)
         } catch let failure as KioskClient.Failure {
-            throw refusal(failure)
-        } catch let error as ElectionError {
-            throw KioskDesk.refusal(error)
+            throw NodeError.kiosk(refusal(failure))
         } catch {
-            throw KioskRefusal.technical
+            throw KioskDesk.refused(error)
         }
         return ChallengeReport(opened: ballot, challenged: challenged, voter: voter, index: answer.index)
     }

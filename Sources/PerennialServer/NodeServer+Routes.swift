@@ -38,12 +38,13 @@ extension NodeServer {
                       let credential = try? Hex.decode(ask.credential, what: "credential"), credential.count == 32 else {
                     return .malformed("The body must be {\"credential\": 64 hex digits}.")
                 }
-                do throws(KioskRefusal) {
+                do throws(NodeError) {
                     let voter = try self.desk.lookUp(credential: credential)
                     let context = try self.desk.ballotContext()
                     return .ok(VoterInfo(voter, context: context))
                 } catch {
-                    return .refused(error, reason: "\(RefusalWire(error).refusal)")
+                    let refusal = error.refusal ?? .technical
+                    return .refused(refusal, reason: error.kioskReason ?? RefusalWire(refusal).refusal)
                 }
             } }
         }
@@ -194,7 +195,7 @@ extension NodeServer {
             submission = done
         case .failure(let error):
             if let detail = error.detail { logger.warning("refused", metadata: ["reason": "\(error.reason)", "detail": "\(detail)"]) }
-            return .refused(error.refusal, reason: error.reason)
+            return .refused(error.refusal ?? .technical, reason: error.kioskReason ?? "internal")
         }
         if submission.duplicate {
             metrics.duplicate(kind: kind.rawValue)

@@ -56,9 +56,9 @@ struct LocalDateTests {
     @Test(arguments: ["2027-7-14", "2027/07/14", "27-07-14", "2027-07-14 ", " 2027-07-14", "+027-07-14", "2027-07-1a",
                       "", "2027-07-14T00:00", "２０２７-07-14", "-027-07-14"])
     func malformedTextIsRefused(text: String) {
-        #expect(throws: CalendarError.self) { try LocalDate(iso: text) }
-        do { _ = try LocalDate(iso: text) } catch let error as CalendarError {
-            #expect(error.kind == .malformedDate)
+        #expect(throws: ElectionError.self) { try LocalDate(iso: text) }
+        do { _ = try LocalDate(iso: text) } catch let error as ElectionError {
+            #expect(error.reason == .malformedDate)
             #expect(error.description.contains("YYYY-MM-DD"))
         } catch { Issue.record("unexpected error \(error)") }
     }
@@ -69,8 +69,8 @@ struct LocalDateTests {
         do {
             _ = try LocalDate(iso: text)
             Issue.record("\(text) was accepted")
-        } catch let error as CalendarError {
-            #expect(error.kind == .invalidDate)
+        } catch let error as ElectionError {
+            #expect(error.reason == .invalidDate)
             #expect(error.description.contains("29 February exists only in leap years"))
         } catch { Issue.record("unexpected error \(error)") }
     }
@@ -133,7 +133,7 @@ struct LocalDateTests {
         let data = try JSONEncoder().encode([day("2027-07-14")])
         #expect(String(decoding: data, as: UTF8.self) == #"["2027-07-14"]"#)
         #expect(try JSONDecoder().decode([LocalDate].self, from: data) == [day("2027-07-14")])
-        #expect(throws: CalendarError.self) {
+        #expect(throws: ElectionError.self) {
             try JSONDecoder().decode([LocalDate].self, from: Data(#"["2027-02-30"]"#.utf8))
         }
     }
@@ -159,8 +159,8 @@ struct BirthdayTests {
         do {
             _ = try Birthday(iso: text)
             Issue.record("\(text) was accepted")
-        } catch let error as CalendarError {
-            #expect(error.kind == .invalidBirthday)
+        } catch let error as ElectionError {
+            #expect(error.reason == .invalidBirthday)
             #expect(error.description.hasPrefix("\(text) is not a possible birthday"))
         } catch { Issue.record("unexpected error \(error)") }
     }
@@ -170,8 +170,8 @@ struct BirthdayTests {
         do {
             _ = try Birthday(iso: text)
             Issue.record("\(text) was accepted")
-        } catch let error as CalendarError {
-            #expect(error.kind == .malformedDate)
+        } catch let error as ElectionError {
+            #expect(error.reason == .malformedDate)
             #expect(error.description.contains("MM-DD"))
         } catch { Issue.record("unexpected error \(error)") }
     }
@@ -192,7 +192,7 @@ struct BirthdayTests {
     @Test func codableUsesTheMonthDayForm() throws {
         let data = try JSONEncoder().encode([birthday("02-29")])
         #expect(String(decoding: data, as: UTF8.self) == #"["02-29"]"#)
-        #expect(throws: CalendarError.self) { try JSONDecoder().decode([Birthday].self, from: Data(#"["04-31"]"#.utf8)) }
+        #expect(throws: ElectionError.self) { try JSONDecoder().decode([Birthday].self, from: Data(#"["04-31"]"#.utf8)) }
     }
 }
 
@@ -218,8 +218,8 @@ struct TermCalendarSettingsTests {
         do {
             _ = try term(zone, "2026-01-01", "2032-01-01")
             Issue.record("\(zone) was accepted")
-        } catch let error as CalendarError {
-            #expect(error.kind == .unknownTimeZone)
+        } catch let error as ElectionError {
+            #expect(error.reason == .unknownTimeZone)
             #expect(error.description.contains("\"\(zone)\" is not a known IANA time zone"))
             #expect(error.description.contains("Europe/Paris"))
         } catch { Issue.record("unexpected error \(error)") }
@@ -237,8 +237,8 @@ struct TermCalendarSettingsTests {
         do {
             _ = try term("Europe/Paris", start, end)
             Issue.record("accepted")
-        } catch let error as CalendarError {
-            #expect(error.kind == .endNotAfterStart)
+        } catch let error as ElectionError {
+            #expect(error.reason == .endNotAfterStart)
             #expect(error.description == "The term ends on \(end), which is not after its start on \(start). "
                 + "The end date is exclusive: set it at least one day after the start (typically years later).")
         } catch { Issue.record("unexpected error \(error)") }
@@ -249,8 +249,8 @@ struct TermCalendarSettingsTests {
         do {
             _ = try term("Europe/Paris", "2026-01-01", "2032-01-01", windowDays: days)
             Issue.record("accepted")
-        } catch let error as CalendarError {
-            #expect(error.kind == .windowLengthOutOfRange)
+        } catch let error as ElectionError {
+            #expect(error.reason == .windowLengthOutOfRange)
             #expect(error.description.contains("\(days) days is not allowed. Choose between 1 and 31 days"))
         } catch { Issue.record("unexpected error \(error)") }
     }
@@ -264,8 +264,8 @@ struct TermCalendarSettingsTests {
         do {
             _ = try term("Europe/Paris", "9990-01-01", "9999-01-01")
             Issue.record("accepted")
-        } catch let error as CalendarError {
-            #expect(error.kind == .dateOutOfRange)
+        } catch let error as ElectionError {
+            #expect(error.reason == .dateOutOfRange)
             #expect(error.description.contains("9999-01-01 is too close to the end of the supported calendar"))
         }
         let last = try term("Europe/Paris", "9990-01-01", "9998-12-31", windowDays: 31)
@@ -279,7 +279,7 @@ struct TermCalendarSettingsTests {
         let data = try JSONEncoder().encode(calendar)
         #expect(try JSONDecoder().decode(TermCalendar.self, from: data) == calendar)
         let bad = #"{"timeZone":"Europe/Nancy","start":"2026-03-01","end":"2032-03-01"}"#
-        #expect(throws: CalendarError.self) { try JSONDecoder().decode(TermCalendar.self, from: Data(bad.utf8)) }
+        #expect(throws: ElectionError.self) { try JSONDecoder().decode(TermCalendar.self, from: Data(bad.utf8)) }
     }
 
     @Test func termInstantsAreLocalMidnights() throws {

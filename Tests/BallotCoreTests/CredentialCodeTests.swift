@@ -12,11 +12,11 @@ func compact(_ code: CredentialCode) -> String {
     code.withSecretBytes { String(decoding: $0, as: UTF8.self) }
 }
 
-func parseError(_ text: String) -> CredentialCodeError? {
+func parseError(_ text: String) -> ElectionError? {
     do {
         _ = try CredentialCode(parsing: text)
         return nil
-    } catch let error as CredentialCodeError {
+    } catch let error as ElectionError {
         return error
     } catch {
         Issue.record("unexpected error type \(error)")
@@ -102,14 +102,14 @@ struct CredentialCodeTests {
                 for replacement in crockford where replacement != code[position] {
                     var typo = code
                     typo[position] = replacement
-                    #expect(parseError(String(typo))?.kind == .checksumMismatch, "substitution at \(position)")
+                    #expect(parseError(String(typo))?.reason == .credentialCodeChecksum, "substitution at \(position)")
                     substitutions += 1
                 }
             }
             for position in 0..<19 where code[position] != code[position + 1] {
                 var typo = code
                 typo.swapAt(position, position + 1)
-                #expect(parseError(String(typo))?.kind == .checksumMismatch, "swap at \(position)")
+                #expect(parseError(String(typo))?.reason == .credentialCodeChecksum, "swap at \(position)")
                 swaps += 1
             }
         }
@@ -127,7 +127,7 @@ struct CredentialCodeTests {
             guard code[17] != code[18] else { continue }
             var typo = code
             typo.swapAt(17, 18)
-            #expect(parseError(String(typo))?.kind == .checksumMismatch)
+            #expect(parseError(String(typo))?.reason == .credentialCodeChecksum)
             tried += 1
         }
     }
@@ -154,7 +154,7 @@ struct CredentialCodeTests {
     @Test func wrongLengthSaysHowManyWereTyped() throws {
         let text = printed(randomCodes(seed: 3, count: 1)[0])
         let short = try #require(parseError(String(text.dropLast())))
-        #expect(short.kind == .wrongLength)
+        #expect(short.reason == .credentialCodeLength)
         #expect(short.description.hasPrefix("A credential code has 20 characters; you typed 19."))
         let long = try #require(parseError(text + "7"))
         #expect(long.description.hasPrefix("A credential code has 20 characters; you typed 21."))
@@ -168,12 +168,12 @@ struct CredentialCodeTests {
         var text = Array(printed(randomCodes(seed: 4, count: 1)[0]).map(String.init))
         guard position > 0 else {
             // Control: a valid character there is not reported as invalid.
-            #expect(parseError(text.joined())?.kind != .invalidCharacter)
+            #expect(parseError(text.joined())?.reason != .credentialCodeCharacter)
             return
         }
         text[position - 1] = character  // group 2, second character (the dash is position 6)
         let error = try #require(parseError(text.joined()))
-        #expect(error.kind == .invalidCharacter)
+        #expect(error.reason == .credentialCodeCharacter)
         #expect(error.position == position)
         #expect(error.description.hasPrefix("Character \(position) of what you typed cannot appear in a credential code."))
         #expect(error.description.contains("except U"))
@@ -181,7 +181,7 @@ struct CredentialCodeTests {
 
     @Test func invalidCharacterIsReportedBeforeLength() throws {
         let error = try #require(parseError("7KQ2U"))
-        #expect(error.kind == .invalidCharacter)
+        #expect(error.reason == .credentialCodeCharacter)
         #expect(error.position == 5)
     }
 
@@ -189,11 +189,11 @@ struct CredentialCodeTests {
         var text = Array(printed(randomCodes(seed: 6, count: 1)[0]))
         text[0] = text[0] == "7" ? "8" : "7"
         let error = try #require(parseError(String(text)))
-        #expect(error.kind == .checksumMismatch)
+        #expect(error.reason == .credentialCodeChecksum)
         #expect(error.description.contains("one character is probably mistyped"))
         // Check values 1021...1023 are never produced; a zero payload (sum 0) with check 1021 ≡ 0 is refused.
-        #expect(parseError("000000000000000000ZZ")?.kind == .checksumMismatch)
-        #expect(parseError("000000000000000000Z\(crockford[29])")?.kind == .checksumMismatch) // 31·32 + 29 = 1021
+        #expect(parseError("000000000000000000ZZ")?.reason == .credentialCodeChecksum)
+        #expect(parseError("000000000000000000Z\(crockford[29])")?.reason == .credentialCodeChecksum) // 31·32 + 29 = 1021
     }
 
     @Test(arguments: [0, 11, 13, 32])
@@ -201,8 +201,8 @@ struct CredentialCodeTests {
         do {
             _ = try CredentialCode(secretBytes: [UInt8](repeating: 1, count: count))
             Issue.record("accepted \(count) bytes")
-        } catch let error as CredentialCodeError {
-            #expect(error.kind == .wrongSecretLength)
+        } catch let error as ElectionError {
+            #expect(error.reason == .credentialSecretLength)
             #expect(error.description.hasPrefix("A credential code is made from exactly 12 random bytes; \(count) were given."))
         } catch { Issue.record("unexpected error \(error)") }
     }

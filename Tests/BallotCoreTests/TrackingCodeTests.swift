@@ -21,10 +21,25 @@ import Testing
         #expect(try TrackingCode.normalise("lSD5-0DRA-92M5Q") == "1SD5-0DRA-92M5Q")
     }
 
-    @Test func refusals() {
-        #expect(throws: TrackingCode.Problem.wrongLength(typed: 12)) { try TrackingCode.normalise("SPCE-NMZG-GK2F") }
-        #expect(throws: TrackingCode.Problem.invalidCharacter(position: 5)) { try TrackingCode.normalise("SPCE-UMZG-GK2F8") }
-        #expect(throws: TrackingCode.Problem.checksum) { try TrackingCode.normalise("SPCE-NMZG-GK2F9") }
+    /// The refusal of `typed`, or nil if it was accepted.
+    func refusal(_ typed: String) -> ElectionError? {
+        do { _ = try TrackingCode.normalise(typed) } catch { return error }
+        return nil
+    }
+
+    @Test func refusals() throws {
+        let short = try #require(refusal("SPCE-NMZG-GK2F"))
+        #expect(short.reason == .trackingCodeLength && short.position == nil)
+        #expect(short.message.hasPrefix("A tracking code has 13 characters; you typed 12."))
+        let bad = try #require(refusal("SPCE-UMZG-GK2F8"))
+        #expect(bad.reason == .trackingCodeCharacter && bad.position == 5)
+        #expect(bad.message.contains("except U and V") && bad.message.contains("on your receipt"))
+        #expect(bad.message.hasPrefix("Character 5 of what you typed (not counting dashes) cannot appear in a tracking code."))
+        let typo = try #require(refusal("SPCE-NMZG-GK2F9"))
+        #expect(typo.reason == .trackingCodeChecksum && typo.position == nil)
+        #expect(typo.message.contains("probably mistyped"))
+        // Messages say where, never echo what was typed.
+        for error in [short, bad, typo] { #expect(!error.message.contains("SPCE")) }
     }
 
     @Test func everySingleTypoAndEveryNeighbourSwapIsCaught() {
@@ -35,12 +50,12 @@ import Testing
                 for replacement in alphabet where replacement != code[i] {
                     var typo = code
                     typo[i] = replacement
-                    #expect(throws: TrackingCode.Problem.checksum) { try TrackingCode.normalise(String(typo)) }
+                    #expect(refusal(String(typo))?.reason == .trackingCodeChecksum)
                 }
                 if i + 1 < code.count, code[i] != code[i + 1] {
                     var swapped = code
                     swapped.swapAt(i, i + 1)
-                    #expect(throws: TrackingCode.Problem.checksum) { try TrackingCode.normalise(String(swapped)) }
+                    #expect(refusal(String(swapped))?.reason == .trackingCodeChecksum)
                 }
             }
         }

@@ -74,12 +74,12 @@ struct ServerGroupCommitTests {
         let one = try results[0].get(), two = try results[3].get()
         #expect(!one.duplicate && !two.duplicate)
         #expect(one.index == before && two.index == before + 1, "appended in the group's order")
-        #expect(throws: KioskDesk.Refused.self) { try results[1].get() }
-        if case .failure(let refused) = results[1] { #expect(refused.reason != "internal") }
+        #expect(throws: NodeError.self) { try results[1].get() }
+        if case .failure(let refused) = results[1] { #expect(refused.kioskReason != "internal") }
         #expect(try results[2].get().index == first.index && (try results[2].get().duplicate), "already in the log")
         #expect(try results[4].get().index == one.index && (try results[4].get().duplicate), "twice in one group: one entry")
-        if case .failure(let refused) = results[5] { #expect(refused.reason == "bad-signature") } else { Issue.record("a bad signature was accepted") }
-        if case .failure(let refused) = results[6] { #expect(refused.reason == "unknownCredential") } else { Issue.record("a replay was accepted") }
+        if case .failure(let refused) = results[5] { #expect(refused.kioskReason == "bad-signature") } else { Issue.record("a bad signature was accepted") }
+        if case .failure(let refused) = results[6] { #expect(refused.kioskReason == "unknownCredential") } else { Issue.record("a replay was accepted") }
         // The log holds exactly the two new ballots, in that order.
         #expect(try bench.appended(since: before) == [SHA256.hash(b[1].payload), SHA256.hash(b[2].payload)])
         // Each answer's receipt is covered by the group's one checkpoint.
@@ -122,16 +122,16 @@ struct ServerGroupCommitTests {
         let bad = try bench.refusedInsideTheTransaction()
         // Every ballot twice, plus the bad one: 25 submissions at once.
         let requests = bench.ballots + bench.ballots + [bad]
-        let results = await withTaskGroup(of: (Int, Result<KioskDesk.Submission, KioskDesk.Refused>).self) { tasks in
+        let results = await withTaskGroup(of: (Int, Result<KioskDesk.Submission, NodeError>).self) { tasks in
             for (i, envelope) in requests.enumerated() {
                 tasks.addTask { (i, await committer.submit(KioskDesk.Request(envelope, kind: .ballotCast))) }
             }
-            var results: [Int: Result<KioskDesk.Submission, KioskDesk.Refused>] = [:]
+            var results: [Int: Result<KioskDesk.Submission, NodeError>] = [:]
             for await (i, result) in tasks { results[i] = result }
             return results
         }
         #expect(groups.total == requests.count, "every submission went through a group")
-        #expect(throws: KioskDesk.Refused.self) { try results[requests.count - 1]!.get() }
+        #expect(throws: NodeError.self) { try results[requests.count - 1]!.get() }
         for i in bench.ballots.indices {
             let a = try results[i]!.get(), b = try results[i + bench.ballots.count]!.get()
             #expect(a.index == b.index, "a ballot and its resubmission answer one entry")
@@ -154,7 +154,7 @@ struct ServerGroupCommitTests {
         #expect(again.duplicate && again.index == appended.index)
         let size = try reopened.store.size()
         // Another author's signature over the same payload is not a resubmission: the node refuses it.
-        #expect(throws: KioskDesk.Refused.self) { try desk.submit(try bench.refusedInsideTheTransaction(), kind: .ballotCast) }
+        #expect(throws: NodeError.self) { try desk.submit(try bench.refusedInsideTheTransaction(), kind: .ballotCast) }
         #expect(try reopened.store.size() == size)
     }
 }

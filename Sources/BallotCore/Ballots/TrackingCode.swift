@@ -13,16 +13,6 @@ public enum TrackingCode {
     /// `31^12`: the data characters are the first 8 bytes of the hash, big-endian, modulo this.
     static let modulus: UInt64 = (0..<12).reduce(1) { acc, _ in acc * 31 }
 
-    /// Why a typed code is not a tracking code (it says where, never echoing the code).
-    public enum Problem: Error, Sendable, Equatable {
-        /// Not 13 characters once separators are removed (`typed` is how many there were).
-        case wrongLength(typed: Int)
-        /// The character at `position` (1-based, separators not counted) is not in the alphabet.
-        case invalidCharacter(position: Int)
-        /// Every character is valid but the check fails: a typo or two swapped characters.
-        case checksum
-    }
-
     /// The tracking code of the ballot whose payload hashes to `hash` (`SHA-256(payload)`, 32 bytes),
     /// grouped `XXXX-XXXX-XXXXX`.
     public static func code(forHash hash: [UInt8]) -> String {
@@ -40,17 +30,18 @@ public enum TrackingCode {
     }
 
     /// The canonical form (`XXXX-XXXX-XXXXX`, upper case) of a typed code.
-    /// - Throws: ``Problem``.
-    public static func normalise(_ typed: String) throws(Problem) -> String {
+    /// - Throws: ``ElectionError`` (`.trackingCodeLength`, `.trackingCodeCharacter` with its
+    ///   ``ElectionError/position`` not counting separators, or `.trackingCodeChecksum`).
+    public static func normalise(_ typed: String) throws(ElectionError) -> String {
         var values: [Int] = []
         for ch in typed {
             if ch == "-" || ch == "_" || ch == "." || ch.isWhitespace { continue }
             values.append(value(of: ch) ?? -1)
         }
-        guard values.count == dataLength + 1 else { throw .wrongLength(typed: values.count) }
-        if let bad = values.firstIndex(of: -1) { throw .invalidCharacter(position: bad + 1) }
+        guard values.count == dataLength + 1 else { throw .wrongLength(of: .tracking, typed: values.count) }
+        if let bad = values.firstIndex(of: -1) { throw .invalidCharacter(of: .tracking, position: bad + 1) }
         let sum = values.enumerated().reduce(0) { ($0 + ($1.offset + 1) * $1.element) % 31 }
-        guard sum == 0 else { throw .checksum }
+        guard sum == 0 else { throw .checksumMismatch(of: .tracking) }
         return group(String(values.map { alphabet[$0] }))
     }
 
@@ -69,3 +60,4 @@ public enum TrackingCode {
         return String(c[0..<4]) + "-" + String(c[4..<8]) + "-" + String(c[8...])
     }
 }
+

@@ -10,10 +10,10 @@ public struct Birthday: Hashable, Sendable {
 
     /// Creates a birthday, checking that the day exists in a leap year.
     ///
-    /// - Throws: ``CalendarError`` (`.invalidBirthday`) for a day no year has, such as 30 February.
-    public init(month: Int, day: Int) throws {
+    /// - Throws: ``ElectionError`` (`.invalidBirthday`) for a day no year has, such as 30 February.
+    public init(month: Int, day: Int) throws(ElectionError) {
         guard (1...12).contains(month), day >= 1, day <= LocalDate.daysInMonth(month, year: 2000) else {
-            throw CalendarError(.invalidBirthday(month: month, day: day))
+            throw ElectionError.invalidBirthday(month: month, day: day)
         }
         self.month = month
         self.day = day
@@ -21,14 +21,14 @@ public struct Birthday: Hashable, Sendable {
 
     /// Parses `MM-DD` (for example `07-14`, `02-29`).
     ///
-    /// - Throws: ``CalendarError`` (`.malformedDate`) if the text does not have that shape, or
+    /// - Throws: ``ElectionError`` (`.malformedDate`) if the text does not have that shape, or
     ///   (`.invalidBirthday`) for a day no year has.
-    public init(iso text: String) throws {
+    public init(iso text: String) throws(ElectionError) {
         let bytes = Array(text.utf8)
         guard bytes.count == 5, bytes[2] == UInt8(ascii: "-"),
               let month = parseDigits(bytes[0..<2]), let day = parseDigits(bytes[3..<5])
         else {
-            throw CalendarError(.malformedDate(text: text, expected: "MM-DD"))
+            throw ElectionError.malformedDate(text: text, expected: "MM-DD")
         }
         try self.init(month: month, day: day)
     }

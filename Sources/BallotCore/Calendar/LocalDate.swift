@@ -23,25 +23,25 @@ public struct LocalDate: Hashable, Sendable {
     ///   - year: 1...9999.
     ///   - month: 1...12.
     ///   - day: 1 up to the length of that month (29 February only in leap years).
-    /// - Throws: ``CalendarError`` (`.invalidDate`) if there is no such day.
-    public init(year: Int, month: Int, day: Int) throws {
+    /// - Throws: ``ElectionError`` (`.invalidDate`) if there is no such day.
+    public init(year: Int, month: Int, day: Int) throws(ElectionError) {
         guard LocalDate.isValid(year: year, month: month, day: day) else {
-            throw CalendarError(.invalidDate(year: year, month: month, day: day))
+            throw ElectionError.invalidDate(year: year, month: month, day: day)
         }
         self.init(unchecked: year, month, day)
     }
 
     /// Parses an ISO 8601 calendar date, exactly `YYYY-MM-DD` (for example `2027-07-14`).
     ///
-    /// - Throws: ``CalendarError`` (`.malformedDate`) if the text does not have that shape, or
+    /// - Throws: ``ElectionError`` (`.malformedDate`) if the text does not have that shape, or
     ///   (`.invalidDate`) if it names a day that does not exist, such as `2027-02-29`.
-    public init(iso text: String) throws {
+    public init(iso text: String) throws(ElectionError) {
         let bytes = Array(text.utf8)
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
               let year = parseDigits(bytes[0..<4]), let month = parseDigits(bytes[5..<7]),
               let day = parseDigits(bytes[8..<10])
         else {
-            throw CalendarError(.malformedDate(text: text, expected: "YYYY-MM-DD"))
+            throw ElectionError.malformedDate(text: text, expected: "YYYY-MM-DD")
         }
         try self.init(year: year, month: month, day: day)
     }

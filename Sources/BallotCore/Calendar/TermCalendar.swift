@@ -45,7 +45,7 @@ public struct TermCalendar: Sendable, Hashable {
     ///   - end: the day after the last day of the term (exclusive); must be after `start`, by 9998-12-31.
     ///   - windowDays: the length of a voting window in local days, 1...31 (default 7).
     ///   - leapDayPolicy: where 29 February windows open in common years (default 28 February).
-    /// - Throws: ``CalendarError`` with kind `.unknownTimeZone`, `.endNotAfterStart`,
+    /// - Throws: ``ElectionError`` with reason `.unknownTimeZone`, `.endNotAfterStart`,
     ///   `.windowLengthOutOfRange` or `.dateOutOfRange`.
     public init(
         timeZone: String,
@@ -53,18 +53,18 @@ public struct TermCalendar: Sendable, Hashable {
         end: LocalDate,
         windowDays: Int = TermCalendar.defaultWindowDays,
         leapDayPolicy: LeapDayPolicy = .february28
-    ) throws {
+    ) throws(ElectionError) {
         let clock = try ZoneClock(identifier: timeZone)
         let zone = clock.zone
         guard start < end else {
-            throw CalendarError(.endNotAfterStart(start: start, end: end))
+            throw ElectionError.endNotAfterStart(start: start, end: end)
         }
         guard TermCalendar.windowDaysRange.contains(windowDays) else {
-            throw CalendarError(.windowLengthOutOfRange(windowDays))
+            throw ElectionError.windowLengthOutOfRange(windowDays)
         }
         // Windows reach at most 31 days past the last opening day; keep that inside year 9999.
         guard end.year <= 9998 else {
-            throw CalendarError(.dateOutOfRange(end))
+            throw ElectionError.dateOutOfRange(end)
         }
         self.timeZoneIdentifier = timeZone
         self.zone = zone

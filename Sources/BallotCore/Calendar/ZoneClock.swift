@@ -19,13 +19,13 @@ public struct ZoneClock: Sendable {
 
     /// The clock of an IANA zone with a region (`Area/Location`), or `UTC`/`GMT`: the one check of a
     /// zone name, for the term's calendar and the ledger alike.
-    /// - Throws: ``CalendarError`` (`unknownTimeZone`) otherwise.
-    public init(identifier: String) throws {
+    /// - Throws: ``ElectionError`` (`.unknownTimeZone`) otherwise.
+    public init(identifier: String) throws(ElectionError) {
         let plain = identifier == "UTC" || identifier == "GMT"
         guard plain || identifier.contains("/"),
               identifier.unicodeScalars.allSatisfy({ $0.isASCII && !$0.properties.isWhitespace }),
               let zone = TimeZone(identifier: identifier)
-        else { throw CalendarError(.unknownTimeZone(identifier)) }
+        else { throw ElectionError.unknownTimeZone(identifier) }
         self.zone = zone
     }
 

@@ -8,34 +8,37 @@ extension CredentialCode {
     /// character, `U` included, is refused.
     ///
     /// - Parameter text: what was typed, for example `7kq2m xw4pb 9trhd 3nve0`.
-    /// - Throws: ``CredentialCodeError``:
-    ///   - `.invalidCharacter` for the first character that cannot be part of a code, with its 1-based
-    ///     ``CredentialCodeError/position`` in `text` (spaces and dashes counted);
-    ///   - `.wrongLength` unless exactly 20 code characters were typed;
-    ///   - `.checksumMismatch` if the check characters do not match: a character is mistyped.
-    public init(parsing text: String) throws {
-        let code = try SecureBytes(count: CredentialCode.characterCount) { code in
+    /// - Throws: ``ElectionError``:
+    ///   - `.credentialCodeCharacter` for the first character that cannot be part of a code, with its 1-based
+    ///     ``ElectionError/position`` in `text` (spaces and dashes counted);
+    ///   - `.credentialCodeLength` unless exactly 20 code characters were typed;
+    ///   - `.credentialCodeChecksum` if the check characters do not match: a character is mistyped.
+    public init(parsing text: String) throws(ElectionError) {
+        // The refusal is carried out of the initializer closure (which cannot throw a typed error).
+        var refusal: ElectionError?
+        let code = SecureBytes(count: CredentialCode.characterCount) { code in
             var significant = 0
             var position = 0
             for character in text {
                 position += 1
                 if Self.isSeparator(character) { continue }
                 guard let normalized = CredentialCode.normalize(character) else {
-                    throw CredentialCodeError(.invalidCharacter(position: position))
+                    refusal = .invalidCharacter(of: .credential, position: position)
+                    return
                 }
                 if significant < CredentialCode.characterCount { code[significant] = normalized }
                 significant += 1
             }
             guard significant == CredentialCode.characterCount else {
-                throw CredentialCodeError(.wrongLength(typed: significant))
+                refusal = .wrongLength(of: .credential, typed: significant)
+                return
             }
             let check = CredentialCode.checkValue(of: UnsafeRawBufferPointer(code))
             let typedCheck = CredentialCode.value(ofNormalized: code[CredentialCode.payloadCharacterCount]) * 32
                 + CredentialCode.value(ofNormalized: code[CredentialCode.payloadCharacterCount + 1])
-            guard check == typedCheck else {
-                throw CredentialCodeError(.checksumMismatch)
-            }
+            if check != typedCheck { refusal = .checksumMismatch(of: .credential) }
         }
+        if let refusal { throw refusal }
         self.init(normalizedStorage: code)
     }
 

@@ -49,10 +49,10 @@ public struct CredentialCode: Sendable {
     /// - Parameter secretBytes: exactly ``secretByteCount`` bytes from a cryptographic random source;
     ///   their first 90 bits become the payload. The caller's copy is not wiped: prefer
     ///   ``generate(using:)``, which never puts the random bytes in an ordinary array.
-    /// - Throws: ``CredentialCodeError`` (`.wrongSecretLength`) unless exactly 12 bytes are given.
-    public init(secretBytes: some Collection<UInt8>) throws {
+    /// - Throws: ``ElectionError`` (`.credentialSecretLength`) unless exactly 12 bytes are given.
+    public init(secretBytes: some Collection<UInt8>) throws(ElectionError) {
         guard secretBytes.count == CredentialCode.secretByteCount else {
-            throw CredentialCodeError(.wrongSecretLength(given: secretBytes.count))
+            throw ElectionError.credentialSecretLength(given: secretBytes.count)
         }
         self.init(normalizedStorage: CredentialCode.encode(random: SecureBytes(secretBytes)))
     }

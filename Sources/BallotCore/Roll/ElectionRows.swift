@@ -37,28 +37,31 @@ extension Roll {
     public static func ballotSlot(lineage: String, window: Int) -> String { lineage + "#\(window)" }
 }
 
-extension Roll.Record {
-    /// The record in the compact binary form of ``CivicLog/SnapshotWriter`` (for stored rows).
-    public var encoded: [UInt8] {
-        var w = SnapshotWriter()
+/// A roll record in the compact binary form of ``CivicLog/SnapshotWriter`` (in the snapshot of an
+/// election kept in memory, and as a node's stored row).
+extension Roll.Record: SnapshotEncodable {
+    public func encode(into w: inout SnapshotWriter) {
         w.int(birthday.month)
         w.int(birthday.day)
         w.optionalInt(eligibleFrom?.daysSinceEpoch)
         w.optionalInt(eligibleUntil?.daysSinceEpoch)
         w.string(lineage)
         w.optionalString(replacedBy)
-        return w.bytes
     }
 
     /// Reads back ``encoded``.
-    /// - Throws: ``CivicLog/SnapshotReader/Damaged`` if the bytes are not such a record.
+    /// - Throws: ``CivicLog/LogError/damagedSnapshot`` if the bytes are not such a record.
     public init(encoded bytes: [UInt8]) throws {
-        var r = SnapshotReader(bytes)
+        self = try SnapshotReader.whole(bytes) { r in try Self(reading: &r) }
+    }
+
+    /// Reads what ``encode(into:)`` wrote.
+    /// - Throws: ``CivicLog/LogError/damagedSnapshot`` if the bytes are not such a record.
+    init(reading r: inout SnapshotReader) throws(LogError) {
         let birthday: Birthday
-        do { birthday = try Birthday(month: r.int(), day: r.int()) } catch { throw SnapshotReader.Damaged() }
+        do { birthday = try Birthday(month: r.int(), day: r.int()) } catch { throw LogError.damagedSnapshot }
         self.init(birthday: birthday, eligibleFrom: try r.optionalInt().map(LocalDate.init(daysSinceEpoch:)),
                   eligibleUntil: try r.optionalInt().map(LocalDate.init(daysSinceEpoch:)),
                   lineage: try r.string(), replacedBy: try r.optionalString())
-        guard r.isAtEnd else { throw SnapshotReader.Damaged() }
     }
 }

@@ -100,7 +100,7 @@ public final class ElectionModule: LogModule {
     /// Restores at once (the election's snapshot is small: its growing state is in rows). An altered
     /// snapshot throws, and the node rebuilds from the log.
     public func restore(_ snapshot: StoredSnapshot, setup: TermSetup?, entry: @escaping (Int) throws -> NodeEntry) throws {
-        guard let bytes = try snapshot.state() else { throw SnapshotReader.Damaged() }
+        guard let bytes = try snapshot.state() else { throw LogError.damagedSnapshot }
         let first = try entry(0)
         let handle = try newHandle(for: ElectionEntry(index: 0, timeMs: Int64(first.entry.timeMs), author: first.entry.envelope.author,
                                                       payload: first.entry.envelope.payload))

@@ -52,30 +52,3 @@ public enum KeyFile {
         return try Ed25519.SigningKey(seed: SecureBytes(seed))
     }
 }
-
-/// A clear, secret-free error from the node.
-public struct NodeError: Error, Sendable, CustomStringConvertible {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}
-
-extension NodeError {
-    /// The node's files disagree with themselves: it must be restored from a backup.
-    public static func damaged(_ what: String) -> NodeError {
-        NodeError("This node's database is damaged: \(what). Stop using it and restore the data directory from a backup (the public record can be checked with perennial-audit).")
-    }
-
-    /// A hand-set clock on a node created for a real term.
-    public static let realClock = NodeError(
-        "This node runs a real term: its clock cannot be set by hand (--at, --now). Only a node created with `perennial term setup --simulation` accepts them.")
-
-    /// Runs `body`, reporting SQLite corruption as a damaged node.
-    static func readingDamage<T>(_ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as LogError where error.code == .damaged {
-            throw NodeError.damaged("SQLite reports corruption")
-        }
-    }
-}

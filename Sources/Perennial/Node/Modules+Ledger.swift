@@ -78,7 +78,7 @@ public final class LedgerModule: LogModule {
     }
 
     public func restore(_ snapshot: StoredSnapshot, setup: TermSetup?, entry: @escaping (Int) throws -> NodeEntry) throws {
-        guard let setup else { throw SnapshotReader.Damaged() }
+        guard let setup else { throw LogError.damagedSnapshot }
         loaded = nil
         pending = (snapshot, setup, entry)
         tables.asOf = snapshot.size - 1

@@ -82,7 +82,7 @@ public final class DeliberationModule: LogModule {
     }
 
     public func restore(_ snapshot: StoredSnapshot, setup: TermSetup?, entry: @escaping (Int) throws -> NodeEntry) throws {
-        guard let setup else { throw SnapshotReader.Damaged() }
+        guard let setup else { throw LogError.damagedSnapshot }
         loaded = DeliberationProjector(record: record, hasher: hasher)
         indices = []
         pending = (snapshot, setup, entry)
@@ -91,9 +91,9 @@ public final class DeliberationModule: LogModule {
     /// The entry indices a snapshot lists.
     static func indices(_ bytes: [UInt8]) throws -> [Int] {
         var r = SnapshotReader(bytes)
-        guard try r.int() == SnapshotWriter.formatVersion else { throw SnapshotReader.Damaged() }
+        guard try r.int() == SnapshotWriter.formatVersion else { throw LogError.damagedSnapshot }
         let list = try r.ints()
-        guard r.isAtEnd else { throw SnapshotReader.Damaged() }
+        guard r.isAtEnd else { throw LogError.damagedSnapshot }
         return list
     }
 }

@@ -605,7 +605,7 @@ public final class Node: @unchecked Sendable {
         // Modules may keep these readers to restore lazily: they hold no reference to the node, and
         // read in the transaction in progress if there is one (GRDB forbids a read inside a write).
         let entryAt: (Int) throws -> NodeEntry = { [store, transaction, electionModule] index in
-            guard UInt64(index) < first.size else { throw SnapshotReader.Damaged() }
+            guard UInt64(index) < first.size else { throw LogError.damagedSnapshot }
             let entry = try transaction.read(store: store) { db in try LogStore.entry(at: UInt64(index), db: db) }
             try Self.requireIntact(entry)
             return NodeEntry(entry: entry, header: try PayloadHeader.parse(entry.envelope.payload), setup: electionModule.handle?.setup)
@@ -617,7 +617,7 @@ public final class Node: @unchecked Sendable {
         }
         do {
             try electionModule.restore(stored(byName["election"]!), setup: nil, entry: entryAt)
-            guard let setup = electionModule.handle?.setup else { throw SnapshotReader.Damaged() }
+            guard let setup = electionModule.handle?.setup else { throw LogError.damagedSnapshot }
             for module in modules where module !== electionModule {
                 try module.restore(stored(byName[module.name]!), setup: setup, entry: entryAt)
             }

@@ -16,7 +16,7 @@ public final class GroupCommit: @unchecked Sendable {
     public let maxGroup: Int
     private let queue = DispatchQueue(label: "perennial.group-commit")
     private let lock = NSLock()
-    private var waiting: [(KioskDesk.Request, @Sendable (Result<KioskDesk.Submission, KioskDesk.Refused>) -> Void)] = []
+    private var waiting: [(KioskDesk.Request, @Sendable (Result<KioskDesk.Submission, NodeError>) -> Void)] = []
     private var writing = false
     /// Told the size of each group before it is written (metrics).
     private let onGroup: (@Sendable (Int) -> Void)?
@@ -28,7 +28,7 @@ public final class GroupCommit: @unchecked Sendable {
     }
 
     /// Submits one envelope with whatever else is waiting; returns once its entry is durable (or refused).
-    public func submit(_ request: KioskDesk.Request) async -> Result<KioskDesk.Submission, KioskDesk.Refused> {
+    public func submit(_ request: KioskDesk.Request) async -> Result<KioskDesk.Submission, NodeError> {
         await withCheckedContinuation { continuation in
             enqueue(request) { continuation.resume(returning: $0) }
         }
@@ -36,7 +36,7 @@ public final class GroupCommit: @unchecked Sendable {
 
     /// Queues a request; `done` is called (on the commit queue) with its answer.
     public func enqueue(_ request: KioskDesk.Request,
-                        done: @escaping @Sendable (Result<KioskDesk.Submission, KioskDesk.Refused>) -> Void) {
+                        done: @escaping @Sendable (Result<KioskDesk.Submission, NodeError>) -> Void) {
         let start = lock.withLock {
             waiting.append((request, done))
             defer { writing = true }

@@ -51,20 +51,20 @@ public final class KioskDesk: @unchecked Sendable {
     public var windowDays: Int { node.election?.setup?.windowDays ?? TermCalendar.defaultWindowDays }
 
     /// The ballot context, once voting has opened (the election key is known).
-    public func ballotContext() throws(KioskRefusal) -> BallotContext {
+    public func ballotContext() throws(NodeError) -> BallotContext {
         let found: BallotContext? = node.locked {
             guard let election = node.election, let setup = election.setup, let key = election.electionKeyHex else { return nil }
             return BallotContext(group: setup.group, record: node.origin, term: setup.term, electionKey: key)
         }
-        guard let found else { throw KioskRefusal.notOpenYet(start: nil) }
+        guard let found else { throw .kiosk(.notOpenYet(start: nil)) }
         return found
     }
 
     // MARK: Lookup
 
     /// The voter whose credential (public key) this is, if their window is open now.
-    /// - Throws: ``KioskRefusal`` only (the same refusals as the kiosk over a local node).
-    public func lookUp(credential: [UInt8]) throws(KioskRefusal) -> Voter {
+    /// - Throws: ``NodeError`` (`.kiosk`) only (the same refusals as the kiosk over a local node).
+    public func lookUp(credential: [UInt8]) throws(NodeError) -> Voter {
         let found = try node.kioskLookup(credential: Hex.encode(credential))
         return Voter(birthday: found.record.birthday, window: found.window, lastDay: found.lastDay, contests: found.contests,
                      earlierBallot: found.earlierBallot)
@@ -82,8 +82,8 @@ public final class KioskDesk: @unchecked Sendable {
 
     /// Appends a `ballot.cast` (or, with `kind: .ballotSpoil`, a `ballot.spoil`) signed by the
     /// voter's credential, or returns the entry that already holds the same payload.
-    /// - Throws: ``KioskDesk/Refused``; then nothing was written.
-    public func submit(_ envelope: EntryEnvelope, kind: EntryKind) throws(Refused) -> Submission {
+    /// - Throws: ``NodeError`` (`.kiosk`); then nothing was written.
+    public func submit(_ envelope: EntryEnvelope, kind: EntryKind) throws(NodeError) -> Submission {
         try submit(group: [Request(envelope, kind: kind)])[0].get()
     }
 
@@ -96,8 +96,8 @@ public final class KioskDesk: @unchecked Sendable {
     /// - entries are appended in the group's order; nothing is answered before it is durable.
     ///
     /// Then one checkpoint covering the group is signed, so that every member's receipt is ready.
-    public func submit(group requests: [Request]) -> [Result<Submission, Refused>] {
-        var results = requests.map { request -> Result<Submission, Refused>? in
+    public func submit(group requests: [Request]) -> [Result<Submission, NodeError>] {
+        var results = requests.map { request -> Result<Submission, NodeError>? in
             Self.precheck(request).map { .failure($0) }
         }
         do {
@@ -158,7 +158,7 @@ public final class KioskDesk: @unchecked Sendable {
 
     /// Appends one request in its own transaction (a member of a refused group).
     /// Caller holds the node's lock.
-    private func submitAlone(_ request: Request) -> Result<Submission, Refused> {
+    private func submitAlone(_ request: Request) -> Result<Submission, NodeError> {
         let replaced = earlierBallots([request])[0]
         do {
             let entry = try node.submit(request.envelope)
@@ -170,13 +170,13 @@ public final class KioskDesk: @unchecked Sendable {
 
     /// The checks that need no state: the payload parses, is of the route's kind, and its author
     /// signed it (checked before the resubmission lookup too: only the author's own signature gets a receipt).
-    private static func precheck(_ request: Request) -> Refused? {
+    private static func precheck(_ request: Request) -> NodeError? {
         let header: PayloadHeader
         do { header = try PayloadHeader.parse(request.envelope.payload) } catch {
-            return Refused(refusal: .technical, reason: "malformed")
+            return .kiosk(.technical, reason: "malformed")
         }
-        guard header.kind == request.kind.rawValue else { return Refused(refusal: .technical, reason: "wrong-kind") }
-        guard request.envelope.hasValidSignature else { return Refused(refusal: .technical, reason: "bad-signature") }
+        guard header.kind == request.kind.rawValue else { return .kiosk(.technical, reason: "wrong-kind") }
+        guard request.envelope.hasValidSignature else { return .kiosk(.technical, reason: "bad-signature") }
         return nil
     }
 
@@ -204,24 +204,15 @@ public final class KioskDesk: @unchecked Sendable {
         }
     }
 
-    /// An engine or storage error, as the kiosk reads it.
-    static func refused(_ error: any Error) -> Refused {
+    /// An engine or storage error, as the kiosk reads it (``NodeError/kiosk(_:reason:detail:)``): the
+    /// one mapping of the desk and of both kiosk backends.
+    public static func refused(_ error: any Error) -> NodeError {
         switch error {
-        case let refused as Refused: refused
-        case let error as ElectionError: Refused(refusal: refusal(error), reason: error.reason.rawValue)
-        case let error as LogError: Refused(refusal: .technical, reason: "log-\(error.code)")
-        case let error as NodeError: Refused(refusal: .technical, reason: "node", detail: error.message)
-        default: Refused(refusal: .technical, reason: "internal")
-        }
-    }
-
-    /// A refusal: what the voter reads, and a short machine reason (for metrics and logs).
-    public struct Refused: Error, Sendable {
-        public var refusal: KioskRefusal
-        public var reason: String
-        public var detail: String?
-        public init(refusal: KioskRefusal, reason: String, detail: String? = nil) {
-            self.refusal = refusal; self.reason = reason; self.detail = detail
+        case let error as NodeError where error.reason == .kiosk: error
+        case let error as ElectionError: .kiosk(refusal(error), reason: error.reason.rawValue)
+        case let error as LogError: .kiosk(.technical, reason: "log-\(error.code)")
+        case let error as NodeError: .kiosk(.technical, reason: "node", detail: error.message)
+        default: .kiosk(.technical, reason: "internal")
         }
     }
 

@@ -18,12 +18,22 @@ func parallelMap<T: Sendable, R: Sendable>(_ items: [T], workers: Int, _ transfo
     return box.values()
 }
 
-/// Each slot is written by exactly one worker (the one that took its index from ``Counter``) and
-/// read only after `concurrentPerform` has returned, which orders all writes before the read.
+/// One slot per item, allocated once up front. Each slot is written by exactly one worker (the one
+/// that took its index from ``Counter``), straight into the buffer: the workers never touch a shared
+/// Swift array (whose every write is a formal access to the whole array, a data race even on
+/// disjoint elements). Read only after `concurrentPerform` has returned, which orders all writes
+/// before the read.
 private final class ResultBox<R>: @unchecked Sendable {
-    private var slots: [R?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ value: R) { slots.withUnsafeMutableBufferPointer { $0[i] = value } }
+    private let slots: UnsafeMutableBufferPointer<R?>
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+    deinit {
+        _ = slots.deinitialize()
+        slots.deallocate()
+    }
+    func set(_ i: Int, _ value: R) { slots[i] = value }
     func values() -> [R] { slots.map { $0! } }
 }
 
