@@ -138,6 +138,7 @@ ct-check:
 # function with edge and random inputs, multi-scalar sums of 0..300 terms and around every size threshold checked
 # against naive sums, under ASan+UBSan (C_MEMCHECK_MODE: quick, full or big) and then under valgrind memcheck
 # (quick mode). Not part of `make test`: about 1 minute of CPU under ASan (full), 5 under valgrind.
+# The ASan pass runs the MULX clones (CR_MULX_CLONES, on a CPU with BMI2), the valgrind pass the baseline code.
 C_MEMCHECK_MODE ?= full
 C_MEMCHECK_SRC = -ISources/CRistretto/include -ISources/CRistretto -IAudit/Sources/AuditCurve/include \
 	tools/c_memcheck.c Sources/CRistretto/*.c Audit/Sources/AuditCurve/audit_curve.c -lpthread
@@ -147,7 +148,7 @@ c-memcheck:
 	  $(C_MEMCHECK_SRC) -o .build/c-memcheck-asan
 	.build/c-memcheck-asan $(C_MEMCHECK_MODE)
 	@if command -v valgrind >/dev/null 2>&1; then \
-	  cc -std=c11 -g -O1 $(C_MEMCHECK_SRC) -o .build/c-memcheck-plain && \
+	  cc -std=c11 -g -O1 -DCR_NO_MULX_CLONES $(C_MEMCHECK_SRC) -o .build/c-memcheck-plain && \
 	  valgrind --tool=memcheck --error-exitcode=9 --track-origins=yes --leak-check=full --errors-for-leak-kinds=definite \
 	    --quiet .build/c-memcheck-plain quick; \
 	else echo "valgrind is not installed: the memcheck pass was skipped (apt-get install valgrind)"; fi

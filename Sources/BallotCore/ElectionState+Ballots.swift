@@ -38,14 +38,16 @@ extension ElectionState {
     }
 
     /// The rules every cast ballot meets before its proofs: voting is open, the author's window is
-    /// `window`, the payload is new. Returns the author's roll record and the election key.
-    func checkCommon(_ entry: ElectionEntry, window: Int) throws(ElectionError) -> (record: Roll.Record, electionKey: G.Element) {
+    /// `window`, the payload is new (`payloadDigest` is `SHA256(entry.payload)`, hashed once by the
+    /// caller, which also marks it seen). Returns the author's roll record and the election key.
+    func checkCommon(_ entry: ElectionEntry, window: Int, payloadDigest: [UInt8]) throws(ElectionError)
+        -> (record: Roll.Record, electionKey: G.Element) {
         let pk = try requireElectionKey()
         let (voter, open) = try openWindow(credential: Hex.encode(entry.author), at: entry.date)
         guard open.number == window else {
             throw ElectionError(.wrongWindow, "The ballot is for window \(window) but the open window is \(open.number).")
         }
-        guard !hasSeen(SHA256.hash(entry.payload)) else {
+        guard !hasSeen(payloadDigest) else {
             throw ElectionError(.replay, "This exact ballot was already recorded (a replay).")
         }
         return (voter, pk)
@@ -114,14 +116,16 @@ extension ElectionState {
 
     mutating func applyBallot(_ entry: ElectionEntry, setup: TermSetup) throws -> ElectionEffect {
         let payload = try BallotCast.decode(entry.payload)
-        let (voter, pk) = try checkCommon(entry, window: payload.window)
+        let payloadDigest = SHA256.hash(entry.payload)
+        let (voter, pk) = try checkCommon(entry, window: payload.window, payloadDigest: payloadDigest)
         let saved = verifyProofs
         if !preverified.isEmpty && preverified.contains(Self.preverifiedKey(author: entry.author, payload: entry.payload)) {
             verifyProofs = false
         }
         defer { verifyProofs = saved }
         var contributions = try verifyBallotContests(payload.contests, window: payload.window, credential: entry.author, term: setup.term, pk: pk)
-        guard !contributions.contains(where: { challengedCiphertexts.contains(ciphertextDigest($0.1)) }) else {
+        // Digests only when a ballot was challenged at all (most terms: never), not 2 hashes per option.
+        guard challengedCiphertexts.isEmpty || !contributions.contains(where: { challengedCiphertexts.contains(ciphertextDigest($0.1)) }) else {
             throw ElectionError(.replay, "This ballot reuses a ciphertext of a challenged (spoiled) ballot, whose choices are public; encrypt the ballot afresh.")
         }
         if setup.perYearResults {
@@ -143,7 +147,7 @@ extension ElectionState {
         for (key, ct) in contributions { add(key, ct) }
         putCountedBallot(slot: slot, entry: entry.index)
         if ballotPayload == nil { retainedBallots[entry.index] = entry.payload }
-        markSeen(SHA256.hash(entry.payload), entry: entry.index)
+        markSeen(payloadDigest, entry: entry.index)
         return .ballotCounted(window: payload.window, superseded: superseded)
     }
 

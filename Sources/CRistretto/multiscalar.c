@@ -25,7 +25,7 @@ static void wnaf(int8_t naf[256], const uint8_t s[32], int w) {
 }
 
 /* table[j] = (2j+1)·P for j < count. */
-static void odd_multiples(ge_cached *table, const ge_p3 *p, int count) {
+CR_MULX_CLONES static void odd_multiples(ge_cached *table, const ge_p3 *p, int count) {
     ge_p1p1 t;
     ge_p3 p2, acc = *p;
     ge_cached p2c;
@@ -44,13 +44,13 @@ static ge_cached base_odd[1 << (BASE_WNAF_WIDTH - 2)];   /* (2j+1)·B, j < 64 */
 static pthread_once_t base_odd_once = PTHREAD_ONCE_INIT;
 static void build_base_odd(void) { odd_multiples(base_odd, &GE_BASE, 1 << (BASE_WNAF_WIDTH - 2)); }
 
-static inline void add_naf(ge_p3 *r, int8_t d, const ge_cached *table) {
+FE_INLINE void add_naf(ge_p3 *r, int8_t d, const ge_cached *table) {
     if (d > 0) ge_add_p3(r, r, &table[d / 2]);
     else if (d < 0) ge_sub_p3(r, r, &table[(-d) / 2]);
 }
 
 /* Σ scalars[i]·points[i] (+ base_scalar·B), Straus. */
-static int straus(ge_p3 *out, const uint8_t *scalars, const ge_p3 *points, size_t n, const uint8_t *base_scalar) {
+CR_MULX_CLONES static int straus(ge_p3 *out, const uint8_t *scalars, const ge_p3 *points, size_t n, const uint8_t *base_scalar) {
     int8_t *nafs = n ? malloc(n * 256) : NULL;
     ge_cached *tables = n ? malloc(n * 8 * sizeof(ge_cached)) : NULL;
     if (n && (!nafs || !tables)) { free(nafs); free(tables); return -1; }
@@ -102,7 +102,7 @@ static void signed_radix(int32_t *d, int windows, const uint8_t s[32], int c) {
     }
 }
 
-static int pippenger(ge_p3 *out, const uint8_t *scalars, const ge_p3 *points, size_t n) {
+CR_MULX_CLONES static int pippenger(ge_p3 *out, const uint8_t *scalars, const ge_p3 *points, size_t n) {
     int c = n < 500 ? 6 : n < 800 ? 7 : n < 4000 ? 8 : n < 20000 ? 10 : 12;
     int windows = (256 + c - 1) / c + 1;
     size_t buckets_count = (size_t)1 << (c - 1);

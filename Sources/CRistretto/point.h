@@ -13,36 +13,36 @@ typedef struct { fe YplusX, YminusX, Z, T2d; } ge_cached;
 
 _Static_assert(sizeof(ge_p3) == sizeof(cr_point), "cr_point holds a ge_p3");
 
-static inline const ge_p3 *ge_from_cr(const cr_point *p) { return (const ge_p3 *)(const void *)p; }
-static inline ge_p3 *ge_from_cr_mut(cr_point *p) { return (ge_p3 *)(void *)p; }
+FE_INLINE const ge_p3 *ge_from_cr(const cr_point *p) { return (const ge_p3 *)(const void *)p; }
+FE_INLINE ge_p3 *ge_from_cr_mut(cr_point *p) { return (ge_p3 *)(void *)p; }
 
-static inline void ge_p3_identity(ge_p3 *h) { h->X = FE_ZERO; h->Y = FE_ONE; h->Z = FE_ONE; h->T = FE_ZERO; }
-static inline void ge_cached_identity(ge_cached *h) { h->YplusX = FE_ONE; h->YminusX = FE_ONE; h->Z = FE_ONE; h->T2d = FE_ZERO; }
+FE_INLINE void ge_p3_identity(ge_p3 *h) { h->X = FE_ZERO; h->Y = FE_ONE; h->Z = FE_ONE; h->T = FE_ZERO; }
+FE_INLINE void ge_cached_identity(ge_cached *h) { h->YplusX = FE_ONE; h->YminusX = FE_ONE; h->Z = FE_ONE; h->T2d = FE_ZERO; }
 
-static inline void ge_p3_to_cached(ge_cached *r, const ge_p3 *p) {
+FE_INLINE void ge_p3_to_cached(ge_cached *r, const ge_p3 *p) {
     fe_add(&r->YplusX, &p->Y, &p->X);
     fe_sub(&r->YminusX, &p->Y, &p->X);
     r->Z = p->Z;
     fe_mul(&r->T2d, &p->T, &FE_D2);
 }
 
-static inline void ge_p1p1_to_p3(ge_p3 *r, const ge_p1p1 *p) {
+FE_INLINE void ge_p1p1_to_p3(ge_p3 *r, const ge_p1p1 *p) {
     fe_mul(&r->X, &p->X, &p->T);
     fe_mul(&r->Y, &p->Y, &p->Z);
     fe_mul(&r->Z, &p->Z, &p->T);
     fe_mul(&r->T, &p->X, &p->Y);
 }
 
-static inline void ge_p1p1_to_p2(ge_p2 *r, const ge_p1p1 *p) {
+FE_INLINE void ge_p1p1_to_p2(ge_p2 *r, const ge_p1p1 *p) {
     fe_mul(&r->X, &p->X, &p->T);
     fe_mul(&r->Y, &p->Y, &p->Z);
     fe_mul(&r->Z, &p->Z, &p->T);
 }
 
-static inline void ge_p3_to_p2(ge_p2 *r, const ge_p3 *p) { r->X = p->X; r->Y = p->Y; r->Z = p->Z; }
+FE_INLINE void ge_p3_to_p2(ge_p2 *r, const ge_p3 *p) { r->X = p->X; r->Y = p->Y; r->Z = p->Z; }
 
 /* r = 2p */
-static inline void ge_p2_dbl(ge_p1p1 *r, const ge_p2 *p) {
+FE_INLINE void ge_p2_dbl(ge_p1p1 *r, const ge_p2 *p) {
     fe XX, YY, B, A, AA;
     fe_sq(&XX, &p->X);
     fe_sq(&YY, &p->Y);
@@ -56,14 +56,14 @@ static inline void ge_p2_dbl(ge_p1p1 *r, const ge_p2 *p) {
     fe_sub(&r->T, &B, &r->Z);
 }
 
-static inline void ge_p3_dbl(ge_p1p1 *r, const ge_p3 *p) {
+FE_INLINE void ge_p3_dbl(ge_p1p1 *r, const ge_p3 *p) {
     ge_p2 q;
     ge_p3_to_p2(&q, p);
     ge_p2_dbl(r, &q);
 }
 
 /* r = p + q */
-static inline void ge_add(ge_p1p1 *r, const ge_p3 *p, const ge_cached *q) {
+FE_INLINE void ge_add(ge_p1p1 *r, const ge_p3 *p, const ge_cached *q) {
     fe A, B, C, D, t;
     fe_sub(&t, &p->Y, &p->X);
     fe_mul(&A, &t, &q->YminusX);
@@ -79,7 +79,7 @@ static inline void ge_add(ge_p1p1 *r, const ge_p3 *p, const ge_cached *q) {
 }
 
 /* r = p - q */
-static inline void ge_sub(ge_p1p1 *r, const ge_p3 *p, const ge_cached *q) {
+FE_INLINE void ge_sub(ge_p1p1 *r, const ge_p3 *p, const ge_cached *q) {
     fe A, B, C, D, t;
     fe_sub(&t, &p->Y, &p->X);
     fe_mul(&A, &t, &q->YplusX);
@@ -94,26 +94,26 @@ static inline void ge_sub(ge_p1p1 *r, const ge_p3 *p, const ge_cached *q) {
     fe_add(&r->T, &D, &C);
 }
 
-static inline void ge_add_p3(ge_p3 *r, const ge_p3 *p, const ge_cached *q) {
+FE_INLINE void ge_add_p3(ge_p3 *r, const ge_p3 *p, const ge_cached *q) {
     ge_p1p1 t;
     ge_add(&t, p, q);
     ge_p1p1_to_p3(r, &t);
 }
 
-static inline void ge_sub_p3(ge_p3 *r, const ge_p3 *p, const ge_cached *q) {
+FE_INLINE void ge_sub_p3(ge_p3 *r, const ge_p3 *p, const ge_cached *q) {
     ge_p1p1 t;
     ge_sub(&t, p, q);
     ge_p1p1_to_p3(r, &t);
 }
 
-static inline void ge_cached_cmov(ge_cached *t, const ge_cached *u, uint64_t b) {
+FE_INLINE void ge_cached_cmov(ge_cached *t, const ge_cached *u, uint64_t b) {
     fe_cmov(&t->YplusX, &u->YplusX, b);
     fe_cmov(&t->YminusX, &u->YminusX, b);
     fe_cmov(&t->Z, &u->Z, b);
     fe_cmov(&t->T2d, &u->T2d, b);
 }
 
-static inline void ge_cached_neg(ge_cached *r, const ge_cached *p) {
+FE_INLINE void ge_cached_neg(ge_cached *r, const ge_cached *p) {
     r->YplusX = p->YminusX;
     r->YminusX = p->YplusX;
     r->Z = p->Z;

@@ -2,7 +2,7 @@
 #include "point.h"
 
 /* RFC 9496 §4.2 SQRT_RATIO_M1, constant time. Returns was_square. */
-int cr_sqrt_ratio_m1_fe(fe *out, const fe *u, const fe *v) {
+CR_MULX_CLONES int cr_sqrt_ratio_m1_fe(fe *out, const fe *u, const fe *v) {
     fe v3, v7, r, check, t, neg_u, neg_u_i, r_prime;
     fe_sq(&v3, v);
     fe_mul(&v3, &v3, v);          /* v^3 */
@@ -34,7 +34,7 @@ int cr_sqrt_ratio_m1(uint8_t r[32], const uint8_t u[32], const uint8_t v[32]) {
     return was_square;
 }
 
-int cr_point_decode(cr_point *out, const uint8_t in[32]) {
+CR_MULX_CLONES int cr_point_decode(cr_point *out, const uint8_t in[32]) {
     fe s, ss, u1, u2, u2_sqr, v, t, invsqrt, den_x, den_y, x, y, xy;
     uint8_t check[32];
     fe_frombytes(&s, in);
@@ -71,7 +71,7 @@ int cr_point_decode(cr_point *out, const uint8_t in[32]) {
     return ok ? 0 : -1;
 }
 
-void cr_point_encode(uint8_t out[32], const cr_point *point) {
+CR_MULX_CLONES void cr_point_encode(uint8_t out[32], const cr_point *point) {
     const ge_p3 *p = ge_from_cr(point);
     fe u1, u2, t, invsqrt, den1, den2, z_inv, ix0, iy0, enchanted, x, y, den_inv, ny;
     fe_add(&u1, &p->Z, &p->Y);
@@ -105,7 +105,7 @@ void cr_point_encode(uint8_t out[32], const cr_point *point) {
 }
 
 /* RFC 9496 §4.3.3: (x1 y2 == y1 x2) | (y1 y2 == x1 x2). */
-int cr_point_equal(const cr_point *a, const cr_point *b) {
+CR_MULX_CLONES int cr_point_equal(const cr_point *a, const cr_point *b) {
     const ge_p3 *p = ge_from_cr(a), *q = ge_from_cr(b);
     fe l, r;
     fe_mul(&l, &p->X, &q->Y);
@@ -123,7 +123,7 @@ int cr_point_is_identity(const cr_point *a) {
 }
 
 /* RFC 9496 §4.3.4 MAP. */
-static void ristretto_map(ge_p3 *out, const fe *t) {
+CR_MULX_CLONES static void ristretto_map(ge_p3 *out, const fe *t) {
     fe r, u, v, s, s_prime, c, N, w0, w1, w2, w3, tmp, rd;
     fe_sq(&r, t);
     fe_mul(&r, &r, &FE_SQRT_M1);

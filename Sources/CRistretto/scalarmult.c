@@ -31,7 +31,7 @@ static void select_cached(ge_cached *t, const ge_cached table[8], int8_t b) {
     ge_cached_cmov(t, &minus, negative);
 }
 
-void cr_scalarmult(cr_point *out, const uint8_t s[32], const cr_point *point) {
+CR_MULX_CLONES void cr_scalarmult(cr_point *out, const uint8_t s[32], const cr_point *point) {
     const ge_p3 *p = ge_from_cr(point);
     ge_cached table[8];
     ge_p3 multiple = *p, h;
@@ -84,7 +84,7 @@ static void build_base_table(void) {
     }
 }
 
-void cr_scalarmult_base(cr_point *out, const uint8_t s[32]) {
+CR_MULX_CLONES void cr_scalarmult_base(cr_point *out, const uint8_t s[32]) {
     pthread_once(&base_table_once, build_base_table);
     int8_t e[64];
     signed_radix16(e, s);

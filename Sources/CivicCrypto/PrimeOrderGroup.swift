@@ -57,6 +57,11 @@ public protocol PrimeOrderGroup: Sendable {
     /// Whether `∏ base_i^(s_i)` is the identity, for public scalars: the one check of a batch
     /// verification (ristretto255: one multi-scalar multiplication, no encoding).
     func multiExpIsIdentity(_ terms: [(Element, Scalar)]) -> Bool
+    /// `a·b` for a running sum read rarely (the encrypted tally): the value of ``op(_:_:)``, which
+    /// ristretto255 leaves unencoded until it is read (an encoding costs about one inverse square root).
+    func accumulate(_ a: Element, _ b: Element) -> Element
+    /// `a·b^(-1)` for a running sum, as ``accumulate(_:_:)`` (the value of ``divide(_:_:)``).
+    func deaccumulate(_ a: Element, _ b: Element) -> Element
     /// The product of `elements` (identity for none). ristretto255 adds the points and encodes once.
     func product(_ elements: some Sequence<Element>) -> Element
     /// `g^m` for a small integer `m` (negative allowed: `g^(-|m|)`).
@@ -98,6 +103,8 @@ public protocol PrimeOrderGroup: Sendable {
 
 extension PrimeOrderGroup {
     public func divide(_ a: Element, _ b: Element) -> Element { op(a, inverse(b)) }
+    public func accumulate(_ a: Element, _ b: Element) -> Element { op(a, b) }
+    public func deaccumulate(_ a: Element, _ b: Element) -> Element { divide(a, b) }
     public func expPublic(_ base: Element, _ s: Scalar) -> Element { exp(base, s) }
     public func expGeneratorPublic(_ s: Scalar) -> Element { expGenerator(s) }
     public func doubleExpPublic(_ a: Element, _ s: Scalar, _ b: Element, _ t: Scalar) -> Element {

@@ -14,19 +14,31 @@ import CSodium
 /// for verification.
 public struct Ristretto255Group: PrimeOrderGroup, Hashable {
     /// A validated ristretto255 element: its canonical 32-byte encoding and its point.
+    ///
+    /// A running sum (``Ristretto255Group/accumulate(_:_:)``, the encrypted tally) keeps only its point:
+    /// its encoding is computed when it is read (equality, hashing, `encode`), not after every addition.
     public struct Element: Sendable, Hashable, CustomStringConvertible {
-        var bytes: SIMD32<UInt8>
+        /// The canonical encoding; nil for an unencoded running sum.
+        private var knownBytes: SIMD32<UInt8>?
         var point: cr_point
+        /// The canonical encoding (computed on each read for an unencoded running sum).
+        var bytes: SIMD32<UInt8> { knownBytes ?? Self.encoding(of: point) }
         init(bytes: SIMD32<UInt8>, point: cr_point) {
-            self.bytes = bytes
+            self.knownBytes = bytes
             self.point = point
         }
-        /// Encodes `point` (the one place a computed element gets its bytes).
-        init(point: cr_point) {
+        /// Encodes `point` (a computed element gets its bytes once, here).
+        init(point: cr_point) { self.init(bytes: Self.encoding(of: point), point: point) }
+        /// A running sum whose encoding is deferred to its reads.
+        init(unencoded point: cr_point) {
+            self.knownBytes = nil
+            self.point = point
+        }
+        private static func encoding(of point: cr_point) -> SIMD32<UInt8> {
             var p = point
             var out = SIMD32<UInt8>.zero
             withUnsafeMutableBytes(of: &out) { o in cr_point_encode(o.u8, &p) }
-            self.init(bytes: out, point: p)
+            return out
         }
         public var description: String { "ristretto255(\(Hex.encode(encoded)))" }
         var encoded: [UInt8] { withUnsafeBytes(of: bytes) { Array($0) } }
@@ -87,6 +99,20 @@ public struct Ristretto255Group: PrimeOrderGroup, Hashable {
         var x = a.point, y = b.point, out = cr_point()
         cr_point_sub(&out, &x, &y)
         return Element(point: out)
+    }
+
+    /// `a·b` left unencoded: the encrypted tally adds every ballot's ciphertexts and is read at term end.
+    public func accumulate(_ a: Element, _ b: Element) -> Element {
+        var x = a.point, y = b.point, out = cr_point()
+        cr_point_add(&out, &x, &y)
+        return Element(unencoded: out)
+    }
+
+    /// `a·b^(-1)` left unencoded (a superseded ballot leaves the tally).
+    public func deaccumulate(_ a: Element, _ b: Element) -> Element {
+        var x = a.point, y = b.point, out = cr_point()
+        cr_point_sub(&out, &x, &y)
+        return Element(unencoded: out)
     }
 
     /// Adds the points and encodes only the result (an encoding costs about one inverse square root).

@@ -27,20 +27,52 @@ public indirect enum PayloadShape: Equatable, Sendable {
         }
     }
 
+    /// The shape of a value as ``OrderedJSON`` would write it, without writing it (a decoder's canonical
+    /// shape). A key listed twice keeps its first value (the kinds never list one twice).
+    public init(_ json: OrderedJSON) {
+        switch json {
+        case .object(let members): self = .object(Dictionary(members.map { ($0.0, PayloadShape($0.1)) }, uniquingKeysWith: { a, _ in a }))
+        case .array(let items): self = .array(items.map(PayloadShape.init))
+        case .string, .int, .bool, .null: self = .scalar
+        }
+    }
+
     /// The path of the first key of `self` that `canonical` (the same payload as its kind writes it)
     /// does not have, e.g. `contests[0].extra`; nil when every key is known.
     public func unknownKey(comparedWith canonical: PayloadShape, path: String = "") -> String? {
+        // Every accepted payload passes here: look first without sorting keys or building paths.
+        hasUnknownKey(comparedWith: canonical) ? firstUnknownKey(comparedWith: canonical, path: path) : nil
+    }
+
+    private func hasUnknownKey(comparedWith canonical: PayloadShape) -> Bool {
+        switch (self, canonical) {
+        case let (.object(mine), .object(known)):
+            for (key, value) in mine {
+                guard let expected = known[key] else { return true }
+                if value.hasUnknownKey(comparedWith: expected) { return true }
+            }
+            return false
+        case let (.array(mine), .array(known)):
+            for (a, b) in zip(mine, known) where a.hasUnknownKey(comparedWith: b) { return true }
+            return false
+        default:
+            return false
+        }
+    }
+
+    /// The first unknown key in key order, depth first (the path the error names).
+    private func firstUnknownKey(comparedWith canonical: PayloadShape, path: String) -> String? {
         switch (self, canonical) {
         case let (.object(mine), .object(known)):
             for (key, value) in mine.sorted(by: { $0.key < $1.key }) {
                 let at = path.isEmpty ? key : "\(path).\(key)"
                 guard let expected = known[key] else { return at }
-                if let deeper = value.unknownKey(comparedWith: expected, path: at) { return deeper }
+                if let deeper = value.firstUnknownKey(comparedWith: expected, path: at) { return deeper }
             }
             return nil
         case let (.array(mine), .array(known)):
             for (i, (a, b)) in zip(mine, known).enumerated() {
-                if let deeper = a.unknownKey(comparedWith: b, path: "\(path)[\(i)]") { return deeper }
+                if let deeper = a.firstUnknownKey(comparedWith: b, path: "\(path)[\(i)]") { return deeper }
             }
             return nil
         default:

@@ -1,5 +1,6 @@
 import BallotCore
 import CivicCrypto
+import CivicLog
 import Foundation
 import Testing
 
@@ -62,6 +63,25 @@ struct SpecConformanceTests {
         #expect(nestedError?.reason == .malformed)
         #expect(nestedError?.message.contains("contests[0].weight") == true)
         #expect(s.state.countedBallots == 0)
+    }
+
+    /// A decoder takes its kind's canonical shape from the decoded value's fields, without writing them:
+    /// it must be the shape of the bytes the kind writes, or a defined key could be refused as unknown
+    /// (an optional one written as null, a ballot's carried commitments) or an unknown one let through.
+    @Test func canonicalShapeFromFieldsIsTheShapeOfTheWrittenBytes() throws {
+        var (s, voter) = try openScenario()
+        let ballot = try BallotCast.decode(try s.ballot(for: voter, window: 1, choices: ["office": "ana"]).payload)
+        let enrol = try RollEnrol.decode(bytes(enrolPayload(s)))
+        func shape(_ fields: [(String, OrderedJSON)]) -> PayloadShape {
+            PayloadShape(.object([("kind", .null), ("record", .null), ("term", .null)] + fields))
+        }
+        #expect(shape(ballot.fields) == (try PayloadShape.parse(ballot.payloadBytes(record: s.record, term: s.term))))
+        #expect(shape(enrol.fields) == (try PayloadShape.parse(enrol.payloadBytes(record: s.record, term: s.term))))
+        #expect(shape(S.office.fields) == (try PayloadShape.parse(S.office.payloadBytes(record: s.record, term: s.term))))
+        // And it tells them apart: one more key, one fewer, one more array item.
+        #expect(shape(enrol.fields + [("note", .string("x"))]) != shape(enrol.fields))
+        #expect(shape(Array(enrol.fields.dropLast())) != shape(enrol.fields))
+        #expect(PayloadShape(.array([.int(1), .int(2)])) != PayloadShape(.array([.int(1)])))
     }
 
     @Test(arguments: ["1.0", "1e0", "01", "-0"])

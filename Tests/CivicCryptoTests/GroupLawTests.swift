@@ -82,6 +82,38 @@ struct GroupLawTests {
         #expect(group.doubleExpPublic(key, qMinus1, key, group.scalar(1)) == group.identity)
     }
 
+    /// The encrypted tally's running sums: ristretto255 keeps them unencoded, so their equality, hashing,
+    /// encoding and use as an operand must be those of the eagerly encoded `op` / `divide` results.
+    static func runningSums<G: PrimeOrderGroup>(_ group: G) throws {
+        let xs = (0..<12).map { _ in group.expGenerator(group.randomScalar()) }
+        var sum = group.identity, eager = group.identity
+        for x in xs {
+            sum = group.accumulate(sum, x)
+            eager = group.op(eager, x)
+        }
+        #expect(sum == eager)
+        #expect(group.encode(sum) == group.encode(eager))
+        #expect(sum.hashValue == eager.hashValue)
+        #expect(Set([sum, eager]).count == 1)
+        #expect(try group.decodeElement(group.encode(sum)) == sum)
+        #expect(group.op(sum, xs[0]) == group.op(eager, xs[0]))
+        #expect(group.accumulate(sum, group.generator) != sum)
+        for x in xs.prefix(5) {
+            sum = group.deaccumulate(sum, x)
+            eager = group.divide(eager, x)
+        }
+        #expect(sum == eager)
+        #expect(group.encode(sum) == group.encode(eager))
+        for x in xs.dropFirst(5) { sum = group.deaccumulate(sum, x) }
+        #expect(sum == group.identity)
+        #expect(group.encode(sum) == group.encode(group.identity))
+    }
+
+    @Test("a running sum (accumulate, deaccumulate) equals, hashes and encodes as op and divide", arguments: proofTestGroups)
+    func runningSum(name: GroupName) throws {
+        try withTestGroup(name, ristretto: { try Self.runningSums($0) }, modp: { try Self.runningSums($0) })
+    }
+
     @Test("laws hold", arguments: proofTestGroups)
     func groupLaws(name: GroupName) throws {
         try withTestGroup(name, ristretto: { try Self.laws($0) }, modp: { try Self.laws($0) })

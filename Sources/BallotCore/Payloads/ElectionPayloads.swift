@@ -62,8 +62,9 @@ extension TermPayload {
         } catch {
             throw malformed(OrderedJSON.describe(decoding: error))
         }
-        // The kind writes every key it defines (optional ones as null), so its own bytes list them all.
-        let canonical = try PayloadShape.parse(decoded.payloadBytes(record: "", term: ""))
+        // The kind writes every key it defines (optional ones as null), so its own fields list them all
+        // (their shape, taken without writing and re-reading the bytes).
+        let canonical = PayloadShape(.object([("kind", .null), ("record", .null), ("term", .null)] + decoded.fields))
         if let key = shape.unknownKey(comparedWith: canonical) {
             throw malformed("unknown key \"\(key.prefix(80))\"")
         }
