@@ -31,6 +31,12 @@ public final class ElectionChecker: KindChecker {
     ///   make it small to exercise sweeping on small records). It never changes the report.
     public init(sweepInterval: Int = 4096) { self.sweepInterval = sweepInterval }
 
+    /// Ballots' elements and scalars, decoded on the workers once the term's group is known.
+    public func prepare(_ payload: Payload) -> (any Sendable)? {
+        guard payload.kind == "ballot.cast", let core else { return nil }
+        return core.predecodeBallot(payload.json)
+    }
+
     public func apply(_ entry: VerifiedEntry, report: inout Report) -> [ProofJob] {
         let kind = entry.payload.kind
         let loc = Location.entry(entry.index)
@@ -176,6 +182,7 @@ protocol ElectionCoreProtocol: AnyObject {
     var ballotCost: ProofCost { get }
     func isOnRoll(_ credential: [UInt8]) -> Bool
     func apply(_ entry: VerifiedEntry, report: inout Report) -> [ProofJob]
+    func predecodeBallot(_ json: JSON) -> (any Sendable)?
     func finish(report: inout Report) -> [ProofJob]
     func saveState() -> JSON
     func restoreState(_ state: JSON) throws(AuditError)

@@ -32,7 +32,10 @@ extension ElectionCore {
         let range: RangeProof<G>
     }
 
-    func decodeBallotContests(_ items: [JSON], window: Int) throws(AuditError) -> (structure: String?, decoded: [DecodedContest]?) {
+    /// - Parameter predecoded: the contests' selections and range proofs as a worker decoded them
+    ///   (``predecodeBallot(_:)``), used in place of decoding them here when given.
+    func decodeBallotContests(_ items: [JSON], window: Int, predecoded: PredecodedBallot? = nil)
+        throws(AuditError) -> (structure: String?, decoded: [DecodedContest]?) {
         let inForce = contestsInForce(window: window)
         guard items.count == inForce.count else {
             return ("the ballot has \(items.count) contests; \(inForce.count) are in force for window \(window)", nil)
@@ -52,27 +55,16 @@ extension ElectionCore {
             parsed.append((inForceVersion, selectionValues, try contestFields.value("range")))
         }
         if let structural { return (structural, nil) }
-        for (inForceVersion, selectionValues, range) in parsed {
-            var ciphertexts: [Ciphertext<G>] = []
-            var proofs: [RangeProof<G>] = []
-            for selection in selectionValues {
-                let selectionFields = try Fields.object(selection, "selection")
-                try selectionFields.finish(group.carriesCommitments ? ["a", "b", "c", "r", "t"] : ["a", "b", "c", "r"], withTerm: false)
-                let ciphertext = try Ciphertext(json: selection, group: group)
-                guard ciphertext.alpha != group.identity, ciphertext.beta != group.identity else {
-                    throw .malformed("contest \"\(inForceVersion.contest)\": a selection's ciphertext holds the group identity, which SPEC.md §3.1 forbids")
-                }
-                ciphertexts.append(ciphertext)
-                let proof = try RangeProof(json: selection, group: group)
-                guard proof.c.count == 2, proof.r.count == 2 else { throw .malformed("a selection proof has two challenges and two responses") }
-                if group.carriesCommitments {
-                    guard proof.t?.count == 4 else { throw .malformed("a \(group.name) selection proof carries four commitments \"t\" (SPEC.md §3.5.1)") }
-                }
-                proofs.append(proof)
+        let ready = predecoded.flatMap { $0.core == ObjectIdentifier(self) && $0.contests.count == items.count ? $0.contests : nil }
+        for (k, (inForceVersion, selectionValues, range)) in parsed.enumerated() {
+            let ciphertexts: [Ciphertext<G>], proofs: [RangeProof<G>], rangeProof: RangeProof<G>
+            if let ready {
+                (ciphertexts, proofs) = try ready[k].selections.get()
+                rangeProof = try ready[k].range.get()
+            } else {
+                (ciphertexts, proofs) = try decodeSelections(selectionValues, contest: inForceVersion.contest)
+                rangeProof = try decodeRangeProof(range)
             }
-            let rangeFields = try Fields.object(range, "range proof")
-            try rangeFields.finish(group.carriesCommitments ? ["c", "r", "t"] : ["c", "r"], withTerm: false)
-            let rangeProof = try RangeProof(json: range, group: group)
             guard rangeProof.c.count == inForceVersion.max - inForceVersion.min + 1, rangeProof.r.count == rangeProof.c.count else {
                 throw .malformed("contest \"\(inForceVersion.contest)\" range proof needs \(inForceVersion.max - inForceVersion.min + 1) challenges and responses")
             }
@@ -84,6 +76,63 @@ extension ElectionCore {
             out.append(DecodedContest(version: inForceVersion, selections: ciphertexts, selectionProofs: proofs, range: rangeProof))
         }
         return (nil, out)
+    }
+
+    /// A ballot's selections and range proofs decoded on a worker, before the sequential pass knows
+    /// which contests are in force: per contest (in the payload's order), what ``decodeSelections``
+    /// and ``decodeRangeProof`` returned or threw. The sequential pass then throws the same first
+    /// error in the same order as if it decoded them itself. Tied to the core that made it.
+    struct PredecodedBallot: @unchecked Sendable {
+        let core: ObjectIdentifier
+        let contests: [(selections: Result<([Ciphertext<G>], [RangeProof<G>]), AuditError>, range: Result<RangeProof<G>, AuditError>)]
+    }
+
+    /// Decodes the elements and scalars of a `ballot.cast` payload; state-free, so it runs on the
+    /// workers. Nil when the payload's outer shape is wrong (the sequential pass then reports it).
+    func predecodeBallot(_ json: JSON) -> (any Sendable)? { predecodedBallot(json) }
+
+    func predecodedBallot(_ json: JSON) -> PredecodedBallot? {
+        guard let items = try? Fields(json, kind: "ballot.cast").array("contests") else { return nil }
+        var contests: [(selections: Result<([Ciphertext<G>], [RangeProof<G>]), AuditError>, range: Result<RangeProof<G>, AuditError>)] = []
+        for item in items {
+            guard let fields = try? Fields.object(item, "ballot contest"), let id = try? fields.string("contest"),
+                  let selectionValues = try? fields.array("selections"), let range = try? fields.value("range") else { return nil }
+            let selections: Result<([Ciphertext<G>], [RangeProof<G>]), AuditError>
+            do throws(AuditError) { selections = .success(try decodeSelections(selectionValues, contest: id)) } catch { selections = .failure(error) }
+            let rangeProof: Result<RangeProof<G>, AuditError>
+            do throws(AuditError) { rangeProof = .success(try decodeRangeProof(range)) } catch { rangeProof = .failure(error) }
+            contests.append((selections, rangeProof))
+        }
+        return PredecodedBallot(core: ObjectIdentifier(self), contests: contests)
+    }
+
+    /// One contest's selections: ciphertexts (never the identity) and their proofs.
+    func decodeSelections(_ selectionValues: [JSON], contest: String) throws(AuditError) -> ([Ciphertext<G>], [RangeProof<G>]) {
+        var ciphertexts: [Ciphertext<G>] = []
+        var proofs: [RangeProof<G>] = []
+        for selection in selectionValues {
+            let selectionFields = try Fields.object(selection, "selection")
+            try selectionFields.finish(group.carriesCommitments ? ["a", "b", "c", "r", "t"] : ["a", "b", "c", "r"], withTerm: false)
+            let ciphertext = try Ciphertext(json: selection, group: group)
+            guard ciphertext.alpha != group.identity, ciphertext.beta != group.identity else {
+                throw .malformed("contest \"\(contest)\": a selection's ciphertext holds the group identity, which SPEC.md §3.1 forbids")
+            }
+            ciphertexts.append(ciphertext)
+            let proof = try RangeProof(json: selection, group: group)
+            guard proof.c.count == 2, proof.r.count == 2 else { throw .malformed("a selection proof has two challenges and two responses") }
+            if group.carriesCommitments {
+                guard proof.t?.count == 4 else { throw .malformed("a \(group.name) selection proof carries four commitments \"t\" (SPEC.md §3.5.1)") }
+            }
+            proofs.append(proof)
+        }
+        return (ciphertexts, proofs)
+    }
+
+    /// One contest's range proof, decoded (its length is checked against the contest by the caller).
+    func decodeRangeProof(_ range: JSON) throws(AuditError) -> RangeProof<G> {
+        let rangeFields = try Fields.object(range, "range proof")
+        try rangeFields.finish(group.carriesCommitments ? ["c", "r", "t"] : ["c", "r"], withTerm: false)
+        return try RangeProof(json: range, group: group)
     }
 
     func ballotCast(_ entry: VerifiedEntry, _ fields: Fields, _ report: inout Report) -> [ProofJob] {
@@ -108,7 +157,7 @@ extension ElectionCore {
 
         let decoded: [DecodedContest]
         do throws(AuditError) {
-            let (structure, d) = try decodeBallotContests(items, window: window)
+            let (structure, d) = try decodeBallotContests(items, window: window, predecoded: entry.prepared as? PredecodedBallot)
             report.record(.ballotContests, loc, failure: structure)
             guard let d else { return [] }
             decoded = d

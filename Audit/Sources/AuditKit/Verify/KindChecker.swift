@@ -16,6 +16,9 @@ public struct VerifiedEntry: Sendable {
     /// SHA-256 of `payloadBytes` when a worker already computed it (ballots: the replay rule), so the
     /// sequential pass need not hash the whole payload again.
     public var payloadSHA256: [UInt8]? = nil
+    /// What the entry's checker computed from the payload on a worker (``KindChecker/prepare(_:)``),
+    /// so the sequential pass only applies it.
+    public var prepared: (any Sendable)? = nil
 
     /// SHA-256 of `payloadBytes`.
     public var payloadDigest: [UInt8] { payloadSHA256 ?? Hash.sha256(payloadBytes) }
@@ -86,6 +89,11 @@ public protocol KindChecker: AnyObject {
     var kinds: [String] { get }
     /// The checks it reports under (shown in the report even when nothing was examined).
     var checks: [Check] { get }
+    /// Order-independent decoding of a signed payload of one of ``kinds``, done on the worker threads
+    /// ahead of ``apply(_:report:)``, which receives the result as ``VerifiedEntry/prepared``.
+    /// Called concurrently while the sequential pass waits: it may read the checker's state but must
+    /// not change it, and must return only what `apply` would compute itself (nil: nothing prepared).
+    func prepare(_ payload: Payload) -> (any Sendable)?
     /// Examines one entry; records cheap findings in `report` and returns heavy work.
     func apply(_ entry: VerifiedEntry, report: inout Report) -> [ProofJob]
     /// True when every job returned so far must have run before `kind` is applied (an entry that
@@ -100,6 +108,7 @@ public protocol KindChecker: AnyObject {
 }
 
 extension KindChecker {
+    public func prepare(_ payload: Payload) -> (any Sendable)? { nil }
     public func needsBarrier(before kind: String) -> Bool { false }
     public func finish(report: inout Report) -> [ProofJob] { [] }
     public func saveState() -> JSON { .null }

@@ -62,6 +62,9 @@ public final class RecordVerifier {
         for c in checkers { for k in c.kinds { checkerByKind[k] = c } }
     }
 
+    /// The checkers by kind, handed to the workers for ``KindChecker/prepare(_:)``.
+    private var checkerTable: CheckerTable { CheckerTable(byKind: checkerByKind) }
+
     private func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
 
     /// Verifies the record.
@@ -126,7 +129,8 @@ public final class RecordVerifier {
             lines.reserveCapacity(options.batchSize)
             while lines.count < options.batchSize, let line = try entries.nextLine() { lines.append(line) }
             if lines.isEmpty { break }
-            let prepared = PreparedEntry.prepareAll(lines, base: position, origin: origin, workers: options.workers)
+            let prepared = PreparedEntry.prepareAll(lines, base: position, origin: origin, workers: options.workers,
+                                                    checkers: checkerTable)
             for p in prepared {
                 if let kind = p.payload?.kind, let checker = checkerByKind[kind], checker.needsBarrier(before: kind) {
                     pipeline.flush(&outstanding, into: &report)
@@ -226,7 +230,7 @@ public final class RecordVerifier {
         report.passed(.knownKinds)
         let verified = VerifiedEntry(index: entry.index, time: entry.time, author: entry.author, leafHash: leafHash,
                                      payload: payload, payloadBytes: entry.payload, redacted: redacted,
-                                     payloadSHA256: p.payloadSHA256)
+                                     payloadSHA256: p.payloadSHA256, prepared: p.prepared)
         return checker.apply(verified, report: &report)
     }
 
@@ -336,6 +340,8 @@ struct PreparedEntry: Sendable {
     var payloadError: String? = nil
     /// SHA-256 of a ballot's payload, hashed here on a worker (``VerifiedEntry/payloadSHA256``).
     var payloadSHA256: [UInt8]? = nil
+    /// What the payload's checker decoded here (``KindChecker/prepare(_:)``).
+    var prepared: (any Sendable)? = nil
 
     /// Decodes the line and computes its leaf hash; the signature and payload come after (``finish``).
     init(line: [UInt8], position: UInt64) {
@@ -350,12 +356,15 @@ struct PreparedEntry: Sendable {
     }
 
     /// Parses the payload of a signed (or redacted) entry, once ``signatureValid`` is known.
-    mutating func finish(origin: String) {
+    mutating func finish(origin: String, checkers: CheckerTable) {
         guard let e = entry, signatureValid || e.redactedLeaf != nil else { return }
         do { payload = try Payload(bytes: e.payload, origin: origin) } catch { payloadError = error.message }
-        // ristretto255 ballots: their elements decoded here, on the workers (see PredecodedPoints).
-        if let payload, payload.kind == "ballot.cast" {
-            PredecodedPoints.shared.prepare(ballot: payload.json)
+        guard let payload else { return }
+        prepared = checkers.byKind[payload.kind]?.prepare(payload)
+        if payload.kind == "ballot.cast" {
+            // Ballots the checker could not decode yet (the term's group is set in this very batch):
+            // their ristretto255 elements at least are decoded here, on the workers (see PredecodedPoints).
+            if prepared == nil { PredecodedPoints.shared.prepare(ballot: payload.json) }
             payloadSHA256 = Hash.sha256(e.payload)
         }
     }
@@ -363,17 +372,20 @@ struct PreparedEntry: Sendable {
     /// Prepares `lines` (the first at position `base`) on `workers` threads, in chunks whose signatures
     /// are checked together (``Ed25519/verifyAll(_:)``). Two chunks per worker keep both cores busy
     /// when entries differ in cost, while each batch stays large enough for the bucket sum to pay.
-    static func prepareAll(_ lines: [[UInt8]], base: UInt64, origin: String, workers: Int) -> [PreparedEntry] {
+    static func prepareAll(_ lines: [[UInt8]], base: UInt64, origin: String, workers: Int,
+                           checkers: CheckerTable = CheckerTable(byKind: [:])) -> [PreparedEntry] {
         let size = max(64, (lines.count + 2 * workers - 1) / (2 * workers))
         let starts = Array(stride(from: 0, to: lines.count, by: size))
         let chunks = parallelMap(starts, workers: workers) { start in
-            prepareChunk(Array(lines[start ..< min(start + size, lines.count)]), base: base + UInt64(start), origin: origin)
+            prepareChunk(Array(lines[start ..< min(start + size, lines.count)]), base: base + UInt64(start), origin: origin,
+                         checkers: checkers)
         }
         return chunks.flatMap { $0 }
     }
 
     /// One chunk: decode every line, check the signatures in one batch, then parse the signed payloads.
-    static func prepareChunk(_ lines: [[UInt8]], base: UInt64, origin: String) -> [PreparedEntry] {
+    static func prepareChunk(_ lines: [[UInt8]], base: UInt64, origin: String,
+                             checkers: CheckerTable = CheckerTable(byKind: [:])) -> [PreparedEntry] {
         var out = lines.enumerated().map { PreparedEntry(line: $1, position: base + UInt64($0)) }
         var checks: [SignatureCheck] = []
         var owners: [Int] = []
@@ -383,7 +395,14 @@ struct PreparedEntry: Sendable {
             owners.append(k)
         }
         for (k, valid) in zip(owners, Ed25519.verifyAll(checks)) { out[k].signatureValid = valid }
-        for k in out.indices { out[k].finish(origin: origin) }
+        for k in out.indices { out[k].finish(origin: origin, checkers: checkers) }
         return out
     }
+}
+
+/// The checkers by kind, shared with the workers of ``PreparedEntry/prepareAll``. Unchecked: the
+/// workers only call ``KindChecker/prepare(_:)``, which reads checker state and never changes it, and
+/// they run while the sequential pass (the only writer) waits for ``parallelMap`` to return.
+struct CheckerTable: @unchecked Sendable {
+    let byKind: [String: KindChecker]
 }
