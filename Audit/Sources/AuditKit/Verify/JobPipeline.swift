@@ -67,9 +67,11 @@ final class JobPipeline {
     // The jobs whose results are not yet recorded (to know their check and location).
     private var flushedBase = 0
 
+    /// Drops the recorded jobs once they are half the array: removing them at every drain would
+    /// shift the whole array each time, on the in-order thread.
     private func trim(_ jobs: inout [ProofJob]) {
         let done = flushed - flushedBase
-        if done > 0 {
+        if done > 0, 2 * done >= jobs.count {
             jobs.removeFirst(done)
             flushedBase = flushed
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Dispatch
 
 /// How a verification runs.
 public struct VerifyOptions: Sendable {
@@ -129,7 +130,7 @@ public final class RecordVerifier {
             lines.reserveCapacity(options.batchSize)
             while lines.count < options.batchSize, let line = try entries.nextLine() { lines.append(line) }
             if lines.isEmpty { break }
-            let prepared = PreparedEntry.prepareAll(lines, base: position, origin: origin, workers: options.workers,
+            var prepared = PreparedEntry.prepareAll(lines, base: position, origin: origin, workers: options.workers,
                                                     checkers: checkerTable)
             for p in prepared {
                 if let kind = p.payload?.kind, let checker = checkerByKind[kind], checker.needsBarrier(before: kind) {
@@ -140,6 +141,7 @@ public final class RecordVerifier {
                 pipeline.submit(jobs)
             }
             pipeline.drain(&outstanding, into: &report)
+            BatchDisposal.release(&prepared)
             position += UInt64(lines.count)
             if let progress = options.progress, position - lastProgress >= 4096 {
                 progress(position, manifest.entries)
@@ -405,4 +407,20 @@ struct PreparedEntry: Sendable {
 /// they run while the sequential pass (the only writer) waits for ``parallelMap`` to return.
 struct CheckerTable: @unchecked Sendable {
     let byKind: [String: KindChecker]
+}
+
+/// Frees an applied batch of ``PreparedEntry`` (their JSON trees and byte arrays) on a background
+/// thread: tearing them down is a good part of what the in-order pass would otherwise do alone.
+enum BatchDisposal {
+    /// Holds the batch until the background thread drops it (the only reference left by then).
+    private final class Box: @unchecked Sendable {
+        var entries: [PreparedEntry]
+        init(_ entries: [PreparedEntry]) { self.entries = entries }
+    }
+
+    static func release(_ entries: inout [PreparedEntry]) {
+        let box = Box(entries)
+        entries = []
+        DispatchQueue.global().async { box.entries = [] }
+    }
 }
