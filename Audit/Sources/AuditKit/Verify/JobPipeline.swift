@@ -81,7 +81,12 @@ final class JobPipeline {
     func flush(_ jobs: inout [ProofJob], into report: inout Report) {
         let rest = pending
         pending = []
-        start(rest)
+        // Nothing follows these jobs until they are done: one piece per worker, so no core waits
+        // for a lone chunk at the end of the run (or before a barrier).
+        let piece = max(1, (rest.count + workers - 1) / workers)
+        for first in stride(from: 0, to: rest.count, by: piece) {
+            start(Array(rest[first ..< min(first + piece, rest.count)]))
+        }
         group.wait()
         drain(&jobs, into: &report)
     }
