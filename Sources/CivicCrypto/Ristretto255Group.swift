@@ -89,30 +89,26 @@ public struct Ristretto255Group: PrimeOrderGroup, Hashable {
 
     // MARK: Elements
 
-    public func op(_ a: Element, _ b: Element) -> Element {
-        var x = a.point, y = b.point, out = cr_point()
-        cr_point_add(&out, &x, &y)
-        return Element(point: out)
-    }
+    public func op(_ a: Element, _ b: Element) -> Element { Element(point: Self.sum(a, b)) }
 
-    public func divide(_ a: Element, _ b: Element) -> Element {
-        var x = a.point, y = b.point, out = cr_point()
-        cr_point_sub(&out, &x, &y)
-        return Element(point: out)
-    }
+    public func divide(_ a: Element, _ b: Element) -> Element { Element(point: Self.difference(a, b)) }
 
     /// `a·b` left unencoded: the encrypted tally adds every ballot's ciphertexts and is read at term end.
-    public func accumulate(_ a: Element, _ b: Element) -> Element {
-        var x = a.point, y = b.point, out = cr_point()
-        cr_point_add(&out, &x, &y)
-        return Element(unencoded: out)
-    }
+    public func accumulate(_ a: Element, _ b: Element) -> Element { Element(unencoded: Self.sum(a, b)) }
 
     /// `a·b^(-1)` left unencoded (a superseded ballot leaves the tally).
-    public func deaccumulate(_ a: Element, _ b: Element) -> Element {
+    public func deaccumulate(_ a: Element, _ b: Element) -> Element { Element(unencoded: Self.difference(a, b)) }
+
+    private static func sum(_ a: Element, _ b: Element) -> cr_point {
+        var x = a.point, y = b.point, out = cr_point()
+        cr_point_add(&out, &x, &y)
+        return out
+    }
+
+    private static func difference(_ a: Element, _ b: Element) -> cr_point {
         var x = a.point, y = b.point, out = cr_point()
         cr_point_sub(&out, &x, &y)
-        return Element(unencoded: out)
+        return out
     }
 
     /// Adds the points and encodes only the result (an encoding costs about one inverse square root).
