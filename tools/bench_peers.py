@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""Perennial and Debian's belenios-tool on the same ballot shape, in one run (`make bench-peers`).
+"""Perennial, Debian's belenios-tool and ElectionGuard-python 1.4 on the same ballot shape, in one run
+(`make bench-peers`).
 
 One question, 10 candidates + blank, one choice. belenios-tool (BELENIOS-2048, the group Debian's 2.0
 ships) creates N ballots (one process each) and verifies the archive holding them; its per-ballot verify
 time is (verify with N ballots - verify with none) / N, the best of three runs. Perennial's figures come
-from `perennial bench ballot` in the same run. Prints JSON lines: each system's figures, bytes per
+from `perennial bench ballot` in the same run. ElectionGuard-python 1.4 (its 4096-bit group, Perennial's
+eg4096) runs tools/bench_electionguard.py in a venv under .build/ (pip-installed on first use; if that fails
+the earlier measured 290 ms is used, labelled "measured": false). Prints JSON lines: each system's figures, bytes per
 ballot for every group, then the ratios against the targets of issue #15.
 
 usage: bench_peers.py PERENNIAL_BINARY [BALLOTS]
@@ -87,6 +90,45 @@ def belenios(ballots):
         shutil.rmtree(d, ignore_errors=True)
 
 
+# ElectionGuard-python 1.4's figure measured earlier on this machine (same shape), used only when the
+# package cannot be installed in this run; its JSON line then says "measured": false.
+ELECTIONGUARD_VERIFY_MS_DOCUMENTED = 290.0
+
+
+def electionguard_python():
+    """A Python that can run electionguard 1.4 (its dataclasses need Python < 3.11), or None."""
+    for name in ["python3.10", "python3.9", "python3.8"]:
+        path = shutil.which(name)
+        if path and subprocess.run([path, "-c", "import sys"], capture_output=True).returncode == 0:
+            return path
+    return None
+
+
+def electionguard(ballots):
+    """ElectionGuard-python 1.4 on the same shape (tools/bench_electionguard.py) in a venv under .build/,
+    installed from PyPI on first use; None if it cannot be installed or run."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    venv = os.path.join(here, "..", ".build", "electionguard-venv")
+    py = os.path.join(venv, "bin", "python")
+    try:
+        installed = os.path.exists(py) and subprocess.run([py, "-c", "import electionguard"], capture_output=True).returncode == 0
+        if not installed:
+            base = electionguard_python()
+            if base is None:
+                print("electionguard: no Python 3.8-3.10 found (1.4 does not run on 3.11+)", file=sys.stderr)
+                return None
+            print("electionguard 1.4 is missing: installing it in %s (pip, from PyPI)" % venv, file=sys.stderr)
+            subprocess.run([base, "-m", "venv", venv], check=True)
+            subprocess.run([py, "-m", "pip", "install", "-q", "electionguard==1.4.0"], check=True,
+                           stdout=subprocess.DEVNULL)
+        out = subprocess.run([py, os.path.join(here, "bench_electionguard.py"), str(ballots)], capture_output=True, text=True,
+                             check=True).stdout
+        return json.loads(out.strip().splitlines()[-1])
+    except (subprocess.CalledProcessError, OSError, ValueError) as e:
+        print("electionguard: not measured (%s)" % e, file=sys.stderr)
+        return None
+
+
 def perennial(binary, ballots):
     lines = {}
     out = subprocess.run([binary, "bench", "ballot", "--group", "all", "--ballots", str(ballots),
@@ -103,6 +145,7 @@ def main():
     ensure_belenios()
     load = os.getloadavg()[0]
     b = belenios(ballots)
+    eg = electionguard(min(ballots, 10))
     p = perennial(binary, ballots)
     shape = "1 question, %d candidates + blank" % SHAPE["candidates"]
     emit({"name": "peers.belenios.construct", "unit": "ms", "value": round(b["construct"], 2), "group": b["group"],
@@ -110,6 +153,19 @@ def main():
     emit({"name": "peers.belenios.verify", "unit": "ms", "value": round(b["verify"], 2), "group": b["group"],
           "system": "belenios-tool " + b["version"], "shape": shape, "ballots": ballots})
     emit({"name": "peers.belenios.bytes", "unit": "bytes", "value": round(b["bytes"]), "group": b["group"]})
+    if eg is not None:
+        eg_system = "electionguard-python " + eg["version"]
+        emit({"name": "peers.electionguard.construct", "unit": "ms", "value": round(eg["construct_ms"], 2), "group": "eg4096",
+              "system": eg_system, "shape": shape + " (+1 placeholder)", "ballots": eg["ballots"]})
+        emit({"name": "peers.electionguard.verify", "unit": "ms", "value": round(eg["verify_ms"], 2), "group": "eg4096",
+              "system": eg_system, "shape": shape + " (+1 placeholder)", "ballots": eg["ballots"], "measured": True})
+        emit({"name": "peers.electionguard.bytes", "unit": "bytes", "value": eg["bytes"], "group": "eg4096"})
+        eg_verify = eg["verify_ms"]
+    else:
+        emit({"name": "peers.electionguard.verify", "unit": "ms", "value": ELECTIONGUARD_VERIFY_MS_DOCUMENTED, "group": "eg4096",
+              "system": "electionguard-python 1.4 (documented figure, not measured in this run)", "shape": shape,
+              "measured": False})
+        eg_verify = ELECTIONGUARD_VERIFY_MS_DOCUMENTED
     for g in ["ristretto255", "belenios2048", "eg4096"]:
         for k in ["construct", "validate", "verify_proofs", "verify_batch", "payload"]:
             v = p.get("ballot.%s.%s" % (g, k))
@@ -127,6 +183,11 @@ def main():
     ratio("ratio.ristretto255.validate_vs_belenios2048_verify", p.get("ballot.ristretto255.validate"), 1 / 37)
     ratio("ratio.ristretto255.verify_batch_vs_belenios2048_verify", p.get("ballot.ristretto255.verify_batch"), 1 / 37)
     ratio("ratio.belenios2048.validate_vs_belenios2048_verify", p.get("ballot.belenios2048.validate"), 1 / 2)
+    v = p.get("ballot.eg4096.validate")
+    if v is not None:
+        r = v / eg_verify
+        emit({"name": "ratio.eg4096.validate_vs_electionguard_verify", "unit": "ratio", "value": round(r, 4), "target": 0.1,
+              "met": r <= 0.1, "measured": eg is not None, "load": round(load, 2)})
     for g in ["ristretto255", "belenios2048", "eg4096"]:
         v = p.get("ballot.%s.payload" % g)
         if v is not None:

@@ -64,7 +64,8 @@ extension ElectionState {
         // ristretto255: the ballot's proofs in one combination (SPEC §3.5.1); only if it fails (or the
         // ballot is malformed) are they checked one at a time below, which names the failing proof.
         // Each ciphertext is decoded once here and reused below (nil: malformed, reported below).
-        let decoded = group.groupName.carriesCommitments ? decodedCiphertexts(contestsIn, window: window) : nil
+        // (The commitments only when the proofs are to be checked: a preverified ballot's are not.)
+        let decoded = group.groupName.carriesCommitments ? decodedBallot(contestsIn, window: window, withCommitments: verifyProofs) : nil
         var proofsVerified = false
         if verifyProofs, let decoded {
             proofsVerified = ballotProofsVerifyTogether(contestsIn, decoded: decoded, window: window, pk: pk, credential: credential)
@@ -81,7 +82,7 @@ extension ElectionState {
             var ciphertexts: [CipherPair<G>] = []
             ciphertexts.reserveCapacity(answer.selections.count)
             for (position, (selection, option)) in zip(answer.selections, version.options).enumerated() {
-                let ciphertext = try decoded?[contestIndex][position] ?? decodeCipher(selection.a, selection.b)
+                let ciphertext = try decoded?.ciphertexts[contestIndex][position] ?? decodeCipher(selection.a, selection.b)
                 guard ciphertext.a != group.identity, ciphertext.b != group.identity else {
                     throw ElectionError(.badProof, "A ciphertext of contest \"\(version.contest)\" holds the identity element, which no honest ballot does.")
                 }

@@ -17,7 +17,7 @@ extension ElectionState {
         var proofs = RangeProofBatch(group: group)
         for entry in entries {
             guard let ballot = try? BallotCast.decode(entry.payload),
-                  let decoded = decodedCiphertexts(ballot.contests, window: ballot.window),
+                  let decoded = decodedBallot(ballot.contests, window: ballot.window, withCommitments: true),
                   let items = carriedProofs(ballot.contests, decoded: decoded, window: ballot.window, pk: pk, term: setup.term,
                                             credential: entry.author)
             else { failing.append(entry.index); continue }
@@ -33,8 +33,8 @@ extension ElectionState {
     }
 
     /// Whether all proofs of one ballot verify in one combination (false also when it is malformed).
-    /// `decoded` holds the ballot's ciphertexts, decoded once by the caller (``decodedCiphertexts``).
-    func ballotProofsVerifyTogether(_ contests: [EncryptedContest], decoded: [[CipherPair<G>]], window: Int, pk: G.Element,
+    /// `decoded` holds the ballot's elements, decoded once by the caller (``decodedBallot``).
+    func ballotProofsVerifyTogether(_ contests: [EncryptedContest], decoded: DecodedBallot, window: Int, pk: G.Element,
                                     credential: [UInt8]) -> Bool {
         guard let setup,
               let items = carriedProofs(contests, decoded: decoded, window: window, pk: pk, term: setup.term, credential: credential),
@@ -44,49 +44,89 @@ extension ElectionState {
         return batch.allVerify()
     }
 
-    /// Every ciphertext of the answers, decoded once (each element validated), contest by contest; nil
-    /// if the answers do not match the contests in force (names, versions, one selection per option) or
-    /// an element is invalid. The callers then report the precise problem on their own path.
-    func decodedCiphertexts(_ contests: [EncryptedContest], window: Int) -> [[CipherPair<G>]]? {
+    /// A ballot's elements, decoded and validated in one go (``PrimeOrderGroup/decodeElements(_:)``:
+    /// eg4096 checks their membership together, SPEC §3.1).
+    struct DecodedBallot {
+        /// Each contest's ciphertexts, in order.
+        var ciphertexts: [[CipherPair<G>]]
+        /// Each contest's selections' carried commitments (empty when not decoded).
+        var selectionCommitments: [[[G.Element]]]
+        /// Each contest's range proof's carried commitments (empty when not decoded).
+        var rangeCommitments: [[G.Element]]
+    }
+
+    /// Every ciphertext of the answers and, `withCommitments` in the groups that carry them, every carried
+    /// commitment, decoded together (each element validated); nil if the answers do not match the contests
+    /// in force (names, versions, one selection per option), a commitment list has the wrong count, or an
+    /// element is invalid. The callers then report the precise problem on their own path.
+    func decodedBallot(_ contests: [EncryptedContest], window: Int, withCommitments: Bool) -> DecodedBallot? {
         let inForce = self.contests.inForce(window: window)
         guard contests.map(\.contest) == inForce.map(\.contest) else { return nil }
-        var out: [[CipherPair<G>]] = []
-        out.reserveCapacity(contests.count)
+        let commitments = withCommitments && group.groupName.carriesCommitments
+        var hex: [String] = []
         for (answer, version) in zip(contests, inForce) {
-            guard answer.version == version.version, answer.selections.count == version.options.count else { return nil }
-            var cts: [CipherPair<G>] = []
-            cts.reserveCapacity(answer.selections.count)
+            guard answer.version == version.version, answer.selections.count == version.options.count, version.min <= version.max
+            else { return nil }
             for sel in answer.selections {
-                guard let ct = try? decodeCipher(sel.a, sel.b) else { return nil }
-                cts.append(ct)
+                hex += [sel.a, sel.b]
+                if commitments {
+                    guard let t = sel.t, t.count == 4 else { return nil }
+                    hex += t
+                }
             }
-            out.append(cts)
+            if commitments {
+                guard let t = answer.range.t, t.count == 2 * (version.max - version.min + 1) else { return nil }
+                hex += t
+            }
+        }
+        guard let bytes = try? hex.map({ try Hex.decode($0) }), let elements = try? group.decodeElements(bytes) else { return nil }
+        var out = DecodedBallot(ciphertexts: [], selectionCommitments: [], rangeCommitments: [])
+        var next = 0
+        func take(_ n: Int) -> [G.Element] {
+            defer { next += n }
+            return Array(elements[next..<(next + n)])
+        }
+        for (answer, version) in zip(contests, inForce) {
+            var cts: [CipherPair<G>] = [], ts: [[G.Element]] = []
+            for _ in answer.selections {
+                let ab = take(2)
+                cts.append(CipherPair(a: ab[0], b: ab[1]))
+                if commitments { ts.append(take(4)) }
+            }
+            out.ciphertexts.append(cts)
+            if commitments {
+                out.selectionCommitments.append(ts)
+                out.rangeCommitments.append(take(2 * (version.max - version.min + 1)))
+            }
         }
         return out
     }
 
-    /// The ballot's proofs as ``CarriedRangeProof``s over its already decoded ciphertexts (an empty list
+    /// The ballot's proofs as ``CarriedRangeProof``s over its already decoded elements (an empty list
     /// in the compact-form groups, whose proofs ``verifyBallotContests`` checks); nil if malformed.
-    private func carriedProofs(_ contests: [EncryptedContest], decoded: [[CipherPair<G>]], window: Int, pk: G.Element, term: String,
+    private func carriedProofs(_ contests: [EncryptedContest], decoded: DecodedBallot, window: Int, pk: G.Element, term: String,
                                credential: [UInt8]) -> [CarriedRangeProof<G>]? {
         guard group.groupName.carriesCommitments else { return [] }
         let inForce = self.contests.inForce(window: window)
-        guard contests.count == inForce.count, decoded.count == inForce.count else { return nil }
+        guard contests.count == inForce.count, decoded.ciphertexts.count == inForce.count,
+              decoded.selectionCommitments.count == inForce.count, decoded.rangeCommitments.count == inForce.count else { return nil }
         let binding = Self.ballotBinding(credential: credential, window: window)
         var out: [CarriedRangeProof<G>] = []
-        for ((answer, version), cts) in zip(zip(contests, inForce), decoded) {
-            guard cts.count == answer.selections.count else { return nil }
+        for (k, (answer, version)) in zip(contests, inForce).enumerated() {
+            let cts = decoded.ciphertexts[k]
+            guard cts.count == answer.selections.count, decoded.selectionCommitments[k].count == cts.count else { return nil }
             for (position, (sel, ct)) in zip(answer.selections, cts).enumerated() {
                 let context = Self.ballotContext(record: record, term: term, contest: version.contest, version: version.version, position: position)
-                guard let p = ProofAdapter.carriedRange(group, pk: pk, a: ct.a, b: ct.b, lo: 0, hi: 1, c: sel.c, r: sel.r, t: sel.t,
-                                                        disjunctive: true, context: context, binding: binding) else { return nil }
+                guard let p = ProofAdapter.carriedRange(group, pk: pk, a: ct.a, b: ct.b, lo: 0, hi: 1, c: sel.c, r: sel.r,
+                                                        t: decoded.selectionCommitments[k][position], disjunctive: true, context: context,
+                                                        binding: binding) else { return nil }
                 out.append(p)
             }
             // The sums are encoded once each (`product`), not after every addition.
             let sumA = group.product(cts.lazy.map(\.a)), sumB = group.product(cts.lazy.map(\.b))
             let context = Self.ballotContext(record: record, term: term, contest: version.contest, version: version.version, position: nil)
             guard let p = ProofAdapter.carriedRange(group, pk: pk, a: sumA, b: sumB, lo: version.min, hi: version.max, c: answer.range.c,
-                                                    r: answer.range.r, t: answer.range.t, disjunctive: false, context: context,
+                                                    r: answer.range.r, t: decoded.rangeCommitments[k], disjunctive: false, context: context,
                                                     binding: binding) else { return nil }
             out.append(p)
         }

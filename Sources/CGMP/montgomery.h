@@ -289,4 +289,78 @@ static inline int perennial_mont_table_exp_out(__mpz_struct *r, const perennial_
     return 0;
 }
 
+/* ---- Multi-exponentiation (many variable bases, optional fixed-base tables) ---- */
+
+/* r = Π tables[i]^texps[i] · Π bases[j]^exps[j] mod m (exponents ≥ 0, bases 0 < x < m), for batch
+ * verification and batched membership. The variable bases share one chain of squarings (Straus,
+ * interleaved sliding windows over odd powers: 5-bit windows for exponents over 160 bits, 4-bit for
+ * shorter ones such as 128-bit weights); each table contributes one product per non-zero window.
+ * Returns 0, or -1 if memory runs out, a table belongs to another context or an exponent is wider
+ * than its table (r untouched). */
+static inline int perennial_mont_multi_exp(__mpz_struct *r, const perennial_mont *c,
+                                           const perennial_mont_table *const *tables, const __mpz_struct *const *texps, size_t nt,
+                                           const __mpz_struct *const *bases, const __mpz_struct *const *exps, size_t n) {
+    enum { WMAX = 5, HALFMAX = 1 << (WMAX - 1) };
+    size_t limbs = (size_t)c->n, bits = 0;
+    for (size_t i = 0; i < nt; i++)
+        if (tables[i]->ctx != c) return -1;
+    for (size_t j = 0; j < n; j++) {
+        if (mpz_sgn(exps[j]) < 0) return -1;
+        if (mpz_sgn(exps[j]) != 0 && mpz_sizeinbase(exps[j], 2) > bits) bits = mpz_sizeinbase(exps[j], 2);
+    }
+    mp_limb_t acc[PERENNIAL_MONT_MAX_LIMBS], x[PERENNIAL_MONT_MAX_LIMBS];
+    mp_limb_t *tab = NULL;
+    unsigned char *dig = NULL;
+    if (bits > 0) {
+        tab = malloc(n * HALFMAX * limbs * sizeof(mp_limb_t));
+        dig = calloc(n * bits, 1);
+        if (!tab || !dig) { free(tab); free(dig); return -1; }
+    }
+    int started = 0;
+    if (bits > 0) {
+        for (size_t j = 0; j < n; j++) {
+            if (mpz_sgn(exps[j]) == 0) continue;
+            size_t ebits = mpz_sizeinbase(exps[j], 2);
+            unsigned w = ebits > 160 ? 5 : 4;
+            size_t half = (size_t)1 << (w - 1);
+            mp_limb_t *row = tab + j * HALFMAX * limbs, sq[PERENNIAL_MONT_MAX_LIMBS];
+            perennial_mont_in(c, row, bases[j]);
+            perennial_mont_sqr(c, sq, row);
+            for (size_t k = 1; k < half; k++) perennial_mont_mul(c, row + k * limbs, row + (k - 1) * limbs, sq);
+            /* Left-to-right windows of at most w bits ending in a set bit: odd digit v at its low bit. */
+            long hi = (long)ebits - 1;
+            while (hi >= 0) {
+                if (!mpz_tstbit(exps[j], (mp_bitcnt_t)hi)) { hi--; continue; }
+                long lo = hi - (long)w + 1;
+                if (lo < 0) lo = 0;
+                while (!mpz_tstbit(exps[j], (mp_bitcnt_t)lo)) lo++;
+                unsigned v = 0;
+                for (long b = hi; b >= lo; b--) v = (v << 1) | (unsigned)mpz_tstbit(exps[j], (mp_bitcnt_t)b);
+                dig[j * bits + (size_t)lo] = (unsigned char)v;
+                hi = lo - 1;
+            }
+        }
+        for (long b = (long)bits - 1; b >= 0; b--) {
+            if (started) perennial_mont_sqr(c, acc, acc);
+            for (size_t j = 0; j < n; j++) {
+                unsigned v = dig[j * bits + (size_t)b];
+                if (v == 0) continue;
+                const mp_limb_t *entry = tab + (j * HALFMAX + (v >> 1)) * limbs;
+                if (!started) { memcpy(acc, entry, limbs * sizeof(mp_limb_t)); started = 1; }
+                else perennial_mont_mul(c, acc, acc, entry);
+            }
+        }
+    }
+    free(tab);
+    free(dig);
+    for (size_t i = 0; i < nt; i++) {
+        if (perennial_mont_table_exp(tables[i], x, texps[i]) != 0) return -1;
+        if (!started) { memcpy(acc, x, limbs * sizeof(mp_limb_t)); started = 1; }
+        else perennial_mont_mul(c, acc, acc, x);
+    }
+    if (!started) memcpy(acc, c->one, limbs * sizeof(mp_limb_t));
+    perennial_mont_out(c, r, acc);
+    return 0;
+}
+
 #endif

@@ -59,6 +59,9 @@ static inline unsigned long perennial_mpz_low_limb(const perennial_mpz *a) { ret
 static inline void perennial_mpz_sub_ui(perennial_mpz *r, const perennial_mpz *a, unsigned long b) { mpz_sub_ui(r, a, b); }
 static inline void perennial_mpz_fdiv_q_2exp(perennial_mpz *r, const perennial_mpz *a, unsigned long bits) { mpz_fdiv_q_2exp(r, a, bits); }
 static inline int perennial_mpz_tstbit(const perennial_mpz *a, unsigned long bit) { return mpz_tstbit(a, bit); }
+static inline void perennial_mpz_fdiv_q(perennial_mpz *r, const perennial_mpz *a, const perennial_mpz *b) { mpz_fdiv_q(r, a, b); }
+/* The Jacobi symbol (a|n) for odd n > 0: 1, −1 or 0 (SPEC §3.1's batched membership, eg4096). */
+static inline int perennial_mpz_jacobi(const perennial_mpz *a, const perennial_mpz *n) { return mpz_jacobi(a, n); }
 
 /* ---- Public-exponent fast paths for the Schnorr groups (variable time: verification only). ---- */
 #include <stdlib.h>

@@ -153,7 +153,7 @@ public struct RangeProofBatch<G: PrimeOrderGroup>: Sendable {
             pkScalars[p.pk.element] = group.scalarAdd(pkScalars[p.pk.element] ?? group.zeroScalar, pkScalar)
         }
         terms.append((group.generator, gScalar))
-        for (pk, s) in pkScalars { terms.append((pk, s)) }
-        return group.multiExpIsIdentity(terms)
+        // The key recurs in every batch: the Schnorr groups keep a fixed-base table for it.
+        return group.multiExpIsIdentity(terms, recurring: pkScalars.map { ($0.key, $0.value) })
     }
 }

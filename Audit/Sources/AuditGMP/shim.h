@@ -8,6 +8,7 @@
  */
 #include <stddef.h>
 #include <gmp.h>
+#include <stdlib.h>
 
 typedef __mpz_struct audit_mpz;
 
@@ -81,6 +82,58 @@ static inline void audit_mpz_powm2(audit_mpz *r, const audit_mpz *a, const audit
     mpz_swap(r, acc);
     mpz_clear(acc);
     for (int k = 0; k < 16; k++) mpz_clear(tab[k]);
+}
+
+/* (a|n), the Jacobi symbol, for odd n > 0 (SPEC.md §3.1, batched membership). */
+static inline int audit_mpz_jacobi(const audit_mpz *a, const audit_mpz *n) { return mpz_jacobi(a, n); }
+
+/* r = prod_i bases[i]^exps[i] mod m for public exponents >= 0 (SPEC.md §3.1 batched membership and
+ * §3.5.1 batch verification). Straus' method with FIXED 4-bit windows: each base gets the table
+ * base^0 .. base^15, and one chain of 4 squarings per window serves every base. Returns 0, or -1 if
+ * memory runs out (r untouched). */
+static inline int audit_mpz_multi_powm(audit_mpz *r, const audit_mpz *const *bases, const audit_mpz *const *exps, size_t n,
+                                       const audit_mpz *m) {
+    size_t windows = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t w = mpz_sgn(exps[i]) == 0 ? 0 : (mpz_sizeinbase(exps[i], 2) + 3) / 4;
+        if (w > windows) windows = w;
+    }
+    mpz_t acc;
+    mpz_init_set_ui(acc, 1);
+    mpz_mod(acc, acc, m);
+    if (windows > 0) {
+        mpz_t *pow = malloc(n * 16 * sizeof(mpz_t));
+        if (!pow) { mpz_clear(acc); return -1; }
+        for (size_t i = 0; i < n; i++) {
+            mpz_t *row = pow + 16 * i;
+            mpz_init_set_ui(row[0], 1);
+            mpz_init(row[1]);
+            mpz_mod(row[1], bases[i], m);
+            for (int d = 2; d < 16; d++) {
+                mpz_init(row[d]);
+                mpz_mul(row[d], row[d - 1], row[1]);
+                mpz_mod(row[d], row[d], m);
+            }
+        }
+        for (size_t k = windows; k-- > 0;) {
+            for (int s = 0; s < 4; s++) {
+                mpz_mul(acc, acc, acc);
+                mpz_mod(acc, acc, m);
+            }
+            for (size_t i = 0; i < n; i++) {
+                unsigned d = 0;
+                for (int b = 3; b >= 0; b--) d = (d << 1) | (unsigned)mpz_tstbit(exps[i], (mp_bitcnt_t)(4 * k + (size_t)b));
+                if (d == 0) continue;
+                mpz_mul(acc, acc, pow[16 * i + d]);
+                mpz_mod(acc, acc, m);
+            }
+        }
+        for (size_t i = 0; i < 16 * n; i++) mpz_clear(pow[i]);
+        free(pow);
+    }
+    mpz_swap(r, acc);
+    mpz_clear(acc);
+    return 0;
 }
 
 #endif

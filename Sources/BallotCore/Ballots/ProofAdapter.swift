@@ -25,11 +25,19 @@ enum ProofAdapter {
     static func carriedRange<G: PrimeOrderGroup>(_ group: G, pk: G.Element, a: G.Element, b: G.Element, lo: Int, hi: Int,
                                                  c: [String], r: [String], t: [String]?, disjunctive: Bool, context: [UInt8],
                                                  binding: [UInt8]) -> CarriedRangeProof<G>? {
+        guard let t, let ts = try? group.decodeElements(t.map { try Hex.decode($0) }) else { return nil }
+        return carriedRange(group, pk: pk, a: a, b: b, lo: lo, hi: hi, c: c, r: r, t: ts, disjunctive: disjunctive, context: context,
+                            binding: binding)
+    }
+
+    /// The same with the commitments already decoded (and validated) by the caller.
+    static func carriedRange<G: PrimeOrderGroup>(_ group: G, pk: G.Element, a: G.Element, b: G.Element, lo: Int, hi: Int,
+                                                 c: [String], r: [String], t ts: [G.Element], disjunctive: Bool, context: [UInt8],
+                                                 binding: [UInt8]) -> CarriedRangeProof<G>? {
         let branches = hi - lo + 1
-        guard group.groupName.carriesCommitments, branches >= 1, c.count == branches, r.count == branches,
-              let t, t.count == 2 * branches,
-              let cs = try? c.map({ try group.decodeScalar(hex: $0) }), let rs = try? r.map({ try group.decodeScalar(hex: $0) }),
-              let ts = try? t.map({ try group.decodeElement(hex: $0) }) else { return nil }
+        guard group.groupName.carriesCommitments, branches >= 1, c.count == branches, r.count == branches, ts.count == 2 * branches,
+              let cs = try? c.map({ try group.decodeScalar(hex: $0) }), let rs = try? r.map({ try group.decodeScalar(hex: $0) })
+        else { return nil }
         return CarriedRangeProof(disjunctive: disjunctive, ciphertext: ElGamalCiphertext(group: group, alpha: a, beta: b),
                                  pk: ElGamalPublicKey(group: group, element: pk), lo: lo, hi: hi, context: context, binding: binding,
                                  c: cs, r: rs, commitments: ts)

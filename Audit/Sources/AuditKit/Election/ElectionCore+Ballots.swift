@@ -110,21 +110,23 @@ extension ElectionCore {
     func decodeSelections(_ selectionValues: [JSON], contest: String) throws(AuditError) -> ([Ciphertext<G>], [RangeProof<G>]) {
         var ciphertexts: [Ciphertext<G>] = []
         var proofs: [RangeProof<G>] = []
+        let batch = ElementBatch(group)  // eg4096: the contest's elements' membership in one test (SPEC.md §3.1)
         for selection in selectionValues {
             let selectionFields = try Fields.object(selection, "selection")
             try selectionFields.finish(group.carriesCommitments ? ["a", "b", "c", "r", "t"] : ["a", "b", "c", "r"], withTerm: false)
-            let ciphertext = try Ciphertext(json: selection, group: group)
+            let ciphertext = try Ciphertext(json: selection, group: group, batch: batch)
             guard ciphertext.alpha != group.identity, ciphertext.beta != group.identity else {
                 throw .malformed("contest \"\(contest)\": a selection's ciphertext holds the group identity, which SPEC.md §3.1 forbids")
             }
             ciphertexts.append(ciphertext)
-            let proof = try RangeProof(json: selection, group: group)
+            let proof = try RangeProof(json: selection, group: group, batch: batch)
             guard proof.c.count == 2, proof.r.count == 2 else { throw .malformed("a selection proof has two challenges and two responses") }
             if group.carriesCommitments {
                 guard proof.t?.count == 4 else { throw .malformed("a \(group.name) selection proof carries four commitments \"t\" (SPEC.md §3.5.1)") }
             }
             proofs.append(proof)
         }
+        try batch.check()
         return (ciphertexts, proofs)
     }
 
@@ -132,7 +134,10 @@ extension ElectionCore {
     func decodeRangeProof(_ range: JSON) throws(AuditError) -> RangeProof<G> {
         let rangeFields = try Fields.object(range, "range proof")
         try rangeFields.finish(group.carriesCommitments ? ["c", "r", "t"] : ["c", "r"], withTerm: false)
-        return try RangeProof(json: range, group: group)
+        let batch = ElementBatch(group)
+        let proof = try RangeProof(json: range, group: group, batch: batch)
+        try batch.check()
+        return proof
     }
 
     func ballotCast(_ entry: VerifiedEntry, _ fields: Fields, _ report: inout Report) -> [ProofJob] {

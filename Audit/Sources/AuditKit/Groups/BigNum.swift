@@ -76,6 +76,19 @@ public struct BigNum: Sendable, Hashable, Comparable, CustomStringConvertible {
     public static func power2(_ a: BigNum, _ s: BigNum, _ b: BigNum, _ t: BigNum, modulo m: BigNum) -> BigNum {
         BigNum { audit_mpz_powm2($0, a.storage.ptr, s.storage.ptr, b.storage.ptr, t.storage.ptr, m.storage.ptr) }
     }
+    /// `∏ bases_i^(exps_i) mod m` in one pass (Straus, fixed 4-bit windows; public exponents only).
+    public static func multiPower(_ bases: [BigNum], _ exps: [BigNum], modulo m: BigNum) -> BigNum {
+        let b: [UnsafePointer<audit_mpz>?] = bases.map { UnsafePointer($0.storage.ptr) }
+        let e: [UnsafePointer<audit_mpz>?] = exps.map { UnsafePointer($0.storage.ptr) }
+        let r = BigNum { out in
+            // Only an allocation failure makes this fail, and the audit cannot continue without memory.
+            precondition(audit_mpz_multi_powm(out, b, e, min(bases.count, exps.count), m.storage.ptr) == 0, "out of memory")
+        }
+        withExtendedLifetime((bases, exps)) {}
+        return r
+    }
+    /// The Jacobi symbol `(self | n)` for odd `n`: 1, −1 or 0.
+    public func jacobi(_ n: BigNum) -> Int { Int(audit_mpz_jacobi(storage.ptr, n.storage.ptr)) }
     /// `self^(-1) mod m`, or nil when not invertible.
     public func inverse(modulo m: BigNum) -> BigNum? {
         var ok: Int32 = 0

@@ -72,7 +72,7 @@ extension PrimeOrderGroup {
     public var oneScalar: Scalar { scalar(1) }
 
     /// Whether range and disjunctive proofs in this group carry their commitments `"t"` (SPEC.md §3.5.1).
-    public var carriesCommitments: Bool { name == "ristretto255" }
+    public var carriesCommitments: Bool { name != "belenios2048" }
 
     /// `∏ e_i^(±1)` (divided where `negate[i]`): ristretto255 through AuditCurve, each element decoded
     /// once; otherwise one group operation at a time.
@@ -88,7 +88,20 @@ extension PrimeOrderGroup {
     /// Whether `∏ e_i^(s_i)` is the identity, computed in one multi-scalar sum, or nil when the group
     /// has no such routine (the proofs are then checked one at a time).
     public func productIsIdentity(_ terms: [(Element, Scalar)]) -> Bool? {
-        (self as? Ristretto255).map { r in r.sumIsIdentity(terms.map { ($0.0 as! Ristretto255.Element, $0.1 as! Ristretto255.Scalar) }) }
+        if let m = self as? ModpGroup { return m.productIsOne(terms.map { ($0.0 as! BigNum, $0.1 as! BigNum) }) }
+        return (self as? Ristretto255).map { r in r.sumIsIdentity(terms.map { ($0.0 as! Ristretto255.Element, $0.1 as! Ristretto255.Scalar) }) }
+    }
+
+    /// An element whose subgroup membership may be left to an ``ElementBatch`` (eg4096, SPEC.md §3.1);
+    /// every other group decodes it in full at once.
+    public func elementCandidate(_ bytes: [UInt8]) throws(AuditError) -> Element {
+        if let m = self as? ModpGroup { return try m.elementCandidate(bytes) as! Element }
+        return try element(bytes)
+    }
+
+    /// The position of the first candidate outside the group (nil: all members), SPEC.md §3.1.
+    public func firstNonMember(_ candidates: [Element]) -> Int? {
+        (self as? ModpGroup).flatMap { m in m.firstNonMember(candidates.map { $0 as! BigNum }) }
     }
 }
 

@@ -29,8 +29,9 @@ public struct RangeProof<G: PrimeOrderGroup>: Sendable {
         self.t = t
     }
 
-    /// Decodes `{"c":["hex",…],"r":["hex",…]}`.
-    public init(json: JSON, group: G) throws(AuditError) {
+    /// Decodes `{"c":["hex",…],"r":["hex",…]}`; commitments `"t"` through `batch` when given (their
+    /// membership then waits for `batch.check()`).
+    public init(json: JSON, group: G, batch: ElementBatch<G>? = nil) throws(AuditError) {
         guard let cs = json["c"]?.arrayValue, let rs = json["r"]?.arrayValue else {
             throw .malformed("a range proof must be {\"c\":[…],\"r\":[…]}")
         }
@@ -51,7 +52,7 @@ public struct RangeProof<G: PrimeOrderGroup>: Sendable {
             var t: [G.Element] = []
             for v in items {
                 guard let h = v.stringValue else { throw .malformed("a proof commitment must be hex") }
-                t.append(try group.element(hex: h))
+                t.append(try batch?.element(hex: h) ?? group.element(hex: h))
             }
             self.t = t
         }
@@ -67,13 +68,14 @@ public struct Ciphertext<G: PrimeOrderGroup>: Sendable, Equatable {
         self.beta = beta
     }
 
-    /// Decodes `{"a":"hex α","b":"hex β"}`.
-    public init(json: JSON, group: G) throws(AuditError) {
+    /// Decodes `{"a":"hex α","b":"hex β"}`, through `batch` when given (membership then waits for
+    /// `batch.check()`).
+    public init(json: JSON, group: G, batch: ElementBatch<G>? = nil) throws(AuditError) {
         guard let a = json["a"]?.stringValue, let b = json["b"]?.stringValue else {
             throw .malformed("a ciphertext must be {\"a\":\"hex\",\"b\":\"hex\"}")
         }
-        alpha = try group.element(hex: a)
-        beta = try group.element(hex: b)
+        alpha = try batch?.element(hex: a) ?? group.element(hex: a)
+        beta = try batch?.element(hex: b) ?? group.element(hex: b)
     }
 
     /// The encryption of 0 with randomness 0: the neutral element of ciphertext addition.

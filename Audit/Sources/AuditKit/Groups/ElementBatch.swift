@@ -1,0 +1,30 @@
+/// Elements decoded now whose subgroup membership is checked together later (SPEC.md §3.1, batched
+/// membership, eg4096): a ballot's decoder takes its elements through ``element(hex:)`` and calls
+/// ``check()`` before using any of them. In the other groups each element is fully checked when
+/// decoded, and ``check()`` has nothing left to do.
+public final class ElementBatch<G: PrimeOrderGroup> {
+    public let group: G
+    private var pending: [G.Element] = []
+
+    public init(_ group: G) { self.group = group }
+
+    /// Decodes an element as ``PrimeOrderGroup/element(hex:)`` does, except that its membership test
+    /// waits for ``check()``.
+    public func element(hex: String) throws(AuditError) -> G.Element {
+        let bytes: [UInt8]
+        do { bytes = try Hex.decode(hex, length: group.elementLength) } catch {
+            throw .invalidElement("a \(group.name) element must be \(group.elementLength) bytes of lowercase hex")
+        }
+        let e = try group.elementCandidate(bytes)
+        pending.append(e)
+        return e
+    }
+
+    /// Refuses the batch if any element decoded since the last check is not in the group.
+    public func check() throws(AuditError) {
+        defer { pending.removeAll(keepingCapacity: true) }
+        if let bad = group.firstNonMember(pending) {
+            throw .invalidElement("a \(group.name) element (number \(bad + 1) of \(pending.count) in its ballot contest) is not in the order-q subgroup")
+        }
+    }
+}
