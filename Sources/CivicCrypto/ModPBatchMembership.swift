@@ -50,7 +50,7 @@ extension ModPGroup {
         let weights = (0..<values.count).map { MPZ(bigEndian: random[(16 * $0)..<(16 * $0 + 16)]) }
         let combined = parameters.montgomery.multiExp(bases: values, exponents: weights)
         let raised = parameters.montgomery.multiExp(bases: [combined], exponents: [parameters.q])
-        return perennial_mpz_cmp_ui(raised.pointer, 1) == 0
+        return raised.isOne
     }
 
     /// Checks the fact batched membership rests on: `p − 1 = 2·q·r'` with `r'` a probable prime (40
@@ -95,8 +95,7 @@ extension ModPGroup {
                 exponents.append(s.value)
             }
         }
-        let r = parameters.montgomery.multiExp(bases: bases, exponents: exponents, tables: tables)
-        return perennial_mpz_cmp_ui(r.pointer, 1) == 0
+        return parameters.montgomery.multiExp(bases: bases, exponents: exponents, tables: tables).isOne
     }
 }
 
@@ -113,4 +112,9 @@ extension ModPGroup.MontgomeryContext {
         withExtendedLifetime((bases, exponents, tables)) {}
         return r
     }
+}
+
+extension MPZ {
+    /// Whether the value is 1 (the object is kept alive across the C call).
+    var isOne: Bool { withExtendedLifetime(self) { perennial_mpz_cmp_ui(pointer, 1) == 0 } }
 }

@@ -106,6 +106,7 @@ struct Eg4096BallotTests {
             case "version": #expect(error.reason == .staleContest, "\(error.message)")
             case "a.minusOne", "b.orderRPrime": #expect(error.reason == .badProof && error.message.contains("valid group elements"), "\(error.message)")
             case let f where f.hasPrefix("range"): #expect(error.reason == .badProof && error.message.contains("choices"), "\(error.message)")
+            case "credential": #expect(error.reason == .badProof && error.message.contains("option 1 "), "\(error.message)")
             default: #expect(error.reason == .badProof && error.message.contains("option 2 "), "\(error.message)")
             }
         }

@@ -52,7 +52,7 @@ public struct RangeProof<G: PrimeOrderGroup>: Sendable {
             var t: [G.Element] = []
             for v in items {
                 guard let h = v.stringValue else { throw .malformed("a proof commitment must be hex") }
-                t.append(try batch?.element(hex: h) ?? group.element(hex: h))
+                if let batch { t.append(try batch.element(hex: h)) } else { t.append(try group.element(hex: h)) }
             }
             self.t = t
         }
@@ -74,8 +74,13 @@ public struct Ciphertext<G: PrimeOrderGroup>: Sendable, Equatable {
         guard let a = json["a"]?.stringValue, let b = json["b"]?.stringValue else {
             throw .malformed("a ciphertext must be {\"a\":\"hex\",\"b\":\"hex\"}")
         }
-        alpha = try batch?.element(hex: a) ?? group.element(hex: a)
-        beta = try batch?.element(hex: b) ?? group.element(hex: b)
+        if let batch {
+            alpha = try batch.element(hex: a)
+            beta = try batch.element(hex: b)
+        } else {
+            alpha = try group.element(hex: a)
+            beta = try group.element(hex: b)
+        }
     }
 
     /// The encryption of 0 with randomness 0: the neutral element of ciphertext addition.

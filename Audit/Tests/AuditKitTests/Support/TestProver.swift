@@ -85,7 +85,7 @@ struct TestProver<G: PrimeOrderGroup> {
             cs[k] = group.sub(h, others)
             rs[k] = group.add(w, group.mul(cs[k], r))
         }
-        // SPEC.md §3.5.1: ristretto255 proofs carry their commitments.
-        return RangeProof(c: cs, r: rs, t: group.name == "ristretto255" ? elements : nil)
+        // SPEC.md §3.5.1: ristretto255 and eg4096 proofs carry their commitments.
+        return RangeProof(c: cs, r: rs, t: group.name != "belenios2048" ? elements : nil)
     }
 }
