@@ -56,41 +56,44 @@ extension ElectionState {
     }
 
     /// Every ciphertext of the answers and, `withCommitments` in the groups that carry them, every carried
-    /// commitment, decoded together (each element validated); nil if the answers do not match the contests
-    /// in force (names, versions, one selection per option), a commitment list has the wrong count, or an
+    /// commitment, decoded in one go each (``PrimeOrderGroup/decodeElements(_:)`` and
+    /// ``PrimeOrderGroup/decodeCarriedCommitments(_:)``); nil if the answers do not match the contests in
+    /// force (names, versions, one selection per option), a commitment list has the wrong count, or an
     /// element is invalid. The callers then report the precise problem on their own path.
     func decodedBallot(_ contests: [EncryptedContest], window: Int, withCommitments: Bool) -> DecodedBallot? {
         let inForce = self.contests.inForce(window: window)
         guard contests.map(\.contest) == inForce.map(\.contest) else { return nil }
         let commitments = withCommitments && group.groupName.carriesCommitments
-        var hex: [String] = []
+        var cipherHex: [String] = [], commitmentHex: [String] = []
         for (answer, version) in zip(contests, inForce) {
             guard answer.version == version.version, answer.selections.count == version.options.count, version.min <= version.max
             else { return nil }
             for sel in answer.selections {
-                hex += [sel.a, sel.b]
+                cipherHex += [sel.a, sel.b]
                 if commitments {
                     guard let t = sel.t, t.count == 4 else { return nil }
-                    hex += t
+                    commitmentHex += t
                 }
             }
             if commitments {
                 guard let t = answer.range.t, t.count == 2 * (version.max - version.min + 1) else { return nil }
-                hex += t
+                commitmentHex += t
             }
         }
-        guard let bytes = try? hex.map({ try Hex.decode($0) }), let elements = try? group.decodeElements(bytes) else { return nil }
+        guard let cipherBytes = try? cipherHex.map({ try Hex.decode($0) }), let commitmentBytes = try? commitmentHex.map({ try Hex.decode($0) }),
+              let elements = try? group.decodeElements(cipherBytes), let carried = try? group.decodeCarriedCommitments(commitmentBytes)
+        else { return nil }
         var out = DecodedBallot(ciphertexts: [], selectionCommitments: [], rangeCommitments: [])
-        var next = 0
+        var nextElement = 0, nextCommitment = 0
         func take(_ n: Int) -> [G.Element] {
-            defer { next += n }
-            return Array(elements[next..<(next + n)])
+            defer { nextCommitment += n }
+            return Array(carried[nextCommitment..<(nextCommitment + n)])
         }
         for (answer, version) in zip(contests, inForce) {
             var cts: [CipherPair<G>] = [], ts: [[G.Element]] = []
             for _ in answer.selections {
-                let ab = take(2)
-                cts.append(CipherPair(a: ab[0], b: ab[1]))
+                cts.append(CipherPair(a: elements[nextElement], b: elements[nextElement + 1]))
+                nextElement += 2
                 if commitments { ts.append(take(4)) }
             }
             out.ciphertexts.append(cts)

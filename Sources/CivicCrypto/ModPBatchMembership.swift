@@ -22,6 +22,27 @@ extension ModPGroup {
     ///   element, counted from 1).
     public func decodeElements(_ encodings: [[UInt8]]) throws -> [Element] {
         guard batchesMembership, encodings.count > 1 else { return try encodings.map { try decodeElement($0) } }
+        let values = try jacobiCandidates(encodings)
+        if !allMembers(values) {
+            for (i, x) in values.enumerated() where !isInSubgroup(x) {
+                throw CryptoError.invalidElement(name, "element \(i + 1) of \(encodings.count) is not in the order-q subgroup (x^q mod p ≠ 1)")
+            }
+        }
+        return values.map { Element(value: $0) }
+    }
+
+    /// Carried commitments (SPEC §3.5.1) in a group that ``batchesMembership``: length, `[1, p)` and Jacobi
+    /// symbol 1 only. Their `x^q ≡ 1` follows from rule 2, which the caller checks next (SPEC §3.1): in a
+    /// batch, the `r'` part of the combination is `Σ z·e` over the commitments' `r'` exponents `e` with
+    /// independent 128-bit weights `z`, so a non-member passes with probability at most 2^−128; one by one,
+    /// a commitment equal to a recomputed member is a member. The other groups check them in full.
+    public func decodeCarriedCommitments(_ encodings: [[UInt8]]) throws -> [Element] {
+        guard batchesMembership else { return try decodeElements(encodings) }
+        return try jacobiCandidates(encodings).map { Element(value: $0) }
+    }
+
+    /// Each encoding's value, checked for length, `[1, p)` and Jacobi symbol `(x|p) = 1`.
+    private func jacobiCandidates(_ encodings: [[UInt8]]) throws -> [MPZ] {
         var values: [MPZ] = []
         values.reserveCapacity(encodings.count)
         for (i, bytes) in encodings.enumerated() {
@@ -35,12 +56,7 @@ extension ModPGroup {
             }
             values.append(x)
         }
-        if !allMembers(values) {
-            for (i, x) in values.enumerated() where !isInSubgroup(x) {
-                throw CryptoError.invalidElement(name, "element \(i + 1) of \(encodings.count) is not in the order-q subgroup (x^q mod p ≠ 1)")
-            }
-        }
-        return values.map { Element(value: $0) }
+        return values
     }
 
     /// `(∏ x_i^(z_i))^q ≡ 1 (mod p)` with fresh uniform 128-bit weights `z_i` (the batched test; the

@@ -98,6 +98,11 @@ public protocol PrimeOrderGroup: Sendable {
     /// default); `eg4096` checks their subgroup membership together (SPEC §3.1, batched membership).
     /// - Throws: ``CryptoError/Code/invalidLength`` or ``CryptoError/Code/invalidElement``.
     func decodeElements(_ encodings: [[UInt8]]) throws -> [Element]
+    /// Decodes the carried commitments of range and disjunctive proofs that the caller then verifies
+    /// (SPEC §3.5.1, rule 2, in a batch or one by one), where rule 2 itself shows their membership:
+    /// eg4096 checks here only their length, range and Jacobi symbol (SPEC §3.1); the default is
+    /// ``decodeElements(_:)``. Elements decoded here MUST NOT be used for anything but that verification.
+    func decodeCarriedCommitments(_ encodings: [[UInt8]]) throws -> [Element]
     /// The canonical encoding of a scalar (ristretto255 little-endian, Schnorr groups big-endian).
     func encode(_ s: Scalar) -> [UInt8]
     /// Decodes a canonical scalar `< q`.
@@ -142,6 +147,7 @@ extension PrimeOrderGroup {
     /// Lowercase hex of a scalar's encoding.
     public func hex(_ s: Scalar) -> String { Hex.encode(encode(s)) }
     public func decodeElements(_ encodings: [[UInt8]]) throws -> [Element] { try encodings.map { try decodeElement($0) } }
+    public func decodeCarriedCommitments(_ encodings: [[UInt8]]) throws -> [Element] { try decodeElements(encodings) }
 
     /// Decodes and validates an element from hex.
     public func decodeElement(hex: String) throws -> Element { try decodeElement(Hex.decode(hex, what: "The \(name) element")) }

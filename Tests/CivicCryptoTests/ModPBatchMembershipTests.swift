@@ -64,6 +64,20 @@ struct ModPBatchMembershipTests {
         }
     }
 
+    /// Carried commitments: eg4096 checks only length, range and Jacobi symbol (rule 2 of SPEC §3.5.1 then
+    /// shows membership: Eg4096BallotTests refuses an order-r' commitment there); belenios2048 in full.
+    @Test("carried commitments: Jacobi −1 refused; an order-r' value is left to rule 2 in eg4096 only")
+    func carriedCommitments() throws {
+        let minusOne = TestVectors.bytes(hex: NonMembers.minusOne(modulusHex: eg.modulusHex))
+        let orderR = TestVectors.bytes(hex: NonMembers.eg4096OrderRPrime)
+        #expect(throws: CryptoError.self) { try eg.decodeCarriedCommitments(members(3) + [minusOne]) }
+        #expect(try eg.decodeCarriedCommitments(members(2) + [orderR]).count == 3)
+        #expect(throws: CryptoError.self) { try eg.decodeElements(members(2) + [orderR]) }
+        let b = ModPGroup.belenios2048
+        let bMinusOne = TestVectors.bytes(hex: NonMembers.minusOne(modulusHex: b.modulusHex))
+        #expect(throws: CryptoError.self) { try b.decodeCarriedCommitments([b.encode(b.generator), bMinusOne]) }
+    }
+
     @Test("belenios2048 decodes a batch one by one: a non-member is refused")
     func beleniosOneByOne() throws {
         let b = ModPGroup.belenios2048
