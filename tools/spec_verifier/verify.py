@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""An independent verifier of a Perennial record, written from Audit/SPEC.md alone (no engine or audit
+source): a living check that SPEC is exact. Usage: verify.py RECORD_DIR  (exit 0 iff every check passes)."""
+import sys
+import os
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from canon import Refused, parse_payload  # noqa: E402
+from report import Report  # noqa: E402
+from record import verify_layout, verifier_key  # noqa: E402
+from election import Election, ELECTION_KINDS  # noqa: E402
+
+DEFAULT_CHECK = {
+    "term.setup": "TERM", "election.key": "TRU-5", "contest.version": "CON-2",
+    "term.close": "TAL-1", "tally.result": "TAL-3", "kiosk.enrol": "KSK-1", "kiosk.revoke": "KSK-2",
+    "roll.enrol": "ROLL-1", "roll.update": "ROLL-2", "roll.replace": "ROLL-3",
+    "trustee.commitments": "TRU-1", "trustee.shares": "TRU-2", "trustee.ready": "TRU-4",
+    "trustee.complaint": "TRU-3", "tally.share": "TAL-2", "ballot.cast": "BAL-4", "ballot.spoil": "BAL-8",
+}
+
+
+def verify(path, out=sys.stdout, log_key=None):
+    report = Report()
+    got = verify_layout(path, report)
+    if got is None:
+        report.print(out)
+        return report
+    origin, pub, entries = got
+    election = Election(origin, report)
+    counts = {}
+    skipped = set()
+    for e in entries:
+        if e.redacted:
+            try:
+                p = parse_payload(e.payload, origin)
+                if p["kind"] != "delib.comment":
+                    report.fail("LOG-6", e.index, "a redacted line's stand-in is not a delib.comment")
+            except Refused as ex:
+                report.fail("LOG-6", e.index, f"redacted stand-in: {ex}")
+            continue
+        try:
+            p = parse_payload(e.payload, origin)
+        except Refused as ex:
+            report.fail("LOG-7", e.index, str(ex))
+            continue
+        kind = p["kind"]
+        counts[kind] = counts.get(kind, 0) + 1
+        if kind in ELECTION_KINDS:
+            try:
+                election.apply(e, p)
+            except Refused as ex:
+                check, msg = (ex.args if len(ex.args) == 2 else (DEFAULT_CHECK[kind], ex.args[0]))
+                report.fail(check, e.index, f"{kind}: {msg}")
+            except (KeyError, TypeError, ValueError, AttributeError) as ex:
+                report.fail(DEFAULT_CHECK[kind], e.index, f"{kind}: malformed ({type(ex).__name__}: {ex})")
+        elif kind.startswith("ledger.") or kind.startswith("delib."):
+            skipped.add(kind.split(".")[0])
+        else:
+            report.fail("LOG-8", e.index, f"unknown entry kind {kind!r}")
+    t = election.term
+    if t is not None:
+        vk = verifier_key(origin, pub)
+        if t.log_key != vk:
+            report.fail("TERM", 0, f"term.setup's log_key {t.log_key!r} is not {vk!r} (manifest origin and key)")
+        if log_key is not None and log_key != vk:
+            report.fail("LOG-9", None, f"the record's verifier key {vk} is not the pinned {log_key}")
+    elif entries:
+        report.fail("TERM", 0, "the record has no term.setup")
+    for s in sorted(skipped):
+        report.note(f"{s}.* entries are not checked by this verifier (only their signatures and the tree)")
+    report.note(f"{len(entries)} entries; ballots cast {election.ballots}, counted {len(election.latest)}, "
+                f"spoiled {election.spoils}; kinds {dict(sorted(counts.items()))}")
+    report.print(out)
+    print(("FAIL" if report.failures else "OK") + f": {len(report.failures)} failure(s)", file=out)
+    return report
+
+
+def main(argv):
+    args = argv[1:]
+    log_key = None
+    if "--log-key" in args:
+        i = args.index("--log-key")
+        log_key = args[i + 1]
+        del args[i:i + 2]
+    if len(args) != 1:
+        print("usage: verify.py RECORD_DIR [--log-key VKEY]", file=sys.stderr)
+        return 2
+    if not os.path.isdir(args[0]):
+        print(f"error: {args[0]} is not a record directory (manifest.json, entries.jsonl, checkpoints.jsonl)", file=sys.stderr)
+        return 2
+    return 1 if verify(args[0], log_key=log_key).failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
