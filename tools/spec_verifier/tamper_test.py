@@ -1,0 +1,189 @@
+#!/usr/bin/env python3
+"""Checks that the spec verifier rejects what it must (brief item 3): each case copies a good record,
+changes it, and requires the named check to fail. The good record itself must pass first.
+Usage: tamper_test.py RECORD_DIR. Prints 'N passed, M failed'."""
+import base64
+import io
+import json
+import os
+import shutil
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import record  # noqa: E402
+import verify  # noqa: E402
+
+REAL_SIGNATURE_CHECK = record.entry_signature_ok
+
+
+def run(path, trust_signatures=False):
+    record.entry_signature_ok = (lambda e: True) if trust_signatures else REAL_SIGNATURE_CHECK
+    try:
+        rep = verify.verify(path, out=io.StringIO())
+    finally:
+        record.entry_signature_ok = REAL_SIGNATURE_CHECK
+    return {c for c, _, _ in rep.failures}
+
+
+def lines(path):
+    return open(os.path.join(path, "entries.jsonl"), "rb").read().split(b"\n")[:-1]
+
+
+def write_lines(path, ls):
+    open(os.path.join(path, "entries.jsonl"), "wb").write(b"\n".join(ls) + b"\n")
+
+
+def edit_payload(path, kind, change, nth=0):
+    """Rewrite the payload of the nth entry of `kind` with change(dict) (its signature no longer holds)."""
+    ls = lines(path)
+    seen = 0
+    for i, l in enumerate(ls):
+        o = json.loads(l)
+        if "payload" not in o or "signature" not in o:
+            continue
+        p = json.loads(base64.b64decode(o["payload"]))
+        if p["kind"] == kind:
+            if seen == nth:
+                change(p)
+                o["payload"] = base64.b64encode(json.dumps(p, separators=(",", ":"), ensure_ascii=False).encode()).decode()
+                ls[i] = json.dumps(o, separators=(",", ":")).encode()
+                write_lines(path, ls)
+                return
+            seen += 1
+    raise LookupError(f"no {kind} entry #{nth} in the record")
+
+
+def flip_hex(s):
+    return ("1" if s[0] != "1" else "2") + s[1:]
+
+
+def bump_scalar(s):
+    """Another valid scalar (< q): change the lowest byte (little-endian) by one."""
+    b = bytearray(bytes.fromhex(s))
+    b[0] ^= 1
+    return b.hex()
+
+
+def makefile_flip(path):
+    """The tamper of `make test-cross`: one bit in the middle of entries.jsonl (never making a newline)."""
+    p = os.path.join(path, "entries.jsonl")
+    b = bytearray(open(p, "rb").read())
+    i = len(b) // 2
+    b[i] = b[i] ^ 1 if b[i] ^ 1 not in (10,) else b[i] ^ 2
+    open(p, "wb").write(b)
+
+
+def sig_flip(path):
+    ls = lines(path)
+    o = json.loads(ls[5])
+    o["signature"] = flip_hex(o["signature"])
+    ls[5] = json.dumps(o, separators=(",", ":")).encode()
+    write_lines(path, ls)
+
+
+def checkpoint_sig_flip(path):
+    p = os.path.join(path, "checkpoints.jsonl")
+    ls = open(p, "rb").read().split(b"\n")[:-1]
+    o = json.loads(ls[0])
+    note = o["note"]
+    cut = note.rindex(" ") + 10
+    o["note"] = note[:cut] + ("A" if note[cut] != "A" else "B") + note[cut + 1:]
+    ls[0] = ("{\"size\":%d,\"note\":%s}" % (o["size"], json.dumps(o["note"], ensure_ascii=False))).encode()
+    open(p, "wb").write(b"\n".join(ls) + b"\n")
+
+
+def manifest_space(path):
+    p = os.path.join(path, "manifest.json")
+    open(p, "wb").write(open(p, "rb").read().replace(b'","log_key"', b'", "log_key"'))
+
+
+def disj_c(p):
+    s = p["contests"][0]["selections"][0]
+    s["c"][0] = bump_scalar(s["c"][0])
+
+
+def disj_t(p):
+    s = p["contests"][0]["selections"][1]
+    s["t"][0], s["t"][1] = s["t"][1], s["t"][0]
+
+
+def range_r(p):
+    p["contests"][0]["range"]["r"][0] = bump_scalar(p["contests"][0]["range"]["r"][0])
+
+
+def share_r(p):
+    p["shares"][0]["r"] = bump_scalar(p["shares"][0]["r"])
+
+
+def schnorr_c(p):
+    p["proofs"][1]["c"] = bump_scalar(p["proofs"][1]["c"])
+
+
+def close_counted(p):
+    p["counted"] += 1
+
+
+def close_swap(p):
+    t = p["tally"]
+    t[0]["a"], t[1]["a"] = t[1]["a"], t[0]["a"]
+
+
+def result_count(p):
+    o = p["results"][0]["options"]
+    o[0]["count"] += 1
+    o[1]["count"] -= 1
+
+
+def window_shift(p):
+    p["window"] += 1
+
+
+CASES = [
+    ("make test-cross flip", makefile_flip, False, {"LOG-2", "LOG-3", "LOG-5"}),
+    ("entry signature flipped", sig_flip, False, {"LOG-3"}),
+    ("checkpoint signature flipped", checkpoint_sig_flip, False, {"LOG-5"}),
+    ("manifest not canonical", manifest_space, False, {"LOG-1"}),
+    ("ballot payload changed, signature kept", lambda d: edit_payload(d, "ballot.cast", disj_c), False, {"LOG-3"}),
+    ("disjunctive proof challenge", lambda d: edit_payload(d, "ballot.cast", disj_c), True, {"BAL-4"}),
+    ("disjunctive proof commitments swapped", lambda d: edit_payload(d, "ballot.cast", disj_t), True, {"BAL-4"}),
+    ("range proof response", lambda d: edit_payload(d, "ballot.cast", range_r, 3), True, {"BAL-4"}),
+    ("ballot moved to another window", lambda d: edit_payload(d, "ballot.cast", window_shift), True, {"BAL-2"}),
+    ("spoiled ballot's embedded proof", lambda d: edit_payload(d, "ballot.spoil", lambda p: p.update(
+        ballot=base64.b64encode(json.dumps((lambda b: (disj_c(b), b)[1])(json.loads(base64.b64decode(p["ballot"]))),
+                                           separators=(",", ":"), ensure_ascii=False).encode()).decode())), True, {"BAL-8"}),
+    ("trustee Schnorr proof", lambda d: edit_payload(d, "trustee.commitments", schnorr_c), True, {"TRU-1"}),
+    ("decryption share proof", lambda d: edit_payload(d, "tally.share", share_r), True, {"TAL-2"}),
+    ("term.close counted", lambda d: edit_payload(d, "term.close", close_counted), True, {"TAL-1"}),
+    ("term.close ciphertexts swapped", lambda d: edit_payload(d, "term.close", close_swap), True, {"TAL-1"}),
+    ("tally.result counts moved", lambda d: edit_payload(d, "tally.result", result_count), True, {"TAL-3"}),
+]
+
+
+def main(argv):
+    src = argv[1]
+    passed = failed = 0
+    base = run(src)
+    if base:
+        print(f"FAIL the untouched record fails: {sorted(base)}")
+        failed += 1
+    else:
+        passed += 1
+    for name, mutate, trust, want in CASES:
+        with tempfile.TemporaryDirectory() as tmp:
+            d = os.path.join(tmp, "record")
+            shutil.copytree(src, d)
+            mutate(d)
+            got = run(d, trust)
+            if want & got:
+                passed += 1
+                print(f"ok   {name}: {sorted(got)}")
+            else:
+                failed += 1
+                print(f"FAIL {name}: expected one of {sorted(want)}, got {sorted(got)}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
