@@ -10,6 +10,7 @@ from canon import Refused, parse_payload  # noqa: E402
 from report import Report  # noqa: E402
 from record import verify_layout, verifier_key  # noqa: E402
 from election import Election, ELECTION_KINDS  # noqa: E402
+from ledger import Ledger  # noqa: E402
 
 DEFAULT_CHECK = {
     "term.setup": "TERM", "election.key": "TRU-5", "contest.version": "CON-2",
@@ -28,6 +29,7 @@ def verify(path, out=sys.stdout, log_key=None):
         return report
     origin, pub, entries = got
     election = Election(origin, report)
+    ledger = Ledger(origin, report)
     counts = {}
     skipped = set()
     for e in entries:
@@ -54,7 +56,15 @@ def verify(path, out=sys.stdout, log_key=None):
                 report.fail(check, e.index, f"{kind}: {msg}")
             except (KeyError, TypeError, ValueError, AttributeError) as ex:
                 report.fail(DEFAULT_CHECK[kind], e.index, f"{kind}: malformed ({type(ex).__name__}: {ex})")
-        elif kind.startswith("ledger.") or kind.startswith("delib."):
+        elif kind.startswith("ledger."):
+            try:
+                ledger.apply(e, p, election.term)
+            except Refused as ex:
+                check, msg = ex.args if len(ex.args) == 2 else ("LED-0", ex.args[0])
+                report.fail(check, e.index, f"{kind}: {msg}")
+            except (KeyError, TypeError, ValueError, AttributeError) as ex:
+                report.fail("LED-0", e.index, f"{kind}: malformed ({type(ex).__name__}: {ex})")
+        elif kind.startswith("delib."):
             skipped.add(kind.split(".")[0])
         else:
             report.fail("LOG-8", e.index, f"unknown entry kind {kind!r}")
@@ -71,6 +81,10 @@ def verify(path, out=sys.stdout, log_key=None):
         report.note(f"{s}.* entries are not checked by this verifier (only their signatures and the tree)")
     report.note(f"{len(entries)} entries; ballots cast {election.ballots}, counted {len(election.latest)}, "
                 f"spoiled {election.spoils}; kinds {dict(sorted(counts.items()))}")
+    rows, city, nrev = ledger.totals()
+    report.note(f"ledger: {len(ledger.contribs)} contributions, {nrev} reversed, {len(rows)} (account, year) rows, "
+                f"{sum(r['minutes'] for r in rows.values())} counting minutes")
+    report.ledger_totals = (rows, city, nrev)
     report.print(out)
     print(("FAIL" if report.failures else "OK") + f": {len(report.failures)} failure(s)", file=out)
     return report
