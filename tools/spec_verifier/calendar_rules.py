@@ -5,6 +5,18 @@ from zoneinfo import ZoneInfo
 UTC = dt.timezone.utc
 
 
+def tzdata_release() -> str:
+    """SPEC §4.2: a verifier states the tzdata release it used (zoneinfo reads the system's)."""
+    for path in ("/usr/share/zoneinfo/tzdata.zi", "/usr/share/zoneinfo/+VERSION"):
+        try:
+            with open(path) as f:
+                line = f.readline().strip()
+            return line.replace("# version ", "")
+        except OSError:
+            pass
+    return "unknown (system zoneinfo)"
+
+
 def parse_date(s):
     if not isinstance(s, str) or len(s) != 10 or s[4] != "-" or s[7] != "-":
         raise ValueError(f"{s!r} is not YYYY-MM-DD")

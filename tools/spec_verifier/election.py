@@ -507,8 +507,6 @@ class Election:
             raise Refused("TAL-1", f"{len(got)} tally items, expected {len(items)}")
         for n, (g, (cid, oid, year, a, b)) in enumerate(zip(got, items)):
             exact(g, ["contest", "option", "year", "a", "b"], "tally item")
-            if list(g) != ["contest", "option", "year", "a", "b"]:
-                raise Refused("TAL-1", "tally item keys are not in the order shown")
             if (g["contest"], g["option"], g["year"]) != (cid, oid, year):
                 raise Refused("TAL-1", f"item {n} is {g['contest']}/{g['option']}/{g['year']}, expected {cid}/{oid}/{year}")
             if element(g["a"], "a", True) != a or element(g["b"], "b", True) != b:

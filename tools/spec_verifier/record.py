@@ -46,13 +46,13 @@ def read_lines(path, report, what):
     """Split a file into lines, each ending with LF (SPEC §1): no empty line, no missing final LF."""
     data = open(path, "rb").read()
     if not data.endswith(b"\n"):
-        report.fail("LOG-1", None, f"{what} does not end with a newline")
+        report.fail("REC-1", None, f"{what} does not end with a newline")
     lines = data.split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()
     for n, l in enumerate(lines):
         if l == b"":
-            report.fail("LOG-1", None, f"{what} line {n + 1} is empty")
+            report.fail("REC-1", None, f"{what} line {n + 1} is empty")
     return data, lines
 
 
@@ -72,7 +72,7 @@ def read_manifest(path, report):
             raise Refused("manifest.json is not in the canonical form of SPEC §1/§2.5")
         return origin, pub, n, k
     except (Refused, KeyError, TypeError, ValueError) as e:
-        report.fail("LOG-1", None, f"manifest.json: {e}")
+        report.fail("REC-1", None, f"manifest.json: {e}")
         return None
 
 
@@ -169,20 +169,20 @@ def verify_layout(dirpath, report):
         try:
             e = parse_entry_line(line, pos)
         except Refused as ex:
-            report.fail("LOG-2", pos, str(ex))
+            report.fail("LOG-1", pos, str(ex))
             return None
         if e.time < last_time:
-            report.fail("LOG-4", pos, f"time {e.time} is before the previous entry's {last_time}")
+            report.fail("LOG-5", pos, f"time {e.time} is before the previous entry's {last_time}")
         last_time = e.time
         if e.signature is not None and not entry_signature_ok(e):
-            report.fail("LOG-3", pos, "entry signature does not verify")
+            report.fail("LOG-2", pos, "entry signature does not verify")
         entries.append(e)
     if len(entries) != n_entries:
-        report.fail("LOG-1", None, f"manifest says {n_entries} entries, entries.jsonl has {len(entries)}")
+        report.fail("REC-1", None, f"manifest says {n_entries} entries, entries.jsonl has {len(entries)}")
     tree = Tree([e.leaf_hash for e in entries])
     _, cplines = read_lines(os.path.join(dirpath, "checkpoints.jsonl"), report, "checkpoints.jsonl")
     if len(cplines) != n_cps:
-        report.fail("LOG-1", None, f"manifest says {n_cps} checkpoints, checkpoints.jsonl has {len(cplines)}")
+        report.fail("REC-1", None, f"manifest says {n_cps} checkpoints, checkpoints.jsonl has {len(cplines)}")
     prev_size, prev_time = -1, 0
     for n, l in enumerate(cplines):
         try:
@@ -194,20 +194,23 @@ def verify_layout(dirpath, report):
                 raise Refused("checkpoint line is not in canonical form (SPEC §1)")
             nsize, root, t = parse_note(o["note"], origin, pub)
             if nsize != size:
-                raise Refused(f"size {size} is not the note's {nsize}")
+                raise Refused("LOG-3", f"size {size} is not the note's {nsize}")
             if size > len(entries):
-                raise Refused(f"size {size} is beyond the {len(entries)} entries")
+                raise Refused("LOG-7", f"size {size} is beyond the {len(entries)} entries")
             if size <= prev_size:
-                raise Refused("checkpoint sizes do not strictly increase")
+                raise Refused("LOG-7", "checkpoint sizes do not strictly increase")
             if tree.root(size) != root:
-                raise Refused(f"root at size {size} is not the one recomputed from the entries")
+                raise Refused("LOG-4", f"root at size {size} is not the one recomputed from the entries")
             if size > 0 and t < entries[size - 1].time:
-                raise Refused("checkpoint time is earlier than its last entry's")
+                raise Refused("LOG-8", "checkpoint time is earlier than its last entry's")
             if t < prev_time:
-                raise Refused("checkpoint time is earlier than the previous checkpoint's")
+                raise Refused("LOG-8", "checkpoint time is earlier than the previous checkpoint's")
             prev_size, prev_time = size, t
-        except (Refused, ValueError, KeyError, TypeError) as ex:
-            report.fail("LOG-5", None, f"checkpoints.jsonl line {n + 1}: {ex}")
+        except Refused as ex:
+            check, msg = ex.args if len(ex.args) == 2 else ("LOG-3", ex.args[0])
+            report.fail(check, None, f"checkpoints.jsonl line {n + 1}: {msg}")
+        except (ValueError, KeyError, TypeError) as ex:
+            report.fail("LOG-3", None, f"checkpoints.jsonl line {n + 1}: malformed ({ex})")
     if prev_size != len(entries):
-        report.fail("LOG-5", None, "the last checkpoint does not cover every entry")
+        report.fail("LOG-7", None, "the last checkpoint does not cover every entry")
     return origin, pub, entries

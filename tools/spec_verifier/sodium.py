@@ -24,6 +24,15 @@ def ed25519_valid_point(pk: bytes) -> bool:
     return len(pk) == 32 and _lib.crypto_core_ed25519_is_valid_point(_B(pk)) == 1
 
 
+def ed25519_sign(seed: bytes, msg: bytes):
+    """(public key, detached signature) for a 32-byte seed: only for SPEC's worked examples."""
+    pk, sk = ctypes.create_string_buffer(32), ctypes.create_string_buffer(64)
+    _lib.crypto_sign_seed_keypair(pk, sk, _B(seed))
+    sig = ctypes.create_string_buffer(64)
+    _lib.crypto_sign_detached(sig, None, _B(msg), ctypes.c_ulonglong(len(msg)), sk)
+    return pk.raw, sig.raw
+
+
 # ---- ristretto255 (RFC 9496) ----
 Q = 2**252 + 27742317777372353535851937790883648493
 IDENTITY = bytes(32)

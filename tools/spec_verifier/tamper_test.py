@@ -140,11 +140,11 @@ def window_shift(p):
 
 
 CASES = [
-    ("make test-cross flip", makefile_flip, False, {"LOG-2", "LOG-3", "LOG-5"}),
-    ("entry signature flipped", sig_flip, False, {"LOG-3"}),
-    ("checkpoint signature flipped", checkpoint_sig_flip, False, {"LOG-5"}),
-    ("manifest not canonical", manifest_space, False, {"LOG-1"}),
-    ("ballot payload changed, signature kept", lambda d: edit_payload(d, "ballot.cast", disj_c), False, {"LOG-3"}),
+    ("make test-cross flip", makefile_flip, False, {"LOG-1", "LOG-2", "LOG-4"}),
+    ("entry signature flipped", sig_flip, False, {"LOG-2"}),
+    ("checkpoint signature flipped", checkpoint_sig_flip, False, {"LOG-3"}),
+    ("manifest not canonical", manifest_space, False, {"REC-1"}),
+    ("ballot payload changed, signature kept", lambda d: edit_payload(d, "ballot.cast", disj_c), False, {"LOG-2"}),
     ("disjunctive proof challenge", lambda d: edit_payload(d, "ballot.cast", disj_c), True, {"BAL-4"}),
     ("disjunctive proof commitments swapped", lambda d: edit_payload(d, "ballot.cast", disj_t), True, {"BAL-4"}),
     ("range proof response", lambda d: edit_payload(d, "ballot.cast", range_r, 3), True, {"BAL-4"}),

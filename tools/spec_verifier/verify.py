@@ -11,6 +11,8 @@ from report import Report  # noqa: E402
 from record import verify_layout, verifier_key  # noqa: E402
 from election import Election, ELECTION_KINDS  # noqa: E402
 from ledger import Ledger  # noqa: E402
+from delib import Deliberation  # noqa: E402
+from calendar_rules import tzdata_release  # noqa: E402
 
 DEFAULT_CHECK = {
     "term.setup": "TERM", "election.key": "TRU-5", "contest.version": "CON-2",
@@ -30,6 +32,7 @@ def verify(path, out=sys.stdout, log_key=None):
     origin, pub, entries = got
     election = Election(origin, report)
     ledger = Ledger(origin, report)
+    delib = Deliberation(report)
     counts = {}
     skipped = set()
     for e in entries:
@@ -38,13 +41,18 @@ def verify(path, out=sys.stdout, log_key=None):
                 p = parse_payload(e.payload, origin)
                 if p["kind"] != "delib.comment":
                     report.fail("LOG-6", e.index, "a redacted line's stand-in is not a delib.comment")
+                elif p.get("body") != "":
+                    report.fail("LOG-6", e.index, "a redacted line's stand-in has a body")
+                else:
+                    delib.apply(e, p, election.term, redacted=True)
             except Refused as ex:
-                report.fail("LOG-6", e.index, f"redacted stand-in: {ex}")
+                check, msg = ex.args if len(ex.args) == 2 else ("LOG-6", ex.args[0])
+                report.fail(check, e.index, f"redacted stand-in: {msg}")
             continue
         try:
             p = parse_payload(e.payload, origin)
         except Refused as ex:
-            report.fail("LOG-7", e.index, str(ex))
+            report.fail("LOG-6", e.index, str(ex))
             continue
         kind = p["kind"]
         counts[kind] = counts.get(kind, 0) + 1
@@ -65,12 +73,20 @@ def verify(path, out=sys.stdout, log_key=None):
             except (KeyError, TypeError, ValueError, AttributeError) as ex:
                 report.fail("LED-0", e.index, f"{kind}: malformed ({type(ex).__name__}: {ex})")
         elif kind.startswith("delib."):
-            skipped.add(kind.split(".")[0])
+            try:
+                delib.apply(e, p, election.term)
+            except Refused as ex:
+                check, msg = ex.args if len(ex.args) == 2 else ("DEL-AUTH", ex.args[0])
+                report.fail(check, e.index, f"{kind}: {msg}")
+            except (KeyError, TypeError, ValueError, AttributeError) as ex:
+                report.fail("DEL-AUTH", e.index, f"{kind}: malformed ({type(ex).__name__}: {ex})")
         else:
-            report.fail("LOG-8", e.index, f"unknown entry kind {kind!r}")
+            report.fail("KND-1", e.index, f"unknown entry kind {kind!r}")
+    delib.finish()
     t = election.term
     if t is not None:
         vk = verifier_key(origin, pub)
+        report.note(f"time zone {t.zone.key}, tzdata release {tzdata_release()}")
         if t.log_key != vk:
             report.fail("TERM", 0, f"term.setup's log_key {t.log_key!r} is not {vk!r} (manifest origin and key)")
         if log_key is not None and log_key != vk:
