@@ -4,7 +4,7 @@ APT_PACKAGES := libsodium-dev libgmp-dev libsqlite3-dev pkg-config tmux
 DEMO_OUT ?= demo-data
 AUDIT_BIN = Audit/.build/release/perennial-audit
 
-.PHONY: all deps build release test test-engine test-audit test-cross demo bench bench-peers ct-check c-memcheck clean fuzz property browser-deps test-browser loadtest
+.PHONY: all deps build release test test-engine test-audit test-cross spec-verify demo bench bench-peers ct-check c-memcheck clean fuzz property browser-deps test-browser loadtest
 
 all: build
 
@@ -79,6 +79,18 @@ test-cross: deps
 	if Audit/.build/debug/perennial-audit verify $(CROSS)/record --quiet --log-key "$$wrong" > /dev/null; then echo "a wrong --log-key was accepted"; exit 1; else echo "a wrong --log-key fails, as it must"; fi
 	@python3 -c "import sys; p='$(CROSS)/record/entries.jsonl'; b=bytearray(open(p,'rb').read()); i=len(b)//2; b[i]=b[i]^1 if b[i]^1 not in (10,) else b[i]^2; open(p,'wb').write(b)"
 	@if Audit/.build/debug/perennial-audit verify $(CROSS)/record > $(CROSS)/tampered.txt; then echo "the audit accepted a tampered record"; exit 1; else echo "tampered record rejected, as it must be: $$(grep -c FAIL $(CROSS)/tampered.txt) failing checks"; fi
+
+# A stranger's verifier, written in Python from Audit/SPEC.md alone (stdlib + the system libsodium, no
+# engine or audit code): it checks test-cross's record (made afresh here, since test-cross tampers its
+# own), SPEC's worked examples, and that it rejects tampered copies. Not part of `make test`.
+SPECV = .build/spec-verify
+spec-verify: deps
+	$(SWIFT) build --product perennial
+	rm -rf $(SPECV)
+	.build/debug/perennial demo --citizens 40 --years 3 --seed 11 --skip-fsync --out $(SPECV) > $(SPECV).log 2>&1
+	python3 tools/spec_verifier/verify.py $(SPECV)/record
+	python3 tools/spec_verifier/examples.py --check Audit/SPEC.md
+	python3 tools/spec_verifier/tamper_test.py $(SPECV)/record
 
 # The public page in a real browser (issue #13): Debian's chromium and chromium-driver, Selenium from
 # PyPI, each installed only when missing. Engine-only runs (make test-engine) never need them.
