@@ -6,9 +6,10 @@ import re
 from zoneinfo import ZoneInfo
 
 import sodium
-from sodium import Q, G, IDENTITY, r_add, r_sub, r_mul, r_base
+import groups
+import proofs
 from canon import Refused, unhex, unb64, integer, parse_payload
-from proofs import lp, u32, element, scalar, check_schnorr, check_chaum_pedersen, check_range
+from proofs import lp, u32
 from calendar_rules import parse_date, instant_ms, windows, window_interval
 
 ID_RE = re.compile(r"\A[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\Z")
@@ -82,6 +83,12 @@ class Election:
         self.ballots = 0
         self.spoils = 0
 
+    def el(self, h, what, allow_identity=False):
+        return proofs.element(self.G, h, what, allow_identity)
+
+    def sc(self, h, what):
+        return proofs.scalar(self.G, h, what)
+
     # ---------------------------------------------------------------- dispatch
     def apply(self, e, p):
         kind = p["kind"]
@@ -120,8 +127,10 @@ class Election:
         t.leap_day = p["leap_day"]
         if t.leap_day not in ("feb28", "mar1"):
             raise Refused("TERM", "leap_day is not feb28 or mar1")
-        if p["group"] != "ristretto255":
-            raise Refused("TERM", f"group {p['group']!r}: this verifier checks ristretto255 records only")
+        try:
+            self.G = groups.group(p["group"])
+        except ValueError as ex:
+            raise Refused("TERM", str(ex))
         exact(p["trustees"], ["n", "t"], "trustees")
         t.n = integer(p["trustees"]["n"], "n", 1, 64)
         t.t = integer(p["trustees"]["t"], "t", 1, t.n)
@@ -168,10 +177,10 @@ class Election:
         cs, ps = p["commitments"], p["proofs"]
         if not isinstance(cs, list) or not isinstance(ps, list) or len(cs) != self.term.t or len(ps) != self.term.t:
             raise Refused("TRU-1", "not t commitments and t proofs")
-        cs = [element(c, "commitment") for c in cs]
+        cs = [self.el(c, "commitment") for c in cs]
         for k, (C, pr) in enumerate(zip(cs, ps)):
             exact(pr, ["c", "r"], "Schnorr proof")
-            if not check_schnorr(pr, C, self.trustee_context(), u32(i) + u32(k)):
+            if not proofs.check_schnorr(self.G, pr, C, self.trustee_context(), u32(i) + u32(k)):
                 raise Refused("TRU-1", f"Schnorr proof of trustee {i} coefficient {k} fails")
         self.commit[i] = cs
         self.box[i] = p["box_key"]
@@ -188,7 +197,7 @@ class Election:
         for s in p["shares"]:
             exact(s, ["to", "sealed"], "share")
             got.append(integer(s["to"], "to"))
-            if len(unb64(s["sealed"], "sealed")) != 80:
+            if len(unb64(s["sealed"], "sealed")) != 48 + 32:
                 raise Refused("TRU-2", "sealed share is not 80 bytes")
         if got != want:
             raise Refused("TRU-2", f"recipients {got}, expected {want}")
@@ -206,11 +215,11 @@ class Election:
             raise Refused("TRU-4", f"second trustee.ready of trustee {j}")
         if len(self.shared) != self.term.n:
             raise Refused("TRU-4", "trustee.ready before every trustee.shares")
-        P = element(p["verification_key"], "verification_key")
-        want = IDENTITY
+        P = self.el(p["verification_key"], "verification_key")
+        want = self.G.identity
         for i, cs in self.commit.items():
             for k, C in enumerate(cs):
-                want = r_add(want, r_mul(C, pow(j, k, Q)))
+                want = self.G.mul(want, self.G.exp(C, pow(j, k, self.G.q)))
         if P != want:
             raise Refused("TRU-4", f"verification key of trustee {j} is not the product of the commitments")
         self.ready[j] = P
@@ -221,10 +230,10 @@ class Election:
             raise Refused("TRU-5", "second election.key")
         if len(self.ready) != self.term.n or self.complaint:
             raise Refused("TRU-5", "election.key before every trustee.ready, or after a complaint")
-        pk = element(p["public_key"], "public_key")
-        want = IDENTITY
+        pk = self.el(p["public_key"], "public_key")
+        want = self.G.identity
         for cs in self.commit.values():
-            want = r_add(want, cs[0])
+            want = self.G.mul(want, cs[0])
         if pk != want:
             raise Refused("TRU-5", "public_key is not the product of the trustees' C_{i,0}")
         self.pk = pk
@@ -374,19 +383,20 @@ class Election:
             if not isinstance(sels, list) or len(sels) != len(v["options"]):
                 raise Refused("BAL-3" if check == "BAL-4" else check, "not one selection per option")
             cts = []
-            sa, sb = IDENTITY, IDENTITY
+            sa, sb = self.G.identity, self.G.identity
             for pos, s in enumerate(sels):
                 if not isinstance(s, dict):
                     raise Refused(check, "selection is not an object")
-                exact(s, ["a", "b", "c", "r", "t"], "selection")
-                a, bb = element(s["a"], "a"), element(s["b"], "b")
-                proof = {k: s[k] for k in ("c", "r", "t")}
-                if not check_range(proof, self.pk, a, bb, 0, 1, self.ballot_context(v["contest"], v["version"], pos),
+                pk = ["c", "r", "t"] if self.G.carries_commitments else ["c", "r"]
+                exact(s, ["a", "b"] + pk, "selection")
+                a, bb = self.el(s["a"], "a"), self.el(s["b"], "b")
+                proof = {k: s[k] for k in pk}
+                if not proofs.check_range(self.G, proof, self.pk, a, bb, 0, 1, self.ballot_context(v["contest"], v["version"], pos),
                                    binding, "disjunctive"):
                     raise Refused(check, f"disjunctive proof of {v['contest']} option {pos} fails")
                 cts.append((a, bb))
-                sa, sb = r_add(sa, a), r_add(sb, bb)
-            if not check_range(c["range"], self.pk, sa, sb, v["min"], v["max"],
+                sa, sb = self.G.mul(sa, a), self.G.mul(sb, bb)
+            if not proofs.check_range(self.G, c["range"], self.pk, sa, sb, v["min"], v["max"],
                                self.ballot_context(v["contest"], v["version"], 0xFFFFFFFF), binding):
                 raise Refused(check, f"range proof of {v['contest']} fails")
             out.append((v["contest"], v, cts))
@@ -443,8 +453,8 @@ class Election:
             for s, (a, bb) in zip(o["selections"], cts):
                 exact(s, ["m", "r"], "opening selection")
                 m = integer(s["m"], "m", 0, 1)
-                rr = scalar(s["r"], "r")
-                if r_base(rr) != a or r_add(r_mul(self.pk, rr), r_base(m)) != bb:
+                rr = self.sc(s["r"], "r")
+                if self.G.gexp(rr) != a or self.G.mul(self.G.exp(self.pk, rr), self.G.gexp(m)) != bb:
                     raise Refused("BAL-8", f"opening of {cid} does not open its ciphertext")
         self.seen_payloads.update((h, hb))
         for _, _, cts in cons:
@@ -470,13 +480,13 @@ class Election:
             for v in self.contests[cid]:
                 for o in v["options"]:
                     if (cid, o["id"]) not in overall:
-                        overall[(cid, o["id"])] = [IDENTITY, IDENTITY]
+                        overall[(cid, o["id"])] = [self.G.identity, self.G.identity]
                         order.append((cid, o["id"]))
         items = []
         def add(year, keep):
             for cid, oid in order:
                 if keep(cid):
-                    a, b = IDENTITY, IDENTITY
+                    a, b = self.G.identity, self.G.identity
                     for idx, w, cons in counted:
                         if year is not None and w != year:
                             continue
@@ -484,7 +494,7 @@ class Election:
                             if ccid == cid:
                                 for o, (ca, cb) in zip(v["options"], cts):
                                     if o["id"] == oid:
-                                        a, b = r_add(a, ca), r_add(b, cb)
+                                        a, b = self.G.mul(a, ca), self.G.mul(b, cb)
                     items.append((cid, oid, year, a, b))
         add(None, lambda cid: True)
         if self.term.per_year and counted:
@@ -509,7 +519,7 @@ class Election:
             exact(g, ["contest", "option", "year", "a", "b"], "tally item")
             if (g["contest"], g["option"], g["year"]) != (cid, oid, year):
                 raise Refused("TAL-1", f"item {n} is {g['contest']}/{g['option']}/{g['year']}, expected {cid}/{oid}/{year}")
-            if element(g["a"], "a", True) != a or element(g["b"], "b", True) != b:
+            if self.el(g["a"], "a", True) != a or self.el(g["b"], "b", True) != b:
                 raise Refused("TAL-1", f"item {n} ({cid}/{oid}/{year}) is not the recomputed encrypted tally")
         self.close = (items, counted)
 
@@ -526,9 +536,9 @@ class Election:
         ds = []
         for n, (s, (cid, oid, year, a, b)) in enumerate(zip(p["shares"], items)):
             exact(s, ["d", "c", "r"], "share")
-            d = element(s["d"], "d", allow_identity=(a == IDENTITY))
+            d = self.el(s["d"], "d", allow_identity=(a == self.G.identity))
             ctx = lp(b"perennial-decryption-v1") + lp(self.origin.encode()) + lp(self.term.id.encode()) + u32(n)
-            if not check_chaum_pedersen(scalar(s["c"], "c"), scalar(s["r"], "r"), self.ready[j], a, d, ctx, u32(j)):
+            if not proofs.check_chaum_pedersen(self.G, self.sc(s["c"], "c"), self.sc(s["r"], "r"), self.ready[j], a, d, ctx, u32(j)):
                 raise Refused("TAL-2", f"Chaum-Pedersen proof of trustee {j} item {n} fails")
             ds.append(d)
         self.shares[j] = ds
@@ -549,18 +559,18 @@ class Election:
             num = den = 1
             for k in S:
                 if k != j:
-                    num = num * k % Q
-                    den = den * (k - j) % Q
-            lam[j] = num * pow(den, -1, Q) % Q
+                    num = num * k % self.G.q
+                    den = den * (k - j) % self.G.q
+            lam[j] = num * pow(den, -1, self.G.q) % self.G.q
         counts = []
         for n, (cid, oid, year, a, b) in enumerate(items):
-            acc = IDENTITY
+            acc = self.G.identity
             for j in S:
-                acc = r_add(acc, r_mul(self.shares[j][n], lam[j]))
-            gm = r_sub(b, acc)
-            cur, m = IDENTITY, 0
+                acc = self.G.mul(acc, self.G.exp(self.shares[j][n], lam[j]))
+            gm = self.G.div(b, acc)
+            cur, m = self.G.identity, 0
             while cur != gm and m <= counted:
-                cur, m = r_add(cur, G), m + 1
+                cur, m = self.G.mul(cur, self.G.g), m + 1
             if cur != gm:
                 raise Refused("TAL-3", f"item {n} does not decrypt to a count in [0, {counted}]")
             counts.append(m)

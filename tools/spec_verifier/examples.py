@@ -9,7 +9,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sodium  # noqa: E402
 from merkle import leaf_hash  # noqa: E402
 from record import ENTRY_PREFIX  # noqa: E402
-from proofs import lp, u32, transcript, hash_to_scalar, check_schnorr  # noqa: E402
+import groups  # noqa: E402
+from proofs import lp, u32, transcript, check_schnorr  # noqa: E402
 
 ORIGIN = "perennial.example/nancy-2026"
 TERM = "nancy-2026"
@@ -32,11 +33,12 @@ def transcript_example():
     X, A = sodium.r_base(x), sodium.r_base(w)
     context = lp(b"perennial-trustee-v1") + lp(ORIGIN.encode()) + lp(TERM.encode())
     binding = u32(i) + u32(k)
-    T = transcript("schnorr", context, binding, [sodium.G, X, A])
-    c = hash_to_scalar(T)
+    G = groups.group("ristretto255")
+    T = transcript(G, "schnorr", context, binding, [G.g, X, A])
+    c = G.hash_to_scalar(T)
     r = (w + c * x) % sodium.Q
     proof = {"c": c.to_bytes(32, "little").hex(), "r": r.to_bytes(32, "little").hex()}
-    assert check_schnorr(proof, X, context, binding)
+    assert check_schnorr(G, proof, X, context, binding)
     return {"X": X.hex(), "A": A.hex(), "T": T.hex(), "c": proof["c"], "r": proof["r"]}
 
 
