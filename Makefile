@@ -90,6 +90,8 @@ spec-verify: deps
 	.build/debug/perennial demo --citizens 40 --years 3 --seed 11 --skip-fsync --out $(SPECV) > $(SPECV).log 2>&1
 	python3 tools/spec_verifier/verify.py $(SPECV)/record
 	python3 tools/spec_verifier/examples.py --check Audit/SPEC.md
+	.build/debug/perennial receipt issue --data $(SPECV)/node 1 > $(SPECV)/receipt.json
+	python3 tools/spec_verifier/verify.py --receipt $(SPECV)/receipt.json $(SPECV)/record
 	python3 tools/spec_verifier/tamper_test.py $(SPECV)/record
 
 # The public page in a real browser (issue #13): Debian's chromium and chromium-driver, Selenium from

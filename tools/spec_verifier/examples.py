@@ -2,12 +2,14 @@
 """SPEC's worked examples (§2.2 one entry, §3.3 one transcript), recomputed from their stated inputs.
 `examples.py` prints them; `examples.py --check SPEC.md` fails unless every value is in SPEC verbatim."""
 import base64
+import hashlib
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sodium  # noqa: E402
 from merkle import leaf_hash  # noqa: E402
+from tracking import tracking_code  # noqa: E402
 from record import ENTRY_PREFIX  # noqa: E402
 import groups  # noqa: E402
 from proofs import lp, u32, transcript, check_schnorr  # noqa: E402
@@ -42,24 +44,32 @@ def transcript_example():
     return {"X": X.hex(), "A": A.hex(), "T": T.hex(), "c": proof["c"], "r": proof["r"]}
 
 
+def tracking_example():
+    """§2.6: the tracking codes SPEC gives for SHA-256("") and SHA-256("abc")."""
+    return {"code of SHA-256('')": tracking_code(hashlib.sha256(b"").digest()),
+            "code of SHA-256('abc')": tracking_code(hashlib.sha256(b"abc").digest())}
+
+
 def wrap(h, n=64):
     return "\n".join(h[i:i + n] for i in range(0, len(h), n))
 
 
 def main(argv):
-    e, t = entry_example(), transcript_example()
+    e, t, c = entry_example(), transcript_example(), tracking_example()
     if len(argv) == 3 and argv[1] == "--check":
         spec = open(argv[2], encoding="utf-8").read()
-        missing = [k for k, v in [("entry " + k, v) for k, v in e.items()] + [("transcript " + k, v) for k, v in t.items()]
+        missing = [k for k, v in [("entry " + k, v) for k, v in e.items()] + [("transcript " + k, v) for k, v in t.items()] + [("tracking " + k, v) for k, v in c.items()]
                    if (wrap(v) if k.endswith((" leaf", " T")) else v) not in spec]
         for m in missing:
             print(f"FAIL SPEC's worked example lacks or misstates the {m}")
-        print(f"{len(e) + len(t) - len(missing)} passed, {len(missing)} failed")
+        print(f"{len(e) + len(t) + len(c) - len(missing)} passed, {len(missing)} failed")
         return 1 if missing else 0
     for k, v in e.items():
         print(f"entry {k}:\n{wrap(v) if k == 'leaf' else v}")
     for k, v in t.items():
         print(f"transcript {k}:\n{wrap(v) if k == 'T' else v}")
+    for k, v in c.items():
+        print(f"tracking {k}: {v}")
     return 0
 
 

@@ -106,15 +106,38 @@ def verify(path, out=sys.stdout, log_key=None):
     return report
 
 
+def check_receipt(path, record_dir):
+    """verify.py --receipt FILE [RECORD_DIR]: SPEC §2.6, offline, and against the record when given."""
+    from receipt import verify_receipt
+    from merkle import Tree
+    entries = tree = None
+    if record_dir:
+        rep = Report()
+        got = verify_layout(record_dir, rep)
+        if got is None or rep.failures:
+            rep.print(sys.stdout)
+            print("FAIL: the record itself does not verify")
+            return 1
+        entries = got[2]
+        tree = Tree([e.leaf_hash for e in entries])
+    fails = verify_receipt(open(path, "rb").read(), entries, tree)
+    for check, msg in fails:
+        print(f"FAIL {check} receipt: {msg}")
+    print(("FAIL" if fails else "OK") + f": receipt {path}, {len(fails)} failure(s)")
+    return 1 if fails else 0
+
+
 def main(argv):
     args = argv[1:]
+    if args and args[0] == "--receipt" and len(args) in (2, 3):
+        return check_receipt(args[1], args[2] if len(args) == 3 else None)
     log_key = None
     if "--log-key" in args:
         i = args.index("--log-key")
         log_key = args[i + 1]
         del args[i:i + 2]
     if len(args) != 1:
-        print("usage: verify.py RECORD_DIR [--log-key VKEY]", file=sys.stderr)
+        print("usage: verify.py RECORD_DIR [--log-key VKEY] | verify.py --receipt FILE [RECORD_DIR]", file=sys.stderr)
         return 2
     if not os.path.isdir(args[0]):
         print(f"error: {args[0]} is not a record directory (manifest.json, entries.jsonl, checkpoints.jsonl)", file=sys.stderr)
