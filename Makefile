@@ -82,7 +82,9 @@ test-cross: deps
 
 # A stranger's verifier, written in Python from Audit/SPEC.md alone (stdlib + the system libsodium, no
 # engine or audit code): it checks test-cross's record (made afresh here, since test-cross tampers its
-# own), SPEC's worked examples, and that it rejects tampered copies. Not part of `make test`.
+# own), a receipt, SPEC's worked examples, that it rejects tampered copies, and a second record made by
+# the clerk commands (scenario.sh: a skipped midnight, 29 February, a referendum, a tie, a withdrawal,
+# a revoked kiosk, a roll update and a replaced card). Not part of `make test`.
 SPECV = .build/spec-verify
 spec-verify: deps
 	$(SWIFT) build --product perennial
@@ -93,6 +95,8 @@ spec-verify: deps
 	.build/debug/perennial receipt issue --data $(SPECV)/node 1 > $(SPECV)/receipt.json
 	python3 tools/spec_verifier/verify.py --receipt $(SPECV)/receipt.json $(SPECV)/record
 	python3 tools/spec_verifier/tamper_test.py $(SPECV)/record
+	tools/spec_verifier/scenario.sh $(CURDIR)/.build/debug/perennial $(CURDIR)/$(SPECV)/scenario
+	python3 tools/spec_verifier/verify.py $(SPECV)/scenario/record
 
 # The public page in a real browser (issue #13): Debian's chromium and chromium-driver, Selenium from
 # PyPI, each installed only when missing. Engine-only runs (make test-engine) never need them.

@@ -1,0 +1,50 @@
+#!/bin/sh
+# A second record for the spec verifier, through the engine's clerk commands, with what the demo's lacks:
+# a zone whose midnight is skipped (America/Santiago, 2027-09-05: a window opens at the first instant of
+# the day), a 29 February birthday under mar1, a referendum of window 2 and per-year results, a revote,
+# a challenged ballot, a revoked kiosk, a candidate declared and one withdrawn after votes for them, a
+# roll update and a replaced card. Usage: scenario.sh PERENNIAL_BINARY OUT_DIR (the record is OUT/record).
+set -eu
+P=$1; OUT=$2
+rm -rf "$OUT"; mkdir -p "$OUT"; cd "$OUT"
+T0=2026-12-01T09:00:00-03:00
+for i in 1 2 3; do "$P" trustee key --trustee-dir T$i > key$i; echo "pass $i" > pass$i; done
+"$P" term setup --simulation --at $T0 --origin city.example/santiago-2027 --term santiago-2027 --title "Alcalde" \
+  --time-zone America/Santiago --start 2027-01-01 --end 2029-01-01 --window-days 3 --leap-day mar1 \
+  --per-year-results --trustees 3 --threshold 2 --trustee-key "$(cat key1)" --trustee-key "$(cat key2)" --trustee-key "$(cat key3)" > /dev/null
+for i in 1 2 3; do "$P" trustee commit --at $T0 --trustee-dir T$i --index $i --passphrase-file pass$i > /dev/null; done
+for s in shares check; do for i in 1 2 3; do "$P" trustee $s --at $T0 --trustee-dir T$i --passphrase-file pass$i > /dev/null; done; done
+"$P" term publish-key --at $T0 > /dev/null
+"$P" contest declare --at $T0 --contest maire --title "Alcalde" --option a="Ana" --option b="Ben" --option blank="Vote blanco" > /dev/null
+"$P" contest declare --at $T0 --contest consulta --title "Consulta" --year 2 --min 0 --max 1 --option si="Sí" --option no="No" > /dev/null
+for r in "REF-1 09-05" "REF-2 02-29" "REF-4 06-15"; do set -- $r; "$P" roll enrol --at $T0 --person $1 --birthday $2 --letters letters/ > /dev/null; done
+printf 'person,birthday,eligible_from,eligible_until\nREF-3,04-01,2028-01-01,\n' > people.csv
+"$P" roll import --at $T0 people.csv --letters letters/ > /dev/null
+code() { grep -l "Reference: $1\$" letters/*.txt | sort -t- -k2 -n | tail -1 | xargs grep -E "^ +[A-Z0-9]{5}-[A-Z0-9]{5}-" | tr -d " "; }
+cred() { python3 -c "
+import json, base64, sys
+for l in open('rec/entries.jsonl'):
+    p = json.loads(base64.b64decode(json.loads(l)['payload']))
+    if p['kind'] == 'roll.enrol' and p['birthday'] == sys.argv[1]: print(p['credential'])" "$1"; }
+"$P" kiosk enrol --at 2027-02-01T09:00:00-03:00 --device town-hall-1 --key-out th1.key > /dev/null
+"$P" ballot challenge --at 2027-03-01T10:00:00-03:00 --code "$(code REF-2)" --choice maire=b --device-key th1.key > /dev/null
+"$P" ballot cast --at 2027-03-01T10:05:00-03:00 --code "$(code REF-2)" --choice maire=b > /dev/null
+"$P" ballot cast --at 2027-06-15T00:00:00-04:00 --code "$(code REF-4)" --choice maire=blank > /dev/null
+"$P" kiosk revoke --at 2027-07-01T09:00:00-04:00 --device town-hall-1 > /dev/null
+"$P" contest add-candidate --at 2027-08-01T09:00:00-04:00 --contest maire --id c --label "Cleo" > /dev/null
+"$P" ballot cast --at 2027-09-05T01:00:00-03:00 --code "$(code REF-1)" --choice maire=c > /dev/null
+"$P" ballot cast --at 2027-09-06T10:00:00-03:00 --code "$(code REF-1)" --choice maire=a > /dev/null
+"$P" contest withdraw --at 2027-10-01T09:00:00-03:00 --contest maire --id b > /dev/null
+"$P" export --out rec/ > /dev/null
+"$P" roll update --at 2027-11-01T09:00:00-03:00 --credential "$(cred 06-15)" --eligible-until 2028-01-01 --reason moved-out > /dev/null
+"$P" roll replace --at 2028-01-10T09:00:00-03:00 --credential "$(cred 02-29)" --date 2028-01-15 --reason lost --person REF-2 --letters letters/ > /dev/null
+"$P" ballot cast --at 2028-02-29T10:00:00-03:00 --code "$(code REF-2)" --choice maire=c --choice consulta=si > /dev/null
+"$P" ballot cast --at 2028-04-01T10:00:00-03:00 --code "$(code REF-3)" --choice maire=a --choice consulta=no > /dev/null
+"$P" ballot cast --at 2028-09-05T10:00:00-03:00 --code "$(code REF-1)" --choice maire=c --choice consulta=no > /dev/null
+END=2029-01-02T10:00:00-03:00
+"$P" close --at $END > /dev/null
+"$P" trustee decrypt --at $END --trustee-dir T1 --passphrase-file pass1 > /dev/null
+"$P" trustee decrypt --at $END --trustee-dir T3 --passphrase-file pass3 > /dev/null
+"$P" tally --at $END --trustees 1,3 > /dev/null
+rm -rf rec; "$P" export --out record/ > /dev/null
+echo "scenario record in $OUT/record"
