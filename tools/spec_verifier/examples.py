@@ -9,6 +9,8 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sodium  # noqa: E402
 from merkle import leaf_hash  # noqa: E402
+from record import key_id, verifier_key, parse_note  # noqa: E402
+from canon import json_string  # noqa: E402
 from tracking import tracking_code  # noqa: E402
 from record import ENTRY_PREFIX  # noqa: E402
 import groups  # noqa: E402
@@ -28,6 +30,28 @@ def entry_example():
             % (time, pk.hex(), sig.hex(), base64.b64encode(payload).decode()))
     return {"payload": payload.decode(), "author": pk.hex(), "signature": sig.hex(),
             "leaf": leaf.hex(), "leaf_hash": leaf_hash(leaf).hex(), "line": line}
+
+
+def checkpoint_example():
+    """§2.4: the log key from the same seed signs the checkpoint of a log holding only that entry."""
+    e = entry_example()
+    seed = bytes(range(32))
+    pk, _ = sodium.ed25519_sign(seed, b"")
+    root = bytes.fromhex(e["leaf_hash"])
+    body = f"{ORIGIN}\n1\n{base64.b64encode(root).decode()}\ntime 1767222000000\n"
+    _, sig = sodium.ed25519_sign(seed, body.encode())
+    kid = key_id(ORIGIN, pk)
+    note = body + "\n\u2014 " + ORIGIN + " " + base64.b64encode(kid + sig).decode() + "\n"
+    size, r, _ = parse_note(note, ORIGIN, pk)
+    assert (size, r) == (1, root)
+    return {"verifier key": verifier_key(ORIGIN, pk), "key id": kid.hex(),
+            "signature line": note.split("\n")[5], "line": '{"size":1,"note":%s}' % json_string(note)}
+
+
+def ballot_context_example():
+    """§4.7: the context of the disjunctive proof of option 2 of version 3 of contest maire."""
+    ctx = (lp(b"perennial-ballot-v1") + lp(ORIGIN.encode()) + lp(TERM.encode()) + lp(b"maire") + u32(3) + u32(2))
+    return {"context": ctx.hex()}
 
 
 def transcript_example():
@@ -56,9 +80,11 @@ def wrap(h, n=64):
 
 def main(argv):
     e, t, c = entry_example(), transcript_example(), tracking_example()
+    c.update(checkpoint_example())
+    c.update(ballot_context_example())
     if len(argv) == 3 and argv[1] == "--check":
         spec = open(argv[2], encoding="utf-8").read()
-        missing = [k for k, v in [("entry " + k, v) for k, v in e.items()] + [("transcript " + k, v) for k, v in t.items()] + [("tracking " + k, v) for k, v in c.items()]
+        missing = [k for k, v in [("entry " + k, v) for k, v in e.items()] + [("transcript " + k, v) for k, v in t.items()] + [(k, v) for k, v in c.items()]
                    if (wrap(v) if k.endswith((" leaf", " T")) else v) not in spec]
         for m in missing:
             print(f"FAIL SPEC's worked example lacks or misstates the {m}")
@@ -69,7 +95,7 @@ def main(argv):
     for k, v in t.items():
         print(f"transcript {k}:\n{wrap(v) if k == 'T' else v}")
     for k, v in c.items():
-        print(f"tracking {k}: {v}")
+        print(f"{k}: {v}")
     return 0
 
 
