@@ -126,6 +126,8 @@ class Ledger:
             slug(c, "category")
         vf, vu = date(p["valid_from"], "valid_from"), opt_date(p["valid_until"], "valid_until")
         self.officer(e, term, "LED-1")
+        if not sodium.ed25519_valid_point(key):
+            raise Refused("LED-1", "key is not a valid Ed25519 public key (SPEC §2.2)")
         if key == term.officer or self.key_org.get(key, org) != org:
             raise Refused("LED-1", "key is the officer's or another organisation's")
         if not 1 <= len(cats) <= 50 or [c.encode() for c in cats] != sorted({c.encode() for c in cats}):

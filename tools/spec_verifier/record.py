@@ -199,13 +199,13 @@ def verify_layout(dirpath, report):
                 raise Refused("LOG-7", f"size {size} is beyond the {len(entries)} entries")
             if size <= prev_size:
                 raise Refused("LOG-7", "checkpoint sizes do not strictly increase")
+            prev_size, last_time, prev_time = size, prev_time, max(prev_time, t)
             if tree.root(size) != root:
                 raise Refused("LOG-4", f"root at size {size} is not the one recomputed from the entries")
             if size > 0 and t < entries[size - 1].time:
                 raise Refused("LOG-8", "checkpoint time is earlier than its last entry's")
-            if t < prev_time:
+            if t < last_time:
                 raise Refused("LOG-8", "checkpoint time is earlier than the previous checkpoint's")
-            prev_size, prev_time = size, t
         except Refused as ex:
             check, msg = ex.args if len(ex.args) == 2 else ("LOG-3", ex.args[0])
             report.fail(check, None, f"checkpoints.jsonl line {n + 1}: {msg}")

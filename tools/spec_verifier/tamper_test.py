@@ -135,6 +135,51 @@ def result_count(p):
     o[1]["count"] -= 1
 
 
+def redacted_kind(path):
+    """A redacted line's stand-in is unsigned: make it another kind (it must stand for a delib.comment)."""
+    ls = lines(path)
+    for i, l in enumerate(ls):
+        o = json.loads(l)
+        if "redacted" in o:
+            p = json.loads(base64.b64decode(o["payload"]))
+            p["kind"] = "delib.support"
+            o["payload"] = base64.b64encode(json.dumps(p, separators=(",", ":"), ensure_ascii=False).encode()).decode()
+            ls[i] = json.dumps(o, separators=(",", ":")).encode()
+            write_lines(path, ls)
+            return
+    raise LookupError("no redacted line in the record")
+
+
+def redacted_hash(path):
+    """A redacted line's leaf hash changed: the signed checkpoints no longer hold it."""
+    ls = lines(path)
+    for i, l in enumerate(ls):
+        o = json.loads(l)
+        if "redacted" in o:
+            o["redacted"] = flip_hex(o["redacted"])
+            ls[i] = json.dumps(o, separators=(",", ":")).encode()
+            write_lines(path, ls)
+            return
+    raise LookupError("no redacted line in the record")
+
+
+def proposal_body(p):
+    p["body"] += "\nOne more line."
+
+
+def attestation_dup(path):
+    """The second contribution reuses the first one's (org, attestation)."""
+    first = {}
+    edit_payload(path, "ledger.contribution", lambda p: first.update(p), 0)
+    edit_payload(path, "ledger.contribution", lambda p: p.update(org=first["org"], attestation=first["attestation"],
+                                                                 category=first["category"]), 1)
+
+
+def account_check(p):
+    a = p["account"]
+    p["account"] = a[:-1] + ("0" if a[-1] != "0" else "1")
+
+
 def window_shift(p):
     p["window"] += 1
 
@@ -156,6 +201,11 @@ CASES = [
     ("decryption share proof", lambda d: edit_payload(d, "tally.share", share_r), True, {"TAL-2"}),
     ("term.close counted", lambda d: edit_payload(d, "term.close", close_counted), True, {"TAL-1"}),
     ("term.close ciphertexts swapped", lambda d: edit_payload(d, "term.close", close_swap), True, {"TAL-1"}),
+    ("redacted stand-in of another kind", redacted_kind, False, {"LOG-6"}),
+    ("redacted line's leaf hash", redacted_hash, False, {"LOG-4"}),
+    ("proposal body changed, hash kept", lambda d: edit_payload(d, "delib.proposal", proposal_body), True, {"DEL-HASH"}),
+    ("attestation recorded twice", attestation_dup, True, {"LED-9", "LED-4"}),
+    ("account id check symbol", lambda d: edit_payload(d, "ledger.contribution", account_check, 5), True, {"LED-0"}),
     ("tally.result counts moved", lambda d: edit_payload(d, "tally.result", result_count), True, {"TAL-3"}),
 ]
 
