@@ -97,6 +97,7 @@ spec-verify: deps
 	python3 tools/spec_verifier/tamper_test.py $(SPECV)/record
 	tools/spec_verifier/scenario.sh $(CURDIR)/.build/debug/perennial $(CURDIR)/$(SPECV)/scenario
 	python3 tools/spec_verifier/verify.py $(SPECV)/scenario/record
+	python3 tools/spec_verifier/verify.py --board $(SPECV)/scenario/board
 
 # The public page in a real browser (issue #13): Debian's chromium and chromium-driver, Selenium from
 # PyPI, each installed only when missing. Engine-only runs (make test-engine) never need them.

@@ -77,6 +77,7 @@ class Election:
         self.seen_payloads = set()   # sha256 of ballot payloads recorded (cast, spoil, embedded)
         self.spoiled_cts = set()
         self.latest = {}      # (lineage, window) -> (index, ballot)
+        self.cast_info = {}   # index of each valid ballot.cast -> (lineage, window), for §2.6 states
         self.close = None
         self.shares = {}      # trustee -> [d]
         self.result = False
@@ -423,6 +424,7 @@ class Election:
                     raise Refused("BAL-5", "a ciphertext of a challenged ballot is cast")
         self.seen_payloads.add(h)
         self.latest[(r["lineage"], window)] = (e.index, window, cons)
+        self.cast_info[e.index] = (r["lineage"], window)
 
     def ballot_spoil(self, e, p):
         self.spoils += 1

@@ -34,6 +34,7 @@ for l in open('rec/entries.jsonl'):
 "$P" contest add-candidate --at 2027-08-01T09:00:00-04:00 --contest maire --id c --label "Cleo" > /dev/null
 "$P" ballot cast --at 2027-09-05T01:00:00-03:00 --code "$(code REF-1)" --choice maire=c > /dev/null
 "$P" ballot cast --at 2027-09-06T10:00:00-03:00 --code "$(code REF-1)" --choice maire=a > /dev/null
+"$P" ballot cast --at 2027-09-07T23:59:00-03:00 --code "$(code REF-1)" --choice maire=a > /dev/null
 "$P" contest withdraw --at 2027-10-01T09:00:00-03:00 --contest maire --id b > /dev/null
 "$P" export --out rec/ > /dev/null
 "$P" roll update --at 2027-11-01T09:00:00-03:00 --credential "$(cred 06-15)" --eligible-until 2028-01-01 --reason moved-out > /dev/null
@@ -47,4 +48,5 @@ END=2029-01-02T10:00:00-03:00
 "$P" trustee decrypt --at $END --trustee-dir T3 --passphrase-file pass3 > /dev/null
 "$P" tally --at $END --trustees 1,3 > /dev/null
 rm -rf rec; "$P" export --out record/ > /dev/null
-echo "scenario record in $OUT/record"
+"$P" export --tiles board/ > /dev/null
+echo "scenario record in $OUT/record, its board in $OUT/board"

@@ -101,6 +101,7 @@ def verify(path, out=sys.stdout, log_key=None):
     report.note(f"ledger: {len(ledger.contribs)} contributions, {nrev} reversed, {len(rows)} (account, year) rows, "
                 f"{sum(r['minutes'] for r in rows.values())} counting minutes")
     report.ledger_totals = (rows, city, nrev)
+    report.election, report.entries, report.origin = election, entries, origin
     report.print(out)
     print(("FAIL" if report.failures else "OK") + f": {len(report.failures)} failure(s)", file=out)
     return report
@@ -127,8 +128,34 @@ def check_receipt(path, record_dir):
     return 1 if fails else 0
 
 
+def check_board(board):
+    """verify.py --board DIR: SPEC §2.7 (tiles, bundles, rebuilt record) and §2.8 (BRD-1)."""
+    import shutil
+    from board import rebuild, tracker_index, check_index
+    try:
+        tmp = rebuild(board, None)
+    except (Refused, KeyError, ValueError, OSError) as ex:
+        print(f"FAIL BRD board: {ex.args[-1]}")
+        return 1
+    try:
+        print(f"board {board}: tiles match the signed checkpoint; record rebuilt from the bundles")
+        rep = verify(tmp)
+        if rep.failures or not hasattr(rep, "election"):
+            return 1
+        shards = tracker_index(rep.entries, rep.origin, rep.election.cast_info)
+        fails = check_index(board, len(rep.entries), shards)
+        for f in fails:
+            print(f"FAIL BRD-1 board: {f}")
+        print(("FAIL" if fails else "OK") + f": tracking-code index, {len(shards)} shards, {len(fails)} failure(s)")
+        return 1 if fails else 0
+    finally:
+        shutil.rmtree(tmp)
+
+
 def main(argv):
     args = argv[1:]
+    if args and args[0] == "--board" and len(args) == 2:
+        return check_board(args[1])
     if args and args[0] == "--receipt" and len(args) in (2, 3):
         return check_receipt(args[1], args[2] if len(args) == 3 else None)
     log_key = None
@@ -137,7 +164,7 @@ def main(argv):
         log_key = args[i + 1]
         del args[i:i + 2]
     if len(args) != 1:
-        print("usage: verify.py RECORD_DIR [--log-key VKEY] | verify.py --receipt FILE [RECORD_DIR]", file=sys.stderr)
+        print("usage: verify.py RECORD_DIR [--log-key VKEY] | verify.py --receipt FILE [RECORD_DIR] | verify.py --board DIR", file=sys.stderr)
         return 2
     if not os.path.isdir(args[0]):
         print(f"error: {args[0]} is not a record directory (manifest.json, entries.jsonl, checkpoints.jsonl)", file=sys.stderr)
