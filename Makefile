@@ -94,7 +94,9 @@ spec-verify: deps
 	python3 tools/spec_verifier/examples.py --check Audit/SPEC.md
 	.build/debug/perennial receipt issue --data $(SPECV)/node 1 > $(SPECV)/receipt.json
 	python3 tools/spec_verifier/verify.py --receipt $(SPECV)/receipt.json $(SPECV)/record
-	python3 tools/spec_verifier/tamper_test.py $(SPECV)/record
+	.build/debug/perennial export --data $(SPECV)/node --tiles $(SPECV)/board > /dev/null
+	python3 tools/spec_verifier/verify.py --board $(SPECV)/board
+	python3 tools/spec_verifier/tamper_test.py $(SPECV)/record $(SPECV)/board
 	tools/spec_verifier/scenario.sh $(CURDIR)/.build/debug/perennial $(CURDIR)/$(SPECV)/scenario
 	python3 tools/spec_verifier/verify.py $(SPECV)/scenario/record
 	python3 tools/spec_verifier/verify.py --board $(SPECV)/scenario/board

@@ -106,6 +106,14 @@ def rebuild(board, report):
         if got != want:
             raise Refused("BRD", f"the level-{level} tiles do not hold the subtree hashes")
         level, span = level + 1, span * 256
+    for line in cps[:-1]:
+        s = json.loads(line)["size"]
+        if s % 256:
+            # every checkpoint's partial tile and bundle is served (tlog-tiles; SPEC §2.7)
+            t = read(board, tile_path(0, s // 256, s % 256))
+            if t != hashes[(s // 256) * 256 * 32:s * 32]:
+                raise Refused("BRD", f"the partial level-0 tile of checkpoint size {s} is not the tree's")
+            read(board, tile_path("entries", s // 256, s % 256))
     lines = []
     for n, data in enumerate(tiles_of(board, "entries", size, "bundle")):
         for k, slot in enumerate(parse_bundle(data, min(256, size - 256 * n))):
