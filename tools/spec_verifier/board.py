@@ -108,8 +108,8 @@ def rebuild(board, report):
         level, span = level + 1, span * 256
     for line in cps[:-1]:
         s = json.loads(line)["size"]
-        if s % 256:
-            # every checkpoint's partial tile and bundle is served (tlog-tiles; SPEC §2.7)
+        if s % 256 and s // 256 == size // 256:
+            # the partial level-0 tile and bundle of each checkpoint not yet filled (SPEC §2.7)
             t = read(board, tile_path(0, s // 256, s % 256))
             if t != hashes[(s // 256) * 256 * 32:s * 32]:
                 raise Refused("BRD", f"the partial level-0 tile of checkpoint size {s} is not the tree's")
