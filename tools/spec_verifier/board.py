@@ -107,13 +107,19 @@ def rebuild(board, report):
             raise Refused("BRD", f"the level-{level} tiles do not hold the subtree hashes")
         level, span = level + 1, span * 256
     for line in cps[:-1]:
+        # each checkpoint's partial tiles that the latest tree has not filled yet (SPEC §2.7)
         s = json.loads(line)["size"]
-        if s % 256 and s // 256 == size // 256:
-            # the partial level-0 tile and bundle of each checkpoint not yet filled (SPEC §2.7)
-            t = read(board, tile_path(0, s // 256, s % 256))
-            if t != hashes[(s // 256) * 256 * 32:s * 32]:
-                raise Refused("BRD", f"the partial level-0 tile of checkpoint size {s} is not the tree's")
-            read(board, tile_path("entries", s // 256, s % 256))
+        level, span = 0, 1
+        while s // span:
+            n, w = s // (span * 256), (s // span) % 256
+            if w and n == size // (span * 256):
+                t = read(board, tile_path(level, n, w))
+                want = b"".join(tree.mth((n * 256 + i) * span, (n * 256 + i + 1) * span) for i in range(w))
+                if t != want:
+                    raise Refused("BRD", f"the partial level-{level} tile of checkpoint size {s} is not the tree's")
+                if level == 0:
+                    read(board, tile_path("entries", n, w))
+            level, span = level + 1, span * 256
     lines = []
     for n, data in enumerate(tiles_of(board, "entries", size, "bundle")):
         for k, slot in enumerate(parse_bundle(data, min(256, size - 256 * n))):
