@@ -23,7 +23,8 @@ DEFAULT_CHECK = {
 }
 
 
-def verify(path, out=sys.stdout, log_key=None):
+def verify(path, out=None, log_key=None):
+    out = out or sys.stdout
     report = Report()
     got = verify_layout(path, report)
     if got is None:
