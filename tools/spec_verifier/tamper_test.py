@@ -105,6 +105,8 @@ def disj_c(p):
 
 def disj_t(p):
     s = p["contests"][0]["selections"][1]
+    if "t" not in s:
+        raise LookupError("proofs carry no commitments in this group (SPEC §3.5.1)")
     s["t"][0], s["t"][1] = s["t"][1], s["t"][0]
 
 
