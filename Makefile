@@ -92,6 +92,7 @@ spec-verify: deps
 	.build/debug/perennial demo --citizens 40 --years 3 --seed 11 --skip-fsync --out $(SPECV) > $(SPECV).log 2>&1
 	python3 tools/spec_verifier/verify.py $(SPECV)/record
 	python3 tools/spec_verifier/examples.py --check Audit/SPEC.md
+	python3 tools/spec_verifier/vectors_test.py
 	.build/debug/perennial receipt issue --data $(SPECV)/node 1 > $(SPECV)/receipt.json
 	python3 tools/spec_verifier/verify.py --receipt $(SPECV)/receipt.json $(SPECV)/record
 	.build/debug/perennial export --data $(SPECV)/node --tiles $(SPECV)/board > /dev/null
