@@ -26,7 +26,7 @@ def entry_example():
     pk, sig = sodium.ed25519_sign(seed, ENTRY_PREFIX + payload)
     time = 1767222000000
     leaf = b"\x01" + time.to_bytes(8, "big") + pk + sig + len(payload).to_bytes(4, "big") + payload
-    line = ('{"index":7,"time":%d,"author":"%s","signature":"%s","payload":"%s"}'
+    line = ('{"index":0,"time":%d,"author":"%s","signature":"%s","payload":"%s"}'
             % (time, pk.hex(), sig.hex(), base64.b64encode(payload).decode()))
     return {"payload": payload.decode(), "author": pk.hex(), "signature": sig.hex(),
             "leaf": leaf.hex(), "leaf_hash": leaf_hash(leaf).hex(), "line": line}
