@@ -74,6 +74,18 @@ def tracking_example():
             "code of SHA-256('abc')": tracking_code(hashlib.sha256(b"abc").digest())}
 
 
+def instant_example():
+    """§5.1: the instants SPEC gives for times skipped and repeated by Paris's clock changes."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+    from calendar_rules import instant_ms
+    z, out = ZoneInfo("Europe/Paris"), {}
+    for d in (dt.date(2026, 3, 29), dt.date(2026, 10, 25)):
+        u = dt.datetime.fromtimestamp(instant_ms(z, d, 2, 30) / 1000, dt.timezone.utc)
+        out[f"instant {d}"] = f"`instant({d}, 02:30) = {u.strftime('%Y-%m-%dT%H:%M:%SZ')}`"
+    return out
+
+
 def wrap(h, n=64):
     return "\n".join(h[i:i + n] for i in range(0, len(h), n))
 
@@ -82,6 +94,7 @@ def main(argv):
     e, t, c = entry_example(), transcript_example(), tracking_example()
     c.update(checkpoint_example())
     c.update(ballot_context_example())
+    c.update(instant_example())
     if len(argv) == 3 and argv[1] == "--check":
         spec = open(argv[2], encoding="utf-8").read()
         missing = [k for k, v in [("entry " + k, v) for k, v in e.items()] + [("transcript " + k, v) for k, v in t.items()] + [(k, v) for k, v in c.items()]
