@@ -37,3 +37,36 @@ class Tree:
 
     def root(self, size: int) -> bytes:
         return self.mth(0, size)
+
+
+def verify_consistency(m: int, n: int, old_root: bytes, new_root: bytes, proof) -> bool:
+    """RFC 9162 §2.1.4.2, with SPEC §2.1's rules: only from m >= 1; for m = n the proof is empty and
+    the roots equal; every proof hash 32 bytes."""
+    if m < 1 or n < m or any(len(p) != 32 for p in proof):
+        return False
+    if m == n:
+        return not proof and old_root == new_root
+    if m & (m - 1) == 0:          # m is a power of two: the old root starts the path
+        proof = [old_root] + list(proof)
+    if not proof:
+        return False
+    fn, sn = m - 1, n - 1
+    while fn & 1:
+        fn >>= 1
+        sn >>= 1
+    fr = sr = proof[0]
+    for c in proof[1:]:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            fr = node_hash(c, fr)
+            sr = node_hash(c, sr)
+            if not fn & 1:
+                while fn & 1 == 0 and fn != 0:
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            sr = node_hash(sr, c)
+        fn >>= 1
+        sn >>= 1
+    return fr == old_root and sr == new_root and sn == 0

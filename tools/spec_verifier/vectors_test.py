@@ -12,6 +12,7 @@ import groups  # noqa: E402
 import sodium  # noqa: E402
 from canon import Refused  # noqa: E402
 from receipt import inclusion_root  # noqa: E402
+from merkle import verify_consistency  # noqa: E402
 
 VEC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Tests", "TestVectors")
 
@@ -53,6 +54,12 @@ def main():
         except Refused:
             ok = False
         check(ok != v["wantErr"], f"inclusion vector {os.path.relpath(f, VEC)}")
+    for f in sorted(glob.glob(os.path.join(VEC, "rfc6962", "consistency", "*", "*.json"))):
+        v = json.load(open(f))
+        proof = [base64.b64decode(x) for x in (v["proof"] or [])]
+        ok = verify_consistency(v["size1"], v["size2"], base64.b64decode(v["root1"] or ""),
+                                base64.b64decode(v["root2"] or ""), proof)
+        check(ok != v["wantErr"], f"consistency vector {os.path.relpath(f, VEC)}")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
