@@ -1,7 +1,8 @@
 #!/bin/sh
 # A second record for the spec verifier, through the engine's clerk commands, with what the demo's lacks:
 # a zone whose midnight is skipped (America/Santiago, 2027-09-05: a window opens at the first instant of
-# the day), a 29 February birthday under mar1, a referendum of window 2 and per-year results, a revote,
+# the day), a 29 February birthday under mar1, a referendum of window 2 (with English wording) and
+# per-year results, a revote,
 # a challenged ballot, a revoked kiosk, a candidate declared and one withdrawn after votes for them, a
 # roll update and a replaced card. Usage: scenario.sh PERENNIAL_BINARY OUT_DIR (the record is OUT/record).
 set -eu
@@ -16,7 +17,7 @@ for i in 1 2 3; do "$P" trustee commit --at $T0 --trustee-dir T$i --index $i --p
 for s in shares check; do for i in 1 2 3; do "$P" trustee $s --at $T0 --trustee-dir T$i --passphrase-file pass$i > /dev/null; done; done
 "$P" term publish-key --at $T0 > /dev/null
 "$P" contest declare --at $T0 --contest maire --title "Alcalde" --option a="Ana" --option b="Ben" --option blank="Vote blanco" > /dev/null
-"$P" contest declare --at $T0 --contest consulta --title "Consulta" --year 2 --min 0 --max 1 --option si="Sí" --option no="No" > /dev/null
+"$P" contest declare --at $T0 --contest consulta --title "Consulta" --title-en "Consultation" --year 2 --min 0 --max 1 --option si="Sí|Yes" --option no="No" > /dev/null
 for r in "REF-1 09-05" "REF-2 02-29" "REF-4 06-15"; do set -- $r; "$P" roll enrol --at $T0 --person $1 --birthday $2 --letters letters/ > /dev/null; done
 printf 'person,birthday,eligible_from,eligible_until\nREF-3,04-01,2028-01-01,\n' > people.csv
 "$P" roll import --at $T0 people.csv --letters letters/ > /dev/null
