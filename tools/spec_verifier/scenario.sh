@@ -2,9 +2,9 @@
 # A second record for the spec verifier, through the engine's clerk commands, with what the demo's lacks:
 # a zone whose midnight is skipped (America/Santiago, 2027-09-05: a window opens at the first instant of
 # the day), a 29 February birthday under mar1, a referendum of window 2 (with English wording) and
-# per-year results, a revote,
-# a challenged ballot, a revoked kiosk, a candidate declared and one withdrawn after votes for them, a
-# roll update and a replaced card. Usage: scenario.sh PERENNIAL_BINARY OUT_DIR (the record is OUT/record).
+# per-year results, three ballots in one window, a challenged ballot, a revoked kiosk, a candidate
+# declared and one withdrawn after votes for them (a tie), a roll update and a replaced card.
+# Usage: scenario.sh PERENNIAL_BINARY OUT_DIR (the record is OUT/record, its board OUT/board).
 set -eu
 P=$1; OUT=$2
 rm -rf "$OUT"; mkdir -p "$OUT"; cd "$OUT"
