@@ -3,7 +3,8 @@
 # a zone whose midnight is skipped (America/Santiago, 2027-09-05: a window opens at the first instant of
 # the day), a 29 February birthday under mar1, a referendum of window 2 (with English wording) and
 # per-year results, three ballots in one window, a challenged ballot, a revoked kiosk, a candidate
-# declared and one withdrawn after votes for them (a tie), a roll update and a replaced card.
+# declared and one withdrawn after votes for them (a tie), a roll update and a replaced card; then
+# deliberation (below).
 # Usage: scenario.sh PERENNIAL_BINARY OUT_DIR (the record is OUT/record, its board OUT/board).
 set -eu
 P=$1; OUT=$2
@@ -48,6 +49,64 @@ END=2029-01-02T10:00:00-03:00
 "$P" trustee decrypt --at $END --trustee-dir T1 --passphrase-file pass1 > /dev/null
 "$P" trustee decrypt --at $END --trustee-dir T3 --passphrase-file pass3 > /dev/null
 "$P" tally --at $END --trustees 1,3 > /dev/null
+# Deliberation: headings inside and outside a fence, section and line amendments, a revision that
+# makes one stale, its rebase and acceptance, a rejection, a reply, supports of two versions, the life
+# cycle to the ballot, and a hidden reply (a redacted line, a redacted slot on the board).
+mkdir -p props
+cat > props/fences.md <<'MD'
+---
+id: fences
+title: Des clôtures et des titres
+track: savoirs partagés
+status: open
+author: ana
+facets:
+  enjeux:
+    - tester les titres
+  paradoxes: []
+  possibles: []
+---
+# Fences
+
+Intro line.
+
+## One
+
+```
+## Not a heading inside a fence
+~~~
+still inside
+```
+
+Text of one.
+
+### One.a
+
+Sub text.
+
+## Two
+
+Text of two.
+MD
+A=2029-01-03T10:00:00-03:00
+"$P" proposal import --at $A props > /dev/null
+"$P" proposal participant --at $A --id bea --name "Béa" --moderator > /dev/null
+printf 'New text of one.\n\n### One.b\n\nMore.\n' > r1.txt
+printf 'Replaced line.\n' > r2.txt
+"$P" proposal amend --at $A --as bea --proposal fences --section "## One" --text-file r1.txt --summary "Rewrite one" > /dev/null
+"$P" proposal support --at $A --as bea --proposal fences > /dev/null
+"$P" proposal amend --at $A --as bea --proposal fences --lines 3:1 --text-file r2.txt --summary "Replace intro" > /dev/null
+sed 's/Text of two./Text of two, revised./' props/fences.md > fences-v2.md
+"$P" proposal revise --at $A --as ana fences-v2.md > /dev/null
+"$P" proposal rebase --at $A --as bea --amendment a1 > /dev/null
+"$P" proposal decide --at $A --as ana --amendment a1 --accept --reason "Merci" > /dev/null
+"$P" proposal decide --at $A --as bea --amendment a2 --reason "Obsolète" > /dev/null
+"$P" proposal comment --at $A --as ana --proposal fences --stance for --text "Premier avis" > /dev/null
+"$P" proposal comment --at $A --as bea --proposal fences --reply-to c1 --stance against --text "Réponse à cacher" > /dev/null
+"$P" proposal support --at $A --as bea --proposal fences > /dev/null
+"$P" proposal moderate --at $A --as bea --comment c2 --reason "Hors sujet" > /dev/null
+"$P" proposal status --at $A --as ana --proposal fences --to closed --reason "Fin" > /dev/null
+"$P" proposal status --at $A --as bea --proposal fences --to "on-ballot 2030" --reason "Au vote" > /dev/null
 rm -rf rec; "$P" export --out record/ > /dev/null
 "$P" export --tiles board/ > /dev/null
 echo "scenario record in $OUT/record, its board in $OUT/board"
