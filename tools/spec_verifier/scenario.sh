@@ -3,8 +3,8 @@
 # a zone whose midnight is skipped (America/Santiago, 2027-09-05: a window opens at the first instant of
 # the day), a 29 February birthday under mar1, a referendum of window 2 (with English wording) and
 # per-year results, three ballots in one window, a challenged ballot, a revoked kiosk, a candidate
-# declared and one withdrawn after votes for them (a tie), a roll update and a replaced card; then
-# deliberation (below).
+# declared and one withdrawn after votes for them (a tie), a roll update and a replaced card; ledger
+# time across the night the clocks go back, a suspension, a reversal, new settings; then deliberation.
 # Usage: scenario.sh PERENNIAL_BINARY OUT_DIR (the record is OUT/record, its board OUT/board).
 set -eu
 P=$1; OUT=$2
@@ -28,6 +28,11 @@ import json, base64, sys
 for l in open('rec/entries.jsonl'):
     p = json.loads(base64.b64decode(json.loads(l)['payload']))
     if p['kind'] == 'roll.enrol' and p['birthday'] == sys.argv[1]: print(p['credential'])" "$1"; }
+# The ledger's set-up (its contributions come later, in log-time order).
+echo "org pass" > orgpass
+ORGKEY=$("$P" ledger org-key --org jardins --out jardins.key --passphrase-file orgpass | sed 's/.*Public key: //')
+"$P" ledger settings --at $T0 --from 2027-01-01 --obligation-hours 20 --hour-value 1500 --daily-cap-minutes 600 --max-minutes 300 > /dev/null
+"$P" ledger accredit --at $T0 --org jardins --name "Jardins partagés" --key "$ORGKEY" --category gardening --category social --from 2027-01-01 > /dev/null
 "$P" kiosk enrol --at 2027-02-01T09:00:00-03:00 --device town-hall-1 --key-out th1.key > /dev/null
 "$P" ballot challenge --at 2027-03-01T10:00:00-03:00 --code "$(code REF-2)" --choice maire=b --device-key th1.key > /dev/null
 "$P" ballot cast --at 2027-03-01T10:05:00-03:00 --code "$(code REF-2)" --choice maire=b > /dev/null
@@ -43,6 +48,14 @@ for l in open('rec/entries.jsonl'):
 "$P" roll replace --at 2028-01-10T09:00:00-03:00 --credential "$(cred 02-29)" --date 2028-01-15 --reason lost --person REF-2 --letters letters/ > /dev/null
 "$P" ballot cast --at 2028-02-29T10:00:00-03:00 --code "$(code REF-2)" --choice maire=c --choice consulta=si > /dev/null
 "$P" ballot cast --at 2028-04-01T10:00:00-03:00 --code "$(code REF-3)" --choice maire=a --choice consulta=no > /dev/null
+# Time given across the night the clocks go back (2028-04-02 00:00 -03 -> 23:00 -04): 22:00 to 01:00
+# is 240 minutes of real time; then a suspension, a reversal and new settings (SPEC §5).
+att() { "$P" ledger attest --at 2028-04-02T09:00:00-04:00 --key-file jardins.key --passphrase-file orgpass "$@" | grep -o 'entry [0-9]*' | head -1 | cut -d' ' -f2; }
+att --account 0000-0000-0000-001Y --category gardening --date 2028-04-01 --start 22:00 --end 01:00 --attestation J-1 --description "Nuit" > /dev/null
+REV=$(att --account 0000-0000-0000-001Y --category social --date 2028-04-01 --start 09:00 --minutes 60 --attestation J-2 --description "Matin")
+"$P" ledger suspend --at 2028-04-02T09:05:00-04:00 --org jardins --from 2028-05-01 --until 2028-06-01 --reason "Contrôle" > /dev/null
+"$P" ledger reverse --at 2028-04-02T09:06:00-04:00 --entry "$REV" --reason "Mauvais compte" > /dev/null
+"$P" ledger settings --at 2028-04-02T09:07:00-04:00 --from 2028-06-01 --obligation-hours 10 --hour-value 1200 --daily-cap-minutes 120 --max-minutes 120 > /dev/null
 "$P" ballot cast --at 2028-09-05T10:00:00-03:00 --code "$(code REF-1)" --choice maire=c --choice consulta=no > /dev/null
 END=2029-01-02T10:00:00-03:00
 "$P" close --at $END > /dev/null
