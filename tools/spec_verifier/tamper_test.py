@@ -281,6 +281,19 @@ def main(argv):
             else:
                 failed += 1
                 print(f"FAIL {name}: expected one of {sorted(want)}, got {sorted(got)}")
+    # A pinned verifier key (SPEC §2.4, LOG-9): the record's own passes, another key fails.
+    import record as rec
+    man = json.load(open(os.path.join(src, "manifest.json")))
+    own = rec.verifier_key(man["origin"], bytes.fromhex(man["log_key"]))
+    other = rec.verifier_key(man["origin"], bytes(range(32)))
+    for key, want_fail in ((own, False), (other, True)):
+        got = {c for c, _, _ in verify.verify(src, out=io.StringIO(), log_key=key).failures}
+        if ("LOG-9" in got) == want_fail and (want_fail or not got):
+            passed += 1
+            print(f"ok   pinned log key ({'another' if want_fail else 'its own'}): {sorted(got)}")
+        else:
+            failed += 1
+            print(f"FAIL pinned log key ({'another' if want_fail else 'its own'}): {sorted(got)}")
     if len(argv) > 2:
         if board_fails(argv[2]):
             print("FAIL the untouched board fails")
