@@ -101,6 +101,7 @@ spec-verify: deps
 	tools/spec_verifier/scenario.sh $(CURDIR)/.build/debug/perennial $(CURDIR)/$(SPECV)/scenario
 	python3 tools/spec_verifier/verify.py $(SPECV)/scenario/record
 	python3 tools/spec_verifier/verify.py --board $(SPECV)/scenario/board
+	for r in ballot ledger; do python3 tools/spec_verifier/verify.py --receipt $(SPECV)/scenario/$$r-receipt.json $(SPECV)/scenario/record || exit 1; done
 	python3 tools/spec_verifier/compare_ledger.py $(SPECV)/scenario/record $(SPECV)/scenario/perennial-data .build/debug/perennial
 
 # The public page in a real browser (issue #13): Debian's chromium and chromium-driver, Selenium from

@@ -41,7 +41,7 @@ ORGKEY=$("$P" ledger org-key --org jardins --out jardins.key --passphrase-file o
 "$P" contest add-candidate --at 2027-08-01T09:00:00-04:00 --contest maire --id c --label "Cleo" > /dev/null
 "$P" ballot cast --at 2027-09-05T01:00:00-03:00 --code "$(code REF-1)" --choice maire=c > /dev/null
 "$P" ballot cast --at 2027-09-06T10:00:00-03:00 --code "$(code REF-1)" --choice maire=a > /dev/null
-"$P" ballot cast --at 2027-09-07T23:59:00-03:00 --code "$(code REF-1)" --choice maire=a > /dev/null
+"$P" ballot cast --at 2027-09-07T23:59:00-03:00 --code "$(code REF-1)" --choice maire=a --receipt ballot-receipt.json > /dev/null
 "$P" contest withdraw --at 2027-10-01T09:00:00-03:00 --contest maire --id b > /dev/null
 "$P" export --out rec/ > /dev/null
 "$P" roll update --at 2027-11-01T09:00:00-03:00 --credential "$(cred 06-15)" --eligible-until 2028-01-01 --reason moved-out > /dev/null
@@ -51,7 +51,7 @@ ORGKEY=$("$P" ledger org-key --org jardins --out jardins.key --passphrase-file o
 # Time given across the night the clocks go back (2028-04-02 00:00 -03 -> 23:00 -04): 22:00 to 01:00
 # is 240 minutes of real time; then a suspension, a reversal and new settings (SPEC §5).
 att() { "$P" ledger attest --at 2028-04-02T09:00:00-04:00 --key-file jardins.key --passphrase-file orgpass "$@" | grep -o 'entry [0-9]*' | head -1 | cut -d' ' -f2; }
-att --account 0000-0000-0000-001Y --category gardening --date 2028-04-01 --start 22:00 --end 01:00 --attestation J-1 --description "Nuit" > /dev/null
+att --account 0000-0000-0000-001Y --category gardening --date 2028-04-01 --start 22:00 --end 01:00 --attestation J-1 --description "Nuit" --receipt ledger-receipt.json > /dev/null
 REV=$(att --account 0000-0000-0000-001Y --category social --date 2028-04-01 --start 09:00 --minutes 60 --attestation J-2 --description "Matin")
 "$P" ledger suspend --at 2028-04-02T09:05:00-04:00 --org jardins --from 2028-05-01 --until 2028-06-01 --reason "Contrôle" > /dev/null
 "$P" ledger reverse --at 2028-04-02T09:06:00-04:00 --entry "$REV" --reason "Mauvais compte" > /dev/null
