@@ -84,6 +84,10 @@ def verify(path, out=None, log_key=None):
         else:
             report.fail("KND-1", e.index, f"unknown entry kind {kind!r}")
     delib.finish()
+    for pid, part in delib.parts.items():
+        if part["key"] in election.roll:
+            report.note(f"warning: participant {pid}'s key is a credential of the roll (SPEC §6.1: "
+                        "what someone says must never be linkable to how they vote)")
     t = election.term
     if t is not None:
         vk = verifier_key(origin, pub)
