@@ -193,7 +193,7 @@ def verify_layout(dirpath, report):
             if nsize != size:
                 raise Refused("LOG-3", f"size {size} is not the note's {nsize}")
             if size > len(entries):
-                raise Refused("LOG-7", f"size {size} is beyond the {len(entries)} entries")
+                raise Refused("LOG-4", f"size {size} is beyond the {len(entries)} entries")
             if size <= prev_size:
                 raise Refused("LOG-7", "checkpoint sizes do not strictly increase")
             prev_size, last_time, prev_time = size, prev_time, max(prev_time, t)
