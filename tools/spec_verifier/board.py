@@ -8,7 +8,7 @@ import os
 import shutil
 import tempfile
 
-from canon import Refused, parse_payload, unb64, json_string
+from canon import Refused, parse_payload, unb64
 from merkle import Tree, leaf_hash
 from record import parse_note
 from tracking import tracking_code

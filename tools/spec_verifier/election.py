@@ -464,7 +464,6 @@ class Election:
 
     def some_birthday_window_contains(self, k, t):
         d = dt.date(2028, 1, 1)
-        seen = set()
         while d.year == 2028:
             b = d.strftime("%m-%d")
             d += dt.timedelta(days=1)

@@ -1,12 +1,9 @@
 """SPEC §2.6 receipts: offline (checkpoint signature, RFC 9162 inclusion proof) and against a record."""
-import base64
 import hashlib
-import json
 
 from canon import Refused, unhex, unb64, integer, parse_json, parse_payload
 from merkle import node_hash
 from record import parse_note
-from tracking import tracking_code
 
 KEYS = ["format", "version", "origin", "log_key", "index", "leaf_hash", "checkpoint", "inclusion"]
 
