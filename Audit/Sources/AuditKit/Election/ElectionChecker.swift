@@ -141,6 +141,8 @@ public final class ElectionChecker: KindChecker {
     /// True if `key` is a credential of the roll (deliberation keys must not be, SPEC.md §6.1).
     func isCredential(_ key: [UInt8]) -> Bool { core?.isOnRoll(key) ?? false }
 
+    /// True once a valid `term.setup` says `"simulation":false` (its log times are real: `LOG-10`).
+    public var isRealTerm: Bool { setup.map { !$0.simulation } ?? false }
     /// The term's group name, once `term.setup` was read.
     public var groupName: String? { setup?.group }
     /// The exponentiations the record's ballots needed.
@@ -164,6 +166,11 @@ public final class ElectionChecker: KindChecker {
 
     public func finish(report: inout Report) -> [ProofJob] {
         if !sawSetup { report.record(.term, .record, failure: "the record has no term.setup") }
+        // SPEC.md §4.2: a simulation is reported as such, and its result never as an election's.
+        if let setup, setup.simulation {
+            report.simulation = true
+            report.setFact("simulation", "yes: term.setup says this node's clock was set by hand, so its log times say nothing about when anything happened and its result is not an election's")
+        }
         return core?.finish(report: &report) ?? []
     }
 }
