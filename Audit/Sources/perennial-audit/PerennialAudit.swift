@@ -34,6 +34,9 @@ struct OutputOptions: ParsableArguments {
     var json = false
 }
 
+/// This machine's clock in ms since 1970 (UTC), read at each `LOG-10` check (SPEC.md §4.2).
+let machineClock: @Sendable () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970 * 1000)) }
+
 /// Prints a report and ends with its exit status.
 func finish(_ report: Report, json: Bool) throws -> Never {
     print(json ? report.json.compactText : report.text, terminator: json ? "\n" : "")
@@ -77,6 +80,9 @@ extension PerennialAudit {
         @Flag(name: .long, help: "For a board URL: also check its tracking-code index (trackers/) against the record (BRD-1).")
         var index = false
 
+        @Option(name: .long, help: "The verifier's clock for LOG-10, in ms since 1970 UTC (to reproduce an earlier report); default: this machine's clock.")
+        var now: UInt64?
+
         func validate() throws {
             guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
             if let logKey, Checkpoint.parseVerifierKey(logKey) == nil {
@@ -86,7 +92,9 @@ extension PerennialAudit {
 
         func run() throws {
             let progress = quiet ? nil : ProgressPrinter().callback
-            let options = VerifyOptions(workers: workers, statePath: state, progress: progress, pinnedLogKey: logKey)
+            var clock = machineClock
+            if let fixed = now { clock = { @Sendable in fixed } }
+            let options = VerifyOptions(workers: workers, statePath: state, progress: progress, pinnedLogKey: logKey, now: clock)
             if index && !HTTPSource.isURL(recordDirectory) {
                 throw ValidationError("--index checks a board's trackers/ index: give the board's URL")
             }
@@ -234,7 +242,7 @@ extension PerennialAudit {
         func run() throws {
             let follower: Follower
             do {
-                follower = try Follower(url: url, statePath: state, logKey: logKey, options: VerifyOptions(workers: workers))
+                follower = try Follower(url: url, statePath: state, logKey: logKey, options: VerifyOptions(workers: workers, now: machineClock))
             } catch {
                 unreadable(error)
             }
