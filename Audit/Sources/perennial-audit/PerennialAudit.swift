@@ -34,8 +34,12 @@ struct OutputOptions: ParsableArguments {
     var json = false
 }
 
-/// This machine's clock in ms since 1970 (UTC), read at each `LOG-10` check (SPEC.md §4.2).
-let machineClock: @Sendable () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970 * 1000)) }
+/// The verifier's clock for `LOG-10` (SPEC.md §4.2), in ms since 1970 UTC: `fixed` (`--now`), or this
+/// machine's clock read at each check.
+func clock(_ fixed: UInt64?) -> @Sendable () -> UInt64 {
+    if let fixed { return { fixed } }
+    return { UInt64(max(0, Date().timeIntervalSince1970 * 1000)) }
+}
 
 /// Prints a report and ends with its exit status.
 func finish(_ report: Report, json: Bool) throws -> Never {
@@ -92,9 +96,7 @@ extension PerennialAudit {
 
         func run() throws {
             let progress = quiet ? nil : ProgressPrinter().callback
-            var clock = machineClock
-            if let fixed = now { clock = { @Sendable in fixed } }
-            let options = VerifyOptions(workers: workers, statePath: state, progress: progress, pinnedLogKey: logKey, now: clock)
+            let options = VerifyOptions(workers: workers, statePath: state, progress: progress, pinnedLogKey: logKey, now: clock(now))
             if index && !HTTPSource.isURL(recordDirectory) {
                 throw ValidationError("--index checks a board's trackers/ index: give the board's URL")
             }
@@ -231,6 +233,9 @@ extension PerennialAudit {
         @Option(name: .long, help: "Worker threads for signatures and proofs.")
         var workers: Int = 2
 
+        @Option(name: .long, help: "The verifier's clock for LOG-10, in ms since 1970 UTC (for tests and reproductions); default: this machine's clock, read each round.")
+        var now: UInt64?
+
         func validate() throws {
             guard HTTPSource.isURL(url) else { throw ValidationError("follow needs the http(s) URL of a bulletin board; for a directory use verify DIR --state FILE") }
             guard interval >= 0, rounds >= 0, workers >= 1 else { throw ValidationError("--interval and --rounds must not be negative, --workers at least 1") }
@@ -242,7 +247,7 @@ extension PerennialAudit {
         func run() throws {
             let follower: Follower
             do {
-                follower = try Follower(url: url, statePath: state, logKey: logKey, options: VerifyOptions(workers: workers, now: machineClock))
+                follower = try Follower(url: url, statePath: state, logKey: logKey, options: VerifyOptions(workers: workers, now: clock(now)))
             } catch {
                 unreadable(error)
             }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The checker of every election kind (SPEC.md §4). It reads `term.setup`, then hands the entries to
 /// an ``ElectionCore`` specialised for the term's group.
 public final class ElectionChecker: KindChecker {
@@ -166,6 +168,9 @@ public final class ElectionChecker: KindChecker {
 
     public func finish(report: inout Report) -> [ProofJob] {
         if !sawSetup { report.record(.term, .record, failure: "the record has no term.setup") }
+        // SPEC.md §4.2: the report names the tzdata release that placed the windows (a newer release
+        // may place a window differently after a government changes a zone's rules).
+        if let setup { report.setFact("time zone data", "tzdata \(TimeZone.timeZoneDataVersion) (this verifier's, for \(setup.timeZone))") }
         // SPEC.md §4.2: a simulation is reported as such, and its result never as an election's.
         if let setup, setup.simulation {
             report.simulation = true
