@@ -278,6 +278,24 @@ import Testing
         #expect(r.failedIDs.contains("LOG-8"), "\(r.text)")
     }
 
+    /// An amendment proposed on a version that is no longer the proposal's current one (DEL-AMEND);
+    /// its acceptance, with the version hash the operator computes over the stale base (DEL-DECIDE).
+    @Test func anAmendmentOnAnOldVersionFails() throws {
+        let d = DeliberationTests()
+        let b = B(group: Ristretto255())
+        b.setup()
+        d.participants(b)
+        b.add("delib.proposal", [("proposal", .string("amap")), ("status", .string("open"))] + d.content(d.body1) + [("hash", .string(d.v1))], by: d.alice)
+        let body3 = d.body1 + "Ajout\n"
+        let v3 = d.versionHash("amap", title: "AMAP de la donnée", track: d.track, enjeux: ["Qui possède nos données ?"], body: body3)
+        b.add("delib.revision", [("proposal", .string("amap")), ("base", .string(d.v1))] + d.content(body3) + [("hash", .string(v3))], by: d.alice)
+        b.add("delib.amendment", d.amendmentFields(base: d.v1), by: d.bob)      // v1 is stale: v3 is current
+        b.add("delib.decision", [("amendment", .string("a1")), ("decision", .string("accept")), ("reason", .string("ok")), ("version", .string(d.v2))], by: d.mod)
+        let r = try run(b)
+        #expect(r.failedIDs.contains("DEL-AMEND"), "\(r.text)")
+        #expect(Set(r.failedIDs).isSubset(of: ["DEL-AMEND", "DEL-DECIDE"]), "\(r.text)")
+    }
+
     // MARK: Redacting a line that is not a hidden comment (SPEC.md §2.2, §2.6)
 
     /// A term where alice (a participant) opened proposal "amap", ana cast a ballot, and moderator
