@@ -263,6 +263,14 @@ import Testing
         #expect(r["AUTH"]?.failed == 2)
     }
 
+    /// The engine refuses a contest version without options; the audit must be as strict (CON-2).
+    @Test func aContestWithoutOptionsFails() throws {
+        let (b, _, _) = base()
+        b.add("contest.version", [("contest", .string("empty")), ("version", .int(1)), ("title", .string("Rien")), ("year", .null),
+                                  ("options", .array([])), ("min", .int(0)), ("max", .int(0))], by: b.officer)
+        expectOnly(try run(b), ["CON-2"])
+    }
+
     @Test func aSecondTermSetupFails() throws {
         let (b, _, _) = base()
         b.add("term.setup", b.setupFields(), by: b.officer)

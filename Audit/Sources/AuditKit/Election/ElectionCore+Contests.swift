@@ -42,7 +42,8 @@ extension ElectionCore {
         }
         report.record(.contestVersions, loc, failure: versionFailure)
         var problem: String? = nil
-        if Set(declared.options.map(\.id)).count != declared.options.count { problem = "option ids are not unique" }
+        if declared.options.isEmpty { problem = "a contest version needs at least one option" }
+        else if Set(declared.options.map(\.id)).count != declared.options.count { problem = "option ids are not unique" }
         else if declared.options.contains(where: { $0.id.isEmpty }) { problem = "an option id is empty" }
         else if !(declared.min <= declared.max && declared.max <= declared.options.count) { problem = "needs 0 ≤ min ≤ max ≤ number of options" }
         else if let year = declared.year, year < 1 { problem = "year must be null or a window number ≥ 1" }
