@@ -148,6 +148,18 @@ import Testing
         expectOnly(try run(d), ["BAL-2"])
     }
 
+    /// A window that would run past the term's end is clipped at `E` (local midnight of `end`); a
+    /// window across New Year inside the term is not.
+    @Test func windowsAreClippedAtTheTermsEnd() throws {
+        let (b, _, _) = base()
+        let late = b.enrol(0xe4, birthday: "12-28")
+        b.cast(late, window: 1, at: b.at(2027, 1, 3, plus: 86_399_999))      // 2026-12-28 + 7 days: inside
+        b.cast(late, window: 2, at: b.at(2028, 1, 1) - 1)                    // last millisecond of the term
+        expectOnly(try run(b), [])
+        b.cast(late, window: 2, at: b.at(2028, 1, 1), count: false)          // E itself: clipped away
+        expectOnly(try run(b), ["BAL-2"])
+    }
+
     @Test func twoBallotsOfOneCredentialInOneWindowCannotBothCount() throws {
         let (b, ana, _) = base()
         b.cast(ana, window: 1, at: b.at(2026, 3, 10), choices: ["office": ["alice"]])
