@@ -275,6 +275,19 @@ import Testing
         #expect(r["AUTH"]?.failed == 2)
     }
 
+    /// An officer who renames a candidate mid-term moves the votes cast for one name under another
+    /// (the result shows the latest label, SPEC.md §4.6): the report lists every such change.
+    @Test func aRelabelledCandidateIsShownInTheReport() throws {
+        let (b, ana, _) = base()
+        b.cast(ana, window: 1, at: b.at(2026, 3, 10), choices: ["office": ["alice"]])
+        expectOnly(try run(b), [])
+        #expect(!(try run(b)).facts.contains { $0.0 == "relabelled options" })
+        b.contest("office", options: [("alice", "Bob"), ("bob", "Bob"), ("blank", "Blanc")], at: b.at(2026, 4, 1))
+        let r = try run(b)
+        expectOnly(r, [])
+        #expect(r.facts.contains { $0.0 == "relabelled options" && $0.1 == "office/alice: \"Alice\" (version 1) → \"Bob\" (version 2)" }, "\(r.facts)")
+    }
+
     /// The engine refuses a contest version without options; the audit must be as strict (CON-2).
     @Test func aContestWithoutOptionsFails() throws {
         let (b, _, _) = base()

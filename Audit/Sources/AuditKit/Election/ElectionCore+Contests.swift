@@ -62,4 +62,24 @@ extension ElectionCore {
             return latest
         }
     }
+
+    /// Every option whose label changed from one version of its contest to a later one, as
+    /// `contest/option: "old" (version v) → "new" (version w)`. SPEC.md §4.6 lets a label change (the
+    /// result shows the latest one) while "an id always keeps the same meaning": the report lists each
+    /// change so that an observer sees whether votes cast for one name are reported under another.
+    func relabelledOptions() -> [String] {
+        var out: [String] = []
+        for id in contests.keys.sorted(by: byteOrder) {
+            var last: [String: (label: String, version: Int)] = [:]
+            for version in contests[id] ?? [] {
+                for option in version.options {
+                    if let previous = last[option.id], previous.label != option.label {
+                        out.append("\(id)/\(option.id): \"\(previous.label)\" (version \(previous.version)) → \"\(option.label)\" (version \(version.version))")
+                    }
+                    last[option.id] = (option.label, version.version)
+                }
+            }
+        }
+        return out
+    }
 }
