@@ -322,8 +322,16 @@ class Election:
             if not isinstance(o["id"], str) or not o["id"]:
                 raise Refused("CON-2", "option id is empty")
             ids.append(o["id"])
+        if not ids:
+            raise Refused("CON-2", "a version has no option")
         if len(set(ids)) != len(ids):
             raise Refused("CON-2", "option ids are not unique")
+        for o in p["options"]:
+            for old in prev:
+                for oo in old["options"]:
+                    if oo["id"] == o["id"] and oo["label"] != o["label"] and old is prev[-1]:
+                        self.report.note(f"relabelled: {cid} option {o['id']} {oo['label']!r} (version "
+                                         f"{old['version']}) -> {o['label']!r} (version {v}) (SPEC §4.6)")
         mn, mx = integer(p["min"], "min", 0), integer(p["max"], "max", 0)
         if not mn <= mx <= len(ids):
             raise Refused("CON-2", "not 0 <= min <= max <= options")

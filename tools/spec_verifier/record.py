@@ -181,6 +181,7 @@ def verify_layout(dirpath, report):
     if len(cplines) != n_cps:
         report.fail("REC-1", None, f"manifest says {n_cps} checkpoints, checkpoints.jsonl has {len(cplines)}")
     prev_size, prev_time = -1, 0
+    signed = []  # (size, time) of each checkpoint read
     for n, l in enumerate(cplines):
         try:
             o = json.loads(l.decode("utf-8"))
@@ -197,6 +198,7 @@ def verify_layout(dirpath, report):
             if size <= prev_size:
                 raise Refused("LOG-7", "checkpoint sizes do not strictly increase")
             prev_size, last_time, prev_time = size, prev_time, max(prev_time, t)
+            signed.append((size, t))
             if tree.root(size) != root:
                 raise Refused("LOG-4", f"root at size {size} is not the one recomputed from the entries")
             if size > 0 and t < entries[size - 1].time:
@@ -210,4 +212,14 @@ def verify_layout(dirpath, report):
             report.fail("LOG-3", None, f"checkpoints.jsonl line {n + 1}: malformed ({ex})")
     if prev_size != len(entries):
         report.fail("LOG-7", None, "the last checkpoint does not cover every entry")
+    # LOG-5 (SPEC §2.2): no entry is dated before a checkpoint signed before it was appended, i.e. one
+    # whose size is at most the entry's index (it would have been backdated).
+    floor, k = 0, 0
+    for e in entries:
+        while k < len(signed) and signed[k][0] <= e.index:
+            floor = max(floor, signed[k][1])
+            k += 1
+        if e.time < floor:
+            report.fail("LOG-5", e.index, f"time {e.time} is earlier than a checkpoint signed before it ({floor})")
+    report.checkpoint_times = [t for _, t in signed]
     return origin, pub, entries

@@ -17,10 +17,10 @@ import verify  # noqa: E402
 REAL_SIGNATURE_CHECK = record.entry_signature_ok
 
 
-def run(path, trust_signatures=False):
+def run(path, trust_signatures=False, now_ms="clock"):
     record.entry_signature_ok = (lambda e: True) if trust_signatures else REAL_SIGNATURE_CHECK
     try:
-        rep = verify.verify(path, out=io.StringIO())
+        rep = verify.verify(path, out=io.StringIO(), now_ms=now_ms)
     finally:
         record.entry_signature_ok = REAL_SIGNATURE_CHECK
     return {c for c, _, _ in rep.failures}
@@ -182,6 +182,27 @@ def account_check(p):
     p["account"] = a[:-1] + ("0" if a[-1] != "0" else "1")
 
 
+def backdated(path):
+    """The entry right after a checkpoint dated later than it (LOG-5, SPEC §2.2): still not before the
+    previous entry, but before the checkpoint the log had already signed."""
+    ls = lines(path)
+    cps = [json.loads(l) for l in open(os.path.join(path, "checkpoints.jsonl"))]
+    times = [json.loads(l)["time"] for l in ls]
+    for c in cps:
+        s, t = c["size"], int(c["note"].split("\n")[3][5:])
+        if 0 < s < len(ls) and times[s - 1] < t - 1 and times[s] >= t:
+            o = json.loads(ls[s])
+            o["time"] = t - 1
+            ls[s] = json.dumps(o, separators=(",", ":")).encode()
+            write_lines(path, ls)
+            return
+    raise LookupError("no checkpoint dated after its last entry")
+
+
+def real_term(p):
+    p["simulation"] = False
+
+
 def window_shift(p):
     p["window"] += 1
 
@@ -208,6 +229,7 @@ CASES = [
     ("proposal body changed, hash kept", lambda d: edit_payload(d, "delib.proposal", proposal_body), True, {"DEL-HASH"}),
     ("attestation recorded twice", attestation_dup, True, {"LED-9", "LED-4"}),
     ("account id check symbol", lambda d: edit_payload(d, "ledger.contribution", account_check, 5), True, {"LED-0"}),
+    ("entry backdated before a signed checkpoint", backdated, True, {"LOG-5"}),
     ("tally.result counts moved", lambda d: edit_payload(d, "tally.result", result_count), True, {"TAL-3"}),
 ]
 
@@ -281,6 +303,21 @@ def main(argv):
             else:
                 failed += 1
                 print(f"FAIL {name}: expected one of {sorted(want)}, got {sorted(got)}")
+    # A real term's entries dated after the verifier's clock (LOG-10, SPEC §4.2): the record made real,
+    # read with a clock set before its first entry; with no clock there is no LOG-10.
+    with tempfile.TemporaryDirectory() as tmp:
+        d = os.path.join(tmp, "record")
+        shutil.copytree(src, d)
+        edit_payload(d, "term.setup", real_term)
+        first = json.loads(lines(d)[0])["time"]
+        for now, want in ((first - 10**6, True), (None, False)):
+            got = run(d, True, now)
+            if ("LOG-10" in got) == want:
+                passed += 1
+                print(f"ok   real term read {'before its entries' if want else 'with no clock'}: {sorted(got)}")
+            else:
+                failed += 1
+                print(f"FAIL real term read {'before its entries' if want else 'with no clock'}: {sorted(got)}")
     # A pinned verifier key (SPEC §2.4, LOG-9): the record's own passes, another key fails.
     import record as rec
     man = json.load(open(os.path.join(src, "manifest.json")))

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """An independent verifier of a Perennial record, written from Audit/SPEC.md alone (no engine or audit
 source): a living check that SPEC is exact. Usage: verify.py RECORD_DIR  (exit 0 iff every check passes)."""
-import sys
 import os
+import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -23,8 +24,11 @@ DEFAULT_CHECK = {
 }
 
 
-def verify(path, out=None, log_key=None):
+def verify(path, out=None, log_key=None, now_ms="clock"):
+    """now_ms: the verifier's clock for LOG-10 (default the machine's; None: no clock, no LOG-10)."""
     out = out or sys.stdout
+    if now_ms == "clock":
+        now_ms = int(time.time() * 1000)
     report = Report()
     got = verify_layout(path, report)
     if got is None:
@@ -94,6 +98,13 @@ def verify(path, out=None, log_key=None):
         report.note(f"time zone {t.zone.key}, tzdata release {tzdata_release()}")
         if t.log_key != vk:
             report.fail("TERM", 0, f"term.setup's log_key {t.log_key!r} is not {vk!r} (manifest origin and key)")
+        if not t.simulation and now_ms is not None:
+            # LOG-10 (SPEC §4.2): a real term's entries and checkpoints are not dated in the future.
+            late = [e.index for e in entries if e.time > now_ms + 300_000]
+            for i in late[:10]:
+                report.fail("LOG-10", i, "dated more than 5 minutes after the verifier's clock")
+            if any(ct > now_ms + 300_000 for ct in getattr(report, "checkpoint_times", [])):
+                report.fail("LOG-10", None, "a checkpoint is dated more than 5 minutes after the verifier's clock")
         if log_key is not None and log_key != vk:
             report.fail("LOG-9", None, f"the record's verifier key {vk} is not the pinned {log_key}")
     elif entries:
@@ -163,18 +174,22 @@ def main(argv):
         return check_board(args[1])
     if args and args[0] == "--receipt" and len(args) in (2, 3):
         return check_receipt(args[1], args[2] if len(args) == 3 else None)
-    log_key = None
+    log_key, now_ms = None, "clock"
+    if "--now" in args:
+        i = args.index("--now")
+        now_ms = int(args[i + 1])
+        del args[i:i + 2]
     if "--log-key" in args:
         i = args.index("--log-key")
         log_key = args[i + 1]
         del args[i:i + 2]
     if len(args) != 1:
-        print("usage: verify.py RECORD_DIR [--log-key VKEY] | verify.py --receipt FILE [RECORD_DIR] | verify.py --board DIR", file=sys.stderr)
+        print("usage: verify.py RECORD_DIR [--log-key VKEY] [--now MS] | verify.py --receipt FILE [RECORD_DIR] | verify.py --board DIR", file=sys.stderr)
         return 2
     if not os.path.isdir(args[0]):
         print(f"error: {args[0]} is not a record directory (manifest.json, entries.jsonl, checkpoints.jsonl)", file=sys.stderr)
         return 2
-    return 1 if verify(args[0], log_key=log_key).failures else 0
+    return 1 if verify(args[0], log_key=log_key, now_ms=now_ms).failures else 0
 
 
 if __name__ == "__main__":
