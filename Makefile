@@ -93,6 +93,10 @@ spec-verify: deps
 	python3 tools/spec_verifier/verify.py $(SPECV)/record
 	python3 tools/spec_verifier/examples.py --check Audit/SPEC.md
 	python3 tools/spec_verifier/vectors_test.py
+	@# The check ids this verifier and (when built) perennial-audit report are all defined in SPEC §2.9.
+	@if [ -x Audit/.build/debug/perennial-audit ]; then Audit/.build/debug/perennial-audit verify $(SPECV)/record > $(SPECV)/audit.txt || true; \
+	  python3 tools/spec_verifier/check_ids.py Audit/SPEC.md $(SPECV)/audit.txt; \
+	else python3 tools/spec_verifier/check_ids.py Audit/SPEC.md; fi
 	.build/debug/perennial receipt issue --data $(SPECV)/node 1 > $(SPECV)/receipt.json
 	python3 tools/spec_verifier/verify.py --receipt $(SPECV)/receipt.json $(SPECV)/record
 	.build/debug/perennial export --data $(SPECV)/node --tiles $(SPECV)/board > /dev/null
