@@ -48,6 +48,7 @@ class Schnorr:
 
     def __init__(self, name, p, q, g):
         self.name, self.p, self.q = name, p, q
+        self.carries_commitments = name == "eg4096"  # SPEC §3.5.1: eg4096 proofs carry "t" too
         self.elen = (p.bit_length() + 7) // 8
         self.identity = self.enc(1)
         self.g = self.enc(g)
