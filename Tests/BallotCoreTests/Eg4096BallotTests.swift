@@ -113,6 +113,23 @@ struct Eg4096BallotTests {
         #expect(s.state.countedBallots == counted)
     }
 
+    /// A revote reads the earlier ballot's ciphertexts back (decoded together, SPEC §3.1) to subtract them.
+    @Test("an eg4096 revote supersedes the earlier ballot and the tally decrypts to the last choice")
+    func revoteSupersedes() throws {
+        var s = try S(group: .eg4096)
+        try s.ceremony()
+        try s.apply(S.office, by: s.officer, at: "2026-12-03T08:00:00+01:00")
+        let voter = try s.enrol("03-10")
+        let first = s.index
+        _ = try s.applyBytes(try s.ballot(for: voter, window: 1, choices: ["office": "ana"]).payload, by: voter, at: Self.inWindow)
+        let effect = try s.applyBytes(try s.ballot(for: voter, window: 1, choices: ["office": "ben"]).payload, by: voter,
+                                      at: "2027-03-12T10:00:00+01:00")
+        #expect(effect == .ballotCounted(window: 1, superseded: first))
+        #expect(s.state.countedBallots == 1)
+        let result = try s.closeAndDecrypt()
+        #expect(result.results[0].options.map(\.count) == [0, 1, 0])  // ana, ben, blank
+    }
+
     @Test("belenios2048 keeps the compact form: no \"t\" is written, and a ballot carrying one is refused")
     func beleniosRefusesCarriedCommitments() throws {
         var s = try ElectionScenario<ModPGroup>(group: .belenios2048)
