@@ -6,7 +6,7 @@ import Foundation
 /// is the same as a one-by-one check would give.
 public enum ParallelVerification {
     /// Below this many envelopes, checking on one thread is cheaper than spreading the work.
-    static let threshold = 64
+    public static let threshold = 64
 
     static func verifyAll(count: Int, minimumPerWorker: Int = threshold, _ check: (Int) throws -> Void) throws {
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(1, count / minimumPerWorker))
