@@ -65,10 +65,17 @@ extension ElectionState {
         // ballot is malformed) are they checked one at a time below, which names the failing proof.
         // Each ciphertext is decoded once here and reused below (nil: malformed, reported below).
         // (The commitments only when the proofs are to be checked: a preverified ballot's are not.)
-        let decoded = group.groupName.carriesCommitments ? decodedBallot(contestsIn, window: window, withCommitments: verifyProofs) : nil
+        // When the proofs are checked, the ciphertexts' membership is proved by their combination too
+        // (eg4096, SPEC §3.1 folded membership); if it fails, they are decoded again in full, so that
+        // the checks below name the problem exactly as without the fold.
+        var decoded = group.groupName.carriesCommitments
+            ? decodedBallot(contestsIn, window: window, withCommitments: verifyProofs, foldMembership: verifyProofs) : nil
         var proofsVerified = false
-        if verifyProofs, let decoded {
-            proofsVerified = ballotProofsVerifyTogether(contestsIn, decoded: decoded, window: window, pk: pk, credential: credential)
+        if verifyProofs, let candidate = decoded {
+            proofsVerified = ballotProofsVerifyTogether(contestsIn, decoded: candidate, window: window, pk: pk, credential: credential)
+            if !proofsVerified && candidate.membershipPending {
+                decoded = decodedBallot(contestsIn, window: window, withCommitments: true)
+            }
         }
         let verifyEach = verifyProofs && !proofsVerified
         var out: [(TallyKey, CipherPair<G>)] = []

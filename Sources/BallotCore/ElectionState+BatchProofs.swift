@@ -40,7 +40,11 @@ extension ElectionState {
               let items = carriedProofs(contests, decoded: decoded, window: window, pk: pk, term: setup.term, credential: credential),
               !items.isEmpty else { return false }
         var batch = RangeProofBatch(group: group)
-        for (i, p) in items.enumerated() { batch.add(p, id: i) }
+        // The selections' ciphertexts (not the contests' sums, products of them) prove their membership
+        // in the same multi-exponentiation when it was deferred (SPEC §3.1, folded membership).
+        for (i, p) in items.enumerated() {
+            batch.add(p, id: i, provingMembership: decoded.membershipPending && p.protocolName == .disjunctive)
+        }
         return batch.allVerify()
     }
 
@@ -53,6 +57,9 @@ extension ElectionState {
         var selectionCommitments: [[[G.Element]]]
         /// Each contest's range proof's carried commitments (empty when not decoded).
         var rangeCommitments: [[G.Element]]
+        /// Whether the ciphertexts were decoded as membership candidates only (``PrimeOrderGroup/decodeMembershipCandidates(_:)``):
+        /// they MUST NOT be used until ``ballotProofsVerifyTogether`` passes, which then proves their membership.
+        var membershipPending = false
     }
 
     /// Every ciphertext of the answers and, `withCommitments` in the groups that carry them, every carried
@@ -60,7 +67,9 @@ extension ElectionState {
     /// ``PrimeOrderGroup/decodeCarriedCommitments(_:)``); nil if the answers do not match the contests in
     /// force (names, versions, one selection per option), a commitment list has the wrong count, or an
     /// element is invalid. The callers then report the precise problem on their own path.
-    func decodedBallot(_ contests: [EncryptedContest], window: Int, withCommitments: Bool) -> DecodedBallot? {
+    /// `foldMembership` (with the commitments): the ciphertexts are decoded as membership candidates,
+    /// to be proved members by the proof combination (``DecodedBallot/membershipPending``).
+    func decodedBallot(_ contests: [EncryptedContest], window: Int, withCommitments: Bool, foldMembership: Bool = false) -> DecodedBallot? {
         let inForce = self.contests.inForce(window: window)
         guard contests.map(\.contest) == inForce.map(\.contest) else { return nil }
         let commitments = withCommitments && group.groupName.carriesCommitments
@@ -81,9 +90,10 @@ extension ElectionState {
             }
         }
         guard let cipherBytes = try? cipherHex.map({ try Hex.decode($0) }), let commitmentBytes = try? commitmentHex.map({ try Hex.decode($0) }),
-              let elements = try? group.decodeElements(cipherBytes), let carried = try? group.decodeCarriedCommitments(commitmentBytes)
+              let elements = try? (commitments && foldMembership ? group.decodeMembershipCandidates(cipherBytes) : group.decodeElements(cipherBytes)),
+              let carried = try? group.decodeCarriedCommitments(commitmentBytes)
         else { return nil }
-        var out = DecodedBallot(ciphertexts: [], selectionCommitments: [], rangeCommitments: [])
+        var out = DecodedBallot(ciphertexts: [], selectionCommitments: [], rangeCommitments: [], membershipPending: commitments && foldMembership)
         var nextElement = 0, nextCommitment = 0
         func take(_ n: Int) -> [G.Element] {
             defer { nextCommitment += n }

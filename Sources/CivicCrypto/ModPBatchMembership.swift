@@ -41,6 +41,14 @@ extension ModPGroup {
         return try jacobiCandidates(encodings).map { Element(value: $0) }
     }
 
+    /// Ciphertext components whose membership the caller folds into its proof combination (SPEC §3.1,
+    /// folded membership; ``multiExpIsIdentity(_:recurring:candidates:)``): in a group that
+    /// ``batchesMembership``, length, `[1, p)` and Jacobi symbol 1 only; the other groups check them in full.
+    public func decodeMembershipCandidates(_ encodings: [[UInt8]]) throws -> [Element] {
+        guard batchesMembership else { return try decodeElements(encodings) }
+        return try jacobiCandidates(encodings).map { Element(value: $0) }
+    }
+
     /// Each encoding's value, checked for length, `[1, p)` and Jacobi symbol `(x|p) = 1`.
     private func jacobiCandidates(_ encodings: [[UInt8]]) throws -> [MPZ] {
         var values: [MPZ] = []
@@ -93,14 +101,43 @@ extension ModPGroup {
     /// bases through their fixed-base tables (a recurring base gets one once it has recurred often
     /// enough, see ``Parameters/recurringTable(for:)``), every other base in one shared chain of squarings.
     public func multiExpIsIdentity(_ terms: [(Element, Scalar)], recurring: [(Element, Scalar)]) -> Bool {
+        multiExpIsIdentity(terms, recurring: recurring, candidates: [])
+    }
+
+    /// The same, and in a group that ``batchesMembership`` it also proves that the bases of the terms at
+    /// `candidates` (Jacobi symbol 1, ``decodeMembershipCandidates(_:)``) lie in the order-q subgroup:
+    /// each such base `x_i` is raised to `s_i + q·w_i` (an integer, not reduced mod q) with fresh
+    /// independent uniform 128-bit weights `w_i` from the CSPRNG.
+    ///
+    /// Why this is sound (SPEC §3.1, folded membership): `(x|p) = 1` puts `x` in the cyclic subgroup of
+    /// order `q·r'` (`r'` prime, ≠ q, > 2^128), so `x = y·u` with `y^q = 1` and `u` of order 1 or r'.
+    /// The `q·w_i` vanish on the order-q parts, so the order-q component of the product is the
+    /// unchanged combination. Its order-r' component is `u^(C + q·Σ w_i·e_i)` for a generator `u`, where
+    /// `e_i` is the r' exponent of `x_i` and `C` collects everything else (fixed before the `w_i` are
+    /// drawn). If some `e_i ≠ 0`, then `q·e_i` is invertible mod r', so for any values of the other
+    /// weights at most one of the 2^128 values of `w_i` makes this linear form vanish: a non-member
+    /// passes with probability at most 2^−128.
+    public func multiExpIsIdentity(_ terms: [(Element, Scalar)], recurring: [(Element, Scalar)], candidates: [Int]) -> Bool {
+        // The generator is a member (and keeps its table, which takes exponents below q only).
+        let folded = batchesMembership ? candidates.filter { terms[$0].0 != generator } : []
+        var extra: [Int: MPZ] = [:]
+        if !folded.isEmpty {
+            let random = SecureRandom.bytes(16 * folded.count)
+            for (k, i) in folded.enumerated() {
+                let e = MPZ(bigEndian: random[(16 * k)..<(16 * k + 16)])
+                perennial_mpz_mul(e.pointer, e.pointer, parameters.q.pointer)
+                perennial_mpz_add(e.pointer, e.pointer, terms[i].1.value.pointer)
+                extra[i] = e
+            }
+        }
         var tables: [(FixedBaseTable, MPZ)] = []
         var bases: [MPZ] = [], exponents: [MPZ] = []
         bases.reserveCapacity(terms.count + recurring.count)
         exponents.reserveCapacity(terms.count + recurring.count)
-        for (base, s) in terms {
+        for (i, (base, s)) in terms.enumerated() {
             if base == generator { tables.append((parameters.generatorTable, s.value)) } else {
                 bases.append(base.value)
-                exponents.append(s.value)
+                exponents.append(extra[i] ?? s.value)
             }
         }
         for (base, s) in recurring {

@@ -60,6 +60,11 @@ public protocol PrimeOrderGroup: Sendable {
     /// The same for `terms` and `recurring`, whose bases recur from call to call (the election key of
     /// a batch of proofs): a group may keep precomputed tables for those (the Schnorr groups do).
     func multiExpIsIdentity(_ terms: [(Element, Scalar)], recurring: [(Element, Scalar)]) -> Bool
+    /// The same, and it also proves the membership of the bases of the terms at `candidates` (indices
+    /// into `terms`), decoded by ``decodeMembershipCandidates(_:)``: eg4096 gives each of them the extra
+    /// exponent `q·w` with a fresh 128-bit weight `w` (SPEC §3.1, folded membership). The other groups
+    /// validated them in full at decoding, so they ignore `candidates`.
+    func multiExpIsIdentity(_ terms: [(Element, Scalar)], recurring: [(Element, Scalar)], candidates: [Int]) -> Bool
     /// `a·b` for a running sum read rarely (the encrypted tally): the value of ``op(_:_:)``, which
     /// ristretto255 leaves unencoded until it is read (an encoding costs about one inverse square root).
     func accumulate(_ a: Element, _ b: Element) -> Element
@@ -103,6 +108,12 @@ public protocol PrimeOrderGroup: Sendable {
     /// eg4096 checks here only their length, range and Jacobi symbol (SPEC §3.1); the default is
     /// ``decodeElements(_:)``. Elements decoded here MUST NOT be used for anything but that verification.
     func decodeCarriedCommitments(_ encodings: [[UInt8]]) throws -> [Element]
+    /// Decodes elements whose subgroup membership the caller proves next in one folded multi-
+    /// exponentiation (``multiExpIsIdentity(_:recurring:candidates:)``), falling back to
+    /// ``decodeElements(_:)`` if it fails: eg4096 checks here only length, range and Jacobi symbol
+    /// (SPEC §3.1); the default is ``decodeElements(_:)``. Until that check passes, the elements MUST NOT
+    /// be used for anything else.
+    func decodeMembershipCandidates(_ encodings: [[UInt8]]) throws -> [Element]
     /// The canonical encoding of a scalar (ristretto255 little-endian, Schnorr groups big-endian).
     func encode(_ s: Scalar) -> [UInt8]
     /// Decodes a canonical scalar `< q`.
@@ -130,6 +141,9 @@ extension PrimeOrderGroup {
     public func multiExpIsIdentity(_ terms: [(Element, Scalar)], recurring: [(Element, Scalar)]) -> Bool {
         multiExpIsIdentity(terms + recurring)
     }
+    public func multiExpIsIdentity(_ terms: [(Element, Scalar)], recurring: [(Element, Scalar)], candidates: [Int]) -> Bool {
+        multiExpIsIdentity(terms, recurring: recurring)
+    }
 
     /// Whether `e` is the identity.
     public func isIdentity(_ e: Element) -> Bool { e == identity }
@@ -148,6 +162,7 @@ extension PrimeOrderGroup {
     public func hex(_ s: Scalar) -> String { Hex.encode(encode(s)) }
     public func decodeElements(_ encodings: [[UInt8]]) throws -> [Element] { try encodings.map { try decodeElement($0) } }
     public func decodeCarriedCommitments(_ encodings: [[UInt8]]) throws -> [Element] { try decodeElements(encodings) }
+    public func decodeMembershipCandidates(_ encodings: [[UInt8]]) throws -> [Element] { try decodeElements(encodings) }
 
     /// Decodes and validates an element from hex.
     public func decodeElement(hex: String) throws -> Element { try decodeElement(Hex.decode(hex, what: "The \(name) element")) }

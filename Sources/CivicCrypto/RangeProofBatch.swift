@@ -89,17 +89,28 @@ public struct CarriedRangeProof<G: PrimeOrderGroup>: Sendable {
 public struct RangeProofBatch<G: PrimeOrderGroup>: Sendable {
     public let group: G
     private var items: [(id: Int, proof: CarriedRangeProof<G>)] = []
+    /// Per item: whether its ciphertext's α and β are membership candidates (``add(_:id:provingMembership:)``).
+    private var candidateItems: [Bool] = []
 
     public init(group: G) { self.group = group }
 
     /// Adds a proof under a caller's identifier (e.g. the entry index of its ballot).
-    public mutating func add(_ proof: CarriedRangeProof<G>, id: Int) { items.append((id, proof)) }
+    public mutating func add(_ proof: CarriedRangeProof<G>, id: Int) { add(proof, id: id, provingMembership: false) }
+
+    /// Adds a proof whose ciphertext components, `provingMembership`, were decoded by
+    /// ``PrimeOrderGroup/decodeMembershipCandidates(_:)``: ``allVerify()`` then also proves their subgroup
+    /// membership in the same multi-exponentiation (``PrimeOrderGroup/multiExpIsIdentity(_:recurring:candidates:)``).
+    /// ``failing()`` does not: such a batch that fails must be decoded in full before naming anything.
+    public mutating func add(_ proof: CarriedRangeProof<G>, id: Int, provingMembership: Bool) {
+        items.append((id, proof))
+        candidateItems.append(provingMembership)
+    }
 
     public var count: Int { items.count }
 
     /// Whether every proof verifies (each challenge, then one combination); false says nothing about which.
     public func allVerify() -> Bool {
-        items.allSatisfy { $0.proof.challengeMatches } && (items.isEmpty || combinationHolds(items.map(\.proof)))
+        items.allSatisfy { $0.proof.challengeMatches } && (items.isEmpty || combinationHolds(items.map(\.proof), candidates: candidateItems))
     }
 
     /// The identifiers of the proofs that fail (empty: all verify), each named once, in order.
@@ -119,7 +130,8 @@ public struct RangeProofBatch<G: PrimeOrderGroup>: Sendable {
     /// `∏_proofs ∏_j A_j^(z)·g^(−z r_j)·α^(z c_j) · B_j^(z')·pk^(−z' r_j)·β^(z' c_j)·g^(−z' j c_j) = 1`
     /// with independent random 128-bit `z, z'` per equation; the bases g and pk are shared by all
     /// proofs under one key, α and β by the branches of a proof.
-    func combinationHolds(_ proofs: [CarriedRangeProof<G>]) -> Bool {
+    /// `candidates[i]` (when given): the i-th proof's α and β also get their membership proved.
+    func combinationHolds(_ proofs: [CarriedRangeProof<G>], candidates: [Bool] = []) -> Bool {
         let twoTo64 = group.scalarAdd(group.scalar(UInt64.max), group.scalar(1))
         // All weights' random bytes in one CSPRNG call (each call is a system call): two per branch,
         // counted from the challenges present.
@@ -135,7 +147,8 @@ public struct RangeProofBatch<G: PrimeOrderGroup>: Sendable {
         terms.reserveCapacity(proofs.count * 6)
         var gScalar = group.zeroScalar
         var pkScalars: [G.Element: G.Scalar] = [:]
-        for p in proofs {
+        var candidateTerms: [Int] = []
+        for (index, p) in proofs.enumerated() {
             var alphaScalar = group.zeroScalar, betaScalar = group.zeroScalar, pkScalar = group.zeroScalar
             for k in 0..<p.c.count {
                 let z1 = weight(), z2 = weight()
@@ -148,12 +161,13 @@ public struct RangeProofBatch<G: PrimeOrderGroup>: Sendable {
                 pkScalar = group.scalarSub(pkScalar, group.scalarMul(z2, p.r[k]))
                 gScalar = group.scalarSub(gScalar, group.scalarAdd(group.scalarMul(z1, p.r[k]), group.scalarMul(z2c, j)))
             }
+            if index < candidates.count && candidates[index] { candidateTerms += [terms.count, terms.count + 1] }
             terms.append((p.ciphertext.alpha, alphaScalar))
             terms.append((p.ciphertext.beta, betaScalar))
             pkScalars[p.pk.element] = group.scalarAdd(pkScalars[p.pk.element] ?? group.zeroScalar, pkScalar)
         }
         terms.append((group.generator, gScalar))
         // The key recurs in every batch: the Schnorr groups keep a fixed-base table for it.
-        return group.multiExpIsIdentity(terms, recurring: pkScalars.map { ($0.key, $0.value) })
+        return group.multiExpIsIdentity(terms, recurring: pkScalars.map { ($0.key, $0.value) }, candidates: candidateTerms)
     }
 }

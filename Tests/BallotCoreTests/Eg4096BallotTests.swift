@@ -13,7 +13,7 @@ struct Eg4096BallotTests {
     typealias S = ElectionScenario<ModPGroup>
     static let inWindow = "2027-03-11T10:00:00+01:00"
     static let fields = ["c0", "c1", "r0", "r1", "range.c", "range.r", "a", "b", "t0", "t1", "t2", "t3", "t.swapped", "t.missing",
-                         "t.short", "t.extra", "range.t0", "range.t1", "range.t.missing", "range.t.extra", "a.minusOne", "b.orderRPrime",
+                         "t.short", "t.extra", "range.t0", "range.t1", "range.t.missing", "range.t.extra", "a.minusOne", "b.orderRPrime", "a.orderRPrime",
                          "t.minusOne", "t.orderRPrime", "range.t.orderRPrime", "version", "credential"]
 
     /// Three voters with a valid ballot each (window 1), built once: the tests below only refuse.
@@ -57,6 +57,7 @@ struct Eg4096BallotTests {
         case "range.t.extra": range.t!.append(range.t![0])
         case "a.minusOne": sel.a = minusOne
         case "b.orderRPrime": sel.b = orderR
+        case "a.orderRPrime": sel.a = orderR
         case "t.minusOne": sel.t![1] = minusOne
         case "t.orderRPrime": sel.t![2] = orderR
         case "range.t.orderRPrime": range.t![1] = orderR
@@ -104,7 +105,7 @@ struct Eg4096BallotTests {
         } catch let error as ElectionError {
             switch field {
             case "version": #expect(error.reason == .staleContest, "\(error.message)")
-            case "a.minusOne", "b.orderRPrime": #expect(error.reason == .badProof && error.message.contains("valid group elements"), "\(error.message)")
+            case "a.minusOne", "b.orderRPrime", "a.orderRPrime": #expect(error.reason == .badProof && error.message.contains("valid group elements"), "\(error.message)")
             case let f where f.hasPrefix("range"): #expect(error.reason == .badProof && error.message.contains("choices"), "\(error.message)")
             case "credential": #expect(error.reason == .badProof && error.message.contains("option 1 "), "\(error.message)")
             default: #expect(error.reason == .badProof && error.message.contains("option 2 "), "\(error.message)")

@@ -123,4 +123,32 @@ struct ModPBatchMembershipTests {
         #expect(!eg.multiExpIsIdentity(terms + [(x, eg.scalar(1))], recurring: recurring ? keyTerms : []))
         #expect(!eg.multiExpIsIdentity(terms, recurring: [(pk, u)]))
     }
+
+    /// Folded membership (SPEC §3.1): a candidate's exponent gets `+ q·w`. `x^0·g^t·g^(−t)` is 1 for any
+    /// x, so without the fold an order-r' x passes (the test can fail); folded, it is refused at every
+    /// position, while members and the generator keep passing. Decoding candidates keeps the Jacobi test;
+    /// belenios2048 decodes its candidates in full.
+    @Test("folded membership: a non-member candidate is refused in the proof multi-exponentiation", arguments: [0, 1, 3])
+    func foldedMembership(position: Int) throws {
+        let orderR = try eg.decodeMembershipCandidates([TestVectors.bytes(hex: NonMembers.eg4096OrderRPrime)])[0]
+        let t = eg.randomScalar(), s = eg.randomScalar()
+        var terms = (0..<4).map { _ in (eg.expGenerator(eg.randomScalar()), eg.zeroScalar) }
+        terms += [(eg.generator, t), (eg.generator, eg.scalarNegate(t))]
+        // A member with a non-zero exponent that cancels: x^s·(x^(−1))^s (as x^s·x^(q−s) would not: its + q·w differs).
+        let x = eg.expGenerator(eg.randomScalar())
+        terms += [(x, s), (eg.inverse(x), s)]
+        let all = Array(0..<terms.count)
+        #expect(eg.multiExpIsIdentity(terms, recurring: [], candidates: all))
+        terms[position] = (orderR, eg.zeroScalar)
+        #expect(eg.multiExpIsIdentity(terms, recurring: []), "x^0 hides any x without the fold")
+        #expect(!eg.multiExpIsIdentity(terms, recurring: [], candidates: all))
+        #expect(!eg.multiExpIsIdentity(terms, recurring: [], candidates: [position]))
+        #expect(eg.multiExpIsIdentity(terms, recurring: [], candidates: all.filter { $0 != position }), "only the candidates are folded")
+        // Decoding candidates: the Jacobi test stays (p − 1 refused), the order-r' value is deferred.
+        let minusOne = TestVectors.bytes(hex: NonMembers.minusOne(modulusHex: eg.modulusHex))
+        #expect(throws: CryptoError.self) { try eg.decodeMembershipCandidates(members(2) + [minusOne]) }
+        let b = ModPGroup.belenios2048
+        let bMinusOne = TestVectors.bytes(hex: NonMembers.minusOne(modulusHex: b.modulusHex))
+        #expect(throws: CryptoError.self) { try b.decodeMembershipCandidates([b.encode(b.generator), bMinusOne]) }
+    }
 }
