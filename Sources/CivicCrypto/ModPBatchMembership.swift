@@ -110,11 +110,10 @@ extension ModPGroup {
     /// independent uniform 128-bit weights `w_i` from the CSPRNG.
     ///
     /// Why this is sound (SPEC §3.1, folded membership): `(x|p) = 1` puts `x` in the cyclic subgroup of
-    /// order `q·r'` (`r'` prime, ≠ q, > 2^128), so `x = y·u` with `y^q = 1` and `u` of order 1 or r'.
-    /// The `q·w_i` vanish on the order-q parts, so the order-q component of the product is the
-    /// unchanged combination. Its order-r' component is `u^(C + q·Σ w_i·e_i)` for a generator `u`, where
-    /// `e_i` is the r' exponent of `x_i` and `C` collects everything else (fixed before the `w_i` are
-    /// drawn). If some `e_i ≠ 0`, then `q·e_i` is invertible mod r', so for any values of the other
+    /// order `q·r'` (`r'` prime, ≠ q, > 2^128), so `x_i = y_i·h^(e_i)` with `y_i^q = 1` and `h` a generator
+    /// of the order-r' subgroup. The `q·w_i` vanish on the order-q parts, so the order-q component of the
+    /// product is the unchanged combination. Its order-r' component is `h^(C + q·Σ w_i·e_i)`, where `C`
+    /// collects everything else (fixed before the `w_i` are drawn). If some `e_i ≠ 0`, then `q·e_i` is invertible mod r', so for any values of the other
     /// weights at most one of the 2^128 values of `w_i` makes this linear form vanish: a non-member
     /// passes with probability at most 2^−128.
     public func multiExpIsIdentity(_ terms: [(Element, Scalar)], recurring: [(Element, Scalar)], candidates: [Int]) -> Bool {
