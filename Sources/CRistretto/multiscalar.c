@@ -1,6 +1,10 @@
 /* Variable-time multi-scalar multiplication for PUBLIC scalars (proof verification).
  * Straus: interleaved width-5 NAF over all points (width 8 for the generator's fixed table), one
- * shared chain of doublings. Pippenger: signed radix-2^c digits sorted into buckets, per window. */
+ * shared chain of doublings. Pippenger: signed radix-2^c digits sorted into buckets, per window.
+ * Verification handles only public data (proofs, ciphertexts, the verifier's random weights, which
+ * are worthless once the check is done), so branching on digits, skipping zero runs and indexing
+ * tables by digit are fine here; nothing in this file may ever see a secret scalar (those go to
+ * scalarmult.c, constant time). */
 #include <stdlib.h>
 #include <pthread.h>
 #include "point.h"

@@ -16,10 +16,15 @@ public struct CarriedRangeProof<G: PrimeOrderGroup>: Sendable {
     public let r: [G.Scalar]
     /// `A_lo, B_lo, …, A_hi, B_hi` (validated elements).
     public let commitments: [G.Element]
+    /// Ciphertexts whose product `ciphertext` is, when the verifier computed it so (a contest's sum
+    /// under its range proof); empty otherwise. A ``RangeProofBatch`` then puts this proof's `α`, `β`
+    /// scalars on these factors, which the combination already holds, instead of on two more points.
+    public let factors: [ElGamalCiphertext<G>]
 
+    /// - Parameter factors: only ciphertexts whose product the caller computed as `ciphertext`.
     public init(
         disjunctive: Bool, ciphertext: ElGamalCiphertext<G>, pk: ElGamalPublicKey<G>, lo: Int, hi: Int, context: [UInt8],
-        binding: [UInt8], c: [G.Scalar], r: [G.Scalar], commitments: [G.Element]
+        binding: [UInt8], c: [G.Scalar], r: [G.Scalar], commitments: [G.Element], factors: [ElGamalCiphertext<G>] = []
     ) {
         protocolName = disjunctive ? .disjunctive : .range
         self.ciphertext = ciphertext
@@ -31,6 +36,7 @@ public struct CarriedRangeProof<G: PrimeOrderGroup>: Sendable {
         self.c = c
         self.r = r
         self.commitments = commitments
+        self.factors = factors
     }
 
     /// Proves, returning the proof with its commitments (`m` must be in `[lo, hi]`).
@@ -118,7 +124,9 @@ public struct RangeProofBatch<G: PrimeOrderGroup>: Sendable {
 
     /// `∏_proofs ∏_j A_j^(z)·g^(−z r_j)·α^(z c_j) · B_j^(z')·pk^(−z' r_j)·β^(z' c_j)·g^(−z' j c_j) = 1`
     /// with independent random 128-bit `z, z'` per equation; the bases g and pk are shared by all
-    /// proofs under one key, α and β by the branches of a proof.
+    /// proofs under one key, α and β by the branches of a proof. Equal bases share one term (their
+    /// scalars added), and a product ciphertext's scalars go to its ``CarriedRangeProof/factors``
+    /// (`(∏ α_i)^s = ∏ α_i^s`): a ballot's contest sums add no point to the multiplication.
     func combinationHolds(_ proofs: [CarriedRangeProof<G>]) -> Bool {
         let twoTo64 = group.scalarAdd(group.scalar(UInt64.max), group.scalar(1))
         // All weights' random bytes in one CSPRNG call (each call is a system call): two per branch,
@@ -133,6 +141,13 @@ public struct RangeProofBatch<G: PrimeOrderGroup>: Sendable {
         }
         var terms: [(G.Element, G.Scalar)] = []
         terms.reserveCapacity(proofs.count * 6)
+        var position: [G.Element: Int] = [:]   // each ciphertext base's term
+        func add(_ e: G.Element, _ s: G.Scalar) {
+            if let i = position[e] { terms[i].1 = group.scalarAdd(terms[i].1, s) } else {
+                position[e] = terms.count
+                terms.append((e, s))
+            }
+        }
         var gScalar = group.zeroScalar
         var pkScalars: [G.Element: G.Scalar] = [:]
         for p in proofs {
@@ -148,8 +163,10 @@ public struct RangeProofBatch<G: PrimeOrderGroup>: Sendable {
                 pkScalar = group.scalarSub(pkScalar, group.scalarMul(z2, p.r[k]))
                 gScalar = group.scalarSub(gScalar, group.scalarAdd(group.scalarMul(z1, p.r[k]), group.scalarMul(z2c, j)))
             }
-            terms.append((p.ciphertext.alpha, alphaScalar))
-            terms.append((p.ciphertext.beta, betaScalar))
+            for ct in p.factors.isEmpty ? [p.ciphertext] : p.factors {
+                add(ct.alpha, alphaScalar)
+                add(ct.beta, betaScalar)
+            }
             pkScalars[p.pk.element] = group.scalarAdd(pkScalars[p.pk.element] ?? group.zeroScalar, pkScalar)
         }
         terms.append((group.generator, gScalar))

@@ -24,7 +24,7 @@ enum ProofAdapter {
     /// with two elements per branch, exactly in the groups that carry commitments (SPEC §3.5.1).
     static func carriedRange<G: PrimeOrderGroup>(_ group: G, pk: G.Element, a: G.Element, b: G.Element, lo: Int, hi: Int,
                                                  c: [String], r: [String], t: [String]?, disjunctive: Bool, context: [UInt8],
-                                                 binding: [UInt8]) -> CarriedRangeProof<G>? {
+                                                 binding: [UInt8], factors: [ElGamalCiphertext<G>] = []) -> CarriedRangeProof<G>? {
         let branches = hi - lo + 1
         guard group.groupName.carriesCommitments, branches >= 1, c.count == branches, r.count == branches,
               let t, t.count == 2 * branches,
@@ -32,7 +32,7 @@ enum ProofAdapter {
               let ts = try? t.map({ try group.decodeElement(hex: $0) }) else { return nil }
         return CarriedRangeProof(disjunctive: disjunctive, ciphertext: ElGamalCiphertext(group: group, alpha: a, beta: b),
                                  pk: ElGamalPublicKey(group: group, element: pk), lo: lo, hi: hi, context: context, binding: binding,
-                                 c: cs, r: rs, commitments: ts)
+                                 c: cs, r: rs, commitments: ts, factors: factors)
     }
 
     static func verifyRange<G: PrimeOrderGroup>(_ group: G, pk: G.Element, a: G.Element, b: G.Element, lo: Int, hi: Int,
