@@ -115,6 +115,8 @@ extension LogStore {
                         throw LogError(.storeNotEmpty, "A record can only be imported into an empty store, and this one already has entries or checkpoints. Use a new directory.")
                     }
                     var pending = checkpoints[...]
+                    // The latest checkpoint accepted: no later entry may be dated before it (SPEC §2.2).
+                    var signedBefore: SignedCheckpoint? = nil
                     func acceptCheckpoints() throws {
                         while let next = pending.first, next.size == writer.size {
                             guard next.rootHash == writer.root else {
@@ -124,6 +126,7 @@ extension LogStore {
                                 throw RecordLine.bad(RecordFile.checkpoints, checkpoints.firstIndex(of: next)! + 1, "its time is earlier than entry \(next.size - 1)")
                             }
                             try Self.insert(next, db)
+                            signedBefore = next
                             pending = pending.dropFirst()
                         }
                     }
@@ -141,6 +144,9 @@ extension LogStore {
                             }
                         }
                         for line in lines {
+                            if let signedBefore, line.time < signedBefore.timeMs {
+                                throw RecordLine.bad(RecordFile.entries, line.number, "its time is earlier than that of the checkpoint of size \(signedBefore.size), which the log signed before it (backdated)")
+                            }
                             try writer.insertEntry(index: line.index, timeMs: line.time, envelope: line.envelope, leafHash: line.envelope.leafHash(timeMs: line.time))
                             try acceptCheckpoints()
                         }

@@ -130,6 +130,11 @@ struct TreeWriter {
         return max.map { UInt64($0) + 1 } ?? 0
     }
 
+    /// The time of the latest signed checkpoint (0 if none): no entry appended after it may be dated earlier.
+    static func latestCheckpointTime(_ db: Database) throws -> UInt64 {
+        UInt64(try Int64.fetchOne(db.cachedStatement(sql: "SELECT time_ms FROM checkpoints ORDER BY size DESC LIMIT 1")) ?? 0)
+    }
+
     init(db: Database) throws {
         self.db = db
         size = try Self.size(db)

@@ -132,7 +132,7 @@ public final class LogStore: Sendable {
     /// Checks, before touching the database: the payload size, the author's signature over the
     /// payload, then the payload header (`"kind"`, then `"record"` equal to ``origin``). Then, in one
     /// `IMMEDIATE` transaction: assigns the next index and the log time (the clock's reading, or the
-    /// previous entry's time if the clock reads earlier), stores the entry and its Merkle nodes,
+    /// previous entry's or latest checkpoint's time if the clock reads earlier), stores the entry and its Merkle nodes,
     /// calls `project`, and commits.
     ///
     /// - Parameters:
@@ -179,7 +179,9 @@ public final class LogStore: Sendable {
                 try db.inTransaction(.immediate) {
                     appended.removeAll(keepingCapacity: true)
                     var writer = try TreeWriter(db: db)
-                    let time = max(Self.now(clock), writer.lastTime)
+                    // Never before the last entry nor the last signed checkpoint: an entry dated
+                    // before a checkpoint the log already signed would read as backdated (SPEC §2.2).
+                    let time = max(Self.now(clock), writer.lastTime, try TreeWriter.latestCheckpointTime(db))
                     for envelope in envelopes {
                         let entry = try writer.append(envelope, timeMs: time)
                         do {

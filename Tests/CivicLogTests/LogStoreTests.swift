@@ -64,6 +64,22 @@ struct LogStoreTests {
         #expect(c.timeMs == 6000)
     }
 
+    /// An entry appended after a checkpoint is never dated before it, even when the clock steps back
+    /// (SPEC §2.2: the audit fails such an entry under LOG-5 as backdated).
+    @Test func logTimeNeverGoesBehindASignedCheckpoint() throws {
+        let clock = ManualClock(milliseconds: 5000)
+        let store = try Fixture.store(Fixture.temporaryDirectory(), clock: clock)
+        try store.append(Fixture.envelope(0))
+        clock.set(milliseconds: 9000)
+        let checkpoint = try store.signCheckpoint()
+        #expect(checkpoint.timeMs == 9000)
+        clock.set(milliseconds: 7000)  // the clock steps back after the log signed at 9000
+        let next = try store.append(Fixture.envelope(1))
+        #expect(next.timeMs == 9000)
+        let batch = try store.append(contentsOf: [Fixture.envelope(2), Fixture.envelope(3)])
+        #expect(batch.map(\.timeMs) == [9000, 9000])
+    }
+
     /// Every refusal rule: the log refuses and changes nothing.
     @Test func refusesInvalidEntries() throws {
         let store = try Fixture.store(Fixture.temporaryDirectory())

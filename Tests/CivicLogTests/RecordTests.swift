@@ -135,4 +135,35 @@ struct RecordTests {
         // Export with no checkpoint.
         #expect { try nonEmpty.exportRecord(to: Fixture.temporaryDirectory()) } throws: { ($0 as? LogError)?.code == .noCheckpoint }
     }
+
+    /// A record whose entry is dated before a checkpoint signed without it (backdated, SPEC §2.2) is
+    /// refused: both checkpoints are genuinely signed by the log key, over the same first entry.
+    @Test func importRefusesAnEntryDatedBeforeAnEarlierCheckpoint() throws {
+        let clockA = ManualClock(milliseconds: 5000), clockB = ManualClock(milliseconds: 5000)
+        let a = try Fixture.store(Fixture.temporaryDirectory(), clock: clockA)
+        let b = try Fixture.store(Fixture.temporaryDirectory(), clock: clockB)
+        try a.append(Fixture.envelope(0))
+        try b.append(Fixture.envelope(0))
+        clockA.set(milliseconds: 9000)
+        try a.signCheckpoint()                       // size 1 at 9000
+        clockB.set(milliseconds: 7000)
+        try b.append(Fixture.envelope(1))            // dated 7000: after a's checkpoint in the record below
+        clockB.set(milliseconds: 9500)
+        try b.signCheckpoint()                       // size 2 at 9500
+        let dirA = Fixture.temporaryDirectory(), dirB = Fixture.temporaryDirectory()
+        try a.exportRecord(to: dirA)
+        try b.exportRecord(to: dirB)
+        let filesA = try Self.files(dirA), filesB = try Self.files(dirB)
+        let forged = Fixture.temporaryDirectory()
+        try filesB["entries.jsonl"]!.write(to: forged.appendingPathComponent("entries.jsonl"))
+        try (filesA["checkpoints.jsonl"]! + filesB["checkpoints.jsonl"]!).write(to: forged.appendingPathComponent("checkpoints.jsonl"))
+        let manifest = String(decoding: filesB["manifest.json"]!, as: UTF8.self).replacingOccurrences(of: #""checkpoints":1"#, with: #""checkpoints":2"#)
+        try Data(manifest.utf8).write(to: forged.appendingPathComponent("manifest.json"))
+        let target = try Fixture.store(Fixture.temporaryDirectory())
+        #expect(throws: LogError.self) { try target.importRecord(from: forged) }
+        #expect(try target.size() == 0)
+        // The same record with its entry dated at the checkpoint's time imports.
+        let honest = try Fixture.store(Fixture.temporaryDirectory())
+        #expect(throws: Never.self) { try honest.importRecord(from: dirB) }
+    }
 }

@@ -34,6 +34,13 @@ struct OutputOptions: ParsableArguments {
     var json = false
 }
 
+/// The verifier's clock for `LOG-10` (SPEC.md §4.2), in ms since 1970 UTC: `fixed` (`--now`), or this
+/// machine's clock read at each check.
+func clock(_ fixed: UInt64?) -> @Sendable () -> UInt64 {
+    if let fixed { return { fixed } }
+    return { UInt64(max(0, Date().timeIntervalSince1970 * 1000)) }
+}
+
 /// Prints a report and ends with its exit status.
 func finish(_ report: Report, json: Bool) throws -> Never {
     print(json ? report.json.compactText : report.text, terminator: json ? "\n" : "")
@@ -77,6 +84,9 @@ extension PerennialAudit {
         @Flag(name: .long, help: "For a board URL: also check its tracking-code index (trackers/) against the record (BRD-1).")
         var index = false
 
+        @Option(name: .long, help: "The verifier's clock for LOG-10, in ms since 1970 UTC (to reproduce an earlier report); default: this machine's clock.")
+        var now: UInt64?
+
         func validate() throws {
             guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
             if let logKey, Checkpoint.parseVerifierKey(logKey) == nil {
@@ -86,7 +96,7 @@ extension PerennialAudit {
 
         func run() throws {
             let progress = quiet ? nil : ProgressPrinter().callback
-            let options = VerifyOptions(workers: workers, statePath: state, progress: progress, pinnedLogKey: logKey)
+            let options = VerifyOptions(workers: workers, statePath: state, progress: progress, pinnedLogKey: logKey, now: clock(now))
             if index && !HTTPSource.isURL(recordDirectory) {
                 throw ValidationError("--index checks a board's trackers/ index: give the board's URL")
             }
@@ -223,6 +233,9 @@ extension PerennialAudit {
         @Option(name: .long, help: "Worker threads for signatures and proofs.")
         var workers: Int = 2
 
+        @Option(name: .long, help: "The verifier's clock for LOG-10, in ms since 1970 UTC (for tests and reproductions); default: this machine's clock, read each round.")
+        var now: UInt64?
+
         func validate() throws {
             guard HTTPSource.isURL(url) else { throw ValidationError("follow needs the http(s) URL of a bulletin board; for a directory use verify DIR --state FILE") }
             guard interval >= 0, rounds >= 0, workers >= 1 else { throw ValidationError("--interval and --rounds must not be negative, --workers at least 1") }
@@ -234,7 +247,7 @@ extension PerennialAudit {
         func run() throws {
             let follower: Follower
             do {
-                follower = try Follower(url: url, statePath: state, logKey: logKey, options: VerifyOptions(workers: workers))
+                follower = try Follower(url: url, statePath: state, logKey: logKey, options: VerifyOptions(workers: workers, now: clock(now)))
             } catch {
                 unreadable(error)
             }

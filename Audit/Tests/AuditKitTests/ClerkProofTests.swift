@@ -270,7 +270,7 @@ import Testing
             b.add("contest.version", [("contest", .string(id)), ("version", .int(1)), ("title", .string("x")), ("year", .null),
                                       ("options", .array([])), ("min", .int(0)), ("max", .int(0))], by: b.officer)
         }
-        b.contest(String(repeating: "a", count: 64), options: [], min: 0, max: 0)
+        b.contest(String(repeating: "a", count: 64), options: [("blank", "Blanc")], min: 0, max: 1)
         let r = try run(b)
         expectOnly(r, ["CON-1"])
         #expect(r["CON-1"]?.failed == 5)

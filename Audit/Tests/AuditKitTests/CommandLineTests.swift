@@ -31,13 +31,20 @@ import Testing
         let election = ElectionBuilder.standard(Ristretto255())
         let dir = TempDir()
         election.write(to: dir.path)
-        let ok = try run(["verify", dir.path])
+        // The standard term is a real one dated 2026–2028: verified as of after its end (LOG-10).
+        let afterTheTerm = String(election.at(2028, 2, 1))
+        let ok = try run(["verify", dir.path, "--now", afterTheTerm])
         #expect(ok.status == 0, "\(ok.out)\(ok.err)")
+        #expect(ok.out.contains("LOG-10"))
+        // Verified during the term, its close (dated at the term's end) cannot have been written yet.
+        let early = try run(["verify", dir.path, "--now", String(election.at(2027, 6, 1))])
+        #expect(early.status == 1, "\(early.out)\(early.err)")
+        #expect(early.out.contains("FAIL  LOG-10"))
         #expect(ok.out.contains("RESULT: PASS"))
         #expect(ok.out.contains("LOG-4"))
         #expect(ok.out.contains("TAL-3"))
 
-        let json = try run(["verify", dir.path, "--json"])
+        let json = try run(["verify", dir.path, "--json", "--now", afterTheTerm])
         #expect(json.status == 0)
         let parsed = try JSON.parse(json.out)
         #expect(parsed["passed"]?.boolValue == true)

@@ -51,9 +51,12 @@ import Testing
             let offline = try verify(receipt(b, index: i, size: size))
             #expect(offline.passed, "\(offline.text)")
             #expect(offline["RCT-3"]?.checked == 1)
-            let full = try verify(receipt(b, index: i, size: size), record: b)
+            // A test.note defines no tracker (SPEC.md §2.6): its receipt carries none.
+            let full = try verify(receipt(b, index: i, size: size, tracker: nil), record: b)
             #expect(full.passed, "\(full.text)")
             #expect(full["RCT-5"]?.checked == 2)
+            // With a tracker, the receipt was made for another entry (a ballot or a contribution): RCT-7.
+            #expect(try verify(receipt(b, index: i, size: size), record: b).failedIDs == ["RCT-7"])
         }
     }
 

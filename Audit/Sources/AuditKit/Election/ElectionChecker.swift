@@ -1,3 +1,5 @@
+import Foundation
+
 /// The checker of every election kind (SPEC.md §4). It reads `term.setup`, then hands the entries to
 /// an ``ElectionCore`` specialised for the term's group.
 public final class ElectionChecker: KindChecker {
@@ -141,6 +143,8 @@ public final class ElectionChecker: KindChecker {
     /// True if `key` is a credential of the roll (deliberation keys must not be, SPEC.md §6.1).
     func isCredential(_ key: [UInt8]) -> Bool { core?.isOnRoll(key) ?? false }
 
+    /// True once a valid `term.setup` says `"simulation":false` (its log times are real: `LOG-10`).
+    public var isRealTerm: Bool { setup.map { !$0.simulation } ?? false }
     /// The term's group name, once `term.setup` was read.
     public var groupName: String? { setup?.group }
     /// The exponentiations the record's ballots needed.
@@ -164,6 +168,14 @@ public final class ElectionChecker: KindChecker {
 
     public func finish(report: inout Report) -> [ProofJob] {
         if !sawSetup { report.record(.term, .record, failure: "the record has no term.setup") }
+        // SPEC.md §4.2: the report names the tzdata release that placed the windows (a newer release
+        // may place a window differently after a government changes a zone's rules).
+        if let setup { report.setFact("time zone data", "tzdata \(TimeZone.timeZoneDataVersion) (this verifier's, for \(setup.timeZone))") }
+        // SPEC.md §4.2: a simulation is reported as such, and its result never as an election's.
+        if let setup, setup.simulation {
+            report.simulation = true
+            report.setFact("simulation", "yes: term.setup says this node's clock was set by hand, so its log times say nothing about when anything happened and its result is not an election's")
+        }
         return core?.finish(report: &report) ?? []
     }
 }

@@ -42,7 +42,8 @@ extension ElectionCore {
         }
         report.record(.contestVersions, loc, failure: versionFailure)
         var problem: String? = nil
-        if Set(declared.options.map(\.id)).count != declared.options.count { problem = "option ids are not unique" }
+        if declared.options.isEmpty { problem = "a contest version needs at least one option" }
+        else if Set(declared.options.map(\.id)).count != declared.options.count { problem = "option ids are not unique" }
         else if declared.options.contains(where: { $0.id.isEmpty }) { problem = "an option id is empty" }
         else if !(declared.min <= declared.max && declared.max <= declared.options.count) { problem = "needs 0 ≤ min ≤ max ≤ number of options" }
         else if let year = declared.year, year < 1 { problem = "year must be null or a window number ≥ 1" }
@@ -60,5 +61,25 @@ extension ElectionCore {
             guard let latest = contests[id]?.last, latest.year == nil || latest.year == window else { return nil }
             return latest
         }
+    }
+
+    /// Every option whose label changed from one version of its contest to a later one, as
+    /// `contest/option: "old" (version v) → "new" (version w)`. SPEC.md §4.6 lets a label change (the
+    /// result shows the latest one) while "an id always keeps the same meaning": the report lists each
+    /// change so that an observer sees whether votes cast for one name are reported under another.
+    func relabelledOptions() -> [String] {
+        var out: [String] = []
+        for id in contests.keys.sorted(by: byteOrder) {
+            var last: [String: (label: String, version: Int)] = [:]
+            for version in contests[id] ?? [] {
+                for option in version.options {
+                    if let previous = last[option.id], previous.label != option.label {
+                        out.append("\(id)/\(option.id): \"\(previous.label)\" (version \(previous.version)) → \"\(option.label)\" (version \(version.version))")
+                    }
+                    last[option.id] = (option.label, version.version)
+                }
+            }
+        }
+        return out
     }
 }

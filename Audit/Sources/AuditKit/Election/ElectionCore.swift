@@ -100,6 +100,8 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
     func finish(report: inout Report) -> [ProofJob] {
         let counts = counters.snapshot
         report.setFact("ballots", "\(counts.counted) counted, \(counts.superseded) superseded, \(spoiledBallots) spoiled")
+        let relabelled = relabelledOptions()
+        if !relabelled.isEmpty { report.setFact("relabelled options", relabelled.joined(separator: "; ")) }
         if resultSeen && publishedResult == nil {
             report.resultsWithheld = "the published result is not shown: TAL-3 failed"
         } else if let publishedResult {

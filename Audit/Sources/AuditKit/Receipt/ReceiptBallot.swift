@@ -69,6 +69,12 @@ enum ReceiptBallot {
         if let tracker = receipt.tracker, let expected {
             report.record(.receiptTracker, .entry(receipt.index), failure: tracker == expected ? nil
                 : "the receipt's tracker \(tracker) is not entry \(receipt.index)'s (\(expected)): this receipt was made for another entry")
+        } else if let tracker = receipt.tracker {
+            // A tracker names a ballot or a contribution; an entry of a kind without one (or a
+            // redacted line standing for a comment) cannot be the entry the receipt was made for.
+            let what = t.entry.redactedLeaf != nil ? "a redacted \(kind) line" : "a \(kind.isEmpty ? "payload without a kind" : kind)"
+            report.record(.receiptTracker, .entry(receipt.index), failure:
+                "the receipt's tracker \(tracker) names a ballot or a contribution, but the record's entry \(receipt.index) is \(what), which has no tracker: the entry the receipt was made for is not in this record")
         } else {
             report.record(.receiptTracker, .entry(receipt.index), failure: nil)
         }

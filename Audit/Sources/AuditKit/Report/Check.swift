@@ -42,6 +42,9 @@ extension Check {
     public static let checkpointTimes = Check("LOG-8", "checkpoint times")
     /// Only with `--log-key`: the record is the pinned log's (SPEC.md §2.5, §4.2).
     public static let pinnedLogKey = Check("LOG-9", "log key as pinned by the observer")
+    /// Only with a verifier clock (``VerifyOptions/now``): a real term's log times are not ahead of it
+    /// (SPEC.md §4.2).
+    public static let notInTheFuture = Check("LOG-10", "times not ahead of the verifier's clock")
     // Receipts (SPEC.md §2.6).
     public static let receiptWellFormed = Check("RCT-1", "receipt well-formed")
     public static let receiptCheckpoint = Check("RCT-2", "receipt checkpoint signature")

@@ -14,6 +14,9 @@ public struct Report: Sendable {
     public var electionResults: [ContestOutcome]? = nil
     /// Why a published result is not shown (it did not verify).
     public var resultsWithheld: String? = nil
+    /// True when `term.setup` says `"simulation":true` (SPEC.md §4.2): the log times were set by hand,
+    /// so the report says so and never presents the result as an election's.
+    public var simulation = false
 
     public init() {}
 
@@ -76,7 +79,8 @@ public struct Report: Sendable {
         for (k, v) in facts { out += "\(k): \(v)\n" }
         if !facts.isEmpty { out += "\n" }
         if let results = electionResults {
-            out += "Results (verified):\n"
+            out += simulation ? "Results of a SIMULATED term (verified; its log times were set by hand: this is not an election's result):\n"
+                : "Results (verified):\n"
             for r in results { out += r.textLines.map { "  " + $0 + "\n" }.joined() }
             out += "\n"
         } else if let resultsWithheld {
@@ -123,7 +127,7 @@ public struct Report: Sendable {
             ])
         }
         var members: [(String, JSON)] = [("format", .string("perennial-audit-report")), ("version", .int(1)),
-                                         ("passed", .bool(passed)), ("facts", .object(facts))]
+                                         ("passed", .bool(passed)), ("simulation", .bool(simulation)), ("facts", .object(facts))]
         // `results` only when the published result verified; `results_withheld` says why it is absent.
         if let results = electionResults { members.append(("results", .array(results.map(\.json)))) }
         if let resultsWithheld { members.append(("results_withheld", .string(resultsWithheld))) }

@@ -14,10 +14,18 @@ public struct VerifyOptions: Sendable {
     /// The log's C2SP verifier key (`origin+keyhash+base64`) the observer pins (`--log-key`): the
     /// record must be that log's (check `LOG-9`).
     public var pinnedLogKey: String? = nil
+    /// The verifier's clock (ms since 1970, UTC), read at each check: with it, every entry and
+    /// checkpoint of a real term must not be dated more than ``clockSkewMs`` after it (check `LOG-10`,
+    /// SPEC.md §4.2). Nil: no clock check (the command line always passes one).
+    public var now: (@Sendable () -> UInt64)? = nil
+    /// The clock skew SPEC.md §4.2 allows a real node (5 minutes).
+    public static let clockSkewMs: UInt64 = 5 * 60 * 1000
 
     public init(workers: Int = 2, batchSize: Int = 512, statePath: String? = nil,
-                progress: (@Sendable (UInt64, UInt64) -> Void)? = nil, pinnedLogKey: String? = nil) {
+                progress: (@Sendable (UInt64, UInt64) -> Void)? = nil, pinnedLogKey: String? = nil,
+                now: (@Sendable () -> UInt64)? = nil) {
         self.pinnedLogKey = pinnedLogKey
+        self.now = now
         self.workers = workers
         self.batchSize = batchSize
         self.statePath = statePath
@@ -47,9 +55,14 @@ public final class RecordVerifier {
     private var lastCheckpointSize: UInt64? = nil
     private var lastGoodCheckpoint: Checkpoint? = nil
     private var lastCheckpointTime: UInt64? = nil
+    /// The latest signed checkpoint the entry stream has passed (its size and time): every later entry
+    /// was appended after the log signed it, so its time may not be earlier (SPEC.md §2.2, `LOG-5`).
+    private var reachedCheckpoint: (size: UInt64, time: UInt64)? = nil
     private var manifestBytes: [UInt8] = []
     private var kindCounts: [String: UInt64] = [:]
     private var pipeline: JobPipeline!
+    /// The election checker, which knows from `term.setup` whether log times are real (`LOG-10`).
+    private var election: ElectionChecker? = nil
     /// Jobs submitted whose results are not recorded yet (their checks and locations).
     private var outstanding: [ProofJob] = []
 
@@ -83,6 +96,8 @@ public final class RecordVerifier {
         report.setFact("record", manifest.origin)
         report.setFact("log key", Hex.encode(manifest.logKey))
         for c in checkers { (c as? ElectionChecker)?.recordLogKey = manifest.logKey }
+        election = checkers.lazy.compactMap { $0 as? ElectionChecker }.first
+        if options.now != nil { report.register(.notInTheFuture) }
         if let pin = options.pinnedLogKey {
             report.register(.pinnedLogKey)
             let actual = Checkpoint.verifierKey(name: manifest.origin, publicKey: manifest.logKey)
@@ -107,6 +122,7 @@ public final class RecordVerifier {
             lastCheckpointSize = s.checkpoint.size
             lastGoodCheckpoint = s.checkpoint
             lastCheckpointTime = s.checkpoint.time
+            reachedCheckpoint = (s.checkpoint.size, s.checkpoint.time)
             report = s.report
             kindCounts = s.kindCounts
             for c in checkers {
@@ -201,6 +217,8 @@ public final class RecordVerifier {
             checkpointsReached(size: tree.size)
             return []
         }
+        // After the entry is applied: entry 0 is the term.setup that says whether times are real.
+        defer { checkNotInTheFuture(entry.time, loc) }
         report.record(.entriesWellFormed, loc, failure: entry.index == p.position ? nil
             : "the line at position \(p.position) says index \(entry.index) (entry dropped, duplicated or reordered)")
         tree.append(leafHash: leafHash)
@@ -209,12 +227,13 @@ public final class RecordVerifier {
             report.record(.entrySignatures, loc, failure: p.signatureValid ? nil
                 : "the author's Ed25519 signature over the payload does not verify")
         }
-        if let last = lastTime {
-            report.record(.timesNonDecreasing, loc, failure: entry.time >= last ? nil
-                : "log time \(entry.time) is earlier than the previous entry's \(last)")
-        } else {
-            report.passed(.timesNonDecreasing)
+        var timeFailure: String? = nil
+        if let last = lastTime, entry.time < last {
+            timeFailure = "log time \(entry.time) is earlier than the previous entry's \(last)"
+        } else if let signed = reachedCheckpoint, entry.time < signed.time {
+            timeFailure = "log time \(entry.time) is earlier than the time \(signed.time) of the checkpoint of size \(signed.size), which the log signed before appending this entry (backdated)"
         }
+        report.record(.timesNonDecreasing, loc, failure: timeFailure)
         lastTime = max(lastTime ?? 0, entry.time)
         checkpointsReached(size: tree.size)
         guard p.signatureValid || redacted else { return [] }  // SPEC.md §2.2: never parse an unsigned payload.
@@ -234,6 +253,15 @@ public final class RecordVerifier {
                                      payload: payload, payloadBytes: entry.payload, redacted: redacted,
                                      payloadSHA256: p.payloadSHA256, prepared: p.prepared)
         return checker.apply(verified, report: &report)
+    }
+
+    /// `LOG-10`: on a real term, a time more than the allowed skew after the verifier's clock is a
+    /// log that lied about time (e.g. a `term.close` dated at the term's end, published early).
+    private func checkNotInTheFuture(_ time: UInt64, _ loc: Location) {
+        guard let now = options.now, election?.isRealTerm == true else { return }
+        let limit = now() &+ VerifyOptions.clockSkewMs
+        report.record(.notInTheFuture, loc, failure: time <= limit ? nil
+            : "dated \(time) ms, more than 5 minutes after this verifier's clock (\(limit - VerifyOptions.clockSkewMs) ms): a real term's log cannot have written it yet")
     }
 
     private func run(_ jobs: [ProofJob]) {
@@ -309,11 +337,13 @@ public final class RecordVerifier {
                 if let bad = firstUnreadable { rootFailure! += " (entry \(bad) is unreadable)" }
             }
             report.record(.checkpointRoots, loc, failure: rootFailure)
+            checkNotInTheFuture(cp.time, loc)
             if size > 0, let t = lastTime {
                 report.record(.checkpointTimes, loc, failure: cp.time >= t ? nil
                     : "checkpoint time \(cp.time) is earlier than entry \(size - 1)'s time \(t)")
             }
             if rootFailure == nil && signed { lastGoodCheckpoint = cp }
+            if signed, cp.time >= (reachedCheckpoint?.time ?? 0) { reachedCheckpoint = (cp.size, cp.time) }
             loadNextCheckpoint()
         }
     }
