@@ -45,7 +45,7 @@ struct PlainBallotTests {
     @Test(arguments: [
         (#"{"kind":"ballot.cast""#, #"{"kind": "ballot.cast""#),
         (#""window":1,"#, #""window":1 ,"#),
-        (#""contest":"office""#, #""contest":"\u006ffice""#),
+        (#""contest":"office""#, #""contest":"\u006fffice""#),
         (#""window":1,"contests":"#, "REORDER"),
         (#"}]}"#, #"}]} "#),
         (#"{"kind":"ballot.cast","record":"x.example/r","#, #"{"record":"x.example/r","kind":"ballot.cast","#),

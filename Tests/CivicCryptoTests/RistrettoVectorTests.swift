@@ -116,7 +116,8 @@ struct RistrettoVectorTests {
             let direct = try group.decodeElement(hex: hex)
             #expect(direct == (try group.decodeElement(TestVectors.bytes(hex: hex))))
             #expect(try group.decodeElement(hex: hex.uppercased()) == direct)
-            #expect(try group.decodeScalar(hex: hex) == (try group.decodeScalar(TestVectors.bytes(hex: hex))))
+            // An encoding read as a scalar: the same value, or the same refusal (many are not below q).
+            #expect((try? group.decodeScalar(hex: hex)) == (try? group.decodeScalar(TestVectors.bytes(hex: hex))))
         }
         for hex in Self.file.bad_encodings {
             #expect(throws: CryptoError.self) { try group.decodeElement(hex: hex) }
