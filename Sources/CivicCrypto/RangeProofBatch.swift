@@ -124,9 +124,9 @@ public struct RangeProofBatch<G: PrimeOrderGroup>: Sendable {
 
     /// `∏_proofs ∏_j A_j^(z)·g^(−z r_j)·α^(z c_j) · B_j^(z')·pk^(−z' r_j)·β^(z' c_j)·g^(−z' j c_j) = 1`
     /// with independent random 128-bit `z, z'` per equation; the bases g and pk are shared by all
-    /// proofs under one key, α and β by the branches of a proof. Equal bases share one term (their
-    /// scalars added), and a product ciphertext's scalars go to its ``CarriedRangeProof/factors``
-    /// (`(∏ α_i)^s = ∏ α_i^s`): a ballot's contest sums add no point to the multiplication.
+    /// proofs under one key, α and β by the branches of a proof. A product ciphertext's scalars go to
+    /// its ``CarriedRangeProof/factors`` (`(∏ α_i)^s = ∏ α_i^s`), added to the terms those already
+    /// have: a ballot's contest sums add no point to the multiplication.
     func combinationHolds(_ proofs: [CarriedRangeProof<G>]) -> Bool {
         let twoTo64 = group.scalarAdd(group.scalar(UInt64.max), group.scalar(1))
         // All weights' random bytes in one CSPRNG call (each call is a system call): two per branch,
@@ -141,12 +141,14 @@ public struct RangeProofBatch<G: PrimeOrderGroup>: Sendable {
         }
         var terms: [(G.Element, G.Scalar)] = []
         terms.reserveCapacity(proofs.count * 6)
-        var position: [G.Element: Int] = [:]   // each ciphertext base's term
-        func add(_ e: G.Element, _ s: G.Scalar) {
-            if let i = position[e] { terms[i].1 = group.scalarAdd(terms[i].1, s) } else {
-                position[e] = terms.count
-                terms.append((e, s))
+        // A factor's term, looked for among the latest terms only (a contest's option proofs come just
+        // before its range proof, six terms each), comparing encodings: no hashing. Not found: a new term.
+        func addFactor(_ e: G.Element, _ s: G.Scalar, within: Int) {
+            for i in stride(from: terms.count - 1, through: max(0, terms.count - within), by: -1) where terms[i].0 == e {
+                terms[i].1 = group.scalarAdd(terms[i].1, s)
+                return
             }
+            terms.append((e, s))
         }
         var gScalar = group.zeroScalar
         var pkScalars: [G.Element: G.Scalar] = [:]
@@ -154,18 +156,30 @@ public struct RangeProofBatch<G: PrimeOrderGroup>: Sendable {
             var alphaScalar = group.zeroScalar, betaScalar = group.zeroScalar, pkScalar = group.zeroScalar
             for k in 0..<p.c.count {
                 let z1 = weight(), z2 = weight()
-                let j = group.scalar(UInt64(p.lo + k))
                 terms.append((p.commitments[2 * k], z1))
                 terms.append((p.commitments[2 * k + 1], z2))
                 let z1c = group.scalarMul(z1, p.c[k]), z2c = group.scalarMul(z2, p.c[k])
                 alphaScalar = group.scalarAdd(alphaScalar, z1c)
                 betaScalar = group.scalarAdd(betaScalar, z2c)
                 pkScalar = group.scalarSub(pkScalar, group.scalarMul(z2, p.r[k]))
-                gScalar = group.scalarSub(gScalar, group.scalarAdd(group.scalarMul(z1, p.r[k]), group.scalarMul(z2c, j)))
+                // j·z2·c_j with j = lo + k, without a multiplication for j = 0 or 1 (every 0/1 proof).
+                let j = p.lo + k
+                let z1r = group.scalarMul(z1, p.r[k])
+                switch j {
+                case 0: gScalar = group.scalarSub(gScalar, z1r)
+                case 1: gScalar = group.scalarSub(gScalar, group.scalarAdd(z1r, z2c))
+                default: gScalar = group.scalarSub(gScalar, group.scalarAdd(z1r, group.scalarMul(z2c, group.scalar(UInt64(j)))))
+                }
             }
-            for ct in p.factors.isEmpty ? [p.ciphertext] : p.factors {
-                add(ct.alpha, alphaScalar)
-                add(ct.beta, betaScalar)
+            if p.factors.isEmpty {
+                terms.append((p.ciphertext.alpha, alphaScalar))
+                terms.append((p.ciphertext.beta, betaScalar))
+            } else {
+                let within = 8 * p.factors.count + 8
+                for ct in p.factors {
+                    addFactor(ct.alpha, alphaScalar, within: within)
+                    addFactor(ct.beta, betaScalar, within: within)
+                }
             }
             pkScalars[p.pk.element] = group.scalarAdd(pkScalars[p.pk.element] ?? group.zeroScalar, pkScalar)
         }
