@@ -125,8 +125,8 @@ public struct RangeProofBatch<G: PrimeOrderGroup>: Sendable {
     /// `∏_proofs ∏_j A_j^(z)·g^(−z r_j)·α^(z c_j) · B_j^(z')·pk^(−z' r_j)·β^(z' c_j)·g^(−z' j c_j) = 1`
     /// with independent random 128-bit `z, z'` per equation; the bases g and pk are shared by all
     /// proofs under one key, α and β by the branches of a proof. A product ciphertext's scalars go to
-    /// its ``CarriedRangeProof/factors`` (`(∏ α_i)^s = ∏ α_i^s`), added to the terms those already
-    /// have: a ballot's contest sums add no point to the multiplication.
+    /// its ``CarriedRangeProof/factors`` (`(∏ α_i)^s = ∏ α_i^s`) when those are the ciphertexts of the
+    /// proofs just before it (checked), added to their terms: a contest's sum adds no point.
     func combinationHolds(_ proofs: [CarriedRangeProof<G>]) -> Bool {
         let twoTo64 = group.scalarAdd(group.scalar(UInt64.max), group.scalar(1))
         // All weights' random bytes in one CSPRNG call (each call is a system call): two per branch,
@@ -141,18 +141,12 @@ public struct RangeProofBatch<G: PrimeOrderGroup>: Sendable {
         }
         var terms: [(G.Element, G.Scalar)] = []
         terms.reserveCapacity(proofs.count * 6)
-        // A factor's term, looked for among the latest terms only (a contest's option proofs come just
-        // before its range proof, six terms each), comparing encodings: no hashing. Not found: a new term.
-        func addFactor(_ e: G.Element, _ s: G.Scalar, within: Int) {
-            for i in stride(from: terms.count - 1, through: max(0, terms.count - within), by: -1) where terms[i].0 == e {
-                terms[i].1 = group.scalarAdd(terms[i].1, s)
-                return
-            }
-            terms.append((e, s))
-        }
+        // Per proof, the index of its α term (β is next), or nil: where a later product's factors are.
+        var alphaTerm: [Int?] = []
+        alphaTerm.reserveCapacity(proofs.count)
         var gScalar = group.zeroScalar
         var pkScalars: [G.Element: G.Scalar] = [:]
-        for p in proofs {
+        for (pi, p) in proofs.enumerated() {
             var alphaScalar = group.zeroScalar, betaScalar = group.zeroScalar, pkScalar = group.zeroScalar
             for k in 0..<p.c.count {
                 let z1 = weight(), z2 = weight()
@@ -171,15 +165,20 @@ public struct RangeProofBatch<G: PrimeOrderGroup>: Sendable {
                 default: gScalar = group.scalarSub(gScalar, group.scalarAdd(z1r, group.scalarMul(z2c, group.scalar(UInt64(j)))))
                 }
             }
-            if p.factors.isEmpty {
+            // A product whose factors are the ciphertexts of the proofs just before it (a contest's options,
+            // then its range proof): its scalars go onto their terms. Anything else: the product's own terms.
+            let m = p.factors.count
+            if m > 0, pi >= m, (0..<m).allSatisfy({ t in alphaTerm[pi - m + t] != nil && proofs[pi - m + t].ciphertext == p.factors[t] }) {
+                for t in 0..<m {
+                    let i = alphaTerm[pi - m + t]!
+                    terms[i].1 = group.scalarAdd(terms[i].1, alphaScalar)
+                    terms[i + 1].1 = group.scalarAdd(terms[i + 1].1, betaScalar)
+                }
+                alphaTerm.append(nil)
+            } else {
+                alphaTerm.append(terms.count)
                 terms.append((p.ciphertext.alpha, alphaScalar))
                 terms.append((p.ciphertext.beta, betaScalar))
-            } else {
-                let within = 8 * p.factors.count + 8
-                for ct in p.factors {
-                    addFactor(ct.alpha, alphaScalar, within: within)
-                    addFactor(ct.beta, betaScalar, within: within)
-                }
             }
             pkScalars[p.pk.element] = group.scalarAdd(pkScalars[p.pk.element] ?? group.zeroScalar, pkScalar)
         }

@@ -97,7 +97,7 @@ struct RangeProofBatchTests {
 
     /// A contest's range proof is over the sum of its option ciphertexts; given as `factors`, the
     /// combination puts the sum's scalars on those (already in it) instead of on two more points.
-    @Test("a range proof over a sum verifies through its factors; wrong factors or a tampered one fail")
+    @Test("a range proof over a sum verifies through its factors; other factors fall back to the sum; tampering fails")
     func sumThroughFactors() throws {
         let pk = ElGamalSecretKey.generate(in: group).publicKey
         let rs = (0..<4).map { _ in group.randomScalar() }
@@ -123,9 +123,17 @@ struct RangeProofBatchTests {
         }
         #expect(batch(withFactors(cts)).allVerify())
         #expect(batch(withFactors([])).allVerify())
-        // Factors that are not the sum: the combination no longer holds (so they are what it uses).
-        #expect(!batch(withFactors(Array(cts.dropLast()))).allVerify())
-        #expect(!batch(withFactors(cts.dropLast() + [cts[0]])).allVerify())
+        // Factors that are not the ciphertexts of the proofs just before: the sum's own terms are used.
+        #expect(batch(withFactors(Array(cts.dropLast()))).allVerify())
+        #expect(batch(withFactors(cts.dropLast() + [cts[0]])).allVerify())
+        // Factors that are those ciphertexts but not the sum the proof is about (a broken caller): the
+        // combination uses the factors, so it fails; the proof alone still verifies.
+        let other = cts.dropLast().reduce(cts[0], +)
+        let otherTotal = rs.dropLast().reduce(rs[0]) { group.scalarAdd($0, $1) }
+        let otherProof = try CarriedRangeProof.prove(disjunctive: false, m: 1, randomness: otherTotal, ciphertext: other, pk: pk,
+                                                     lo: 1, hi: 1, context: Self.context, binding: [9])
+        #expect(otherProof.verify())
+        #expect(!batch(withFactors(cts, proof: otherProof)).allVerify())
         // A tampered commitment of the range proof is still caught, and named.
         let tampered = withFactors(cts, proof: with(plain, t: [group.op(plain.commitments[0], group.generator)] + plain.commitments.dropFirst()))
         #expect(batch(tampered).failing() == [99])
