@@ -19,6 +19,7 @@
 #include <string.h>
 #include <pthread.h>
 #include "cristretto.h"
+#include "cr_ed25519_batch.h"
 #include "audit_curve.h"
 
 /* RFC 9496 A.1: [k]B for k = 0..15. */
@@ -603,6 +604,97 @@ static void check_audit_ed25519(int rounds, const size_t *sizes, size_t count) {
     fflush(stdout);
 }
 
+/* The engine's Ed25519 batch support (Sources/CRistretto/ed25519_batch.c): decoding of the base point,
+ * the small-order points and random bytes; the batched subgroup test on [s]B points (all in the
+ * subgroup) and with a torsion point added to one of them; Σ s_i·B + b·B against the known answer. */
+static void check_engine_ed25519(int rounds, const size_t *sizes, size_t count) {
+    uint8_t enc[32];
+    cr_point base, p;
+    unhex(enc, "5866666666666666666666666666666666666666666666666666666666666666", 32);
+    uint8_t *heap = exact(enc, 32);
+    CHECK(cr_ed25519_decode_vartime(&base, heap) == 0 && cr_ed25519_x_is_zero(&base) == 0, "the Ed25519 base point decodes");
+    free(heap);
+    cr_point torsion[7];
+    for (int k = 0; k < 7; k++) {
+        unhex(enc, ED_SMALL_ORDER[k], 32);
+        heap = exact(enc, 32);
+        CHECK(cr_ed25519_decode_vartime(&torsion[k], heap) == 0, "small-order point %d decodes", k);
+        CHECK(cr_ed25519_x_is_zero(&torsion[k]) == (k < 2), "x = 0 only for y = ±1");
+        CHECK(cr_ed25519_is_neutral(&torsion[k]) == (k == 0), "only y = 1 is the neutral element");
+        uint8_t bits[16];
+        rng_bytes(bits, 16);
+        uint8_t *eb = exact(bits, 16);
+        cr_point *ep = exact(&torsion[k], sizeof(cr_point));
+        /* one point alone: each round keeps it with probability 1/2, so 128 rounds miss it with 2^-128 */
+        CHECK(cr_ed25519_in_prime_subgroup_batch(ep, 1, eb) == (k == 0), "only the identity of the small-order points is in the subgroup");
+        free(eb); free(ep);
+        free(heap);
+    }
+    unhex(enc, "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", 32);   /* y = p */
+    heap = exact(enc, 32);
+    CHECK(cr_ed25519_decode_vartime(&p, heap) == -1, "y = p is not canonical");
+    free(heap);
+    unhex(enc, "0100000000000000000000000000000000000000000000000000000000000080", 32);   /* -0 */
+    heap = exact(enc, 32);
+    CHECK(cr_ed25519_decode_vartime(&p, heap) == -1, "x = 0 with the sign bit is not canonical");
+    free(heap);
+    int decoded = 0;
+    for (int i = 0; i < rounds; i++) {
+        rng_bytes(enc, 32);
+        heap = exact(enc, 32);
+        int rc = cr_ed25519_decode_vartime(&p, heap);
+        CHECK(rc == 0 || rc == -1, "decode returns 0 or -1");
+        decoded += rc == 0;
+        free(heap);
+    }
+    uint8_t *order = exact(ORDER, 32), below[32];
+    CHECK(cr_ed25519_scalar_is_canonical(order) == 0, "L is not canonical");
+    memcpy(below, ORDER, 32); below[0] -= 1;
+    uint8_t *eb = exact(below, 32);
+    CHECK(cr_ed25519_scalar_is_canonical(eb) == 1, "L - 1 is canonical");
+    free(order); free(eb);
+    size_t done = 0;
+    for (size_t k = 0; k < count; k++) {
+        size_t n = sizes[k];
+        if (n == 0 || n > 1025 || (n > 12 && n % 61 != 0 && n != 190 && n != 191 && n != 256 && n != 1025)) continue;
+        cr_point *pts = malloc(n * sizeof(cr_point));
+        uint8_t *sc = calloc(n, 32), *bits = malloc(16 * n), total[32];
+        if (!pts || !sc || !bits) { fprintf(stderr, "c_memcheck: out of memory\n"); exit(2); }
+        uint64_t sum = 0;
+        for (size_t i = 0; i < n; i++) {
+            uint8_t s[32] = { 0 };
+            rng_bytes(s, 8);
+            cr_scalarmult_base(&pts[i], s);
+            uint32_t v = (uint32_t)rng() & 0xffff;
+            sc[32 * i] = (uint8_t)v; sc[32 * i + 1] = (uint8_t)(v >> 8);
+            sum += v;
+        }
+        rng_bytes(bits, 16 * n);
+        cr_point *ep = exact(pts, n * sizeof(cr_point));
+        uint8_t *ebits = exact(bits, 16 * n), *es = exact(sc, 32 * n);
+        CHECK(cr_ed25519_in_prime_subgroup_batch(ep, n, ebits) == 1, "multiples of B are in the subgroup, n = %zu", n);
+        cr_point_add(&ep[n / 2], &ep[n / 2], &torsion[2 + (int)(n % 5)]);
+        CHECK(cr_ed25519_in_prime_subgroup_batch(ep, n, ebits) == 0, "a torsion component is found, n = %zu", n);
+        for (size_t i = 0; i < n; i++) cr_point_generator(&ep[i]);
+        /* Σ s_i·B + (L − Σ s_i)·B = O */
+        unsigned borrow = 0;
+        for (int j = 0; j < 32; j++) {
+            int v = (int)ORDER[j] - (j < 8 ? (int)((sum >> (8 * j)) & 0xff) : 0) - (int)borrow;
+            borrow = v < 0;
+            total[j] = (uint8_t)(v + (borrow ? 256 : 0));
+        }
+        uint8_t *et = exact(total, 32);
+        CHECK(cr_ed25519_sum_is_neutral_vartime(es, ep, n, et) == 1, "Σ s_i·B + (L − Σ s_i)·B is neutral, n = %zu", n);
+        et[0] ^= 1;
+        CHECK(cr_ed25519_sum_is_neutral_vartime(es, ep, n, et) == 0, "off by one is not, n = %zu", n);
+        free(ep); free(ebits); free(es); free(et); free(pts); free(sc); free(bits);
+        done++;
+    }
+    printf("CRistretto Ed25519 batch: base and small-order points, %d random encodings (%d decoded), subgroup test and "
+           "sums at %zu term counts\n", rounds, decoded, done);
+    fflush(stdout);
+}
+
 static int cmp_size(const void *a, const void *b) {
     size_t x = *(const size_t *)a, y = *(const size_t *)b;
     return x < y ? -1 : x > y;
@@ -632,6 +724,7 @@ int main(int argc, char **argv) {
     size_t max = sizes[count - 1];
 
     check_audit_ed25519(quick ? 300 : 3000, sizes, count);
+    check_engine_ed25519(quick ? 300 : 3000, sizes, count);
 
     static const char *patterns[] = { "mixed edge scalars and points", "scalars 2^255-1", "scalars l-1", "P,-P pairs", "1·B" };
     for (int pattern = 0; pattern < 5; pattern++) {

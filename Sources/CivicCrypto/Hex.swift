@@ -1,17 +1,29 @@
 /// Lowercase hexadecimal, as used for every element and scalar in JSON (SPEC §3.1).
 public enum Hex {
-    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// Encodes bytes as lowercase hex without `0x`.
+    ///
+    /// Contiguous bytes (arrays, slices) are written straight into the string's storage: the roll's
+    /// batch path encodes several keys per entry, and the byte-by-byte generic loop cost more than
+    /// the rest of an entry's checks.
     public static func encode(_ bytes: some Sequence<UInt8>) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.underestimatedCount * 2)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        if let text = bytes.withContiguousStorageIfAvailable({ encode(buffer: $0) }) { return text }
+        return Array(bytes).withUnsafeBufferPointer { encode(buffer: $0) }
     }
+
+    private static func encode(buffer: UnsafeBufferPointer<UInt8>) -> String {
+        String(unsafeUninitializedCapacity: buffer.count * 2) { out in
+            var i = 0
+            for b in buffer {
+                out[i] = digit(b >> 4)
+                out[i + 1] = digit(b & 0x0f)
+                i += 2
+            }
+            return i
+        }
+    }
+
+    @inline(__always)
+    private static func digit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
 
     /// Decodes hex (either case) to bytes.
     /// - Throws: ``CryptoError/Code/invalidHex`` for odd length or a non-hex character.

@@ -59,6 +59,14 @@ public struct EntryEnvelope: Hashable, Sendable {
         guard hasValidSignature else {
             throw LogError(.badSignature, "The entry's signature does not match its payload and author key. The entry was altered or signed with another key; have the author sign it again.")
         }
+        return try verifyHeader(origin: origin)
+    }
+
+    /// The checks of ``verify(origin:)`` after the signature's, for an envelope whose signature was
+    /// already verified (in a batch, ``ParallelVerification/firstBadSignature(_:)``).
+    /// - Returns: the payload's kind.
+    @discardableResult
+    func verifyHeader(origin: String) throws -> String {
         let header = try PayloadHeader.parse(payload)
         guard header.record == origin else {
             throw LogError(.wrongRecord, "The entry was written for another record than this log's origin \"\(origin)\". Entries cannot be moved between records; have the author write it for this one.")

@@ -136,9 +136,11 @@ extension LogStore {
                     let origin = self.origin
                     func flush() throws {
                         let lines = chunk
+                        let signaturesValid = lines.count >= Ed25519.batchThreshold
+                            && ParallelVerification.firstBadSignature(lines.map(\.envelope)) == nil
                         try ParallelVerification.verifyAll(count: lines.count) { i in
                             do {
-                                try lines[i].envelope.verify(origin: origin)
+                                if signaturesValid { try lines[i].envelope.verifyHeader(origin: origin) } else { try lines[i].envelope.verify(origin: origin) }
                             } catch let error as LogError {
                                 throw RecordLine.bad(RecordFile.entries, lines[i].number, error.description)
                             }

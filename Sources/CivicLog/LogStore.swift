@@ -20,6 +20,7 @@
 // Projection tables of the domain modules live in the same file and are written inside the
 // append transaction (see `append(_:project:)`), so the log and every projection always agree.
 
+import CivicCrypto
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -163,12 +164,32 @@ public final class LogStore: Sendable {
         contentsOf envelopes: [EntryEnvelope], project: (Database, AppendedEntry) throws -> Void = { _, _ in }
     ) throws -> [AppendedEntry] {
         let origin = self.origin
-        try ParallelVerification.verifyAll(count: envelopes.count) { i in
-            let envelope = envelopes[i]
-            guard envelope.payload.count <= Self.maximumPayloadBytes else {
-                throw LogError(.payloadTooLarge, "An entry's payload is \(envelope.payload.count) bytes; the log accepts at most \(Self.maximumPayloadBytes). Split the content or store it elsewhere and log its hash.")
+        let maximum = Self.maximumPayloadBytes
+        // A large batch has its signatures checked as Ed25519 batches on every core WHILE its entries
+        // are written and projected in the (serial) transaction, which commits only once they have all
+        // passed. On any failure, if a signature is bad, every envelope is checked again one by one in
+        // order, so the error is the one of the lowest position, as if nothing had run ahead.
+        let signatures = envelopes.count >= Ed25519.batchThreshold && envelopes.allSatisfy({ $0.payload.count <= maximum })
+            ? SignatureBatch(envelopes) : nil
+        defer { _ = signatures?.allValid }   // the background check never outlives this call
+        func checkEach(signatures checked: Bool) throws {
+            try ParallelVerification.verifyAll(count: envelopes.count) { i in
+                let envelope = envelopes[i]
+                guard envelope.payload.count <= maximum else {
+                    throw LogError(.payloadTooLarge, "An entry's payload is \(envelope.payload.count) bytes; the log accepts at most \(maximum). Split the content or store it elsewhere and log its hash.")
+                }
+                if checked { try envelope.verifyHeader(origin: origin) } else { try envelope.verify(origin: origin) }
             }
-            try envelope.verify(origin: origin)
+        }
+        /// Throws the first refusal of the one-by-one check when a signature of the batch is bad.
+        func refuseBadSignature() throws {
+            if let signatures, !signatures.allValid { try checkEach(signatures: false) }
+        }
+        do {
+            try checkEach(signatures: signatures != nil)
+        } catch {
+            try refuseBadSignature()
+            throw error
         }
         guard !envelopes.isEmpty else { return [] }
         var projectionError: (any Error)?
@@ -192,11 +213,16 @@ public final class LogStore: Sendable {
                         }
                         appended.append(entry)
                     }
+                    // Check-then-commit: nothing commits before every signature has passed.
+                    if let signatures, !signatures.allValid {
+                        throw LogError(.badSignature, "An entry's signature does not match its payload and author key.")
+                    }
                     return .commit
                 }
                 return appended
             }
         } catch {
+            try refuseBadSignature()
             if let projectionError { throw projectionError }
             throw Self.storageError(error, "append to the log")
         }
@@ -312,5 +338,34 @@ public final class LogStore: Sendable {
             return LogError(.storage, "Could not \(action): SQLite error \(dbError.resultCode.rawValue) (\(dbError.message ?? "no message")). Nothing was written by this call. Check disk space and permissions, then retry.")
         }
         return LogError(.storage, "Could not \(action): \(type(of: error)). Nothing was written by this call.")
+    }
+}
+
+/// The Ed25519 batch check of a batch's signatures (``ParallelVerification/firstBadSignature(_:)``),
+/// started on a background thread so that it runs while the entries are written. `@unchecked
+/// Sendable` is safe: `result` is written once, before `done` is signalled, and read only after
+/// waiting on it, under `lock`.
+final class SignatureBatch: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var result = false
+    private var waited = false
+
+    init(_ envelopes: [EntryEnvelope]) {
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            result = ParallelVerification.firstBadSignature(envelopes) == nil
+            done.signal()
+        }
+    }
+
+    /// Whether every signature is valid (libsodium's verdict); waits for the check to finish.
+    var allValid: Bool {
+        lock.withLock {
+            if !waited {
+                done.wait()
+                waited = true
+            }
+            return result
+        }
     }
 }

@@ -1,3 +1,4 @@
+import CivicCrypto
 import Foundation
 
 /// Checks many envelopes' signatures and headers on all cores (Ed25519 verification dominates the
@@ -5,10 +6,10 @@ import Foundation
 /// is the same as a one-by-one check would give.
 public enum ParallelVerification {
     /// Below this many envelopes, checking on one thread is cheaper than spreading the work.
-    static let threshold = 64
+    public static let threshold = 64
 
-    static func verifyAll(count: Int, _ check: (Int) throws -> Void) throws {
-        let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(1, count / threshold))
+    static func verifyAll(count: Int, minimumPerWorker: Int = threshold, _ check: (Int) throws -> Void) throws {
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(1, count / minimumPerWorker))
         guard workers > 1 else {
             for i in 0..<count { try check(i) }
             return
@@ -29,10 +30,28 @@ public enum ParallelVerification {
         if let error = failures.first { throw error }
     }
 
+    /// The position of the first envelope whose signature libsodium's verify refuses, or nil: the
+    /// envelopes are split into one chunk per core (each at least ``Ed25519/batchThreshold`` long), and
+    /// each chunk is checked as one Ed25519 batch (``Ed25519/firstInvalidSignature(count:prefix:_:)``).
+    static func firstBadSignature(_ envelopes: [EntryEnvelope]) -> Int? {
+        let count = envelopes.count
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, count / Ed25519.batchThreshold))
+        let chunk = (count + workers - 1) / workers
+        let found = ParallelVerification.map(count: workers, minimumPerWorker: 1) { worker -> Int? in
+            let start = worker * chunk, end = min(count, start + chunk)
+            guard start < end else { return nil }
+            return Ed25519.firstInvalidSignature(count: end - start, prefix: EntryEnvelope.signaturePrefix) { i in
+                let envelope = envelopes[start + i]
+                return (envelope.signature, envelope.author, envelope.payload)
+            }.map { start + $0 }
+        }
+        return found.compactMap { $0 }.min()
+    }
+
     /// `transform(i)` for every `i` in `0..<count`, computed on all cores for large counts.
-    public static func map<T: Sendable>(count: Int, _ transform: @Sendable (Int) -> T?) -> [T?] {
+    public static func map<T: Sendable>(count: Int, minimumPerWorker: Int = threshold, _ transform: @Sendable (Int) -> T?) -> [T?] {
         let results = Slots<T>(count: count)
-        try? verifyAll(count: count) { i in results.set(i, transform(i)) }
+        try? verifyAll(count: count, minimumPerWorker: minimumPerWorker) { i in results.set(i, transform(i)) }
         return results.values
     }
 

@@ -130,4 +130,38 @@ struct RollBatchTests {
         try node.submit(batch: batch)
         #expect(node.election?.roll.count == 119)
     }
+
+    /// The log checks a large batch's signatures as Ed25519 batches (on every core): a roll entry that
+    /// names the registrar as its author but was signed by another key is refused with the
+    /// signature's one-line error, wherever it is, and nothing is written: the log's root and every
+    /// file of the node are as before. The same batch, correctly signed, then goes in whole.
+    @Test(arguments: [0, 333, 599])
+    func aRollEntrySignedByAWrongKeyRefusesTheBatchAndWritesNothing(position: Int) throws {
+        let dir = NodeTests.directory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (node, registrar) = try NodeTests.node(at: dir, clock: ManualClock(milliseconds: 1_790_000_000_000))
+        var batch = try (0..<600).map { i in
+            try Self.enrolment(Hex.encode(Ed25519.SigningKey.generate().publicKey.rawRepresentation), i, node: node, registrar: registrar)
+        }
+        let good = batch
+        let forger = Ed25519.SigningKey.generate()
+        let payload = batch[position].payload
+        batch[position] = try EntryEnvelope(payload: payload, author: registrar.publicKey.rawRepresentation,
+                                            signature: forger.sign(EntryEnvelope.signingInput(payload: payload)))
+        let root = try node.store.root(atSize: node.store.size())
+        let files = Self.fingerprint(dir)
+        do {
+            try node.submit(batch: batch)
+            Issue.record("a batch with an entry signed by a wrong key was accepted")
+        } catch let error as LogError {
+            #expect(error.code == .badSignature)
+            #expect(error.description.contains("signature does not match"), "\(error.description)")
+            #expect(!error.description.contains("\n"))
+        }
+        #expect(try node.store.root(atSize: node.store.size()) == root)
+        #expect(Self.fingerprint(dir) == files)
+        #expect(node.election?.roll.count == 0)
+        try node.submit(batch: good)
+        #expect(node.election?.roll.count == 600)
+    }
 }
