@@ -153,7 +153,8 @@ bench: release
 
 # Not part of `make test`: Perennial and Debian's belenios-tool (installed with apt-get when missing) on the
 # same ballot shape in one run; JSON lines with both systems' figures, bytes per ballot and the ratios.
-BENCH_PEERS_BALLOTS ?= 20
+BENCH_PEERS_BALLOTS ?= 100
+BENCH_PEERS_REPS ?= 5
 # A dudect-style timing-leak check of CRistretto's secret-scalar multiplications (tools/ct_check.c);
 # not part of `make test`: timings depend on the machine. CT_MEASUREMENTS per function (default 200000).
 CT_MEASUREMENTS ?= 200000
@@ -182,7 +183,7 @@ c-memcheck:
 	else echo "valgrind is not installed: the memcheck pass was skipped (apt-get install valgrind)"; fi
 
 bench-peers: release
-	python3 tools/bench_peers.py .build/release/perennial $(BENCH_PEERS_BALLOTS)
+	python3 tools/bench_peers.py .build/release/perennial $(BENCH_PEERS_BALLOTS) $(BENCH_PEERS_REPS)
 
 # Clerk-proof checks for longer than `make test` runs them: 5,000 refused invocations, and each
 # libFuzzer target (swiftc -sanitize=fuzzer) for FUZZ_SECONDS seconds, corpus kept in .build/fuzz.

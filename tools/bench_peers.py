@@ -4,15 +4,18 @@
 
 One question, 10 candidates + blank, one choice. belenios-tool (BELENIOS-2048, the group Debian's 2.0
 ships) creates N ballots (one process each) and verifies the archive holding them; its per-ballot verify
-time is (verify with N ballots - verify with none) / N, the best of three runs. Perennial's figures come
-from `perennial bench ballot` in the same run. ElectionGuard-python 1.4 (its 4096-bit group, Perennial's
-eg4096) runs tools/bench_electionguard.py in a venv under .build/ (pip-installed on first use; if that fails
-the earlier measured 290 ms is used, labelled "measured": false). Prints JSON lines: each system's figures, bytes per
-ballot for every group, then the ratios against the targets of issue #15.
+time is (verify with N ballots - verify with none) / N. Perennial's figures come from `perennial bench
+ballot` in the same run. On a shared machine one run is noise: both verifications are repeated REPS
+times and the figures are medians (`"reps"`, with the fastest and slowest run as `"min"`/`"max"`), so
+the ratio is the ratio of two medians. Prints JSON lines: each system's figures, bytes per ballot for
+every group, then the ratios against the targets of issue #15 with the load before and after.
+ElectionGuard-python 1.4 (its 4096-bit group, Perennial's eg4096) runs tools/bench_electionguard.py in a venv
+under .build/ (pip-installed on first use; if that fails the earlier measured 290 ms is used, labelled
+"measured": false).
 
-usage: bench_peers.py PERENNIAL_BINARY [BALLOTS]
+usage: bench_peers.py PERENNIAL_BINARY [BALLOTS] [REPS]
 """
-import json, os, shutil, subprocess, sys, tempfile, time
+import json, os, shutil, statistics, subprocess, sys, tempfile, time
 
 SHAPE = {"candidates": 10, "blank": True, "choices": 1}
 
@@ -35,7 +38,7 @@ def bt(args, cwd, stdin=None, stdout=subprocess.DEVNULL):
     subprocess.run(["belenios-tool"] + args, cwd=cwd, stdin=stdin, stdout=stdout, stderr=subprocess.DEVNULL, check=True)
 
 
-def belenios(ballots):
+def belenios(ballots, reps):
     group = "BELENIOS-2048"
     d = tempfile.mkdtemp(prefix="bench-peers-belenios-")
     try:
@@ -59,16 +62,15 @@ def belenios(ballots):
         bt(["setup", "make-election", "--uuid", uuid, "--group", group, "--template", "template.json"], d)
         bt(["archive", "init"], d)
 
-        def verify_ms():
-            best = None
-            for _ in range(3):
+        def verify_runs():
+            runs = []
+            for _ in range(reps):
                 t = time.perf_counter()
                 bt(["election", "verify"], d)
-                v = (time.perf_counter() - t) * 1000
-                best = v if best is None else min(best, v)
-            return best
+                runs.append((time.perf_counter() - t) * 1000)
+            return runs
 
-        empty = verify_ms()
+        empty = statistics.median(verify_runs())
         creds = [line.split()[1] for line in open(os.path.join(d, "private_creds.txt")) if line.strip()]
         json.dump([[0, 1] + [0] * (SHAPE["candidates"] - 1)], open(os.path.join(d, "choice.json"), "w"))
         made, sizes = 0.0, []
@@ -82,10 +84,10 @@ def belenios(ballots):
             sizes.append(os.path.getsize(path) - 1)  # without the trailing newline
             with open(path) as inp:
                 bt(["archive", "add-event", "--type=Ballot"], d, stdin=inp)
-        full = verify_ms()
+        per_ballot = [max(full - empty, 0.0) / ballots for full in verify_runs()]
         version = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "belenios-tool"], capture_output=True, text=True).stdout
-        return {"construct": made / ballots, "verify": max(full - empty, 0.0) / ballots, "bytes": sum(sizes) / len(sizes),
-                "group": group, "version": version}
+        return {"construct": made / ballots, "verify": statistics.median(per_ballot), "verify_min": min(per_ballot),
+                "verify_max": max(per_ballot), "bytes": sum(sizes) / len(sizes), "group": group, "version": version}
     finally:
         shutil.rmtree(d, ignore_errors=True)
 
@@ -129,28 +131,32 @@ def electionguard(ballots):
         return None
 
 
-def perennial(binary, ballots):
-    lines = {}
-    out = subprocess.run([binary, "bench", "ballot", "--group", "all", "--ballots", str(ballots),
+def perennial(binary, ballots, reps):
+    lines, full = {}, {}
+    out = subprocess.run([binary, "bench", "ballot", "--group", "all", "--ballots", str(ballots), "--reps", str(reps),
                           "--options", str(SHAPE["candidates"] + 1)], capture_output=True, text=True, check=True).stdout
     for line in out.splitlines():
         obj = json.loads(line)
         lines[obj["name"]] = obj["value"]
-    return lines
+        full[obj["name"]] = obj
+    return lines, full
 
 
 def main():
     binary = sys.argv[1]
     ballots = int(sys.argv[2]) if len(sys.argv) > 2 else 20
+    reps = int(sys.argv[3]) if len(sys.argv) > 3 else 5
     ensure_belenios()
     load = os.getloadavg()[0]
-    b = belenios(ballots)
+    b = belenios(ballots, reps)
     eg = electionguard(min(ballots, 10))
-    p = perennial(binary, ballots)
+    p, full = perennial(binary, ballots, reps)
+    load_after = os.getloadavg()[0]
     shape = "1 question, %d candidates + blank" % SHAPE["candidates"]
     emit({"name": "peers.belenios.construct", "unit": "ms", "value": round(b["construct"], 2), "group": b["group"],
           "system": "belenios-tool " + b["version"], "shape": shape, "ballots": ballots})
-    emit({"name": "peers.belenios.verify", "unit": "ms", "value": round(b["verify"], 2), "group": b["group"],
+    emit({"name": "peers.belenios.verify", "unit": "ms", "value": round(b["verify"], 2), "reps": reps,
+          "min": round(b["verify_min"], 2), "max": round(b["verify_max"], 2), "group": b["group"],
           "system": "belenios-tool " + b["version"], "shape": shape, "ballots": ballots})
     emit({"name": "peers.belenios.bytes", "unit": "bytes", "value": round(b["bytes"]), "group": b["group"]})
     if eg is not None:
@@ -168,17 +174,22 @@ def main():
         eg_verify = ELECTIONGUARD_VERIFY_MS_DOCUMENTED
     for g in ["ristretto255", "belenios2048", "eg4096"]:
         for k in ["construct", "validate", "verify_proofs", "verify_batch", "payload"]:
-            v = p.get("ballot.%s.%s" % (g, k))
+            name = "ballot.%s.%s" % (g, k)
+            v = p.get(name)
             if v is not None:
-                emit({"name": "peers.perennial.%s.%s" % (g, k), "unit": "bytes" if k == "payload" else "ms", "value": v,
-                      "group": g, "shape": shape})
+                line = {"name": "peers.perennial.%s.%s" % (g, k), "unit": "bytes" if k == "payload" else "ms", "value": v}
+                for extra in ["reps", "min", "max"]:
+                    if extra in full[name]:
+                        line[extra] = full[name][extra]
+                line.update({"group": g, "shape": shape, "ballots": ballots})
+                emit(line)
 
     def ratio(name, num, target):
         if num is None or b["verify"] <= 0:
             return
         r = num / b["verify"]
         emit({"name": name, "unit": "ratio", "value": round(r, 4), "target": target, "met": r <= target,
-              "load": round(load, 2)})
+              "reps": reps, "load": round(load, 2), "load_after": round(load_after, 2)})
 
     ratio("ratio.ristretto255.validate_vs_belenios2048_verify", p.get("ballot.ristretto255.validate"), 1 / 37)
     ratio("ratio.ristretto255.verify_batch_vs_belenios2048_verify", p.get("ballot.ristretto255.verify_batch"), 1 / 37)
@@ -187,7 +198,7 @@ def main():
     if v is not None:
         r = v / eg_verify
         emit({"name": "ratio.eg4096.validate_vs_electionguard_verify", "unit": "ratio", "value": round(r, 4), "target": 0.1,
-              "met": r <= 0.1, "measured": eg is not None, "load": round(load, 2)})
+              "met": r <= 0.1, "measured": eg is not None, "load": round(load, 2), "load_after": round(load_after, 2)})
     for g in ["ristretto255", "belenios2048", "eg4096"]:
         v = p.get("ballot.%s.payload" % g)
         if v is not None:

@@ -146,7 +146,8 @@ static const uint8_t ORDER[32] = { 0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x5
                                    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10 };
 
 /* Edge scalars (all < 2^255, the documented domain): 0, 1, 2, l-1, l-2, 2^252+1, 2^255-1, 2^128-1,
- * a random 128-bit value, 2^64, and random values < 2^252. */
+ * a random 128-bit value, 2^64, for the wNAF's word-at-a-time zero skipping 2^192-2^64 (a carry through
+ * whole words of ones), 0x55…55 and 2^200+129 (long zero runs), and random values < 2^252. */
 static void scalar_kind(uint8_t s[32], int kind) {
     memset(s, 0, 32);
     switch (kind) {
@@ -160,10 +161,13 @@ static void scalar_kind(uint8_t s[32], int kind) {
     case 7: memset(s, 0xff, 16); break;
     case 8: rng_bytes(s, 16); break;
     case 9: s[8] = 1; break;
+    case 10: memset(s + 8, 0xff, 16); break;
+    case 11: memset(s, 0x55, 32); break;
+    case 12: s[0] = 0x81; s[25] = 1; break;
     default: rng_bytes(s, 32); s[31] &= 0x0f; break;
     }
 }
-#define SCALAR_KINDS 14
+#define SCALAR_KINDS 17
 
 /* A random element by the RFC 9496 derivation, so that the fixed-base tables stay cold until check_threads. */
 static void random_point(cr_point *p) {

@@ -135,12 +135,15 @@ extension ElectionState {
                                                         binding: binding) else { return nil }
                 out.append(p)
             }
-            // The sums are encoded once each (`product`), not after every addition.
+            // The sums are encoded once each (`product`), not after every addition; the combination puts
+            // their scalars on the option ciphertexts (`factors`), which it already holds.
             let sumA = group.product(cts.lazy.map(\.a)), sumB = group.product(cts.lazy.map(\.b))
             let context = Self.ballotContext(record: record, term: term, contest: version.contest, version: version.version, position: nil)
             guard let p = ProofAdapter.carriedRange(group, pk: pk, a: sumA, b: sumB, lo: version.min, hi: version.max, c: answer.range.c,
                                                     r: answer.range.r, t: decoded.rangeCommitments[k], disjunctive: false, context: context,
-                                                    binding: binding) else { return nil }
+                                                    binding: binding,
+                                                    factors: cts.map { ElGamalCiphertext(group: group, alpha: $0.a, beta: $0.b) })
+            else { return nil }
             out.append(p)
         }
         return out

@@ -1,7 +1,9 @@
 /* GF(2^255 - 19) in five 51-bit limbs (internal to CRistretto).
  *
- * Limb bounds: every function returns limbs < 2^51 + 2^15 ("weakly reduced") and accepts weakly
- * reduced limbs (fe_mul/fe_sq stay exact for limbs < 2^52). fe_add and fe_sub carry their result, so any chain of these functions stays in bounds.
+ * Limb bounds: every function returns limbs < 2^51 + 2^17 ("weakly reduced") and accepts weakly
+ * reduced limbs; fe_add and fe_sub carry their result, so any chain of these functions stays in bounds.
+ * fe_mul stays exact for operands with limbs < 2^54 and fe_sq for limbs < 2^52.2, which is what lets
+ * the point formulas use fe_add_nc / fe_sub_nc (no carry) on values that only feed them (point.h).
  * Nothing here branches on or indexes memory by a field value. */
 #ifndef CRISTRETTO_FIELD_H
 #define CRISTRETTO_FIELD_H
@@ -66,6 +68,24 @@ FE_INLINE void fe_sub(fe *h, const fe *f, const fe *g) {
 
 FE_INLINE void fe_neg(fe *h, const fe *f) { fe_sub(h, &FE_ZERO, f); }
 
+/* h = f + g, not carried: limbs up to the sum of the inputs'. Only for a value whose every use is an
+ * fe_mul/fe_sq operand (limbs < 2^54) or the f of an fe_sub_nc. */
+FE_INLINE void fe_add_nc(fe *h, const fe *f, const fe *g) {
+    for (int i = 0; i < 5; i++) h->v[i] = f->v[i] + g->v[i];
+}
+
+/* h = f - g + 4p, not carried: needs g's limbs <= 2^53 - 76 (weakly reduced, or an uncarried sum of
+ * two weakly reduced values); limbs < f's + 2^53. Same use restriction as fe_add_nc. */
+FE_INLINE void fe_sub_nc(fe *h, const fe *f, const fe *g) {
+    h->v[0] = (f->v[0] + 0x1fffffffffffb4ULL) - g->v[0];
+    h->v[1] = (f->v[1] + 0x1ffffffffffffcULL) - g->v[1];
+    h->v[2] = (f->v[2] + 0x1ffffffffffffcULL) - g->v[2];
+    h->v[3] = (f->v[3] + 0x1ffffffffffffcULL) - g->v[3];
+    h->v[4] = (f->v[4] + 0x1ffffffffffffcULL) - g->v[4];
+}
+
+/* Carries the five wide sums of fe_sq: the r_i are < 77·f^2 < 2^110.75 for limbs f < 2^52.2, so the
+ * top carry c < 2^59.75 and h0 + 19·c fits 64 bits; the result's limbs are < 2^51 + 2^13. */
 FE_INLINE void fe_reduce_wide(fe *h, u128 r0, u128 r1, u128 r2, u128 r3, u128 r4) {
     uint64_t c;
     r1 += r0 >> 51; uint64_t h0 = (uint64_t)r0 & FE_MASK51;
@@ -78,6 +98,20 @@ FE_INLINE void fe_reduce_wide(fe *h, u128 r0, u128 r1, u128 r2, u128 r3, u128 r4
     h->v[0] = h0; h->v[1] = h1; h->v[2] = h2; h->v[3] = h3; h->v[4] = h4;
 }
 
+/* The same for fe_mul, whose operands may be uncarried (limbs < 2^54): the r_i are < 77·2^108 <
+ * 2^115, so c < 2^64 and 19·c is formed in 128 bits; the result's limbs are < 2^51 + 2^17. */
+FE_INLINE void fe_reduce_wide_mul(fe *h, u128 r0, u128 r1, u128 r2, u128 r3, u128 r4) {
+    r1 += r0 >> 51; uint64_t h0 = (uint64_t)r0 & FE_MASK51;
+    r2 += r1 >> 51; uint64_t h1 = (uint64_t)r1 & FE_MASK51;
+    r3 += r2 >> 51; uint64_t h2 = (uint64_t)r2 & FE_MASK51;
+    r4 += r3 >> 51; uint64_t h3 = (uint64_t)r3 & FE_MASK51;
+    uint64_t c = (uint64_t)(r4 >> 51), h4 = (uint64_t)r4 & FE_MASK51;
+    u128 t = (u128)c * 19 + h0;
+    h0 = (uint64_t)t & FE_MASK51;
+    h1 += (uint64_t)(t >> 51);
+    h->v[0] = h0; h->v[1] = h1; h->v[2] = h2; h->v[3] = h3; h->v[4] = h4;
+}
+
 FE_INLINE void fe_mul(fe *h, const fe *f, const fe *g) {
     const uint64_t f0 = f->v[0], f1 = f->v[1], f2 = f->v[2], f3 = f->v[3], f4 = f->v[4];
     const uint64_t g0 = g->v[0], g1 = g->v[1], g2 = g->v[2], g3 = g->v[3], g4 = g->v[4];
@@ -87,7 +121,7 @@ FE_INLINE void fe_mul(fe *h, const fe *f, const fe *g) {
     u128 r2 = (u128)f0 * g2 + (u128)f1 * g1 + (u128)f2 * g0 + (u128)f3 * g4_19 + (u128)f4 * g3_19;
     u128 r3 = (u128)f0 * g3 + (u128)f1 * g2 + (u128)f2 * g1 + (u128)f3 * g0 + (u128)f4 * g4_19;
     u128 r4 = (u128)f0 * g4 + (u128)f1 * g3 + (u128)f2 * g2 + (u128)f3 * g1 + (u128)f4 * g0;
-    fe_reduce_wide(h, r0, r1, r2, r3, r4);
+    fe_reduce_wide_mul(h, r0, r1, r2, r3, r4);
 }
 
 FE_INLINE void fe_sq(fe *h, const fe *f) {
@@ -106,10 +140,28 @@ FE_INLINE void fe_sqn(fe *h, const fe *f, int n) {
     for (int i = 1; i < n; i++) fe_sq(h, h);
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define FE_LITTLE_ENDIAN 1
+#endif
+
 static inline uint64_t fe_load64(const uint8_t *s) {
+#ifdef FE_LITTLE_ENDIAN
+    uint64_t r;
+    memcpy(&r, s, 8);   /* one load instead of eight */
+    return r;
+#else
     uint64_t r = 0;
     for (int i = 7; i >= 0; i--) r = (r << 8) | s[i];
     return r;
+#endif
+}
+
+static inline void fe_store64(uint8_t *s, uint64_t w) {
+#ifdef FE_LITTLE_ENDIAN
+    memcpy(s, &w, 8);
+#else
+    for (int j = 0; j < 8; j++) s[j] = (uint8_t)(w >> (8 * j));
+#endif
 }
 
 /* Loads 32 bytes, ignoring bit 255 (RFC 9496 callers check canonicity separately). */
@@ -121,8 +173,8 @@ static inline void fe_frombytes(fe *h, const uint8_t s[32]) {
     h->v[4] = (fe_load64(s + 24) >> 12) & FE_MASK51;
 }
 
-/* The canonical encoding (value fully reduced below p). */
-static inline void fe_tobytes(uint8_t s[32], const fe *f) {
+/* t = f fully reduced below p (canonical limbs, each < 2^51). */
+static inline void fe_canonical(fe *out, const fe *f) {
     fe t = *f;
     fe_carry(&t);
     fe_carry(&t);
@@ -138,22 +190,25 @@ static inline void fe_tobytes(uint8_t s[32], const fe *f) {
     t.v[3] += t.v[2] >> 51; t.v[2] &= FE_MASK51;
     t.v[4] += t.v[3] >> 51; t.v[3] &= FE_MASK51;
     t.v[4] &= FE_MASK51;
-    uint64_t w[4];
-    w[0] = t.v[0] | (t.v[1] << 51);
-    w[1] = (t.v[1] >> 13) | (t.v[2] << 38);
-    w[2] = (t.v[2] >> 26) | (t.v[3] << 25);
-    w[3] = (t.v[3] >> 39) | (t.v[4] << 12);
-    for (int i = 0; i < 4; i++)
-        for (int j = 0; j < 8; j++) s[8 * i + j] = (uint8_t)(w[i] >> (8 * j));
+    *out = t;
 }
 
-/* 1 if f ≡ 0 (mod p), constant time. */
+/* The canonical encoding (value fully reduced below p). */
+static inline void fe_tobytes(uint8_t s[32], const fe *f) {
+    fe t;
+    fe_canonical(&t, f);
+    fe_store64(s, t.v[0] | (t.v[1] << 51));
+    fe_store64(s + 8, (t.v[1] >> 13) | (t.v[2] << 38));
+    fe_store64(s + 16, (t.v[2] >> 26) | (t.v[3] << 25));
+    fe_store64(s + 24, (t.v[3] >> 39) | (t.v[4] << 12));
+}
+
+/* 1 if f ≡ 0 (mod p), constant time (on the canonical limbs: no encoding needed). */
 static inline int fe_iszero(const fe *f) {
-    uint8_t s[32];
-    fe_tobytes(s, f);
-    uint8_t acc = 0;
-    for (int i = 0; i < 32; i++) acc |= s[i];
-    return (int)(((uint32_t)acc - 1) >> 31);
+    fe t;
+    fe_canonical(&t, f);
+    uint64_t acc = t.v[0] | t.v[1] | t.v[2] | t.v[3] | t.v[4];   /* < 2^51 */
+    return (int)((acc - 1) >> 63);
 }
 
 /* 1 if f and g are equal mod p, constant time. */
@@ -165,9 +220,9 @@ static inline int fe_equal(const fe *f, const fe *g) {
 
 /* RFC 9496 IS_NEGATIVE: the low bit of the canonical encoding. */
 static inline int fe_isnegative(const fe *f) {
-    uint8_t s[32];
-    fe_tobytes(s, f);
-    return s[0] & 1;
+    fe t;
+    fe_canonical(&t, f);
+    return (int)(t.v[0] & 1);
 }
 
 /* h = g if b == 1, unchanged if b == 0 (b must be 0 or 1). */

@@ -1,23 +1,34 @@
 /* Variable-time multi-scalar multiplication for PUBLIC scalars (proof verification).
  * Straus: interleaved width-5 NAF over all points (width 8 for the generator's fixed table), one
- * shared chain of doublings. Pippenger: signed radix-2^c digits sorted into buckets, per window. */
+ * shared chain of doublings. Pippenger: signed radix-2^c digits sorted into buckets, per window.
+ * Verification handles only public data (proofs, ciphertexts, the verifier's random weights, which
+ * are worthless once the check is done), so branching on digits, skipping zero runs and indexing
+ * tables by digit are fine here; nothing in this file may ever see a secret scalar (those go to
+ * scalarmult.c, constant time). */
 #include <stdlib.h>
 #include <pthread.h>
 #include "point.h"
 
-/* Width-w NAF of a scalar < 2^255: naf[i] odd or 0, |naf[i]| < 2^(w-1). */
+/* Width-w NAF of a scalar < 2^255: naf[i] odd or 0, |naf[i]| < 2^(w-1). Runs of zero digits are
+ * skipped a word at a time (count trailing zeros), so a 128-bit weight costs half a full scalar. */
 static void wnaf(int8_t naf[256], const uint8_t s[32], int w) {
-    uint64_t x[5] = { 0, 0, 0, 0, 0 };
-    for (int i = 0; i < 32; i++) x[i / 8] |= (uint64_t)s[i] << (8 * (i % 8));
+    uint64_t x[5];
+    for (int i = 0; i < 4; i++) x[i] = fe_load64(s + 8 * i);
+    x[4] = 0;
     memset(naf, 0, 256);
     const uint64_t width = (uint64_t)1 << w, mask = width - 1;
     uint64_t carry = 0;
     int pos = 0;
     while (pos < 256) {
         int idx = pos / 64, bit = pos % 64;
-        uint64_t buf = (bit < 64 - w) ? x[idx] >> bit : (x[idx] >> bit) | (x[idx + 1] << (64 - bit));
-        uint64_t window = carry + (buf & mask);
-        if ((window & 1) == 0) { pos += 1; continue; }
+        uint64_t buf = bit ? (x[idx] >> bit) | (x[idx + 1] << (64 - bit)) : x[idx];
+        uint64_t v = buf + carry;   /* the next 64 bits with the pending carry (0 if it wrapped) */
+        if ((v & 1) == 0) {
+            /* Zero digits up to the next set bit of v; the carry, if any, moves along with it. */
+            pos += v ? __builtin_ctzll(v) : 64;
+            continue;
+        }
+        uint64_t window = v & mask;
         if (window < width / 2) { carry = 0; naf[pos] = (int8_t)window; }
         else { carry = 1; naf[pos] = (int8_t)((int64_t)window - (int64_t)width); }
         pos += w;
@@ -44,9 +55,12 @@ static ge_cached base_odd[1 << (BASE_WNAF_WIDTH - 2)];   /* (2j+1)·B, j < 64 */
 static pthread_once_t base_odd_once = PTHREAD_ONCE_INIT;
 static void build_base_odd(void) { odd_multiples(base_odd, &GE_BASE, 1 << (BASE_WNAF_WIDTH - 2)); }
 
-FE_INLINE void add_naf(ge_p3 *r, int8_t d, const ge_cached *table) {
-    if (d > 0) ge_add_p3(r, r, &table[d / 2]);
-    else if (d < 0) ge_sub_p3(r, r, &table[(-d) / 2]);
+/* t += d·P from P's odd multiples (nothing if d = 0), with r as the P3 scratch. */
+FE_INLINE void add_naf_p1p1(ge_p1p1 *t, ge_p3 *r, int8_t d, const ge_cached *table) {
+    if (d == 0) return;
+    ge_p1p1_to_p3(r, t);
+    if (d > 0) ge_add(t, r, &table[d / 2]);
+    else ge_sub(t, r, &table[(-d) / 2]);
 }
 
 /* Σ scalars[i]·points[i] (+ base_scalar·B), Straus. */
@@ -66,15 +80,19 @@ CR_MULX_CLONES static int straus(ge_p3 *out, const uint8_t *scalars, const ge_p3
         wnaf(base_naf, base_scalar, BASE_WNAF_WIDTH);
         for (int i = 255; i > top; i--) if (base_naf[i]) { top = i; break; }
     }
+    /* The running sum stays a ge_p1p1 between operations: it is completed to P3 (with T) only before
+     * an addition, and to P2 (no T, one multiplication less) before a doubling. */
     ge_p3 r;
-    ge_p3_identity(&r);
+    ge_p2 r2 = { FE_ZERO, FE_ONE, FE_ONE };
     ge_p1p1 t;
+    ge_p3_identity(&r);
     for (int i = top; i >= 0; i--) {
-        ge_p3_dbl(&t, &r);
-        ge_p1p1_to_p3(&r, &t);
-        for (size_t k = 0; k < n; k++) add_naf(&r, nafs[256 * k + i], tables + 8 * k);
-        if (base_scalar) add_naf(&r, base_naf[i], base_odd);
+        ge_p2_dbl(&t, &r2);
+        for (size_t k = 0; k < n; k++) add_naf_p1p1(&t, &r, nafs[256 * k + i], tables + 8 * k);
+        if (base_scalar) add_naf_p1p1(&t, &r, base_naf[i], base_odd);
+        ge_p1p1_to_p2(&r2, &t);
     }
+    if (top >= 0) ge_p1p1_to_p3(&r, &t);
     *out = r;
     free(nafs);
     free(tables);

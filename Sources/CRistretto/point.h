@@ -41,19 +41,23 @@ FE_INLINE void ge_p1p1_to_p2(ge_p2 *r, const ge_p1p1 *p) {
 
 FE_INLINE void ge_p3_to_p2(ge_p2 *r, const ge_p3 *p) { r->X = p->X; r->Y = p->Y; r->Z = p->Z; }
 
+/* A ge_p1p1 is only ever read by ge_p1p1_to_p3/_p2 (fe_mul), so the formulas below leave most of its
+ * sums uncarried (fe_add_nc/fe_sub_nc): every such limb stays < 2^54, and the one uncarried value
+ * squared (A in ge_p2_dbl) < 2^52 + 2^18 (the bounds of field.h). */
+
 /* r = 2p */
 FE_INLINE void ge_p2_dbl(ge_p1p1 *r, const ge_p2 *p) {
     fe XX, YY, B, A, AA;
     fe_sq(&XX, &p->X);
     fe_sq(&YY, &p->Y);
     fe_sq(&B, &p->Z);
-    fe_add(&B, &B, &B);
-    fe_add(&A, &p->X, &p->Y);
+    fe_add_nc(&B, &B, &B);          /* < 2^52.1 */
+    fe_add_nc(&A, &p->X, &p->Y);    /* < 2^52.1, squared next */
     fe_sq(&AA, &A);
-    fe_add(&r->Y, &YY, &XX);
-    fe_sub(&r->Z, &YY, &XX);
-    fe_sub(&r->X, &AA, &r->Y);
-    fe_sub(&r->T, &B, &r->Z);
+    fe_add_nc(&r->Y, &YY, &XX);     /* < 2^52.1 */
+    fe_sub(&r->Z, &YY, &XX);        /* carried: it is subtracted below */
+    fe_sub_nc(&r->X, &AA, &r->Y);   /* < 2^53.4 */
+    fe_sub_nc(&r->T, &B, &r->Z);    /* < 2^53.6 */
 }
 
 FE_INLINE void ge_p3_dbl(ge_p1p1 *r, const ge_p3 *p) {
@@ -65,33 +69,33 @@ FE_INLINE void ge_p3_dbl(ge_p1p1 *r, const ge_p3 *p) {
 /* r = p + q */
 FE_INLINE void ge_add(ge_p1p1 *r, const ge_p3 *p, const ge_cached *q) {
     fe A, B, C, D, t;
-    fe_sub(&t, &p->Y, &p->X);
+    fe_sub_nc(&t, &p->Y, &p->X);    /* < 2^53.1 */
     fe_mul(&A, &t, &q->YminusX);
-    fe_add(&t, &p->Y, &p->X);
+    fe_add_nc(&t, &p->Y, &p->X);    /* < 2^52.1 */
     fe_mul(&B, &t, &q->YplusX);
     fe_mul(&C, &p->T, &q->T2d);
     fe_mul(&D, &p->Z, &q->Z);
-    fe_add(&D, &D, &D);
-    fe_sub(&r->X, &B, &A);
-    fe_add(&r->Y, &B, &A);
-    fe_add(&r->Z, &D, &C);
-    fe_sub(&r->T, &D, &C);
+    fe_add_nc(&D, &D, &D);          /* < 2^52.1 */
+    fe_sub_nc(&r->X, &B, &A);       /* < 2^53.1 */
+    fe_add_nc(&r->Y, &B, &A);       /* < 2^52.1 */
+    fe_add_nc(&r->Z, &D, &C);       /* < 2^52.6 */
+    fe_sub_nc(&r->T, &D, &C);       /* < 2^53.6 */
 }
 
 /* r = p - q */
 FE_INLINE void ge_sub(ge_p1p1 *r, const ge_p3 *p, const ge_cached *q) {
     fe A, B, C, D, t;
-    fe_sub(&t, &p->Y, &p->X);
+    fe_sub_nc(&t, &p->Y, &p->X);    /* bounds as in ge_add */
     fe_mul(&A, &t, &q->YplusX);
-    fe_add(&t, &p->Y, &p->X);
+    fe_add_nc(&t, &p->Y, &p->X);
     fe_mul(&B, &t, &q->YminusX);
     fe_mul(&C, &p->T, &q->T2d);
     fe_mul(&D, &p->Z, &q->Z);
-    fe_add(&D, &D, &D);
-    fe_sub(&r->X, &B, &A);
-    fe_add(&r->Y, &B, &A);
-    fe_sub(&r->Z, &D, &C);
-    fe_add(&r->T, &D, &C);
+    fe_add_nc(&D, &D, &D);
+    fe_sub_nc(&r->X, &B, &A);
+    fe_add_nc(&r->Y, &B, &A);
+    fe_sub_nc(&r->Z, &D, &C);
+    fe_add_nc(&r->T, &D, &C);
 }
 
 FE_INLINE void ge_add_p3(ge_p3 *r, const ge_p3 *p, const ge_cached *q) {

@@ -74,6 +74,10 @@ public protocol PrimeOrderGroup: Sendable {
     func product(_ elements: some Sequence<Element>) -> Element
     /// `g^m` for a small integer `m` (negative allowed: `g^(-|m|)`).
     func elementForSmallInt(_ m: Int) -> Element
+    /// Decodes and validates an element from hex (a group may read the text with no byte array between).
+    func decodeElement(hex: String) throws -> Element
+    /// Decodes a canonical scalar from hex (as ``decodeElement(hex:)``).
+    func decodeScalar(hex: String) throws -> Scalar
 
     /// The scalar `v mod q`.
     func scalar(_ v: UInt64) -> Scalar

@@ -16,10 +16,15 @@ public struct CarriedRangeProof<G: PrimeOrderGroup>: Sendable {
     public let r: [G.Scalar]
     /// `A_lo, B_lo, …, A_hi, B_hi` (validated elements).
     public let commitments: [G.Element]
+    /// Ciphertexts whose product `ciphertext` is, when the verifier computed it so (a contest's sum
+    /// under its range proof); empty otherwise. A ``RangeProofBatch`` then puts this proof's `α`, `β`
+    /// scalars on these factors, which the combination already holds, instead of on two more points.
+    public let factors: [ElGamalCiphertext<G>]
 
+    /// - Parameter factors: only ciphertexts whose product the caller computed as `ciphertext`.
     public init(
         disjunctive: Bool, ciphertext: ElGamalCiphertext<G>, pk: ElGamalPublicKey<G>, lo: Int, hi: Int, context: [UInt8],
-        binding: [UInt8], c: [G.Scalar], r: [G.Scalar], commitments: [G.Element]
+        binding: [UInt8], c: [G.Scalar], r: [G.Scalar], commitments: [G.Element], factors: [ElGamalCiphertext<G>] = []
     ) {
         protocolName = disjunctive ? .disjunctive : .range
         self.ciphertext = ciphertext
@@ -31,6 +36,7 @@ public struct CarriedRangeProof<G: PrimeOrderGroup>: Sendable {
         self.c = c
         self.r = r
         self.commitments = commitments
+        self.factors = factors
     }
 
     /// Proves, returning the proof with its commitments (`m` must be in `[lo, hi]`).
@@ -129,8 +135,11 @@ public struct RangeProofBatch<G: PrimeOrderGroup>: Sendable {
 
     /// `∏_proofs ∏_j A_j^(z)·g^(−z r_j)·α^(z c_j) · B_j^(z')·pk^(−z' r_j)·β^(z' c_j)·g^(−z' j c_j) = 1`
     /// with independent random 128-bit `z, z'` per equation; the bases g and pk are shared by all
-    /// proofs under one key, α and β by the branches of a proof.
-    /// `candidates[i]` (when given): the i-th proof's α and β also get their membership proved.
+    /// proofs under one key, α and β by the branches of a proof. A product ciphertext's scalars go to
+    /// its ``CarriedRangeProof/factors`` (`(∏ α_i)^s = ∏ α_i^s`) when those are the ciphertexts of the
+    /// proofs just before it (checked), added to their terms: a contest's sum adds no point.
+    /// `candidates[i]` (when given): the i-th proof's α and β also get their membership proved (their
+    /// terms are passed as candidates, SPEC §3.1 folded membership).
     func combinationHolds(_ proofs: [CarriedRangeProof<G>], candidates: [Bool] = []) -> Bool {
         let twoTo64 = group.scalarAdd(group.scalar(UInt64.max), group.scalar(1))
         // All weights' random bytes in one CSPRNG call (each call is a system call): two per branch,
@@ -145,25 +154,47 @@ public struct RangeProofBatch<G: PrimeOrderGroup>: Sendable {
         }
         var terms: [(G.Element, G.Scalar)] = []
         terms.reserveCapacity(proofs.count * 6)
+        // Per proof, the index of its α term (β is next), or nil: where a later product's factors are.
+        var alphaTerm: [Int?] = []
+        alphaTerm.reserveCapacity(proofs.count)
         var gScalar = group.zeroScalar
         var pkScalars: [G.Element: G.Scalar] = [:]
         var candidateTerms: [Int] = []
-        for (index, p) in proofs.enumerated() {
+        for (pi, p) in proofs.enumerated() {
             var alphaScalar = group.zeroScalar, betaScalar = group.zeroScalar, pkScalar = group.zeroScalar
             for k in 0..<p.c.count {
                 let z1 = weight(), z2 = weight()
-                let j = group.scalar(UInt64(p.lo + k))
                 terms.append((p.commitments[2 * k], z1))
                 terms.append((p.commitments[2 * k + 1], z2))
                 let z1c = group.scalarMul(z1, p.c[k]), z2c = group.scalarMul(z2, p.c[k])
                 alphaScalar = group.scalarAdd(alphaScalar, z1c)
                 betaScalar = group.scalarAdd(betaScalar, z2c)
                 pkScalar = group.scalarSub(pkScalar, group.scalarMul(z2, p.r[k]))
-                gScalar = group.scalarSub(gScalar, group.scalarAdd(group.scalarMul(z1, p.r[k]), group.scalarMul(z2c, j)))
+                // j·z2·c_j with j = lo + k, without a multiplication for j = 0 or 1 (every 0/1 proof).
+                let j = p.lo + k
+                let z1r = group.scalarMul(z1, p.r[k])
+                switch j {
+                case 0: gScalar = group.scalarSub(gScalar, z1r)
+                case 1: gScalar = group.scalarSub(gScalar, group.scalarAdd(z1r, z2c))
+                default: gScalar = group.scalarSub(gScalar, group.scalarAdd(z1r, group.scalarMul(z2c, group.scalar(UInt64(j)))))
+                }
             }
-            if index < candidates.count && candidates[index] { candidateTerms += [terms.count, terms.count + 1] }
-            terms.append((p.ciphertext.alpha, alphaScalar))
-            terms.append((p.ciphertext.beta, betaScalar))
+            // A product whose factors are the ciphertexts of the proofs just before it (a contest's options,
+            // then its range proof): its scalars go onto their terms. Anything else: the product's own terms.
+            let m = p.factors.count
+            if m > 0, pi >= m, (0..<m).allSatisfy({ t in alphaTerm[pi - m + t] != nil && proofs[pi - m + t].ciphertext == p.factors[t] }) {
+                for t in 0..<m {
+                    let i = alphaTerm[pi - m + t]!
+                    terms[i].1 = group.scalarAdd(terms[i].1, alphaScalar)
+                    terms[i + 1].1 = group.scalarAdd(terms[i + 1].1, betaScalar)
+                }
+                alphaTerm.append(nil)
+            } else {
+                alphaTerm.append(terms.count)
+                if pi < candidates.count && candidates[pi] { candidateTerms += [terms.count, terms.count + 1] }
+                terms.append((p.ciphertext.alpha, alphaScalar))
+                terms.append((p.ciphertext.beta, betaScalar))
+            }
             pkScalars[p.pk.element] = group.scalarAdd(pkScalars[p.pk.element] ?? group.zeroScalar, pkScalar)
         }
         terms.append((group.generator, gScalar))

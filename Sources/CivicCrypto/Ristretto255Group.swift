@@ -270,20 +270,62 @@ public struct Ristretto255Group: PrimeOrderGroup, Hashable {
 
     public func decodeElement(_ bytes: some Collection<UInt8>) throws -> Element {
         try checkLength(bytes.count, 32, "A ristretto255 element")
-        let value = Self.simd32(bytes)
+        return try element(encoding: Self.simd32(bytes))  // the identity (32 zero bytes) is valid (SPEC §3.1)
+    }
+
+    /// The 64 hex digits of an element or scalar read straight into its 32 bytes (a ballot has about
+    /// 140 of them); any other text takes the general path, with its errors.
+    public func decodeElement(hex: String) throws -> Element {
+        if let value = Self.hex32(hex) { return try element(encoding: value) }
+        return try decodeElement(Hex.decode(hex, what: "The \(name) element"))
+    }
+
+    public func decodeScalar(hex: String) throws -> Scalar {
+        if let value = Self.hex32(hex) { return try scalar(encoding: value) }
+        return try decodeScalar(Hex.decode(hex, what: "The \(name) scalar"))
+    }
+
+    /// Exactly 64 hex digits (either case, as ``Hex/decode(_:what:)`` accepts) as 32 bytes, else nil.
+    private static func hex32(_ text: String) -> SIMD32<UInt8>? {
+        var text = text
+        return text.withUTF8 { utf8 -> SIMD32<UInt8>? in
+            guard utf8.count == 64 else { return nil }
+            var value = SIMD32<UInt8>.zero
+            for i in 0..<32 {
+                guard let hi = nibble(utf8[2 * i]), let lo = nibble(utf8[2 * i + 1]) else { return nil }
+                value[i] = hi << 4 | lo
+            }
+            return value
+        }
+    }
+
+    private static func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): c &- UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): c &- UInt8(ascii: "a") &+ 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): c &- UInt8(ascii: "A") &+ 10
+        default: nil
+        }
+    }
+
+    /// A decoded element from its 32 bytes.
+    private func element(encoding value: SIMD32<UInt8>) throws -> Element {
         var point = cr_point()
         let rc = withUnsafeBytes(of: value) { cr_point_decode(&point, $0.u8) }
         guard rc == 0 else { throw CryptoError.invalidElement(name, "not a canonical RFC 9496 encoding") }
-        return Element(bytes: value, point: point)  // the identity (32 zero bytes) is valid (SPEC §3.1)
+        return Element(bytes: value, point: point)
+    }
+
+    private func scalar(encoding value: SIMD32<UInt8>) throws -> Scalar {
+        guard Self.isCanonical(value) else { throw CryptoError.invalidScalar(name, "not reduced below the group order") }
+        return Scalar(bytes: value)
     }
 
     public func encode(_ s: Scalar) -> [UInt8] { withUnsafeBytes(of: s.bytes) { Array($0) } }
 
     public func decodeScalar(_ bytes: some Collection<UInt8>) throws -> Scalar {
         try checkLength(bytes.count, 32, "A ristretto255 scalar")
-        let value = Self.simd32(bytes)
-        guard Self.isCanonical(value) else { throw CryptoError.invalidScalar(name, "not reduced below the group order") }
-        return Scalar(bytes: value)
+        return try scalar(encoding: Self.simd32(bytes))
     }
 
     /// 32 bytes (the caller checked the count) as a SIMD value, copied in one go when contiguous.

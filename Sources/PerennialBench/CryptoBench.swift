@@ -21,17 +21,34 @@ public enum CryptoBench {
         public var floor: Double?
         public var group: String
         public var cores: Int
+        /// For a figure that is the median of repeated runs: how many, and the fastest and slowest run
+        /// (`"reps"`, `"min"`, `"max"` in the JSON).
+        public var reps: Int? = nil
+        public var spread: (min: Double, max: Double)? = nil
+
+        public init(name: String, unit: String, value: Double, floor: Double?, group: String, cores: Int,
+                    reps: Int? = nil, spread: (min: Double, max: Double)? = nil) {
+            self.name = name; self.unit = unit; self.value = value; self.floor = floor; self.group = group; self.cores = cores
+            self.reps = reps; self.spread = spread
+        }
+
+        public static func == (a: Line, b: Line) -> Bool { a.json == b.json }
+        public func hash(into hasher: inout Hasher) { hasher.combine(json) }
 
         /// The line as one compact JSON object with keys in a fixed order.
         public var json: String {
             var s = "{\"name\":\"\(name)\",\"unit\":\"\(unit)\",\"value\":\(Self.number(value))"
             if let floor { s += ",\"floor\":\(Self.number(floor))" }
+            if let reps { s += ",\"reps\":\(reps)" }
+            if let spread { s += ",\"min\":\(Self.number(spread.min)),\"max\":\(Self.number(spread.max))" }
             s += ",\"group\":\"\(group)\",\"cores\":\(cores)}"
             return s
         }
 
+        /// One decimal, or three below 10 (a ratio of milliseconds per ballot needs them).
         static func number(_ v: Double) -> String {
-            let rounded = (v * 10).rounded() / 10
+            let scale = abs(v) < 10 ? 1000.0 : 10.0
+            let rounded = (v * scale).rounded() / scale
             return rounded == rounded.rounded() && abs(rounded) < 1e15 ? String(Int64(rounded)) : String(rounded)
         }
     }

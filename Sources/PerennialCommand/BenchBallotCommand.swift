@@ -13,10 +13,16 @@ struct BenchBallot: ParsableCommand {
     @Option(help: "ristretto255, eg4096, belenios2048 or all.") var group = "all"
     @Option(help: "Ballots per measure (default: 200 for ristretto255, 20 for the Schnorr groups).") var ballots: Int?
     @Option(help: "Options in the contest, blank included.") var options = 11
+    @Option(help: "Times the validation is repeated over the same ballots; its figure is the median (with min and max).")
+    var reps = 5
+
+    func validate() throws {
+        guard reps >= 1 else { throw ValidationError("--reps must be at least 1.") }
+    }
 
     func run() throws {
         for g in try BenchGroups.parse(group) {
-            try BallotBench.ballot(group: g, ballots: ballots ?? (g == .ristretto255 ? 200 : 20), options: options) { print($0.json) }
+            try BallotBench.ballot(group: g, ballots: ballots ?? (g == .ristretto255 ? 200 : 20), options: options, reps: reps) { print($0.json) }
         }
     }
 }

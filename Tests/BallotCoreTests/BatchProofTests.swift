@@ -10,7 +10,7 @@ struct BatchProofTests {
     typealias S = ElectionScenario<Ristretto255Group>
     static let inWindow = "2027-03-11T10:00:00+01:00"
     static let fields = ["c0", "c1", "r0", "r1", "range.c", "range.r", "a", "b", "t.A", "t.B", "t.swapped", "t.missing", "t.short",
-                         "t.extra", "range.t", "range.t.missing", "t.noncanonical", "version", "credential"]
+                         "t.extra", "range.t", "range.t.B", "range.t.missing", "t.noncanonical", "version", "credential", "first.a", "first.t.B"]
 
     /// Six voters with a valid ballot each (window 1).
     func ballots() throws -> (S, [(Ed25519.SigningKey, [UInt8])]) {
@@ -49,6 +49,9 @@ struct BatchProofTests {
         case "t.short": sel.t!.removeLast()
         case "t.extra": sel.t!.append(sel.t![0])
         case "range.t": range.t![0] = shift(range.t![0])
+        case "range.t.B": range.t![1] = shift(range.t![1])
+        case "first.a": ballot.contests[0].selections[0].a = shift(ballot.contests[0].selections[0].a)
+        case "first.t.B": ballot.contests[0].selections[0].t![1] = shift(ballot.contests[0].selections[0].t![1])
         case "range.t.missing": range.t = nil
         case "t.noncanonical":
             // Bit 255 set on a valid encoding: the same point to libsodium 1.0.18, refused by RFC 9496.
@@ -107,6 +110,8 @@ struct BatchProofTests {
         } catch let error as ElectionError {
             switch field {
             case "version": #expect(error.reason == .staleContest, "\(error.message)")
+            case let f where f.hasPrefix("first"):
+                #expect(error.reason == .badProof && error.message.contains("option 1 "), "\(error.message)")
             case let f where f.hasPrefix("range"):
                 #expect(error.reason == .badProof && error.message.contains("choices"), "\(error.message)")
             default:

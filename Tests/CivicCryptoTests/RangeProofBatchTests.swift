@@ -94,4 +94,48 @@ struct RangeProofBatchTests {
                                     c: p.c, r: [g.scalarAdd(p.r[0], g.scalar(1)), p.r[1]], commitments: p.commitments), id: 2)
         #expect(batch.failing() == [2])
     }
+
+    /// A contest's range proof is over the sum of its option ciphertexts; given as `factors`, the
+    /// combination puts the sum's scalars on those (already in it) instead of on two more points.
+    @Test("a range proof over a sum verifies through its factors; other factors fall back to the sum; tampering fails")
+    func sumThroughFactors() throws {
+        let pk = ElGamalSecretKey.generate(in: group).publicKey
+        let rs = (0..<4).map { _ in group.randomScalar() }
+        let cts = rs.enumerated().map { i, r in pk.encrypt(m: i == 2 ? 1 : 0, randomness: r) }
+        let options = try zip(cts, rs).enumerated().map { i, cr in
+            try CarriedRangeProof.prove(disjunctive: true, m: i == 2 ? 1 : 0, randomness: cr.1, ciphertext: cr.0, pk: pk, lo: 0, hi: 1,
+                                        context: Self.context, binding: [UInt8(i)])
+        }
+        let sum = cts.dropFirst().reduce(cts[0], +)
+        let total = rs.dropFirst().reduce(rs[0]) { group.scalarAdd($0, $1) }
+        let plain = try CarriedRangeProof.prove(disjunctive: false, m: 1, randomness: total, ciphertext: sum, pk: pk, lo: 1, hi: 1,
+                                                context: Self.context, binding: [9])
+        func withFactors(_ f: [ElGamalCiphertext<Ristretto255Group>], proof: CarriedRangeProof<Ristretto255Group>? = nil) -> CarriedRangeProof<Ristretto255Group> {
+            let p = proof ?? plain
+            return CarriedRangeProof(disjunctive: false, ciphertext: p.ciphertext, pk: p.pk, lo: p.lo, hi: p.hi, context: p.context,
+                                     binding: p.binding, c: p.c, r: p.r, commitments: p.commitments, factors: f)
+        }
+        func batch(_ range: CarriedRangeProof<Ristretto255Group>) -> RangeProofBatch<Ristretto255Group> {
+            var b = RangeProofBatch(group: group)
+            for (i, p) in options.enumerated() { b.add(p, id: i) }
+            b.add(range, id: 99)
+            return b
+        }
+        #expect(batch(withFactors(cts)).allVerify())
+        #expect(batch(withFactors([])).allVerify())
+        // Factors that are not the ciphertexts of the proofs just before: the sum's own terms are used.
+        #expect(batch(withFactors(Array(cts.dropLast()))).allVerify())
+        #expect(batch(withFactors(cts.dropLast() + [cts[0]])).allVerify())
+        // Factors that are those ciphertexts but not the sum the proof is about (a broken caller): the
+        // combination uses the factors, so it fails; the proof alone still verifies.
+        let other = cts.dropLast().reduce(cts[0], +)
+        let otherTotal = rs.dropLast().reduce(rs[0]) { group.scalarAdd($0, $1) }
+        let otherProof = try CarriedRangeProof.prove(disjunctive: false, m: 1, randomness: otherTotal, ciphertext: other, pk: pk,
+                                                     lo: 1, hi: 1, context: Self.context, binding: [9])
+        #expect(otherProof.verify())
+        #expect(!batch(withFactors(cts, proof: otherProof)).allVerify())
+        // A tampered commitment of the range proof is still caught, and named.
+        let tampered = withFactors(cts, proof: with(plain, t: [group.op(plain.commitments[0], group.generator)] + plain.commitments.dropFirst()))
+        #expect(batch(tampered).failing() == [99])
+    }
 }

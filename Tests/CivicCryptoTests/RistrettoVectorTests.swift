@@ -106,4 +106,34 @@ struct RistrettoVectorTests {
         #expect(group.scalarNegate(group.scalar(1)) == s)
         #expect(throws: CryptoError.self) { try group.decodeScalar([UInt8](repeating: 0xff, count: 32)) }
     }
+
+    /// The hex of 64 digits is read straight into 32 bytes; it must agree with the general path (Hex
+    /// then bytes) on every vector, either case, and give the general path's errors otherwise.
+    @Test("hex read directly agrees with the general path, and refuses what it refuses")
+    func hexDirect() throws {
+        let q = group.orderHex.reversedHexBytes
+        for hex in Self.file.small_multiples {
+            let direct = try group.decodeElement(hex: hex)
+            #expect(direct == (try group.decodeElement(TestVectors.bytes(hex: hex))))
+            #expect(try group.decodeElement(hex: hex.uppercased()) == direct)
+            // An encoding read as a scalar: the same value, or the same refusal (many are not below q).
+            #expect((try? group.decodeScalar(hex: hex)) == (try? group.decodeScalar(TestVectors.bytes(hex: hex))))
+        }
+        for hex in Self.file.bad_encodings {
+            #expect(throws: CryptoError.self) { try group.decodeElement(hex: hex) }
+        }
+        let bad = ["", "00", String(repeating: "0", count: 63), String(repeating: "0", count: 66), "g" + String(repeating: "0", count: 63),
+                   " " + String(repeating: "0", count: 63), String(repeating: "0", count: 62) + "é"]
+        for hex in bad {
+            #expect(throws: CryptoError.self, "\(hex)") { try group.decodeElement(hex: hex) }
+            #expect(throws: CryptoError.self, "\(hex)") { try group.decodeScalar(hex: hex) }
+        }
+        #expect(throws: CryptoError.self) { try group.decodeScalar(hex: q) }   // q itself is not canonical
+        #expect(try group.decodeScalar(hex: String(repeating: "0", count: 64)) == group.scalar(0))
+    }
+}
+
+extension String {
+    /// A big-endian hex number as the hex of its little-endian bytes.
+    var reversedHexBytes: String { Hex.encode(TestVectors.bytes(hex: self).reversed()) }
 }

@@ -24,23 +24,23 @@ enum ProofAdapter {
     /// with two elements per branch, exactly in the groups that carry commitments (SPEC §3.5.1).
     static func carriedRange<G: PrimeOrderGroup>(_ group: G, pk: G.Element, a: G.Element, b: G.Element, lo: Int, hi: Int,
                                                  c: [String], r: [String], t: [String]?, disjunctive: Bool, context: [UInt8],
-                                                 binding: [UInt8]) -> CarriedRangeProof<G>? {
+                                                 binding: [UInt8], factors: [ElGamalCiphertext<G>] = []) -> CarriedRangeProof<G>? {
         guard let t, let ts = try? group.decodeElements(t.map { try Hex.decode($0) }) else { return nil }
         return carriedRange(group, pk: pk, a: a, b: b, lo: lo, hi: hi, c: c, r: r, t: ts, disjunctive: disjunctive, context: context,
-                            binding: binding)
+                            binding: binding, factors: factors)
     }
 
     /// The same with the commitments already decoded (and validated) by the caller.
     static func carriedRange<G: PrimeOrderGroup>(_ group: G, pk: G.Element, a: G.Element, b: G.Element, lo: Int, hi: Int,
                                                  c: [String], r: [String], t ts: [G.Element], disjunctive: Bool, context: [UInt8],
-                                                 binding: [UInt8]) -> CarriedRangeProof<G>? {
+                                                 binding: [UInt8], factors: [ElGamalCiphertext<G>] = []) -> CarriedRangeProof<G>? {
         let branches = hi - lo + 1
         guard group.groupName.carriesCommitments, branches >= 1, c.count == branches, r.count == branches, ts.count == 2 * branches,
               let cs = try? c.map({ try group.decodeScalar(hex: $0) }), let rs = try? r.map({ try group.decodeScalar(hex: $0) })
         else { return nil }
         return CarriedRangeProof(disjunctive: disjunctive, ciphertext: ElGamalCiphertext(group: group, alpha: a, beta: b),
                                  pk: ElGamalPublicKey(group: group, element: pk), lo: lo, hi: hi, context: context, binding: binding,
-                                 c: cs, r: rs, commitments: ts)
+                                 c: cs, r: rs, commitments: ts, factors: factors)
     }
 
     static func verifyRange<G: PrimeOrderGroup>(_ group: G, pk: G.Element, a: G.Element, b: G.Element, lo: Int, hi: Int,

@@ -54,6 +54,11 @@ extension TermPayload {
     /// - Throws: the module's ``malformed(_:)`` error, naming the offending field but never its value.
     public static func decode(_ bytes: [UInt8]) throws -> Self {
         if let plain = decodePlain(bytes) { return plain }
+        return try decodeStrict(bytes)
+    }
+
+    /// The general path of ``decode(_:)`` alone, never the one-pass reading (tests compare the two).
+    public static func decodeStrict(_ bytes: [UInt8]) throws -> Self {
         let shape: PayloadShape
         do { shape = try PayloadShape.parse(bytes) } catch { throw malformed("\(error)") }
         let decoded: Self
