@@ -84,8 +84,11 @@ public enum AtomicFile {
         staged.reserveCapacity(files.count)
         var renamed = 0
         defer { for temp in staged[renamed...] { unlink(temp) } }
+        // One random token for the whole call (the names differ already): a `UUID()` each read
+        // /dev/urandom anew, three system calls per letter.
+        let token = UUID().uuidString
         for (name, data) in files {
-            let temp = base + ".\(name).\(UUID().uuidString).tmp"
+            let temp = base + ".\(name).\(token).tmp"
             let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(permissions))
             guard fd >= 0 else {
                 throw NodeError("Could not write \(temp) (\(String(cString: strerror(errno)))); check that \(directory.path) is writable and has free space.")
