@@ -25,27 +25,28 @@ struct AtomicFileTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == files.map(\.name).sorted())
     }
 
-    @Test func aFileThatCannotBeCreatedLeavesNoStagedFileAndNamesIt() throws {
+    @Test func aFileThatCannotBePutInPlaceIsNamedAndNoStagedFileRemains() throws {
         let dir = try scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
-        try Data("kept".utf8).write(to: dir.appendingPathComponent("earlier.txt"))
-        // The 4th name points into a directory that does not exist: staging it fails after 3 were staged.
-        let files = [("a.txt", "1"), ("b.txt", "2"), ("c.txt", "3"), ("missing/d.txt", "4"), ("e.txt", "5")]
-            .map { (name: $0.0, data: Data($0.1.utf8)) }
+        // "c.txt" is taken by a directory: a file cannot be renamed over it.
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("c.txt"), withIntermediateDirectories: false)
+        let files = ["a.txt", "b.txt", "c.txt", "d.txt"].map { (name: $0, data: Data("letter \($0)".utf8)) }
         #expect {
             try AtomicFile.writeAll(files, in: dir)
         } throws: { error in
-            "\(error)".contains("missing/")
+            "\(error)".contains("c.txt")
         }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["earlier.txt"])
-        #expect(FileManager.default.contents(atPath: dir.appendingPathComponent("earlier.txt").path) == Data("kept".utf8))
+        // Those already in place are whole; nothing hidden is left behind (the staged files hold secrets).
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["a.txt", "b.txt", "c.txt"])
+        #expect(FileManager.default.contents(atPath: dir.appendingPathComponent("a.txt").path) == Data("letter a.txt".utf8))
     }
 
-    @Test func twoFilesOfOneNameAreRefusedWithNothingLeft() throws {
+    @Test func stagedFilesDiscardedLeaveNothing() throws {
         let dir = try scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let files = [(name: "same.txt", data: Data("1".utf8)), (name: "same.txt", data: Data("2".utf8))]
-        #expect(throws: (any Error).self) { try AtomicFile.writeAll(files, in: dir) }
+        let staged = try AtomicFile.stageAll([Data("1".utf8), Data("2".utf8)], in: dir)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).count == 2)
+        staged.discard()
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
 }
