@@ -33,8 +33,7 @@ enum RollImportBench {
         let seconds = try NodeBench.time {
             let file = try RollImport(data: data, name: "roll.csv")
             try AtomicFile.requireWritableDirectory(letters)
-            let issued = try Registrar(node: try Node(directory: dir, clock: clock)).enrolAll(file.rows)
-            _ = try Registrar.fileLetters(issued, in: letters)
+            _ = try Registrar(node: try Node(directory: dir, clock: clock)).enrolAll(file.rows, lettersIn: letters)
         }
         return Figures(seconds: seconds, cpuSeconds: NodeBench.cpuSeconds() - cpuBefore)
     }

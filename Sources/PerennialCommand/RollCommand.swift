@@ -75,9 +75,10 @@ struct RollCommand: ParsableCommand {
             try letters.check()
             let registrar = try Registrar(node: node.open(throughServer: true))
             let started = DispatchTime.now().uptimeNanoseconds
-            let issued = try registrar.enrolAll(file.rows)
+            // With a letters directory the letters are written while the log writes the roll.
+            let (issued, _) = try registrar.enrolAll(file.rows, lettersIn: letters.directory)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-            try letters.deliver(issued, print: !node.json)
+            if letters.directory == nil { try letters.deliver(issued, print: !node.json) }
             let rate = Int((Double(issued.count) / Swift.max(seconds, 1e-6)).rounded())
             node.emit(["Enrolled \(issued.count) citizens (\(rate) per second)."], json: ["enrolled": issued.count, "per_second": rate])
         }

@@ -76,6 +76,36 @@ struct RollBatchTests {
         #expect(try node.rollRecord(issued[75].credential)?.birthday.iso == good[75].birthday)
     }
 
+    /// Letters are staged while the log writes the roll: a refused roll leaves the letters'
+    /// directory as it was (no letter, no hidden staged file holding a code); an accepted one files
+    /// each letter as `letter-INDEX.txt`, mode 0600, with the letter's text.
+    @Test func lettersStagedBesideARefusedRollAreRemovedAndAnAcceptedRollFilesThemAll() throws {
+        let dir = NodeTests.directory(), letters = NodeTests.directory()
+        defer { for d in [dir, letters] { try? FileManager.default.removeItem(at: d) } }
+        try FileManager.default.createDirectory(at: letters, withIntermediateDirectories: true)
+        let (node, _) = try NodeTests.node(at: dir, clock: ManualClock(milliseconds: 1_790_000_000_000))
+        var rows = (0..<300).map { i in
+            RollImport.Row(line: i + 2, person: "p\(i)", birthday: String(format: "%02d-%02d", i % 12 + 1, i % 28 + 1), eligibleFrom: nil, eligibleUntil: nil)
+        }
+        let good = rows
+        rows[299] = RollImport.Row(line: 301, person: "p299", birthday: "01-01", eligibleFrom: "2028-01-01", eligibleUntil: "2027-06-01")
+        let root = try node.store.root(atSize: node.store.size())
+        let files = Self.fingerprint(dir)
+        #expect(throws: ElectionError.self) { _ = try Registrar(node: node).enrolAll(rows, lettersIn: letters) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: letters.path).isEmpty)
+        #expect(try node.store.root(atSize: node.store.size()) == root)
+        #expect(Self.fingerprint(dir) == files)
+
+        let (issued, paths) = try Registrar(node: node).enrolAll(good, lettersIn: letters)
+        #expect(paths.count == 300)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: letters.path).count == 300)
+        for (made, path) in zip(issued, paths) {
+            #expect(path == letters.path + "/letter-\(made.index).txt")
+            #expect(FileManager.default.contents(atPath: path) == Data(made.letter.utf8))
+            #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == 0o600)
+        }
+    }
+
     /// The registrar's batch path reads its own plain payloads in one pass; a bad entry among them is
     /// still refused by the roll's rules with a clear error, and the log (its root) and every file of
     /// the data directory are exactly as before.

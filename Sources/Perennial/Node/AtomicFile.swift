@@ -70,22 +70,66 @@ public enum AtomicFile {
 
     /// Writes many files into `directory`, each whole or not at all, with ONE sync of the file
     /// system instead of one per file (a registrar's thousands of letters: a sync each took
-    /// milliseconds, far longer than enrolling the person). Every file is staged (plain `open`/`write`,
-    /// mode `permissions`), then all are synced together (`syncfs`, or each file in turn where that
-    /// call is missing), and only then renamed into place; the directory is synced last so that the
-    /// names are durable too.
+    /// milliseconds, far longer than enrolling the person): ``stageAll(_:in:permissions:)`` then
+    /// ``StagedFiles/commit(as:)``.
     /// - Returns: the files' paths, in order.
     /// - Throws: ``NodeError`` naming the file that could not be written; staged files not yet renamed
     ///   are removed, those already renamed are complete.
     @discardableResult
     public static func writeAll(_ files: [(name: String, data: Data)], in directory: URL, permissions: Int = 0o600) throws -> [String] {
+        try stageAll(files.map(\.data), in: directory, permissions: permissions).commit(as: files.map(\.name))
+    }
+
+    /// Files written and synced under hidden names in one directory, not yet in place: the caller
+    /// renames them (``commit(as:)``) once what they belong to is durable — a registrar stages the
+    /// letters while the log writes the roll — or removes them (``discard()``).
+    public struct StagedFiles: Sendable {
+        public let directory: URL
+        let temps: [String]
+
+        /// Renames the staged files to `names` (in order; names inside the directory) and syncs the
+        /// directory so that the names are durable too.
+        /// - Returns: the files' paths, in order.
+        /// - Throws: ``NodeError`` if a rename fails; the files not yet renamed are removed.
+        @discardableResult
+        public func commit(as names: [String]) throws -> [String] {
+            precondition(names.count == temps.count, "one name per staged file")
+            let base = directory.path.hasSuffix("/") ? directory.path : directory.path + "/"
+            var renamed = 0
+            defer { for temp in temps[renamed...] { unlink(temp) } }
+            var paths: [String] = []
+            paths.reserveCapacity(names.count)
+            for (i, name) in names.enumerated() {
+                let path = base + name
+                guard rename(temps[i], path) == 0 else {
+                    throw NodeError("Could not move \(temps[i]) to \(path) (\(String(cString: strerror(errno)))); the files not yet moved were removed.")
+                }
+                renamed = i + 1
+                paths.append(path)
+            }
+            AtomicFile.syncDirectory(directory)
+            return paths
+        }
+
+        /// Removes every staged file.
+        public func discard() { for temp in temps { unlink(temp) } }
+    }
+
+    /// Writes each of `contents` to a hidden file of `directory` (plain `open`/`write`, mode
+    /// `permissions`, exactly), then makes them all durable with one sync (`syncfs`, or each file in
+    /// turn where that call is missing).
+    /// - Throws: ``NodeError`` naming the file that could not be written; nothing staged is left.
+    public static func stageAll(_ contents: [Data], in directory: URL, permissions: Int = 0o600) throws -> StagedFiles {
         let base = directory.path.hasSuffix("/") ? directory.path : directory.path + "/"
         var staged: [String] = []
-        staged.reserveCapacity(files.count)
-        var renamed = 0
-        defer { for temp in staged[renamed...] { unlink(temp) } }
-        for (name, data) in files {
-            let temp = base + ".\(name).\(UUID().uuidString).tmp"
+        staged.reserveCapacity(contents.count)
+        var done = false
+        defer { if !done { for temp in staged { unlink(temp) } } }
+        // One random token for the whole call (a `UUID()` each read /dev/urandom anew: three system
+        // calls per letter).
+        let token = UUID().uuidString
+        for (i, data) in contents.enumerated() {
+            let temp = base + ".staged-\(token)-\(i).tmp"
             let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(permissions))
             guard fd >= 0 else {
                 throw NodeError("Could not write \(temp) (\(String(cString: strerror(errno)))); check that \(directory.path) is writable and has free space.")
@@ -99,18 +143,8 @@ public enum AtomicFile {
             }
         }
         try syncAll(staged, directory: directory)
-        var paths: [String] = []
-        paths.reserveCapacity(files.count)
-        for (i, file) in files.enumerated() {
-            let path = base + file.name
-            guard rename(staged[i], path) == 0 else {
-                throw NodeError("Could not move \(staged[i]) to \(path) (\(String(cString: strerror(errno)))); the file is safe in \(staged[i]): rename it by hand.")
-            }
-            renamed = i + 1
-            paths.append(path)
-        }
-        syncDirectory(directory)
-        return paths
+        done = true
+        return StagedFiles(directory: directory, temps: staged)
     }
 
     /// Writes all of `bytes` to `fd` (retrying short writes and interruptions).
@@ -143,7 +177,7 @@ public enum AtomicFile {
     }
 
     /// Syncs a directory's entries (the names of files just renamed into it); best effort.
-    private static func syncDirectory(_ directory: URL) {
+    static func syncDirectory(_ directory: URL) {
         let fd = open(directory.path, O_RDONLY | O_DIRECTORY)
         guard fd >= 0 else { return }
         _ = fsync(fd)
