@@ -58,11 +58,9 @@ public struct Registrar {
         }
         let signer = try node.key("registrar")
         let origin = node.origin
-        let prepared = try Self.prepare(rows, term: setup.term, record: origin, signer: signer)
+        let prepared = try Self.prepare(rows, setup: setup, record: origin, signer: signer)
         let staged = try stagePeople(zip(rows, prepared).map { ($0.person, $1.credential) })
-        let texts = zip(rows, prepared).map { row, made in
-            Self.letter(code: made.code, setup: setup, birthday: row.birthday, person: row.person)
-        }
+        let texts = prepared.map(\.letter)
         let filing = letters.map { directory in LetterStaging(texts: texts, directory: directory) }
         let entries: [LogEntry]
         do {
@@ -82,17 +80,22 @@ public struct Registrar {
         let code: CredentialCode
         let credential: String
         let envelope: EntryEnvelope
+        /// The letter to print (it holds the code).
+        let letter: String
     }
 
-    /// Fresh credentials and their signed `roll.enrol` envelopes, made on every core.
-    static func prepare(_ rows: [RollImport.Row], term: String, record: String, signer: Ed25519.SigningKey) throws -> [Prepared] {
+    /// Fresh credentials, their signed `roll.enrol` envelopes and their letters, made on every core.
+    static func prepare(_ rows: [RollImport.Row], setup: TermSetup, record: String, signer: Ed25519.SigningKey) throws -> [Prepared] {
+        let term = setup.term
         let results = PreparedSlots(count: rows.count)
         DispatchQueue.concurrentPerform(iterations: rows.count) { i in
             let row = rows[i]
             let (code, credential) = freshCredential(term: term)
             let payload = RollEnrol(credential: credential, birthday: row.birthday, eligibleFrom: row.eligibleFrom,
                                     eligibleUntil: row.eligibleUntil).payloadBytes(record: record, term: term)
-            results.set(i, Result { Prepared(code: code, credential: credential, envelope: try Node.envelope(payload: payload, signer: signer)) })
+            let letter = letter(code: code, setup: setup, birthday: row.birthday, person: row.person)
+            results.set(i, Result { Prepared(code: code, credential: credential, envelope: try Node.envelope(payload: payload, signer: signer),
+                                             letter: letter) })
         }
         return try results.values()
     }
