@@ -118,7 +118,7 @@ struct RollBatchTests {
             RollImport.Row(line: i + 2, person: "p\(i)", birthday: String(format: "%02d-%02d", i % 12 + 1, i % 28 + 1), eligibleFrom: nil, eligibleUntil: nil)
         }
         let setup = try node.termSetup()
-        var batch = try Registrar.prepare(rows, term: setup.term, record: node.origin, signer: registrar).map(\.envelope)
+        var batch = try Registrar.prepare(rows, setup: setup, record: node.origin, signer: registrar).map(\.envelope)
         let credential = try RollEnrol.decode(batch[10].payload).credential
         let bad: String
         let expected: String
