@@ -15,7 +15,7 @@ under .build/ (pip-installed on first use; if that fails the earlier measured 29
 
 usage: bench_peers.py PERENNIAL_BINARY [BALLOTS] [REPS]
 """
-import json, os, shutil, statistics, subprocess, sys, tempfile, time
+import glob, json, os, shutil, statistics, subprocess, sys, tempfile, time
 
 SHAPE = {"candidates": 10, "blank": True, "choices": 1}
 
@@ -99,8 +99,11 @@ ELECTIONGUARD_VERIFY_MS_DOCUMENTED = 290.0
 
 def electionguard_python():
     """A Python that can run electionguard 1.4 (its dataclasses need Python < 3.11), or None."""
-    for name in ["python3.10", "python3.9", "python3.8"]:
-        path = shutil.which(name)
+    candidates = [shutil.which(name) for name in ["python3.10", "python3.9", "python3.8"]]
+    # pyenv's shims refuse a version that is installed but not selected: try its interpreters directly.
+    for minor in ["3.10", "3.9", "3.8"]:
+        candidates += sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/%s.*/bin/python%s" % (minor, minor))), reverse=True)
+    for path in candidates:
         if path and subprocess.run([path, "-c", "import sys"], capture_output=True).returncode == 0:
             return path
     return None
