@@ -73,8 +73,8 @@ public enum AtomicFile {
     /// milliseconds, far longer than enrolling the person): ``stageAll(_:in:permissions:)`` then
     /// ``StagedFiles/commit(as:)``.
     /// - Returns: the files' paths, in order.
-    /// - Throws: ``NodeError`` naming the file that could not be written; staged files not yet renamed
-    ///   are removed, those already renamed are complete.
+    /// - Throws: ``NodeError`` naming the file that could not be written. If staging fails, nothing is
+    ///   left; if a rename fails, those already renamed are complete and the rest are kept staged.
     @discardableResult
     public static func writeAll(_ files: [(name: String, data: Data)], in directory: URL, permissions: Int = 0o600) throws -> [String] {
         try stageAll(files.map(\.data), in: directory, permissions: permissions).commit(as: files.map(\.name))
@@ -90,21 +90,21 @@ public enum AtomicFile {
         /// Renames the staged files to `names` (in order; names inside the directory) and syncs the
         /// directory so that the names are durable too.
         /// - Returns: the files' paths, in order.
-        /// - Throws: ``NodeError`` if a rename fails; the files not yet renamed are removed.
+        /// - Throws: ``NodeError`` if a rename fails. The files not yet renamed are KEPT under their
+        ///   hidden names (a letter's code may exist nowhere else once its entry is durable), and the
+        ///   message says how to put them in place.
         @discardableResult
         public func commit(as names: [String]) throws -> [String] {
             precondition(names.count == temps.count, "one name per staged file")
             let base = directory.path.hasSuffix("/") ? directory.path : directory.path + "/"
-            var renamed = 0
-            defer { for temp in temps[renamed...] { unlink(temp) } }
             var paths: [String] = []
             paths.reserveCapacity(names.count)
             for (i, name) in names.enumerated() {
                 let path = base + name
                 guard rename(temps[i], path) == 0 else {
-                    throw NodeError("Could not move \(temps[i]) to \(path) (\(String(cString: strerror(errno)))); the files not yet moved were removed.")
+                    let reason = String(cString: strerror(errno))
+                    throw NodeError("Could not move \(temps[i]) to \(path) (\(reason)). It and the \(temps.count - i - 1) files after it are kept, whole, under their hidden names in \(directory.path) (the number before .tmp is each one's position, from 0, in the order of \(names[0]) onward): rename them by hand.")
                 }
-                renamed = i + 1
                 paths.append(path)
             }
             AtomicFile.syncDirectory(directory)
