@@ -1,3 +1,5 @@
+import CivicLog
+
 /// `ballot.cast` read in one pass when it is exactly in the form the engine writes (``OrderedJSON``):
 ///
 /// ```
@@ -93,21 +95,7 @@ private struct PlainReader {
     }
 
     /// A string of printable ASCII other than `"` and `\`.
-    mutating func string() -> String? {
-        guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return nil }
-        let start = i + 1
-        var j = start
-        while j < bytes.count {
-            let b = bytes[j]
-            if b == UInt8(ascii: "\"") {
-                i = j + 1
-                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<j]), as: UTF8.self)
-            }
-            guard b >= 0x20, b < 0x7F, b != UInt8(ascii: "\\") else { return nil }
-            j += 1
-        }
-        return nil
-    }
+    mutating func string() -> String? { FlatPayload.string(bytes, &i) }
 
     /// `0` or a digit 1–9 followed by at most 14 digits.
     mutating func integer() -> Int? {
