@@ -20,6 +20,7 @@
 #include <pthread.h>
 #include "cristretto.h"
 #include "cr_ed25519_batch.h"
+#include "cr_ed25519_sign.h"
 #include "audit_curve.h"
 
 /* RFC 9496 A.1: [k]B for k = 0..15. */
@@ -604,6 +605,28 @@ static void check_audit_ed25519(int rounds, const size_t *sizes, size_t count) {
     fflush(stdout);
 }
 
+/* The engine's Ed25519 signing multiplication (Sources/CRistretto/ed25519_sign.c): for every kind of
+ * edge scalar and random ones, the encoding of [s]B decodes, and is exactly the point cr_scalarmult_base
+ * computes (difference = the neutral element, not merely the same ristretto class); from heap buffers of
+ * exactly 32 bytes, output aliasing nothing. */
+static void check_engine_ed25519_sign(int rounds) {
+    for (int i = 0; i < rounds; i++) {
+        uint8_t s[32];
+        scalar_kind(s, i % SCALAR_KINDS);
+        uint8_t *hs = exact(s, 32), *out = malloc(32);
+        CHECK(out != NULL, "out of memory");
+        cr_ed25519_scalarmult_base(out, hs);
+        cr_point decoded, want, diff;
+        CHECK(cr_ed25519_decode_vartime(&decoded, out) == 0, "[s]B's encoding decodes (round %d)", i);
+        cr_scalarmult_base(&want, hs);
+        cr_point_sub(&diff, &decoded, &want);
+        CHECK(cr_ed25519_is_neutral(&diff) == 1, "cr_ed25519_scalarmult_base = cr_scalarmult_base (round %d)", i);
+        free(hs); free(out);
+    }
+    printf("Ed25519 signing: %d fixed-base multiplications agree with cr_scalarmult_base\n", rounds);
+    fflush(stdout);
+}
+
 /* The engine's Ed25519 batch support (Sources/CRistretto/ed25519_batch.c): decoding of the base point,
  * the small-order points and random bytes; the batched subgroup test on [s]B points (all in the
  * subgroup) and with a torsion point added to one of them; Σ s_i·B + b·B against the known answer. */
@@ -725,6 +748,7 @@ int main(int argc, char **argv) {
 
     check_audit_ed25519(quick ? 300 : 3000, sizes, count);
     check_engine_ed25519(quick ? 300 : 3000, sizes, count);
+    check_engine_ed25519_sign(quick ? 100 : 1000);
 
     static const char *patterns[] = { "mixed edge scalars and points", "scalars 2^255-1", "scalars l-1", "P,-P pairs", "1·B" };
     for (int pattern = 0; pattern < 5; pattern++) {

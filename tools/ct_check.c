@@ -1,5 +1,5 @@
 /* make ct-check: a dudect-style timing-leak check of CRistretto's secret-scalar multiplications
- * (cr_scalarmult, cr_scalarmult_base). Not part of `make test`: it measures time, so its verdict
+ * (cr_scalarmult, cr_scalarmult_base, cr_ed25519_scalarmult_base). Not part of `make test`: it measures time, so its verdict
  * depends on the machine; it is a tool for looking, not a test that gates anything.
  *
  * Method (Reparaz, Balasch, Verbauwhede, "dude, is my code constant time?", 2017): two classes of
@@ -17,6 +17,7 @@
 #include <string.h>
 #include <x86intrin.h>
 #include "cristretto.h"
+#include "cr_ed25519_sign.h"
 
 typedef struct { double n, mean, m2; } welch;
 
@@ -48,10 +49,12 @@ static int cmp_u64(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-static void check(const char *name, int base, size_t n) {
+/* kind: 0 cr_scalarmult, 1 cr_scalarmult_base, 2 cr_ed25519_scalarmult_base. */
+static void check(const char *name, int kind, size_t n) {
     uint8_t *scalars = malloc(32 * n), *cls = malloc(n);
     uint64_t *t = malloc(sizeof(uint64_t) * n), *sorted = malloc(sizeof(uint64_t) * n);
     cr_point p, out;
+    uint8_t encoding[32];
     cr_point_generator(&p);
     uint8_t k[32] = { 7 };
     cr_scalarmult(&p, k, &p);   /* a fixed point other than the generator */
@@ -65,7 +68,8 @@ static void check(const char *name, int base, size_t n) {
     for (size_t i = 0; i < n; i++) {
         unsigned aux;
         uint64_t t0 = __rdtscp(&aux);
-        if (base) cr_scalarmult_base(&out, scalars + 32 * i);
+        if (kind == 1) cr_scalarmult_base(&out, scalars + 32 * i);
+        else if (kind == 2) cr_ed25519_scalarmult_base(encoding, scalars + 32 * i);
         else cr_scalarmult(&out, scalars + 32 * i, &p);
         uint64_t t1 = __rdtscp(&aux);
         t[i] = t1 - t0;
@@ -87,6 +91,7 @@ static void check(const char *name, int base, size_t n) {
     printf("{\"name\":\"ct.%s.max_abs_t\",\"unit\":\"t\",\"value\":%.2f,\"measurements\":%zu,\"verdict\":\"%s\"}\n", name, fabs(worst), n,
            fabs(worst) > 10 ? "leak" : fabs(worst) > 4.5 ? "suspect" : "no evidence of a leak");
     (void)out;
+    (void)encoding;
     free(scalars); free(cls); free(t); free(sorted);
 }
 
@@ -95,5 +100,6 @@ int main(int argc, char **argv) {
     if (n < 1000) n = 1000;
     check("cr_scalarmult", 0, n);
     check("cr_scalarmult_base", 1, n);
+    check("cr_ed25519_scalarmult_base", 2, n);
     return 0;
 }

@@ -132,6 +132,24 @@ static const ge_p3 GE_BASE = {
     {{ 0x68ab3a5b7dda3ULL, 0x00eea2a5eadbbULL, 0x2af8df483c27eULL, 0x332b375274732ULL, 0x67875f0fd78b7ULL }},
 };
 
+/* Shared by the constant-time multiplications (scalarmult.c, ed25519_sign.c). */
+/* e[0..63] in [-8, 8] with s = Σ e[i] 16^i; needs s[31] <= 127 (true for every scalar < 2^255). */
+static inline void signed_radix16(int8_t e[64], const uint8_t s[32]) {
+    for (int i = 0; i < 32; i++) {
+        e[2 * i] = (int8_t)(s[i] & 15);
+        e[2 * i + 1] = (int8_t)((s[i] >> 4) & 15);
+    }
+    int8_t carry = 0;
+    for (int i = 0; i < 63; i++) {
+        e[i] = (int8_t)(e[i] + carry);
+        carry = (int8_t)((e[i] + 8) >> 4);
+        e[i] = (int8_t)(e[i] - (carry * 16));
+    }
+    e[63] = (int8_t)(e[63] + carry);
+}
+
+static inline uint64_t ct_equal_u8(uint8_t a, uint8_t b) { return (uint64_t)((((uint32_t)(a ^ b)) - 1) >> 31); }
+
 /* Internal entry points shared by the .c files. */
 int cr_sqrt_ratio_m1_fe(fe *r, const fe *u, const fe *v);
 

@@ -3,23 +3,6 @@
 #include <pthread.h>
 #include "point.h"
 
-/* e[0..63] in [-8, 8] with s = Σ e[i] 16^i; needs s[31] <= 127 (true for every scalar < 2^255). */
-static void signed_radix16(int8_t e[64], const uint8_t s[32]) {
-    for (int i = 0; i < 32; i++) {
-        e[2 * i] = (int8_t)(s[i] & 15);
-        e[2 * i + 1] = (int8_t)((s[i] >> 4) & 15);
-    }
-    int8_t carry = 0;
-    for (int i = 0; i < 63; i++) {
-        e[i] = (int8_t)(e[i] + carry);
-        carry = (int8_t)((e[i] + 8) >> 4);
-        e[i] = (int8_t)(e[i] - (carry * 16));
-    }
-    e[63] = (int8_t)(e[63] + carry);
-}
-
-static uint64_t ct_equal_u8(uint8_t a, uint8_t b) { return (uint64_t)((((uint32_t)(a ^ b)) - 1) >> 31); }
-
 /* t = b·P from table[j] = (j+1)·P, j < 8, without a secret-dependent branch or index. */
 static void select_cached(ge_cached *t, const ge_cached table[8], int8_t b) {
     uint64_t negative = (uint64_t)((uint8_t)b >> 7);

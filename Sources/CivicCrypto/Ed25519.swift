@@ -1,6 +1,7 @@
 import CSodium
 
-/// Ed25519 signatures (RFC 8032) via libsodium `crypto_sign_*`.
+/// Ed25519 signatures (RFC 8032): made by ``Ed25519Signing`` (CRistretto, libsodium's hashes and
+/// scalar arithmetic), verified by libsodium `crypto_sign_verify_detached`.
 public enum Ed25519 {
     /// Signature length in bytes.
     public static let signatureByteCount = Int(crypto_sign_BYTES)
@@ -40,28 +41,27 @@ public enum Ed25519 {
         }
     }
 
-    /// An Ed25519 signing key; the 64-byte libsodium secret key (seed ‖ public key) is held in
-    /// ``SecureBytes`` and wiped when released.
+    /// An Ed25519 signing key. Its secrets are held in ``SecureBytes`` (wiped when released): the seed
+    /// and its SHA-512 expansion (the clamped scalar a, then the nonce prefix), expanded once here
+    /// rather than at every signature as `crypto_sign_detached` does.
+    ///
+    /// Keys and signatures are made by ``Ed25519Signing`` (CRistretto's constant-time fixed-base
+    /// multiplication), byte for byte libsodium's `crypto_sign_seed_keypair` / `crypto_sign_detached`.
     public struct SigningKey: Sendable, CustomStringConvertible {
-        private let secretKey: SecureBytes
+        /// seed (32 bytes) ‖ clamped scalar a (32) ‖ nonce prefix (32).
+        private let secret: SecureBytes
         /// The matching public key.
         public let publicKey: PublicKey
 
-        /// Derives the key pair from a 32-byte seed (`crypto_sign_seed_keypair`).
+        /// Derives the key pair from a 32-byte seed (RFC 8032 §5.1.5, as `crypto_sign_seed_keypair`).
         /// - Throws: ``CryptoError/Code/invalidLength`` if the seed is not 32 bytes.
         public init(seed: SecureBytes) throws {
             Sodium.ensureInitialized()
             try checkLength(seed.count, Ed25519.seedByteCount, "An Ed25519 seed")
             var pk = [UInt8](repeating: 0, count: Int(crypto_sign_PUBLICKEYBYTES))
-            let sk = try SecureBytes(count: Int(crypto_sign_SECRETKEYBYTES)) { skBuffer in
-                try seed.withUnsafeBytes { s in
-                    try check(
-                        crypto_sign_seed_keypair(
-                            &pk, skBuffer.u8, s.u8),
-                        "crypto_sign_seed_keypair")
-                }
+            secret = SecureBytes(count: Ed25519Signing.secretByteCount) { buffer in
+                seed.withUnsafeBytes { s in Ed25519Signing.expand(seed: s, into: buffer, publicKey: &pk) }
             }
-            secretKey = sk
             publicKey = PublicKey(derived: pk)
         }
 
@@ -83,21 +83,19 @@ public enum Ed25519 {
 
         /// The 32-byte seed, in secure memory (for sealing at rest).
         public var seed: SecureBytes {
-            secretKey.withUnsafeBytes { sk in SecureBytes(count: Ed25519.seedByteCount) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: sk[0..<32])) } }
+            secret.withUnsafeBytes { sk in SecureBytes(count: Ed25519.seedByteCount) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: sk[0..<32])) } }
         }
 
-        /// Signs `message` (`crypto_sign_detached`); deterministic per RFC 8032.
+        /// Signs `message` (RFC 8032 §5.1.6, as `crypto_sign_detached`); deterministic.
         public func signature(for message: some Collection<UInt8>) throws -> [UInt8] {
-            Sodium.ensureInitialized()
             var sig = [UInt8](repeating: 0, count: Ed25519.signatureByteCount)
-            let rc = withContiguousBytes(message) { m in
-                secretKey.withUnsafeBytes { sk in
-                    crypto_sign_detached(
-                        &sig, nil, m.bindMemory(to: UInt8.self).baseAddress, UInt64(m.count),
-                        sk.u8)
+            withContiguousBytes(message) { m in
+                secret.withUnsafeBytes { sk in
+                    publicKey.rawRepresentation.withUnsafeBytes { pk in
+                        sig.withUnsafeMutableBytes { out in Ed25519Signing.sign(m, expanded: sk, publicKey: pk, into: out) }
+                    }
                 }
             }
-            try check(rc, "crypto_sign_detached")
             return sig
         }
 
