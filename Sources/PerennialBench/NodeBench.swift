@@ -48,6 +48,10 @@ public enum NodeBench {
     static let accounts = 5_000
 
     public static func run(sizes: [Int], directory: URL, maxBallots: Int = 2_000, keep: Bool = false, emit: (Line) -> Void) throws {
+        // The roll-import runs' directories (10,000 letters each) are removed once every size is
+        // measured, not between sizes (see RollImportBench.run).
+        var rollDirectories: [URL] = []
+        defer { for d in rollDirectories { try? FileManager.default.removeItem(at: d) } }
         for size in sizes {
             let dir = directory.appendingPathComponent("node-\(size)")
             let side = directory.appendingPathComponent("node-\(size)-keys")
@@ -55,7 +59,9 @@ public enum NodeBench {
             defer { if !keep { for d in [dir, side] { try? FileManager.default.removeItem(at: d) } } }
             let clock = ManualClock(milliseconds: 1_790_000_000_000)  // 2026-09-21
             let people = min(10_000, max(size / 4, 1))
-            let command = try RollImportBench.run(people: people, directory: directory.appendingPathComponent("roll-import-\(size)"))
+            let rollDirectory = RollImportBench.freshDirectory(in: directory, name: "roll-import-\(size)")
+            rollDirectories.append(rollDirectory)
+            let command = try RollImportBench.run(people: people, directory: rollDirectory)
             var line = Line(name: "node.roll_import", unit: "per_s", value: Double(people) / max(command.seconds, 1e-9), entries: people)
             line.path = "registrar"
             emit(line)

@@ -14,11 +14,13 @@ enum RollImportBench {
         let cpuSeconds: Double
     }
 
+    /// Runs in `directory`, which must not exist yet (a fresh one: see ``freshDirectory(in:name:)``), and
+    /// leaves it for the caller to remove AFTER its last measurement: on ext4, deleting thousands of
+    /// files just before a timed run makes the next file creations scan the recently deleted inodes
+    /// (the sys time of the run doubled).
     static func run(people: Int, directory: URL) throws -> Figures {
         let dir = directory.appendingPathComponent("node"), letters = directory.appendingPathComponent("letters")
-        try? FileManager.default.removeItem(at: directory)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
         let clock = ManualClock(milliseconds: 1_790_000_000_000)  // 2026-09-21
         let trusteeKey = Hex.encode(Ed25519.SigningKey.generate().publicKey.rawRepresentation)
         _ = try Node.setUp(directory: dir, origin: NodeBench.origin, simulation: true, clock: clock) { o, r in
@@ -36,5 +38,13 @@ enum RollImportBench {
             _ = try Registrar(node: try Node(directory: dir, clock: clock)).enrolAll(file.rows, lettersIn: letters)
         }
         return Figures(seconds: seconds, cpuSeconds: NodeBench.cpuSeconds() - cpuBefore)
+    }
+
+    /// A directory named `name-N` in `parent` that does not exist yet (N counts up from 1), so that no
+    /// earlier run's files are deleted before a measurement.
+    static func freshDirectory(in parent: URL, name: String) -> URL {
+        var n = 1
+        while FileManager.default.fileExists(atPath: parent.appendingPathComponent("\(name)-\(n)").path) { n += 1 }
+        return parent.appendingPathComponent("\(name)-\(n)")
     }
 }
