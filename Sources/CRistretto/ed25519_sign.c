@@ -106,43 +106,82 @@ static void wipe(void *p, size_t n) {
     __asm__ __volatile__("" : : "r"(p) : "memory");
 }
 
-CR_MULX_CLONES void cr_ed25519_scalarmult_base(uint8_t out[32], const uint8_t s[32]) {
-    pthread_once(&niels_once, build_niels_table);
+/* h = [s]B in extended coordinates (the digit schedule of cr_scalarmult_base); its own secret-derived
+ * temporaries wiped. Always inlined into the MULX-cloned entry points below. */
+FE_INLINE void base_p3(ge_p3 *h, const uint8_t s[32]) {
     int8_t e[64];
     signed_radix16(e, s);
-    ge_p3 h;
     ge_p1p1 t;
     ge_p2 h2;
     ge_niels sel;
-    ge_p3_identity(&h);
+    ge_p3_identity(h);
     for (int i = 1; i < 64; i += 2) {
         niels_select(&sel, niels_table[i / 2], e[i]);
-        ge_madd(&t, &h, &sel);
-        ge_p1p1_to_p3(&h, &t);
+        ge_madd(&t, h, &sel);
+        ge_p1p1_to_p3(h, &t);
     }
-    ge_p3_to_p2(&h2, &h);
+    ge_p3_to_p2(&h2, h);
     ge_p2_dbl(&t, &h2); ge_p1p1_to_p2(&h2, &t);
     ge_p2_dbl(&t, &h2); ge_p1p1_to_p2(&h2, &t);
     ge_p2_dbl(&t, &h2); ge_p1p1_to_p2(&h2, &t);
-    ge_p2_dbl(&t, &h2); ge_p1p1_to_p3(&h, &t);
+    ge_p2_dbl(&t, &h2); ge_p1p1_to_p3(h, &t);
     for (int i = 0; i < 64; i += 2) {
         niels_select(&sel, niels_table[i / 2], e[i]);
-        ge_madd(&t, &h, &sel);
-        ge_p1p1_to_p3(&h, &t);
+        ge_madd(&t, h, &sel);
+        ge_p1p1_to_p3(h, &t);
     }
-    /* The encoding: y = Y/Z with the sign of x = X/Z in bit 255. */
-    fe zi, x, y;
-    fe_invert(&zi, &h.Z);
-    fe_mul(&x, &h.X, &zi);
-    fe_mul(&y, &h.Y, &zi);
-    fe_tobytes(out, &y);
-    out[31] ^= (uint8_t)(fe_isnegative(&x) << 7);
-    /* Derived from the secret scalar. */
     wipe(e, sizeof e);
-    wipe(&h, sizeof h);
     wipe(&t, sizeof t);
     wipe(&h2, sizeof h2);
     wipe(&sel, sizeof sel);
-    wipe(&zi, sizeof zi);
+}
+
+/* The encoding of h given 1/Z: y = Y/Z with the sign of x = X/Z in bit 255. */
+FE_INLINE void encode_with_inverse(uint8_t out[32], const ge_p3 *h, const fe *zi) {
+    fe x, y;
+    fe_mul(&x, &h->X, zi);
+    fe_mul(&y, &h->Y, zi);
+    fe_tobytes(out, &y);
+    out[31] ^= (uint8_t)(fe_isnegative(&x) << 7);
     wipe(&x, sizeof x);
+    wipe(&y, sizeof y);
+}
+
+CR_MULX_CLONES void cr_ed25519_scalarmult_base(uint8_t out[32], const uint8_t s[32]) {
+    pthread_once(&niels_once, build_niels_table);
+    ge_p3 h;
+    fe zi;
+    base_p3(&h, s);
+    fe_invert(&zi, &h.Z);
+    encode_with_inverse(out, &h, &zi);
+    wipe(&h, sizeof h);
+    wipe(&zi, sizeof zi);
+}
+
+/* Points per shared inversion: the stack holds this many points and running products (about 7 KB). */
+#define CR_BASE_BATCH 32
+
+CR_MULX_CLONES void cr_ed25519_scalarmult_base_batch(uint8_t *out, const uint8_t *scalars, size_t n) {
+    pthread_once(&niels_once, build_niels_table);
+    ge_p3 h[CR_BASE_BATCH];
+    fe prefix[CR_BASE_BATCH];
+    for (size_t start = 0; start < n; start += CR_BASE_BATCH) {
+        size_t m = n - start < CR_BASE_BATCH ? n - start : CR_BASE_BATCH;
+        for (size_t i = 0; i < m; i++) base_p3(&h[i], scalars + 32 * (start + i));
+        /* Montgomery's trick: prefix[i] = Z_0 ··· Z_i, one inversion, then each 1/Z_i (no Z is 0). */
+        prefix[0] = h[0].Z;
+        for (size_t i = 1; i < m; i++) fe_mul(&prefix[i], &prefix[i - 1], &h[i].Z);
+        fe inv, zi;
+        fe_invert(&inv, &prefix[m - 1]);
+        for (size_t i = m - 1; i > 0; i--) {
+            fe_mul(&zi, &inv, &prefix[i - 1]);
+            fe_mul(&inv, &inv, &h[i].Z);
+            encode_with_inverse(out + 32 * (start + i), &h[i], &zi);
+        }
+        encode_with_inverse(out + 32 * start, &h[0], &inv);
+        wipe(&inv, sizeof inv);
+        wipe(&zi, sizeof zi);
+    }
+    wipe(h, sizeof h);
+    wipe(prefix, sizeof prefix);
 }

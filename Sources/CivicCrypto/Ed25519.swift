@@ -65,6 +65,36 @@ public enum Ed25519 {
             publicKey = PublicKey(derived: pk)
         }
 
+        private init(secret: SecureBytes, publicKey: [UInt8]) {
+            self.secret = secret
+            self.publicKey = PublicKey(derived: publicKey)
+        }
+
+        /// The key pairs of many 32-byte seeds, as ``init(seed:)`` makes them one by one, with one field
+        /// inversion per 32 public keys (`cr_ed25519_scalarmult_base_batch`).
+        /// - Throws: ``CryptoError/Code/invalidLength`` if a seed is not 32 bytes.
+        public static func keys(seeds: [SecureBytes]) throws -> [SigningKey] {
+            Sodium.ensureInitialized()
+            for seed in seeds { try checkLength(seed.count, Ed25519.seedByteCount, "An Ed25519 seed") }
+            guard !seeds.isEmpty else { return [] }
+            let secrets = seeds.map { seed in
+                SecureBytes(count: Ed25519Signing.secretByteCount) { buffer in
+                    seed.withUnsafeBytes { Ed25519Signing.expandOnly(seed: $0, into: buffer) }
+                }
+            }
+            var publicKeys = [UInt8](repeating: 0, count: 32 * seeds.count)
+            // The clamped scalars side by side (secret: in a SecureBytes, wiped with it).
+            let scalars = SecureBytes(count: 32 * seeds.count) { out in
+                for (i, secret) in secrets.enumerated() {
+                    secret.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: out[(32 * i)..<(32 * i + 32)]).copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[32..<64])) }
+                }
+            }
+            scalars.withUnsafeBytes { s in
+                publicKeys.withUnsafeMutableBufferPointer { cr_ed25519_scalarmult_base_batch($0.baseAddress!, s.u8, seeds.count) }
+            }
+            return secrets.indices.map { SigningKey(secret: secrets[$0], publicKey: Array(publicKeys[(32 * $0)..<(32 * $0 + 32)])) }
+        }
+
         /// Derives the key pair from a 32-byte seed given as plain bytes (copied into secure memory).
         public init(seed: some Collection<UInt8>) throws {
             try self.init(seed: SecureBytes(seed))
@@ -97,6 +127,35 @@ public enum Ed25519 {
                 }
             }
             return sig
+        }
+
+        /// The signatures of many messages, each as ``signature(for:)`` makes it, with one field inversion
+        /// per 32 nonce points R (`cr_ed25519_scalarmult_base_batch`).
+        public func signatures(for messages: [[UInt8]]) -> [[UInt8]] {
+            guard !messages.isEmpty else { return [] }
+            let n = messages.count
+            var rs = [UInt8](repeating: 0, count: 32 * n)
+            let nonces = secret.withUnsafeBytes { sk in
+                SecureBytes(count: 32 * n) { out in
+                    for (i, message) in messages.enumerated() {
+                        message.withUnsafeBytes { Ed25519Signing.nonce($0, expanded: sk, into: out.u8 + 32 * i) }
+                    }
+                }
+            }
+            nonces.withUnsafeBytes { r in rs.withUnsafeMutableBufferPointer { cr_ed25519_scalarmult_base_batch($0.baseAddress!, r.u8, n) } }
+            return secret.withUnsafeBytes { sk in
+                publicKey.rawRepresentation.withUnsafeBytes { pk in
+                    nonces.withUnsafeBytes { r in
+                        messages.enumerated().map { i, message in
+                            var sig = Array(rs[(32 * i)..<(32 * i + 32)]) + [UInt8](repeating: 0, count: 32)   // R, then S
+                            message.withUnsafeBytes { m in
+                                sig.withUnsafeMutableBytes { out in Ed25519Signing.finish(m, expanded: sk, publicKey: pk, nonce: r.u8 + 32 * i, into: out) }
+                            }
+                            return sig
+                        }
+                    }
+                }
+            }
         }
 
         /// Same as ``signature(for:)``.

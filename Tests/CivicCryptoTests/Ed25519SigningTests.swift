@@ -102,6 +102,27 @@ struct Ed25519SigningTests {
         #expect(ours([UInt8](repeating: 0, count: 32)) == identity)
     }
 
+    @Test("keys(seeds:) and signatures(for:) (one inversion per 32 points) match libsodium at 0, 1, 31, 32, 33 and 70 items")
+    func batches() throws {
+        #expect(sodium_init() >= 0)
+        for n in [0, 1, 31, 32, 33, 70] {
+            let seeds = (0..<n).map { _ in Self.random(32) }
+            let keys = try Ed25519.SigningKey.keys(seeds: seeds.map { SecureBytes($0) })
+            #expect(keys.count == n)
+            let messages = (0..<n).map { Self.random($0 * 3) }
+            let signer = try Ed25519.SigningKey(seed: Self.random(32))
+            let signatures = signer.signatures(for: messages)
+            #expect(signatures.count == n)
+            for i in 0..<n {
+                #expect(keys[i].publicKey.rawRepresentation == Self.sodium(seed: seeds[i], message: []).publicKey, "key \(i) of \(n)")
+                #expect(keys[i].seed.copyBytes() == seeds[i])
+                #expect(try keys[i].signature(for: messages[i]) == Self.sodium(seed: seeds[i], message: messages[i]).signature)
+                #expect(signatures[i] == (try signer.signature(for: messages[i])), "signature \(i) of \(n)")
+            }
+        }
+        #expect(throws: CryptoError.self) { try Ed25519.SigningKey.keys(seeds: [SecureBytes(Self.random(32)), SecureBytes(Self.random(31))]) }
+    }
+
     @Test("signatures verify with libsodium, and change with the message and the key")
     func verifies() throws {
         let key = Ed25519.SigningKey.generate()

@@ -10,17 +10,27 @@ public enum CredentialKey {
     /// Derives the credential's Ed25519 signing key for `term`.
     /// - Important: the key is as secret as the code; wipe both when the voter leaves.
     public static func signingKey(for code: CredentialCode, term: String) -> Ed25519.SigningKey {
+        // Unreachable failure: the seed is the 32-byte BLAKE2b output, the only length a seed needs.
+        try! Ed25519.SigningKey(seed: seed(for: code, term: term))
+    }
+
+    /// The signing keys of many codes, as ``signingKey(for:term:)`` derives each (the registrar's
+    /// batch: `Ed25519.SigningKey.keys(seeds:)` shares one field inversion among 32 keys).
+    public static func signingKeys(for codes: [CredentialCode], term: String) -> [Ed25519.SigningKey] {
+        try! Ed25519.SigningKey.keys(seeds: codes.map { seed(for: $0, term: term) })
+    }
+
+    /// `BLAKE2b-256(key: the code's characters, message: "perennial-credential-v1" || lp(term))`, in
+    /// secure memory.
+    static func seed(for code: CredentialCode, term: String) -> SecureBytes {
         let message = Array("perennial-credential-v1".utf8) + Bytes.lp(term)
-        let seed = code.withSecretBytes { raw in
+        var seed = code.withSecretBytes { raw in
             // BLAKE2b accepts 16–64 byte keys; the 20 characters always fit.
             var key = Array(raw)
             defer { key.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
             return try! BLAKE2b.hash(message, key: key, outputLength: 32)
         }
-        var seedCopy = seed
-        defer { seedCopy.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
-        let secret = SecureBytes(seedCopy)
-        // Unreachable failure: the seed is the 32-byte BLAKE2b output, the only length a seed needs.
-        return try! Ed25519.SigningKey(seed: secret)
+        defer { seed.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
+        return SecureBytes(seed)
     }
 }
