@@ -1,3 +1,4 @@
+import CRistretto
 import CSodium
 
 /// Ed25519 signatures (RFC 8032): made by ``Ed25519Signing`` (CRistretto, libsodium's hashes and
