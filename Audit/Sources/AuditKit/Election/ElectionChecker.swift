@@ -124,7 +124,8 @@ public final class ElectionChecker: KindChecker {
         self.clock = clock
         let calendar = WindowCalendar(setup: s, clock: clock)
         switch try? AnyGroup(name: s.group) {
-        case let .ristretto255(g)?: core = ElectionCore(group: g, setup: s, record: origin, calendar: calendar, sweepInterval: sweepInterval)
+        case let .ristretto255(g)?:
+            core = RistrettoElectionCore(ElectionCore(group: g, setup: s, record: origin, calendar: calendar, sweepInterval: sweepInterval))
         case let .modp(g)?: core = ElectionCore(group: g, setup: s, record: origin, calendar: calendar, sweepInterval: sweepInterval)
         case nil: break
         }
