@@ -228,11 +228,10 @@ extension ElectionCore {
         if group.name == "ristretto255" {
             batch = { () -> BatchTerms? in
                 let items = Self.carriedItems(group, pk: pk, decoded: decoded, contexts: contexts, binding: binding)
-                guard let terms = BatchVerifier.terms(group, items), let ristretto = group as? Ristretto255 else { return nil }
-                var scalars: [UInt8] = []
-                scalars.reserveCapacity(32 * terms.count)
-                for (_, scalar) in terms { scalars += group.encodeScalar(scalar) }
-                return BatchTerms(points: ristretto.decodedPoints(terms.map { $0.0 as! Ristretto255.Element }), scalars: scalars, onSuccess: {
+                guard let terms = BatchVerifier.terms(group, items), let ristretto = group as? Ristretto255,
+                      let ristrettoTerms = terms as? [(Ristretto255.Element, Ristretto255.Scalar)] else { return nil }
+                let (points, scalars) = ristretto.batchInputs(ristrettoTerms)
+                return BatchTerms(points: points, scalars: scalars, onSuccess: {
                     slot?.offerValid(index: index, selections: countedSelections, tally: partials, counters: counters)
                 })
             }

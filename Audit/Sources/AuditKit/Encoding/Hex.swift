@@ -36,6 +36,23 @@ public enum Hex {
         return try text.withUTF8 { decode(buffer: $0, length: length) }.get()
     }
 
+    /// Decodes exactly 64 lowercase hex digits into 32 inline bytes (ristretto255 elements and
+    /// scalars), allocating nothing; nil for anything else (the caller says what was expected).
+    public static func decode32(_ text: String) -> Bytes32? {
+        var text = text
+        return text.withUTF8 { buffer -> Bytes32? in
+            guard buffer.count == 64 else { return nil }
+            var valid = true
+            let out = Bytes32 { o in
+                for k in 0..<32 {
+                    guard let h = nibble(buffer[2 * k]), let l = nibble(buffer[2 * k + 1]) else { valid = false; return }
+                    o[k] = h << 4 | l
+                }
+            }
+            return valid ? out : nil
+        }
+    }
+
     // Element fields, keys and signatures are hex: decoded straight from contiguous storage.
     private static func decode(buffer text: UnsafeBufferPointer<UInt8>, length: Int?) -> Result<[UInt8], AuditError> {
         guard text.count % 2 == 0 else { return .failure(.malformed("hex text has an odd number of digits")) }

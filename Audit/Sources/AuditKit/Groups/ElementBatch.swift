@@ -11,11 +11,7 @@ public final class ElementBatch<G: PrimeOrderGroup> {
     /// Decodes an element as ``PrimeOrderGroup/element(hex:)`` does, except that its membership test
     /// waits for ``check()``.
     public func element(hex: String) throws(AuditError) -> G.Element {
-        let bytes: [UInt8]
-        do { bytes = try Hex.decode(hex, length: group.elementLength) } catch {
-            throw .invalidElement("a \(group.name) element must be \(group.elementLength) bytes of lowercase hex")
-        }
-        let e = try group.elementCandidate(bytes)
+        let e = try group.elementCandidate(hex: hex)
         pending.append(e)
         return e
     }

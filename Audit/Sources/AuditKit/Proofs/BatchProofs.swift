@@ -58,10 +58,13 @@ public enum BatchVerifier {
             guard item.lo <= item.hi, item.proof.c.count == width, item.proof.r.count == width, t.count == 2 * width else { return nil }
             // Fiat–Shamir: Σ c_j = H(statement, A_lo, B_lo, …).
             var tr = Transcript(protocol: item.protocolName, group: group.name, context: item.binding.context, binding: item.binding.binding)
-            for e in [group.generator, item.pk, item.ciphertext.alpha, item.ciphertext.beta] { tr.append(group.encodeElement(e)) }
+            tr.append(element: group.generator, in: group)
+            tr.append(element: item.pk, in: group)
+            tr.append(element: item.ciphertext.alpha, in: group)
+            tr.append(element: item.ciphertext.beta, in: group)
             tr.append(u32: item.lo)
             tr.append(u32: item.hi)
-            for e in t { tr.append(group.encodeElement(e)) }
+            for e in t { tr.append(element: e, in: group) }
             let sum = item.proof.c.reduce(group.zeroScalar) { group.add($0, $1) }
             guard tr.challenge(in: group) == sum else { return nil }
             // A_j^z · g^(−z r_j) · α^(z c_j) = 1 and B_j^z' · pk^(−z' r_j) · β^(z' c_j) · g^(−z' j c_j) = 1.
