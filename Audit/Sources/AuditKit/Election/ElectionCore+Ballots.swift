@@ -251,10 +251,16 @@ extension ElectionCore {
     }
 
     /// The contexts of a ballot's proofs: per contest, one per option, then the range proof's.
+    /// Every ballot of a contest version has the same contexts: built once per version and option
+    /// count (``contextCache``), not once per ballot on the in-order thread.
     func ballotContexts(_ decoded: [DecodedContest]) -> [(selections: [[UInt8]], range: [UInt8])] {
         decoded.map { decodedContest in
-            (decodedContest.version.options.indices.map { ballotContext(decodedContest.version.contest, decodedContest.version.version, UInt32($0)) },
-             ballotContext(decodedContest.version.contest, decodedContest.version.version, 0xFFFF_FFFF))
+            let v = decodedContest.version
+            let key = ContextKey(contest: v.contest, version: v.version, options: v.options.count)
+            if let cached = contextCache[key] { return cached }
+            let made = (v.options.indices.map { ballotContext(v.contest, v.version, UInt32($0)) }, ballotContext(v.contest, v.version, 0xFFFF_FFFF))
+            contextCache[key] = made
+            return made
         }
     }
 

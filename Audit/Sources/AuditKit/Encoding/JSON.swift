@@ -248,7 +248,9 @@ struct JSONParser {
                 if !escaped {
                     // Most strings (hex, base64, names) hold no escape: validated straight from the input.
                     pos += 1
-                    guard let s = String(validating: bytes[start..<pos - 1], as: UTF8.self) else { throw fail("string is not UTF-8") }
+                    let range = start..<pos - 1
+                    let validated = bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
+                    guard let s = validated else { throw fail("string is not UTF-8") }
                     return s
                 }
                 out.append(contentsOf: bytes[start..<pos])
