@@ -249,7 +249,13 @@ struct JSONParser {
                     // Most strings (hex, base64, names) hold no escape: validated straight from the input.
                     pos += 1
                     let range = start..<pos - 1
-                    let validated = bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
+                    let validated = bytes.withUnsafeBufferPointer { all -> String? in
+                        let text = UnsafeBufferPointer(rebasing: all[range])
+                        // ASCII (hex, base64, names: nearly every string) is valid UTF-8 as it stands;
+                        // `String(decoding:)` then builds it without the generic validating path.
+                        if text.allSatisfy({ $0 < 0x80 }) { return String(decoding: text, as: UTF8.self) }
+                        return String(validating: text, as: UTF8.self)
+                    }
                     guard let s = validated else { throw fail("string is not UTF-8") }
                     return s
                 }
