@@ -6,13 +6,21 @@ public final class ElementBatch<G: PrimeOrderGroup> {
     public let group: G
     private var pending: [G.Element] = []
 
-    public init(_ group: G) { self.group = group }
+    /// Whether the group leaves membership to ``check()`` (eg4096); in the others every element was
+    /// checked when decoded and nothing is kept.
+    private let defers: Bool
+
+    public init(_ group: G) {
+        self.group = group
+        defers = (group as? ModpGroup)?.batchesMembership ?? false
+    }
 
     /// Decodes an element as ``PrimeOrderGroup/element(hex:)`` does, except that its membership test
     /// waits for ``check()``.
     public func element(hex: String) throws(AuditError) -> G.Element {
         let e = try group.elementCandidate(hex: hex)
-        pending.append(e)
+        // Only a group whose membership test waits for ``check()`` needs the element kept.
+        if defers { pending.append(e) }
         return e
     }
 

@@ -87,9 +87,12 @@ public struct Ristretto255: PrimeOrderGroup {
 
     /// Refuses a non-canonical scalar: canonical iff reducing it mod q leaves it unchanged.
     func scalar(encoding: Bytes32) throws(AuditError) -> Scalar {
-        var wide = [UInt8](repeating: 0, count: 64)
-        encoding.withBytes { p in for k in 0..<32 { wide[k] = p[k] } }
-        let reduced = Bytes32 { crypto_core_ristretto255_scalar_reduce($0, &wide) }
+        // The 64-byte input of the reduction on the stack: this runs for every scalar of every ballot.
+        let reduced = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { wide in
+            wide.initialize(repeating: 0)
+            encoding.withBytes { p in for k in 0..<32 { wide[k] = p[k] } }
+            return Bytes32 { crypto_core_ristretto255_scalar_reduce($0, wide.baseAddress!) }
+        }
         guard reduced == encoding else { throw .invalidScalar("a ristretto255 scalar must be below the group order") }
         return Scalar(encoding: encoding)
     }
