@@ -61,6 +61,16 @@ import Testing
         #expect(r.mul(r.scalar(2), r.scalar(3)) == r.scalar(6))
     }
 
+    @Test("ristretto255 batch weights built from bytes equal high·2^64 + low computed in the group")
+    func weights() {
+        let two64 = r.add(r.scalar(UInt64.max), r.oneScalar)
+        let cases: [(UInt64, UInt64)] = [(0, 0), (0, 1), (1, 0), (UInt64.max, UInt64.max), (0x0123_4567_89ab_cdef, 0xfedc_ba98_7654_3210)]
+        for (high, low) in cases {
+            let arithmetic = r.add(r.mul(r.scalar(high), two64), r.scalar(low))
+            #expect(r.weight(high: high, low: low, two64: two64) == arithmetic, "\(high), \(low)")
+        }
+    }
+
     @Test("Fields.finish: the first unknown key, then the first repeated one, at any object size")
     func fieldsFinish() throws {
         func fields(_ keys: [String]) throws -> Fields {

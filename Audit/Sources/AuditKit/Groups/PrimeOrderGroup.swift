@@ -45,6 +45,10 @@ public protocol PrimeOrderGroup: Sendable {
     /// one pass; the default is two exponentiations).
     func exp2(_ a: Element, _ s: Scalar, _ b: Element, _ t: Scalar) -> Element
 
+    /// The 128-bit batch weight `high·2^64 + low` (SPEC.md §3.5.1); `two64` is the scalar 2^64. A
+    /// requirement so a group can build it without arithmetic (the default multiplies and adds).
+    func weight(high: UInt64, low: UInt64, two64: Scalar) -> Scalar
+
     func add(_ a: Scalar, _ b: Scalar) -> Scalar
     func sub(_ a: Scalar, _ b: Scalar) -> Scalar
     func mul(_ a: Scalar, _ b: Scalar) -> Scalar
@@ -87,6 +91,8 @@ extension PrimeOrderGroup {
     public func exp2(_ a: Element, _ s: Scalar, _ b: Element, _ t: Scalar) -> Element {
         op(a == generator ? expG(s) : exp(a, s), b == generator ? expG(t) : exp(b, t))
     }
+
+    public func weight(high: UInt64, low: UInt64, two64: Scalar) -> Scalar { add(mul(scalar(high), two64), scalar(low)) }
 
     public var zeroScalar: Scalar { scalar(0) }
     public var oneScalar: Scalar { scalar(1) }

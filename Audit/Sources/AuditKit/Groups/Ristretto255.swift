@@ -111,6 +111,16 @@ public struct Ristretto255: PrimeOrderGroup {
         Scalar(encoding: Bytes32 { b in for i in 0..<8 { b[i] = UInt8(n >> (8 * UInt64(i)) & 0xff) } })
     }
 
+    /// `high·2^64 + low` < 2^128 < q is its own little-endian encoding: `low`, then `high`, then zeros.
+    public func weight(high: UInt64, low: UInt64, two64: Scalar) -> Scalar {
+        Scalar(encoding: Bytes32 { b in
+            for i in 0..<8 {
+                b[i] = UInt8(truncatingIfNeeded: low >> (8 * UInt64(i)))
+                b[8 + i] = UInt8(truncatingIfNeeded: high >> (8 * UInt64(i)))
+            }
+        })
+    }
+
     public func scalar(fromDigest digest: [UInt8]) -> Scalar {
         precondition(digest.count == 64)
         var d = digest

@@ -50,7 +50,7 @@ public enum BatchVerifier {
         var nextRandom = 0
         func nextWeight() -> G.Scalar {
             defer { nextRandom += 2 }
-            return group.add(group.mul(group.scalar(random[nextRandom]), two64), group.scalar(random[nextRandom + 1]))
+            return group.weight(high: random[nextRandom], low: random[nextRandom + 1], two64: two64)
         }
         for item in items {
             guard let t = item.proof.t else { return nil }
@@ -78,8 +78,11 @@ public enum BatchVerifier {
                 let z2c = group.mul(z2, c)
                 betaS = group.add(betaS, z2c)
                 pkS = group.sub(pkS, group.mul(z2, r))
-                let j = group.scalar(UInt64(Int(item.lo) + k))
-                gScalar = group.sub(gScalar, group.add(group.mul(z1, r), group.mul(z2c, j)))
+                // z1·r + z2·c·j, without multiplying by j = 0 or 1 (every selection's disjunctive proof).
+                let j = Int(item.lo) + k
+                let z1r = group.mul(z1, r)
+                let gTerm = j == 0 ? z1r : group.add(z1r, j == 1 ? z2c : group.mul(z2c, group.scalar(UInt64(j))))
+                gScalar = group.sub(gScalar, gTerm)
             }
             terms.append((item.ciphertext.alpha, alphaS))
             terms.append((item.ciphertext.beta, betaS))
