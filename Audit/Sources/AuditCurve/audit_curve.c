@@ -42,68 +42,60 @@ static void gf_sub(gf r, const gf a, const gf b) {
     gf_norm(r);
 }
 
-/* Column by column, each carried as soon as it is summed: fewer 128-bit values live at once. */
-static void gf_mul(gf r, const gf a, const gf b) {
+/* Limb bounds. Every product below (gf_mul, gf_sqr, gf_sqr_times) takes limbs < 2^54 and returns limbs
+ * < 2^51 + 2^18 ("B"); gf_add/gf_sub/gf_neg return limbs < 2^52, and the lazy gf_add_lazy/gf_sub_lazy
+ * (no carries, for the point formulas) are used only where their comments show the sum stays < 2^54.
+ *
+ * Why a product's carry can be done in two parallel rounds: with limbs < 2^54 each column t_i is a
+ * sum of at most 77 (t0) products < 2^108 (the 19·x terms counted 19 times), so t_i < 77·2^108 <
+ * 2^114.3 and c_i = t_i >> 51 < 2^63.3; t4 has no 19· terms (< 5·2^108), so 19·c4 < 2^63.6. Round
+ * one, r_i = (t_i mod 2^51) + c_(i-1) (r_0 takes 19·c4), is then < 2^64 without overflow; round two,
+ * r_i = (r_i mod 2^51) + (r_(i-1) >> 51) (19· for r_0), adds at most 19·2^13 < 2^18. Both rounds
+ * are five independent operations instead of one chain through all the columns: a squaring in an
+ * exponentiation chain waits only for two short steps, not for a carry rippling across five 128-bit
+ * columns. */
+static inline void gf_carry(gf r, wide t0, wide t1, wide t2, wide t3, wide t4) {
+    const uint64_t c0 = (uint64_t)(t0 >> 51), c1 = (uint64_t)(t1 >> 51), c2 = (uint64_t)(t2 >> 51);
+    const uint64_t c3 = (uint64_t)(t3 >> 51), c4 = (uint64_t)(t4 >> 51);
+    const uint64_t r0 = ((uint64_t)t0 & M51) + 19 * c4, r1 = ((uint64_t)t1 & M51) + c0;
+    const uint64_t r2 = ((uint64_t)t2 & M51) + c1, r3 = ((uint64_t)t3 & M51) + c2, r4 = ((uint64_t)t4 & M51) + c3;
+    r[0] = (r0 & M51) + 19 * (r4 >> 51);
+    r[1] = (r1 & M51) + (r0 >> 51);
+    r[2] = (r2 & M51) + (r1 >> 51);
+    r[3] = (r3 & M51) + (r2 >> 51);
+    r[4] = (r4 & M51) + (r3 >> 51);
+}
+
+static inline void gf_mul(gf r, const gf a, const gf b) {
     const uint64_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4];
     const uint64_t b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3], b4 = b[4];
     const uint64_t b1_19 = 19 * b1, b2_19 = 19 * b2, b3_19 = 19 * b3, b4_19 = 19 * b4;
-    wide t;
-    uint64_t r0, r1, r2, r3, r4, c;
-    t = (wide)a0 * b0 + (wide)a1 * b4_19 + (wide)a2 * b3_19 + (wide)a3 * b2_19 + (wide)a4 * b1_19;
-    r0 = (uint64_t)t & M51; c = (uint64_t)(t >> 51);
-    t = (wide)a0 * b1 + (wide)a1 * b0 + (wide)a2 * b4_19 + (wide)a3 * b3_19 + (wide)a4 * b2_19 + c;
-    r1 = (uint64_t)t & M51; c = (uint64_t)(t >> 51);
-    t = (wide)a0 * b2 + (wide)a1 * b1 + (wide)a2 * b0 + (wide)a3 * b4_19 + (wide)a4 * b3_19 + c;
-    r2 = (uint64_t)t & M51; c = (uint64_t)(t >> 51);
-    t = (wide)a0 * b3 + (wide)a1 * b2 + (wide)a2 * b1 + (wide)a3 * b0 + (wide)a4 * b4_19 + c;
-    r3 = (uint64_t)t & M51; c = (uint64_t)(t >> 51);
-    t = (wide)a0 * b4 + (wide)a1 * b3 + (wide)a2 * b2 + (wide)a3 * b1 + (wide)a4 * b0 + c;
-    r4 = (uint64_t)t & M51; c = (uint64_t)(t >> 51);
-    r0 += c * 19;
-    r1 += r0 >> 51;
-    r0 &= M51;
-    r[0] = r0; r[1] = r1; r[2] = r2; r[3] = r3; r[4] = r4;
+    const wide t0 = (wide)a0 * b0 + (wide)a1 * b4_19 + (wide)a2 * b3_19 + (wide)a3 * b2_19 + (wide)a4 * b1_19;
+    const wide t1 = (wide)a0 * b1 + (wide)a1 * b0 + (wide)a2 * b4_19 + (wide)a3 * b3_19 + (wide)a4 * b2_19;
+    const wide t2 = (wide)a0 * b2 + (wide)a1 * b1 + (wide)a2 * b0 + (wide)a3 * b4_19 + (wide)a4 * b3_19;
+    const wide t3 = (wide)a0 * b3 + (wide)a1 * b2 + (wide)a2 * b1 + (wide)a3 * b0 + (wide)a4 * b4_19;
+    const wide t4 = (wide)a0 * b4 + (wide)a1 * b3 + (wide)a2 * b2 + (wide)a3 * b1 + (wide)a4 * b0;
+    gf_carry(r, t0, t1, t2, t3, t4);
 }
 
-static void gf_sqr(gf r, const gf a) {
-    const uint64_t d0 = 2 * a[0], d1 = 2 * a[1], a3_19 = 19 * a[3], a4_19 = 19 * a[4];
-    wide t0 = (wide)a[0] * a[0] + (wide)d1 * a4_19 + (wide)(2 * a[2]) * a3_19;
-    wide t1 = (wide)d0 * a[1] + (wide)(2 * a[2]) * a4_19 + (wide)a[3] * a3_19;
-    wide t2 = (wide)d0 * a[2] + (wide)a[1] * a[1] + (wide)(2 * a[3]) * a4_19;
-    wide t3 = (wide)d0 * a[3] + (wide)d1 * a[2] + (wide)a[4] * a4_19;
-    wide t4 = (wide)d0 * a[4] + (wide)d1 * a[3] + (wide)a[2] * a[2];
-    t1 += t0 >> 51; r[0] = (uint64_t)t0 & M51;
-    t2 += t1 >> 51; r[1] = (uint64_t)t1 & M51;
-    t3 += t2 >> 51; r[2] = (uint64_t)t2 & M51;
-    t4 += t3 >> 51; r[3] = (uint64_t)t3 & M51;
-    r[4] = (uint64_t)t4 & M51;
-    r[0] += (uint64_t)(t4 >> 51) * 19;
-    r[1] += r[0] >> 51;
-    r[0] &= M51;
+/* One squaring's columns (the doubled and 19-fold cross products written once), carried by gf_carry. */
+static inline void gf_sqr(gf r, const gf a) {
+    const uint64_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4];
+    const uint64_t d0 = 2 * a0, d1 = 2 * a1, d2 = 2 * a2, a3_19 = 19 * a3, a4_19 = 19 * a4;
+    const wide t0 = (wide)a0 * a0 + (wide)d1 * a4_19 + (wide)d2 * a3_19;
+    const wide t1 = (wide)d0 * a1 + (wide)d2 * a4_19 + (wide)a3 * a3_19;
+    const wide t2 = (wide)d0 * a2 + (wide)a1 * a1 + (wide)(2 * a3) * a4_19;
+    const wide t3 = (wide)d0 * a3 + (wide)d1 * a2 + (wide)a4 * a4_19;
+    const wide t4 = (wide)d0 * a4 + (wide)d1 * a3 + (wide)a2 * a2;
+    gf_carry(r, t0, t1, t2, t3, t4);
 }
 
-/* a^(2^n), n >= 1: the exponentiation chains' inner loop (most of an inverse square root), with the
- * limbs kept in locals across the squarings instead of going through memory each time. */
+/* a^(2^n), n >= 1: the exponentiation chains' inner loop (most of an inverse square root). */
 static void gf_sqr_times(gf r, const gf a, int n) {
-    uint64_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4];
-    do {
-        const uint64_t d0 = 2 * a0, d1 = 2 * a1, d2 = 2 * a2, a3_19 = 19 * a3, a4_19 = 19 * a4;
-        wide t0 = (wide)a0 * a0 + (wide)d1 * a4_19 + (wide)d2 * a3_19;
-        wide t1 = (wide)d0 * a1 + (wide)d2 * a4_19 + (wide)a3 * a3_19;
-        wide t2 = (wide)d0 * a2 + (wide)a1 * a1 + (wide)(2 * a3) * a4_19;
-        wide t3 = (wide)d0 * a3 + (wide)d1 * a2 + (wide)a4 * a4_19;
-        wide t4 = (wide)d0 * a4 + (wide)d1 * a3 + (wide)a2 * a2;
-        uint64_t c;
-        a0 = (uint64_t)t0 & M51; c = (uint64_t)(t0 >> 51);
-        t1 += c; a1 = (uint64_t)t1 & M51; c = (uint64_t)(t1 >> 51);
-        t2 += c; a2 = (uint64_t)t2 & M51; c = (uint64_t)(t2 >> 51);
-        t3 += c; a3 = (uint64_t)t3 & M51; c = (uint64_t)(t3 >> 51);
-        t4 += c; a4 = (uint64_t)t4 & M51; c = (uint64_t)(t4 >> 51);
-        a0 += c * 19;
-        a1 += a0 >> 51;
-        a0 &= M51;
-    } while (--n > 0);
-    r[0] = a0; r[1] = a1; r[2] = a2; r[3] = a3; r[4] = a4;
+    gf t;
+    gf_sqr(t, a);
+    while (--n > 0) gf_sqr(t, t);
+    gf_copy(r, t);
 }
 
 /* Fully reduced limbs (each < 2^51, value < p): the comparisons below read these, not bytes. */
