@@ -42,6 +42,18 @@ static void gf_sub(gf r, const gf a, const gf b) {
     gf_norm(r);
 }
 
+/* a + b without carries: for the point formulas, where the comments give the bound of the result. */
+static inline void gf_add_lazy(gf r, const gf a, const gf b) {
+    for (int i = 0; i < 5; i++) r[i] = a[i] + b[i];
+}
+
+/* a - b + 4p without carries: needs each limb of b <= 4p's (2^53 - 76 for limb 0, 2^53 - 4 above),
+ * and gives limbs < a's + 2^53. */
+static inline void gf_sub_lazy(gf r, const gf a, const gf b) {
+    static const uint64_t four_p[5] = { 0x1fffffffffffb4ULL, 0x1ffffffffffffcULL, 0x1ffffffffffffcULL, 0x1ffffffffffffcULL, 0x1ffffffffffffcULL };
+    for (int i = 0; i < 5; i++) r[i] = a[i] + four_p[i] - b[i];
+}
+
 /* Limb bounds. Every product below (gf_mul, gf_sqr, gf_sqr_times) takes limbs < 2^54 and returns limbs
  * < 2^51 + 2^18 ("B"); gf_add/gf_sub/gf_neg return limbs < 2^52, and the lazy gf_add_lazy/gf_sub_lazy
  * (no carries, for the point formulas) are used only where their comments show the sum stays < 2^54.
@@ -211,14 +223,21 @@ static void ext_zero(ext *p) {
     p->z[0] = 1;
 }
 
+/* Point coordinates (X, Y, Z, T of an ext, and the three fields of an affine_niels) always have
+ * limbs <= B = 2^51 + 2^18: they are products, normalised sums (gf_add, gf_sub, gf_neg: < 2^51 + 2^9)
+ * or constants. The formulas below therefore skip the carries of their additions: a lazy sum of two
+ * coordinates is <= 2B < 2^53 - 76 (so it may be subtracted lazily), a lazy difference is < B + 2^53
+ * or 2B + 2^53, and three coordinates sum to <= 3B: every product input stays < 2^54 (gf_carry). */
+
 /* add-2008-hwcd-3 (a = -1). */
 static void ext_add(ext *r, const ext *p, const ext *q) {
     gf a, b, c, d, e, f, g, h, t1, t2;
-    gf_sub(t1, p->y, p->x); gf_sub(t2, q->y, q->x); gf_mul(a, t1, t2);
-    gf_add(t1, p->y, p->x); gf_add(t2, q->y, q->x); gf_mul(b, t1, t2);
+    gf_sub_lazy(t1, p->y, p->x); gf_sub_lazy(t2, q->y, q->x); gf_mul(a, t1, t2);
+    gf_add_lazy(t1, p->y, p->x); gf_add_lazy(t2, q->y, q->x); gf_mul(b, t1, t2);
     gf_mul(c, p->t, q->t); gf_mul(c, c, GF_2D);
-    gf_mul(d, p->z, q->z); gf_add(d, d, d);
-    gf_sub(e, b, a); gf_sub(f, d, c); gf_add(g, d, c); gf_add(h, b, a);
+    gf_mul(d, p->z, q->z); gf_add_lazy(d, d, d);                 /* <= 2B */
+    gf_sub_lazy(e, b, a); gf_sub_lazy(f, d, c);                  /* < B + 2^53, < 2B + 2^53 */
+    gf_add_lazy(g, d, c); gf_add_lazy(h, b, a);                  /* <= 3B, <= 2B */
     gf_mul(r->x, e, f); gf_mul(r->y, g, h); gf_mul(r->t, e, h); gf_mul(r->z, f, g);
 }
 
@@ -228,13 +247,15 @@ static void ext_neg(ext *r, const ext *p) {
     gf_neg(r->t, p->t);
 }
 
-/* dbl-2008-hwcd (a = -1). */
+/* dbl-2008-hwcd (a = -1): A = X², B = Y², C = 2Z², E = (X + Y)² − A − B, G = B − A, F = G − C,
+ * H = −A − B; lazy sums as in ext_add (A + B <= 2B, A + C <= 3B, both < 2^53 − 76). */
 static void ext_dbl(ext *r, const ext *p) {
-    gf a, b, c, d, e, f, g, h, t;
-    gf_sqr(a, p->x); gf_sqr(b, p->y); gf_sqr(c, p->z); gf_add(c, c, c);
-    gf_neg(d, a);
-    gf_add(t, p->x, p->y); gf_sqr(e, t); gf_sub(e, e, a); gf_sub(e, e, b);
-    gf_add(g, d, b); gf_sub(f, g, c); gf_sub(h, d, b);
+    static const gf zero = { 0, 0, 0, 0, 0 };
+    gf a, b, c, e, f, g, h, apb, apc, t;
+    gf_sqr(a, p->x); gf_sqr(b, p->y); gf_sqr(c, p->z); gf_add_lazy(c, c, c);
+    gf_add_lazy(apb, a, b); gf_add_lazy(apc, a, c);
+    gf_add_lazy(t, p->x, p->y); gf_sqr(e, t); gf_sub_lazy(e, e, apb);
+    gf_sub_lazy(g, b, a); gf_sub_lazy(f, b, apc); gf_sub_lazy(h, zero, apb);
     gf_mul(r->x, e, f); gf_mul(r->y, g, h); gf_mul(r->t, e, h); gf_mul(r->z, f, g);
 }
 
@@ -342,14 +363,17 @@ static void to_niels(affine_niels *n, const ext *p) {
     gf_mul(n->t2d, t, GF_2D);
 }
 
-/* r = p + q (or p - q when neg), q affine: madd-2008-hwcd-3 for a = -1. */
+/* r = p + q (or p - q when neg), q affine: madd-2008-hwcd-3 for a = -1. Subtracting q swaps its
+ * Y+X and Y-X and negates its 2dT, which only swaps F and G below. Lazy sums as in ext_add. */
 static void ext_madd(ext *r, const ext *p, const affine_niels *q, int neg) {
     gf a, b, c, d, e, f, g, h, t1, t2;
-    gf_sub(t1, p->y, p->x); gf_mul(a, t1, neg ? q->ypx : q->ymx);
-    gf_add(t2, p->y, p->x); gf_mul(b, t2, neg ? q->ymx : q->ypx);
-    gf_mul(c, p->t, q->t2d); if (neg) gf_neg(c, c);
-    gf_add(d, p->z, p->z);
-    gf_sub(e, b, a); gf_sub(f, d, c); gf_add(g, d, c); gf_add(h, b, a);
+    gf_sub_lazy(t1, p->y, p->x); gf_mul(a, t1, neg ? q->ypx : q->ymx);
+    gf_add_lazy(t2, p->y, p->x); gf_mul(b, t2, neg ? q->ymx : q->ypx);
+    gf_mul(c, p->t, q->t2d);
+    gf_add_lazy(d, p->z, p->z);                                  /* <= 2B */
+    gf_sub_lazy(e, b, a); gf_add_lazy(h, b, a);
+    if (neg) { gf_add_lazy(f, d, c); gf_sub_lazy(g, d, c); }
+    else { gf_sub_lazy(f, d, c); gf_add_lazy(g, d, c); }
     gf_mul(r->x, e, f); gf_mul(r->y, g, h); gf_mul(r->t, e, h); gf_mul(r->z, f, g);
 }
 
