@@ -138,15 +138,29 @@ static void gf_pack(uint8_t out[32], const gf a) {
     while (o < 32) { out[o++] = (uint8_t)reg; reg >>= 8; }
 }
 
+static uint64_t load64(const uint8_t *p) {
+    uint64_t v = 0;
+    for (int j = 7; j >= 0; j--) v = v << 8 | p[j];
+    return v;
+}
+
+/* The low 255 bits of `in`, little-endian, as five 51-bit limbs. */
 static void gf_unpack(gf r, const uint8_t in[32]) {
-    wide reg = 0;
-    int have = 0, i = 0;
-    for (int k = 0; k < 5; k++) {
-        while (have < 51 && i < 32) { reg |= (wide)in[i++] << have; have += 8; }
-        r[k] = (uint64_t)reg & M51;
-        reg >>= 51;
-        have -= 51;
-    }
+    const uint64_t w0 = load64(in), w1 = load64(in + 8), w2 = load64(in + 16), w3 = load64(in + 24);
+    r[0] = w0 & M51;
+    r[1] = (w0 >> 51 | w1 << 13) & M51;
+    r[2] = (w1 >> 38 | w2 << 26) & M51;
+    r[3] = (w2 >> 25 | w3 << 39) & M51;
+    r[4] = (w3 >> 12) & M51;
+}
+
+/* 1 if the 255-bit little-endian number in `in` (bit 255 ignored) is below p = 2^255 - 19: the only
+ * numbers of 255 bits that are not are 2^255 - 19 .. 2^255 - 1, i.e. 0x7f, thirty 0xff, and a low
+ * byte >= 0xed. */
+static int bytes_below_p(const uint8_t in[32]) {
+    if ((in[31] & 0x7f) != 0x7f || in[0] < 0xed) return 1;
+    for (int i = 1; i < 31; i++) if (in[i] != 0xff) return 1;
+    return 0;
 }
 
 static int gf_is_zero(const gf a) {
@@ -197,19 +211,27 @@ static void gf_pow_p58(gf r, const gf a) {
     gf_mul(r, t, a);
 }
 
-/* RFC 9496 SQRT_RATIO_M1 with u = 1 only (all the audit needs): returns was_square, r = |1/sqrt(v)|. */
+/* -1 and -sqrt(-1), fully reduced (gf_canon's form), for comparing against a reduced value limb by limb. */
+static const gf GF_MINUS_ONE_CANON = { 0x7ffffffffffecULL, 0x7ffffffffffffULL, 0x7ffffffffffffULL, 0x7ffffffffffffULL, 0x7ffffffffffffULL };
+static const gf GF_MINUS_I_CANON = { 0x1e4d8b5f15f3dULL, 0x72a5a0370e762ULL, 0x010a16342f39fULL, 0x07a6a597fb361ULL, 0x547cdb7fb03e2ULL };
+
+static int gf_limbs_equal(const gf a, const gf b) {
+    return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3]) | (a[4] ^ b[4])) == 0;
+}
+
+/* RFC 9496 SQRT_RATIO_M1 with u = 1 only (all the audit needs): returns was_square, r = |1/sqrt(v)|.
+ * check = r²·v is reduced once and compared with 1, -1 and -sqrt(-1) in that form. */
 static int gf_invsqrt(gf r, const gf v) {
-    gf v3, v7, t, check, minus_one, minus_i;
+    gf v3, v7, t, check;
     gf_sqr(v3, v); gf_mul(v3, v3, v);
     gf_sqr(v7, v3); gf_mul(v7, v7, v);
     gf_pow_p58(t, v7);
     gf_mul(r, v3, t);
-    gf_sqr(check, r); gf_mul(check, check, v);
-    gf_neg(minus_one, GF_ONE);
-    gf_neg(minus_i, GF_I);
-    int correct = gf_eq(check, GF_ONE);
-    int flipped = gf_eq(check, minus_one);
-    int flipped_i = gf_eq(check, minus_i);
+    gf_sqr(t, r); gf_mul(t, t, v);
+    gf_canon(check, t);
+    int correct = gf_limbs_equal(check, GF_ONE);
+    int flipped = gf_limbs_equal(check, GF_MINUS_ONE_CANON);
+    int flipped_i = gf_limbs_equal(check, GF_MINUS_I_CANON);
     if (flipped || flipped_i) gf_mul(r, r, GF_I);
     gf_abs(r, r);
     return correct || flipped;
@@ -262,11 +284,9 @@ static void ext_dbl(ext *r, const ext *p) {
 /* RFC 9496 §4.3.1. */
 static int ext_decode(ext *p, const uint8_t enc[32]) {
     gf s, ss, u1, u2, u2u2, v, t, inv, dx, dy;
-    uint8_t back[32];
     if (enc[31] & 0x80) return 0;
+    if (!bytes_below_p(enc)) return 0;         /* s >= p */
     gf_unpack(s, enc);
-    gf_pack(back, s);
-    if (memcmp(back, enc, 32) != 0) return 0;   /* s >= p */
     if (enc[0] & 1) return 0;                   /* s negative */
     gf_sqr(ss, s);
     gf_sub(u1, GF_ONE, ss);
@@ -635,14 +655,13 @@ static int ext_in_prime_subgroup(const ext *p) {
 
 /* RFC 8032 §5.1.3 point decoding, canonical encodings only: y < p, and not x = 0 with the sign bit. */
 static int ed_decode(ext *p, const uint8_t enc[32]) {
-    uint8_t b[32], back[32];
+    uint8_t b[32];
     memcpy(b, enc, 32);
     int sign = b[31] >> 7;
     b[31] &= 0x7f;
     gf y, yy, u, v, v3, t, x, check, mu;
+    if (!bytes_below_p(b)) return 0;                    /* y >= p */
     gf_unpack(y, b);
-    gf_pack(back, y);
-    if (memcmp(back, b, 32) != 0) return 0;             /* y >= p */
     gf_sqr(yy, y);
     gf_sub(u, yy, GF_ONE);                              /* u = y² − 1 */
     gf_mul(v, yy, GF_D); gf_add(v, v, GF_ONE);          /* v = d·y² + 1 */
@@ -682,12 +701,6 @@ int audit_ed25519_points_sum_is_identity(const audit_point *points, const uint8_
     if (rc != 0) return rc;
     for (int i = 0; i < 3; i++) ext_dbl(&r, &r);        /* the cofactor 8 */
     return ext_is_neutral(&r);
-}
-
-static uint64_t load64(const uint8_t *p) {
-    uint64_t v = 0;
-    for (int j = 7; j >= 0; j--) v = v << 8 | p[j];
-    return v;
 }
 
 void audit_scalar_muladd_wide(uint64_t acc[8], const uint8_t a[16], const uint8_t b[32]) {
