@@ -719,3 +719,68 @@ void audit_scalar_muladd_wide(uint64_t acc[8], const uint8_t a[16], const uint8_
         }
     }
 }
+
+/* ---- Test hook (audit_curve.h): the limb bounds the lazy reductions rely on ---- */
+
+static uint64_t selfcheck_next(uint64_t *state) {
+    *state ^= *state << 13; *state ^= *state >> 7; *state ^= *state << 17;
+    return *state;
+}
+
+/* A limb < 2^54: random, the maximum, just below it, or already reduced. */
+static uint64_t selfcheck_limb(uint64_t *state, int kind) {
+    const uint64_t top = (1ULL << 54) - 1, r = selfcheck_next(state);
+    switch (kind) {
+    case 0: return r & top;
+    case 1: return top;
+    case 2: return top - (r & 0xff);
+    default: return r & M51;
+    }
+}
+
+static int gf_below_product_bound(const gf a) {
+    for (int i = 0; i < 5; i++) if (a[i] >= (1ULL << 51) + (1ULL << 18)) return 0;
+    return 1;
+}
+
+int audit_curve_field_selfcheck(uint64_t seed, int rounds) {
+    uint64_t state = seed | 1;
+    int failures = 0;
+    for (int round = 0; round < rounds; round++) {
+        gf a, b, ca, cb, r, want, x, y;
+        for (int i = 0; i < 5; i++) {
+            a[i] = selfcheck_limb(&state, round % 4);
+            b[i] = selfcheck_limb(&state, (int)(selfcheck_next(&state) % 4));
+        }
+        gf_canon(ca, a);
+        gf_canon(cb, b);
+        gf_mul(r, a, b);
+        gf_mul(want, ca, cb);
+        gf_canon(x, r); gf_canon(y, want);
+        if (!gf_limbs_equal(x, y) || !gf_below_product_bound(r)) failures++;
+        gf_sqr(r, a);
+        gf_mul(want, ca, ca);
+        gf_canon(x, r); gf_canon(y, want);
+        if (!gf_limbs_equal(x, y) || !gf_below_product_bound(r)) failures++;
+        gf_sqr_times(r, a, 3);
+        gf_sqr(want, ca); gf_sqr(want, want); gf_sqr(want, want);
+        gf_canon(x, r); gf_canon(y, want);
+        if (!gf_limbs_equal(x, y) || !gf_below_product_bound(r)) failures++;
+        /* Lazy sums of two coordinates (<= 2B), subtracted lazily from a product, against gf_sub:
+         * products on even rounds, limbs at the bound B (less a little) from zero on odd ones. */
+        gf p1, p2, sum, lazy, carried;
+        gf_mul(p1, a, a); gf_mul(p2, b, b);
+        if (round % 2) for (int i = 0; i < 5; i++) {
+            p1[i] = (1ULL << 51) + (1ULL << 18) - 1 - (selfcheck_next(&state) & 0xff);
+            p2[i] = (1ULL << 51) + (1ULL << 18) - 1 - (selfcheck_next(&state) & 0xff);
+        }
+        gf_add_lazy(sum, p1, p2);
+        if (round % 2) memset(r, 0, sizeof(gf));      /* the worst case: nothing to borrow from */
+        gf_sub_lazy(lazy, r, sum);
+        gf_sub(carried, r, sum);
+        gf_canon(x, lazy); gf_canon(y, carried);
+        if (!gf_limbs_equal(x, y)) failures++;
+        for (int i = 0; i < 5; i++) if (lazy[i] >= (1ULL << 54)) failures++;
+    }
+    return failures;
+}
