@@ -1,5 +1,5 @@
 import AuditCurve
-import AuditKit
+@testable import AuditKit
 import AuditSodium
 import Testing
 
@@ -107,5 +107,12 @@ import Testing
                 if !canonical { #expect(audit_ed25519_in_prime_subgroup(e) == -1) }
             }
         }
+    }
+
+    /// `perennial-audit bench`'s AuditCurve figures run (their random elements decode, their random
+    /// sum is not the identity) and give positive times.
+    @Test func benchCurveFiguresAreMeasured() {
+        let (decode, bucket) = Bench.measureCurve()
+        #expect(decode > 0 && bucket > 0)
     }
 }
