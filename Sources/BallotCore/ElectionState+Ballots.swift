@@ -132,10 +132,7 @@ extension ElectionState {
         }
         defer { verifyProofs = saved }
         var contributions = try verifyBallotContests(payload.contests, window: payload.window, credential: entry.author, term: setup.term, pk: pk)
-        // Digests only when a ballot was challenged at all (most terms: never), not 2 hashes per option.
-        guard challengedCiphertexts.isEmpty || !contributions.contains(where: { challengedCiphertexts.contains(ciphertextDigest($0.1)) }) else {
-            throw ElectionError(.replay, "This ballot reuses a ciphertext of a challenged (spoiled) ballot, whose choices are public; encrypt the ballot afresh.")
-        }
+        let randomness = try freshRandomness(contributions.map(\.1), challenged: false)
         if setup.perYearResults {
             contributions += contributions.map { (TallyKey(contest: $0.0.contest, option: $0.0.option, year: payload.window), $0.1) }
         }
@@ -156,6 +153,7 @@ extension ElectionState {
         putCountedBallot(slot: slot, entry: entry.index)
         if ballotPayload == nil { retainedBallots[entry.index] = entry.payload }
         markSeen(payloadDigest, entry: entry.index)
+        for digest in randomness { markSeen(digest, entry: entry.index) }
         return .ballotCounted(window: payload.window, superseded: superseded)
     }
 

@@ -2,7 +2,7 @@ import CivicCrypto
 import CivicLog
 import Foundation
 
-/// Challenged ballots (`ballot.spoil`, BAL-8): opened, never counted, their ciphertexts never cast again.
+/// Challenged ballots (`ballot.spoil`, BAL-8): opened, never counted, their randomness never used again (BAL-5).
 extension ElectionState {
     /// `ballot.spoil` (BAL-8): a challenged ballot, signed by an active kiosk device (never by the
     /// voter's credential, so the opened choices name nobody), its proofs bound to the device key.
@@ -31,6 +31,7 @@ extension ElectionState {
         let ballot = try BallotCast.decode(inner)
         guard ballot.window == payload.window else { throw ElectionError(.wrongWindow, "The challenged ballot is for another window.") }
         let ciphertexts = try verifyBallotContests(ballot.contests, window: payload.window, credential: entry.author, term: setup.term, pk: pk)
+        let randomness = try freshRandomness(ciphertexts.map(\.1), challenged: true)
         let openings = payload.openings.flatMap { opening in opening.selections.map { (opening.contest, $0) } }
         guard openings.count == ciphertexts.count, zip(openings, ciphertexts).allSatisfy({ $0.0 == $1.0.contest }),
               payload.openings.map(\.contest) == ballot.contests.map(\.contest) else {
@@ -46,7 +47,7 @@ extension ElectionState {
         }
         markSeen(SHA256.hash(entry.payload), entry: entry.index)
         markSeen(SHA256.hash(inner), entry: entry.index)
-        for (_, ciphertext) in ciphertexts { challengedCiphertexts.insert(ciphertextDigest(ciphertext)) }
+        for digest in randomness { markSeen(digest, entry: entry.index) }
         spoiledBallots += 1
         return .ballotSpoiled(window: payload.window)
     }

@@ -37,8 +37,6 @@ extension ElectionState {
         w.int(countedBallots)
         w.int(spoiledBallots)
         w.int(supersededBallots)
-        w.int(challengedCiphertexts.count)
-        for digest in challengedCiphertexts { w.bytes(digest) }
         return w.bytes
     }
 
@@ -74,8 +72,6 @@ extension ElectionState {
             sums[key] = CipherPair(a: try group.decodeElement(try r.bytes()), b: try group.decodeElement(try r.bytes()))
         }
         let countedTotal = try r.int(), spoiledTotal = try r.int(), supersededTotal = try r.int()
-        var challenged = Set<[UInt8]>()
-        for _ in 0..<(try r.count()) { challenged.insert(try r.bytes()) }
         guard r.isAtEnd else { throw LogError.damagedSnapshot }
         // With rows attached, the roll, slots and seen ballots live in the rows, never in the snapshot.
         if rows != nil, !(records.isEmpty && slots.isEmpty && seen.isEmpty) { throw LogError.damagedSnapshot }
@@ -86,7 +82,6 @@ extension ElectionState {
         state.roll = Roll(records: records, count: rollSize, rows: rows)
         state.counted = slots
         state.seenPayloads = seen
-        state.challengedCiphertexts = challenged
         state.tally = sums
         state.countedBallots = countedTotal
         state.spoiledBallots = spoiledTotal

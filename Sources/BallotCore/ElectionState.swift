@@ -30,13 +30,11 @@ public struct ElectionState<G: PrimeOrderGroup>: Sendable {
     // revote supersedes it, its ciphertexts are read back from the log (``ballotPayload``).
     // Both are kept in memory only when the state has no ``rows``.
     var counted: [String: Int] = [:]  // key: lineage + "#" + window → log index of the counted ballot
+    /// Digests of every recorded ballot payload, and of every ciphertext's `a` (BAL-5, ``freshRandomness(_:challenged:)``).
     var seenPayloads: Set<[UInt8]> = []
     /// The node's stored rows for the roll, the counted ballots and the seen ballots (see
     /// ``ElectionRows``); nil keeps them in memory.
     public internal(set) var rows: (any ElectionRows)?
-    /// Digests of every ciphertext of the ballots embedded in `ballot.spoil` entries (BAL-5: none may
-    /// be cast, whatever bytes surround them). Challenges are rare: kept in memory and in the snapshot.
-    var challengedCiphertexts: Set<[UInt8]> = []
     /// Kiosk devices by name, and device names by public key (hex) (SPEC §4.9).
     public internal(set) var devices: [String: KioskDevice] = [:]
     var deviceNames: [String: String] = [:]

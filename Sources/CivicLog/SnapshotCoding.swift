@@ -7,7 +7,8 @@
 public struct SnapshotWriter: Sendable {
     /// Changes whenever any module's snapshot layout changes; older snapshots are then rebuilt.
     /// 2: the election's roll, counted ballots and seen ballots are kept outside (node rows).
-    public static let formatVersion = 2
+    /// 3: no challenged ciphertexts (BAL-5's randomness digests are seen rows).
+    public static let formatVersion = 3
 
     public private(set) var bytes: [UInt8] = []
 

@@ -266,6 +266,64 @@ struct ElectionRulesTests {
         #expect(try s.applyBytes(fresh.payload, by: voter, at: Self.inWindow) == .ballotCounted(window: 1, superseded: nil))
     }
 
+    /// BAL-5/BAL-8's fresh randomness: a challenge that re-proves a counted ballot's ciphertexts for the
+    /// kiosk would publish that ballot's randomness, i.e. the voter's choices. Refused, nothing changes.
+    @Test func challengingTheCiphertextsOfACountedBallotIsRefused() throws {
+        var (s, voter) = try openScenario()
+        let device = try s.enrolDevice()
+        let b = try s.ballot(for: voter, window: 1, choices: ["office": "ben"])
+        #expect(try s.applyBytes(b.payload, by: voter, at: Self.inWindow) == .ballotCounted(window: 1, superseded: nil))
+        let before = s.state.snapshot()
+        let (_, spoil) = try s.spoil(of: b, choices: ["office": "ben"], device: device)
+        expectRefusal(.replay) { try s.applyBytes(spoil, by: device, at: Self.inWindow) }
+        // The same randomness with other choices (other `b`s, the same `a`s) is refused too.
+        let (_, other) = try s.spoil(of: b, choices: ["office": "ana"], device: device)
+        expectRefusal(.replay) { try s.applyBytes(other, by: device, at: Self.inWindow) }
+        #expect(s.state.spoiledBallots == 0 && s.state.countedBallots == 1)
+        #expect(s.state.snapshot() == before)
+    }
+
+    /// A cast that reuses the randomness of a challenged ballot with other choices: no ciphertext pair
+    /// is equal (the old rule compared pairs), but the public `r` decrypts every one of them.
+    @Test func castingTheRandomnessOfAChallengedBallotWithOtherChoicesIsRefused() throws {
+        var (s, voter) = try openScenario()
+        let device = try s.enrolDevice()
+        let b = try s.ballot(for: voter, window: 1, choices: ["office": "ben"])
+        let (_, spoil) = try s.spoil(of: b, choices: ["office": "ben"], device: device)
+        _ = try s.applyBytes(spoil, by: device, at: Self.inWindow)
+        // ana/ben swapped, blank fresh: every (a, b) pair differs from the challenged ones.
+        var randomness = b.openings
+        randomness[0].selections[2].r = Hex.encode(s.group.encode(s.group.randomScalar()))
+        let builder = BallotBuilder(group: s.group, record: s.record, term: s.term, electionKey: s.state.electionKey!)
+        let reused = try builder.build(contests: s.state.contests.inForce(window: 1), choices: [ContestChoice(contest: "office", selected: ["ana"])],
+                                       credential: voter.publicKey.rawRepresentation, window: 1, randomness: randomness)
+        expectRefusal(.replay) { try s.applyBytes(reused.payload, by: voter, at: Self.inWindow) }
+        #expect(s.state.countedBallots == 0)
+    }
+
+    /// Two ballots (of two voters) with the same randomness, or one ballot whose two selections share
+    /// it: anyone could compare the choices. Refused.
+    @Test func sharedRandomnessBetweenOrWithinBallotsIsRefused() throws {
+        var (s, voter) = try openScenario()
+        let other = try s.enrol("03-10")
+        let b = try s.ballot(for: voter, window: 1, choices: ["office": "ben"])
+        _ = try s.applyBytes(b.payload, by: voter, at: Self.inWindow)
+        let builder = BallotBuilder(group: s.group, record: s.record, term: s.term, electionKey: s.state.electionKey!)
+        let contests = s.state.contests.inForce(window: 1)
+        let copied = try builder.build(contests: contests, choices: [ContestChoice(contest: "office", selected: ["ana"])],
+                                       credential: other.publicKey.rawRepresentation, window: 1, randomness: b.openings)
+        expectRefusal(.replay) { try s.applyBytes(copied.payload, by: other, at: Self.inWindow) }
+        var twice = try s.ballot(for: other, window: 1, choices: ["office": "ana"]).openings
+        twice[0].selections[1].r = twice[0].selections[0].r
+        let within = try builder.build(contests: contests, choices: [ContestChoice(contest: "office", selected: ["ana"])],
+                                       credential: other.publicKey.rawRepresentation, window: 1, randomness: twice)
+        expectRefusal(.replay) { try s.applyBytes(within.payload, by: other, at: Self.inWindow) }
+        #expect(s.state.countedBallots == 1)
+        // A fresh ballot of the same voter is counted.
+        let fresh = try s.ballot(for: other, window: 1, choices: ["office": "ana"])
+        #expect(try s.applyBytes(fresh.payload, by: other, at: Self.inWindow) == .ballotCounted(window: 1, superseded: nil))
+    }
+
     @Test func challengeSignedByCredentialOrUnknownOrRevokedDeviceIsRefused() throws {
         var (s, voter) = try openScenario()
         let device = try s.enrolDevice()

@@ -75,7 +75,7 @@ class Election:
         self.kiosks = {}      # device -> {"key":..., "active":bool}
         self.kiosk_keys = set()
         self.seen_payloads = set()   # sha256 of ballot payloads recorded (cast, spoil, embedded)
-        self.spoiled_cts = set()
+        self.recorded_a = set()      # every ciphertext's a of a recorded ballot (cast or challenged): BAL-5
         self.latest = {}      # (lineage, window) -> (index, ballot)
         self.cast_info = {}   # index of each valid ballot.cast -> (lineage, window), for §2.6 states
         self.close = None
@@ -426,11 +426,9 @@ class Election:
         if h in self.seen_payloads:
             raise Refused("BAL-5", "payload already recorded")
         cons = self.check_ballot_body(p, window, e.author, "BAL-4")
-        for _, _, cts in cons:
-            for ct in cts:
-                if ct in self.spoiled_cts:
-                    raise Refused("BAL-5", "a ciphertext of a challenged ballot is cast")
+        alphas = self.fresh_alphas(cons, "BAL-5")
         self.seen_payloads.add(h)
+        self.recorded_a.update(alphas)
         self.latest[(r["lineage"], window)] = (e.index, window, cons)
         self.cast_info[e.index] = (r["lineage"], window)
 
@@ -466,9 +464,16 @@ class Election:
                 rr = self.sc(s["r"], "r")
                 if self.G.gexp(rr) != a or self.G.mul(self.G.exp(self.pk, rr), self.G.gexp(m)) != bb:
                     raise Refused("BAL-8", f"opening of {cid} does not open its ciphertext")
+        alphas = self.fresh_alphas(cons, "BAL-8")
         self.seen_payloads.update((h, hb))
-        for _, _, cts in cons:
-            self.spoiled_cts.update(cts)
+        self.recorded_a.update(alphas)
+
+    def fresh_alphas(self, cons, check):
+        """SPEC BAL-5: every ciphertext's a is new (a shared a = g^r shares r)."""
+        alphas = [a for _, _, cts in cons for a, _ in cts]
+        if len(set(alphas)) != len(alphas) or any(a in self.recorded_a for a in alphas):
+            raise Refused(check, "a ciphertext reuses the randomness (its a) of a recorded or sibling ciphertext")
+        return alphas
 
     def some_birthday_window_contains(self, k, t):
         d = dt.date(2028, 1, 1)

@@ -179,6 +179,47 @@ import Testing
         expectOnly(try run(b), ["BAL-4", "BAL-5"])
     }
 
+    /// A challenge re-proving a counted ballot's ciphertexts for the kiosk publishes that ballot's
+    /// randomness, i.e. its choices (BAL-8, fresh randomness as BAL-5 states it).
+    @Test func aChallengeOfACountedBallotsCiphertextsFails() throws {
+        let (b, ana, _) = base(anaUntil: nil)
+        let cast = b.cast(ana, window: 1, at: b.at(2026, 3, 10))
+        b.spoil(ana, window: 1, at: b.at(2026, 3, 10, plus: 60_000), randomness: cast.randomness)
+        let r = try run(b)
+        expectOnly(r, ["BAL-8"])
+        #expect(r["BAL-8"]?.failures.first?.reason.contains("randomness") == true, "\(r.text)")
+    }
+
+    /// The randomness of a challenged ballot with other choices: no (a, b) pair repeats, every `a` does.
+    @Test func castingTheRandomnessOfAChallengedBallotWithOtherChoicesFails() throws {
+        let (b, ana, _) = base(anaUntil: nil)
+        let spoiled = b.spoil(ana, window: 1, at: b.at(2026, 3, 10), choices: ["office": ["bob"]])
+        var randomness = spoiled.randomness
+        randomness[2] = b.prover.randomScalar()
+        let again = b.makeBallot(credential: b.voters[ana].key.publicKey, window: 1, choices: ["office": ["alice"]], randomness: randomness)
+        #expect(Set(again.selections.map { b.group.encodeElement($0.1.beta) }).isDisjoint(with: spoiled.selections.map { b.group.encodeElement($0.1.beta) }))
+        b.add(raw: again.payload, by: b.voters[ana].key, at: b.at(2026, 3, 11))
+        let r = try run(b)
+        expectOnly(r, ["BAL-5"])
+        #expect(r["BAL-5"]?.failures.first?.reason.contains("challenged") == true, "\(r.text)")
+    }
+
+    /// Two voters' ballots with the same randomness, and a ballot whose two selections share it.
+    @Test func sharedRandomnessBetweenOrWithinBallotsFails() throws {
+        let (b, ana, others) = base(anaUntil: nil)
+        let first = b.cast(ana, window: 1, at: b.at(2026, 3, 10))
+        let copied = b.makeBallot(credential: b.voters[others[0]].key.publicKey, window: 1, choices: ["office": ["alice"]], randomness: first.randomness)
+        b.add(raw: copied.payload, by: b.voters[others[0]].key, at: b.at(2026, 3, 10, plus: 60_000))
+        var twice = (0..<3).map { _ in b.prover.randomScalar() }
+        twice[1] = twice[0]
+        let within = b.makeBallot(credential: b.voters[others[1]].key.publicKey, window: 1, choices: ["office": ["bob"]], randomness: twice)
+        b.add(raw: within.payload, by: b.voters[others[1]].key, at: b.at(2026, 3, 10, plus: 120_000))
+        let r = try run(b)
+        expectOnly(r, ["BAL-5"])
+        #expect(r["BAL-5"]?.failed == 2, "\(r.text)")
+        #expect(r["BAL-5"]?.failures.map(\.reason).contains { $0.contains("two ciphertexts") } == true, "\(r.text)")
+    }
+
     @Test func aChallengedBallotsProofsMustVerify() throws {
         let (b, ana, _) = base(anaUntil: nil)
         b.enrolDevice("kiosk-1", b.kiosk)

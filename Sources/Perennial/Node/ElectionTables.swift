@@ -11,8 +11,9 @@ import GRDB
 /// - `election_roll(credential, entry, record, tag)`: every version of each credential's roll record;
 /// - `election_counted(slot, entry, tag)`: every ballot that became the counted one of its slot
 ///   (lineage `#` window);
-/// - `election_seen(hash, entry, tag)`: the SHA-256 of every ballot payload seen, with the entry that
-///   first recorded it.
+/// - `election_seen(hash, entry, tag)`: the SHA-256 of every ballot payload seen, and of every
+///   ballot ciphertext's `a` in its own domain (BAL-5's fresh randomness), with the entry that first
+///   recorded it.
 ///
 /// Each row is versioned by the index of the entry that wrote it, and read as of ``asOf``. Each row
 /// carries a keyed BLAKE2b tag (the key is derived from the log key): a row edited on disk is

@@ -172,20 +172,15 @@ extension ElectionCore {
             return []
         }
         guard let pk = publicKey else { return [] }
-        // BAL-5: the ciphertexts of a challenged ballot were opened in public; casting any of them
-        // again would publish a counted choice.
-        let reusesChallenged = !challengedCiphertexts.isEmpty
-            && decoded.contains { $0.selections.contains { challengedCiphertexts.contains(ciphertextDigest($0)) } }
-        if reusesChallenged {
-            report.fail(.ballotReplay, loc, "the ballot reuses a ciphertext of a challenged (spoiled) ballot")
-        }
+        let reusedRandomness = freshRandomness(decoded, challenged: false)
+        if let reusedRandomness { report.fail(.ballotReplay, loc, "the ballot \(reusedRandomness)") }
 
         // Counting (BAL-6): a ballot that passed the order-dependent rules goes to its lineage's slot
         // for the window; its job offers it there only if its proofs verify (the latest valid ballot
         // counts, whatever order the jobs finish in).
         var slotForJob: WindowSlot<G>? = nil
         var selections: [(TallyKey, Ciphertext<G>)] = []
-        if let credential = credentialCheck.cred, credentialCheck.credFailure == nil, credentialCheck.windowFailure == nil, closeItems == nil, !replay, !reusesChallenged {
+        if let credential = credentialCheck.cred, credentialCheck.credFailure == nil, credentialCheck.windowFailure == nil, closeItems == nil, !replay, reusedRandomness == nil {
             let slot = Slot(lineage: credential.lineage, window: window)
             for decodedContest in decoded {
                 for (option, ciphertext) in zip(decodedContest.version.options, decodedContest.selections) {
@@ -247,8 +242,29 @@ extension ElectionCore {
     }
 
     /// The digest under which BAL-5 remembers a challenged ciphertext.
-    func ciphertextDigest(_ ct: Ciphertext<G>) -> Digest128 {
-        Digest128(Hash.sha256(group.encodeElement(ct.alpha) + group.encodeElement(ct.beta)))
+    /// BAL-5's fresh randomness (SPEC §4.7): two ciphertexts with the same `a = g^r` share `r`, so the
+    /// ratio of their `b`s shows whether their choices differ, and the opening of either (a challenged
+    /// ballot's `r` is public) decrypts both. Remembers the ballot's `a`s (as challenged or cast) and
+    /// says what was reused, or nil when every `a` is new.
+    func freshRandomness(_ decoded: [DecodedContest], challenged: Bool) -> String? {
+        var own = Set<Digest128>()
+        var failure: String?
+        for decodedContest in decoded {
+            for ciphertext in decodedContest.selections {
+                let digest = Digest128(Hash.sha256(group.encodeElement(ciphertext.alpha)))
+                if failure != nil {
+                } else if challengedRandomness.contains(digest) {
+                    failure = "reuses the randomness of a challenged ballot's ciphertext (contest \"\(decodedContest.version.contest)\"), whose choices are public"
+                } else if castRandomness.contains(digest) {
+                    failure = "reuses the randomness of an earlier ballot's ciphertext (contest \"\(decodedContest.version.contest)\"): the two choices can be compared, and opening one reveals the other"
+                } else if own.contains(digest) {
+                    failure = "has two ciphertexts with the same randomness (contest \"\(decodedContest.version.contest)\")"
+                }
+                own.insert(digest)
+            }
+        }
+        if challenged { challengedRandomness.formUnion(own) } else { castRandomness.formUnion(own) }
+        return failure
     }
 
     /// The contexts of a ballot's proofs: per contest, one per option, then the range proof's.

@@ -47,8 +47,10 @@ extension ElectionCore {
                     revealed.append((ciphertext, UInt64(plaintext), try scalar(try selectionFields.value("r"), "r"), "contest \"\(decodedContest.version.contest)\" option \(i)"))
                 }
             }
+            if let reused = freshRandomness(decoded, challenged: true) {
+                throw .malformed("the challenged ballot \(reused): opening it would reveal that ballot's choices")
+            }
             spoiledBallots += 1
-            for decodedContest in decoded { for ciphertext in decodedContest.selections { challengedCiphertexts.insert(ciphertextDigest(ciphertext)) } }
             let group = self.group
             let revealedChecks = revealed
             let contexts = ballotContexts(decoded)

@@ -14,6 +14,10 @@ extension ElectionCore {
         return .object(members)
     }
 
+    private static func digestList(_ set: Set<Digest128>) -> JSON {
+        .array(set.sorted { ($0.high, $0.low) < ($1.high, $1.low) }.map { .string($0.hex) })
+    }
+
     private func saveCoreState() -> JSON {
         let roll: [JSON] = self.roll.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { key, c in
             .object([("credential", .string(Hex.encode(key))), ("birthday", .string(String(format2: c.birthday))),
@@ -35,7 +39,9 @@ extension ElectionCore {
                                 ("closes", .number(String(state.closes))), ("selections", .array(selections))])
             }
         let counts = counters.snapshot
-        let challenged: [JSON] = challengedCiphertexts.sorted { ($0.high, $0.low) < ($1.high, $1.low) }.map { .string($0.hex) }
+        let challenged: JSON = Self.digestList(challengedRandomness), cast: JSON = Self.digestList(castRandomness)
+        let closeJSON: JSON = closeItems.map { .array($0.map { ctJSON($0.key, $0.ciphertext) }) } ?? .null
+        let shares: JSON = .object(decryptionShares.sorted { $0.key < $1.key }.map { (String($0.key), .array($0.value.map(hex))) })
         return .object([
             ("commitments", .object(commitments.sorted { $0.key < $1.key }.map { (String($0.key), .array($0.value.map(hex))) })),
             ("shares_from", .array(sharesFrom.sorted().map { .int($0) })), ("saw_shares", .bool(sawShares)),
@@ -44,14 +50,13 @@ extension ElectionCore {
             ("public_key", publicKey.map(hex) ?? .null),
             ("roll", .array(roll)), ("contests", .array(contests)),
             ("option_order", .object(optionOrder.sorted { byteOrder($0.key, $1.key) }.map { ($0.key, .array($0.value.map { .string($0) })) })),
-            ("seen", .array(seenPayloads.sorted { ($0.high, $0.low) < ($1.high, $1.low) }.map { .string($0.hex) })),
+            ("seen", Self.digestList(seenPayloads)),
             ("tally", .array(partials.total().map { ctJSON($0.key, $0.value) })),
             ("slots", .array(slots)),
             ("counted", .int(counts.counted)), ("superseded", .int(counts.superseded)), ("spoiled", .int(spoiledBallots)),
             ("last_window", .int(counts.lastWindow)), ("since_sweep", .int(ballotsSinceSweep)),
-            ("challenged", .array(challenged)),
-            ("close", closeItems.map { .array($0.map { ctJSON($0.key, $0.ciphertext) }) } ?? .null),
-            ("decryption_shares", .object(decryptionShares.sorted { $0.key < $1.key }.map { (String($0.key), .array($0.value.map(hex))) })),
+            ("challenged", challenged), ("cast_randomness", cast),
+            ("close", closeJSON), ("decryption_shares", shares),
             ("result_seen", .bool(resultSeen)),
             ("result", publishedResult.map { .array($0.map(\.json)) } ?? .null),
         ])
@@ -114,7 +119,10 @@ extension ElectionCore {
                          lastWindow: saved["last_window"]?.intValue ?? 0)
         spoiledBallots = saved["spoiled"]?.intValue ?? 0
         for digest in saved["challenged"]?.arrayValue ?? [] {
-            challengedCiphertexts.insert(Digest128(try Hex.decode(digest.stringValue ?? "", length: 16)))
+            challengedRandomness.insert(Digest128(try Hex.decode(digest.stringValue ?? "", length: 16)))
+        }
+        for digest in saved["cast_randomness"]?.arrayValue ?? [] {
+            castRandomness.insert(Digest128(try Hex.decode(digest.stringValue ?? "", length: 16)))
         }
         try restoreDevices(saved["devices"])
         ballotsSinceSweep = saved["since_sweep"]?.intValue ?? 0

@@ -28,8 +28,10 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
     struct Slot: Hashable { let lineage: UInt64; let window: Int }
     /// Payload digests seen (the first 128 bits of SHA-256: 16 bytes a ballot, not a heap array).
     var seenPayloads: Set<Digest128> = []
-    /// Digests of every ciphertext (`a || b`) of a challenged (spoiled) ballot: BAL-5 refuses casting them.
-    var challengedCiphertexts: Set<Digest128> = []
+    /// BAL-5's fresh randomness: digests of the `a` of every ciphertext of a ballot embedded in a
+    /// `ballot.spoil` (whose randomness is public), and of every `ballot.cast` (``freshRandomness``).
+    var challengedRandomness: Set<Digest128> = []
+    var castRandomness: Set<Digest128> = []
     let partials: PartialTallies<G>
     /// The windows that may still receive a ballot, per lineage; the proof jobs decide which ballot
     /// of each counts (BAL-6).

@@ -7,6 +7,8 @@ import Foundation
 /// It is only written after a run in which every check passed and the last checkpoint covered every
 /// entry, so resuming from it gives the same report as verifying from scratch.
 public struct AuditState: Sendable {
+    /// 2: the election's BAL-5 digests are of each ciphertext's `a` (`challenged`, `cast_randomness`).
+    static let version = 2
     public var origin: String
     public var logKey: [UInt8]
     public var checkpoint: Checkpoint
@@ -26,7 +28,7 @@ public struct AuditState: Sendable {
             .object([("id", .string($0.check.id)), ("name", .string($0.check.name)), ("checked", .int($0.checked))])
         }
         return .object([
-            ("format", .string("perennial-audit-state")), ("version", .int(1)),
+            ("format", .string("perennial-audit-state")), ("version", .int(AuditState.version)),
             ("origin", .string(origin)), ("log_key", .string(Hex.encode(logKey))),
             ("checkpoint", .string(checkpoint.noteText)),
             ("frontier", .array(tree.hashes.map { .string(Hex.encode($0)) })),
@@ -76,8 +78,8 @@ public struct AuditState: Sendable {
     }
 
     init(json: JSON) throws(AuditError) {
-        guard json["format"]?.stringValue == "perennial-audit-state", json["version"]?.uint64Value == 1 else {
-            throw .malformed("not a perennial-audit-state version 1 document")
+        guard json["format"]?.stringValue == "perennial-audit-state", json["version"]?.uint64Value == UInt64(AuditState.version) else {
+            throw .malformed("not a perennial-audit-state version \(AuditState.version) document (verify the record again from the start)")
         }
         guard let origin = json["origin"]?.stringValue, let keyHex = json["log_key"]?.stringValue,
               let note = json["checkpoint"]?.stringValue, let frontier = json["frontier"]?.arrayValue,

@@ -267,16 +267,17 @@ final class ElectionBuilder<G: PrimeOrderGroup> {
     }
 
     /// A challenged ballot of `voter`'s choices, signed by the kiosk device `by` (the builder's own
-    /// kiosk, enrolled on first use, by default), its proofs bound to that device.
+    /// kiosk, enrolled on first use, by default), its proofs bound to that device; `randomness`
+    /// re-encrypts with another ballot's.
     @discardableResult
     func spoil(_ voter: Int, window k: Int, at time: UInt64, choices: [String: [String]] = [:], by device: TestKey? = nil,
-               tamper: ((inout [JSON]) -> Void)? = nil) -> MadeBallot {
+               randomness: [G.Scalar]? = nil, tamper: ((inout [JSON]) -> Void)? = nil) -> MadeBallot {
         if device == nil && !kioskEnrolled {
             enrolDevice("kiosk-1", kiosk, at: time)
             kioskEnrolled = true
         }
         let signer = device ?? kiosk
-        let b = makeBallot(credential: signer.publicKey, window: k, choices: choices)
+        let b = makeBallot(credential: signer.publicKey, window: k, choices: choices, randomness: randomness)
         var openings = b.openings
         tamper?(&openings)
         add("ballot.spoil", [("window", .int(k)), ("ballot", .string(Base64.encode(b.payload))), ("openings", .array(openings))],
