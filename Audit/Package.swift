@@ -9,6 +9,7 @@ import PackageDescription
 ///
 ///   AuditSodium, AuditGMP   system C libraries, each with its own module map and shim
 ///   AuditCurve              the audit's own ristretto255 field/group code in C (batch verification)
+///   AuditSHA                SHA-256 through the CPU's SHA extensions (libsodium's where there are none)
 ///   AuditKit                every rule: record reading, Merkle log, groups, proofs, checks, report
 ///   perennial-audit         thin command line over AuditKit
 let package = Package(
@@ -26,11 +27,13 @@ let package = Package(
         .systemLibrary(name: "AuditGMP", pkgConfig: "gmp", providers: [.apt(["libgmp-dev"])]),
         // The audit's own ristretto255 arithmetic for batch verification (SPEC.md §3.5.1); optimised in debug builds too.
         .target(name: "AuditCurve", cSettings: [.unsafeFlags(["-O2"])]),
-        .target(name: "AuditKit", dependencies: ["AuditSodium", "AuditGMP", "AuditCurve"]),
+        // SHA-256 through the x86 SHA extensions (entry and payload hashes); libsodium where the CPU has none.
+        .target(name: "AuditSHA", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "AuditKit", dependencies: ["AuditSodium", "AuditGMP", "AuditCurve", "AuditSHA"]),
         .executableTarget(
             name: "perennial-audit",
             dependencies: ["AuditKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .testTarget(name: "AuditKitTests", dependencies: ["AuditKit", "AuditSodium", "AuditCurve"]),
+        .testTarget(name: "AuditKitTests", dependencies: ["AuditKit", "AuditSodium", "AuditCurve", "AuditSHA"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -745,6 +745,8 @@ int main(int argc, char **argv) {
     check_threads(quick ? 200 : 600);
     check_cristretto_basics(quick ? 60 : 400);
     check_decoders(quick ? 3000 : 30000);
+    /* AuditCurve's lazy reductions: limb bounds at their extremes (under the sanitizers too). */
+    CHECK(audit_curve_field_selfcheck(rng_state, quick ? 2000 : 50000) == 0, "AuditCurve field self-check");
 
     /* Term counts: every count up to `dense`, then the thresholds of both libraries and their neighbours. */
     static const size_t thresholds[] = { 15, 16, 17, 63, 64, 65, 189, 190, 191, 255, 256, 257, 499, 500, 501,

@@ -42,68 +42,72 @@ static void gf_sub(gf r, const gf a, const gf b) {
     gf_norm(r);
 }
 
-/* Column by column, each carried as soon as it is summed: fewer 128-bit values live at once. */
-static void gf_mul(gf r, const gf a, const gf b) {
+/* a + b without carries: for the point formulas, where the comments give the bound of the result. */
+static inline void gf_add_lazy(gf r, const gf a, const gf b) {
+    for (int i = 0; i < 5; i++) r[i] = a[i] + b[i];
+}
+
+/* a - b + 4p without carries: needs each limb of b <= 4p's (2^53 - 76 for limb 0, 2^53 - 4 above),
+ * and gives limbs < a's + 2^53. */
+static inline void gf_sub_lazy(gf r, const gf a, const gf b) {
+    static const uint64_t four_p[5] = { 0x1fffffffffffb4ULL, 0x1ffffffffffffcULL, 0x1ffffffffffffcULL, 0x1ffffffffffffcULL, 0x1ffffffffffffcULL };
+    for (int i = 0; i < 5; i++) r[i] = a[i] + four_p[i] - b[i];
+}
+
+/* Limb bounds. Every product below (gf_mul, gf_sqr, gf_sqr_times) takes limbs < 2^54 and returns limbs
+ * < 2^51 + 2^18 ("B"); gf_add/gf_sub/gf_neg return limbs < 2^52, and the lazy gf_add_lazy/gf_sub_lazy
+ * (no carries, for the point formulas) are used only where their comments show the sum stays < 2^54.
+ *
+ * Why a product's carry can be done in two parallel rounds: with limbs < 2^54 each column t_i is a
+ * sum of at most 77 (t0) products < 2^108 (the 19·x terms counted 19 times), so t_i < 77·2^108 <
+ * 2^114.3 and c_i = t_i >> 51 < 2^63.3; t4 has no 19· terms (< 5·2^108), so 19·c4 < 2^63.6. Round
+ * one, r_i = (t_i mod 2^51) + c_(i-1) (r_0 takes 19·c4), is then < 2^64 without overflow; round two,
+ * r_i = (r_i mod 2^51) + (r_(i-1) >> 51) (19· for r_0), adds at most 19·2^13 < 2^18. Both rounds
+ * are five independent operations instead of one chain through all the columns: a squaring in an
+ * exponentiation chain waits only for two short steps, not for a carry rippling across five 128-bit
+ * columns. */
+static inline void gf_carry(gf r, wide t0, wide t1, wide t2, wide t3, wide t4) {
+    const uint64_t c0 = (uint64_t)(t0 >> 51), c1 = (uint64_t)(t1 >> 51), c2 = (uint64_t)(t2 >> 51);
+    const uint64_t c3 = (uint64_t)(t3 >> 51), c4 = (uint64_t)(t4 >> 51);
+    const uint64_t r0 = ((uint64_t)t0 & M51) + 19 * c4, r1 = ((uint64_t)t1 & M51) + c0;
+    const uint64_t r2 = ((uint64_t)t2 & M51) + c1, r3 = ((uint64_t)t3 & M51) + c2, r4 = ((uint64_t)t4 & M51) + c3;
+    r[0] = (r0 & M51) + 19 * (r4 >> 51);
+    r[1] = (r1 & M51) + (r0 >> 51);
+    r[2] = (r2 & M51) + (r1 >> 51);
+    r[3] = (r3 & M51) + (r2 >> 51);
+    r[4] = (r4 & M51) + (r3 >> 51);
+}
+
+static inline void gf_mul(gf r, const gf a, const gf b) {
     const uint64_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4];
     const uint64_t b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3], b4 = b[4];
     const uint64_t b1_19 = 19 * b1, b2_19 = 19 * b2, b3_19 = 19 * b3, b4_19 = 19 * b4;
-    wide t;
-    uint64_t r0, r1, r2, r3, r4, c;
-    t = (wide)a0 * b0 + (wide)a1 * b4_19 + (wide)a2 * b3_19 + (wide)a3 * b2_19 + (wide)a4 * b1_19;
-    r0 = (uint64_t)t & M51; c = (uint64_t)(t >> 51);
-    t = (wide)a0 * b1 + (wide)a1 * b0 + (wide)a2 * b4_19 + (wide)a3 * b3_19 + (wide)a4 * b2_19 + c;
-    r1 = (uint64_t)t & M51; c = (uint64_t)(t >> 51);
-    t = (wide)a0 * b2 + (wide)a1 * b1 + (wide)a2 * b0 + (wide)a3 * b4_19 + (wide)a4 * b3_19 + c;
-    r2 = (uint64_t)t & M51; c = (uint64_t)(t >> 51);
-    t = (wide)a0 * b3 + (wide)a1 * b2 + (wide)a2 * b1 + (wide)a3 * b0 + (wide)a4 * b4_19 + c;
-    r3 = (uint64_t)t & M51; c = (uint64_t)(t >> 51);
-    t = (wide)a0 * b4 + (wide)a1 * b3 + (wide)a2 * b2 + (wide)a3 * b1 + (wide)a4 * b0 + c;
-    r4 = (uint64_t)t & M51; c = (uint64_t)(t >> 51);
-    r0 += c * 19;
-    r1 += r0 >> 51;
-    r0 &= M51;
-    r[0] = r0; r[1] = r1; r[2] = r2; r[3] = r3; r[4] = r4;
+    const wide t0 = (wide)a0 * b0 + (wide)a1 * b4_19 + (wide)a2 * b3_19 + (wide)a3 * b2_19 + (wide)a4 * b1_19;
+    const wide t1 = (wide)a0 * b1 + (wide)a1 * b0 + (wide)a2 * b4_19 + (wide)a3 * b3_19 + (wide)a4 * b2_19;
+    const wide t2 = (wide)a0 * b2 + (wide)a1 * b1 + (wide)a2 * b0 + (wide)a3 * b4_19 + (wide)a4 * b3_19;
+    const wide t3 = (wide)a0 * b3 + (wide)a1 * b2 + (wide)a2 * b1 + (wide)a3 * b0 + (wide)a4 * b4_19;
+    const wide t4 = (wide)a0 * b4 + (wide)a1 * b3 + (wide)a2 * b2 + (wide)a3 * b1 + (wide)a4 * b0;
+    gf_carry(r, t0, t1, t2, t3, t4);
 }
 
-static void gf_sqr(gf r, const gf a) {
-    const uint64_t d0 = 2 * a[0], d1 = 2 * a[1], a3_19 = 19 * a[3], a4_19 = 19 * a[4];
-    wide t0 = (wide)a[0] * a[0] + (wide)d1 * a4_19 + (wide)(2 * a[2]) * a3_19;
-    wide t1 = (wide)d0 * a[1] + (wide)(2 * a[2]) * a4_19 + (wide)a[3] * a3_19;
-    wide t2 = (wide)d0 * a[2] + (wide)a[1] * a[1] + (wide)(2 * a[3]) * a4_19;
-    wide t3 = (wide)d0 * a[3] + (wide)d1 * a[2] + (wide)a[4] * a4_19;
-    wide t4 = (wide)d0 * a[4] + (wide)d1 * a[3] + (wide)a[2] * a[2];
-    t1 += t0 >> 51; r[0] = (uint64_t)t0 & M51;
-    t2 += t1 >> 51; r[1] = (uint64_t)t1 & M51;
-    t3 += t2 >> 51; r[2] = (uint64_t)t2 & M51;
-    t4 += t3 >> 51; r[3] = (uint64_t)t3 & M51;
-    r[4] = (uint64_t)t4 & M51;
-    r[0] += (uint64_t)(t4 >> 51) * 19;
-    r[1] += r[0] >> 51;
-    r[0] &= M51;
+/* One squaring's columns (the doubled and 19-fold cross products written once), carried by gf_carry. */
+static inline void gf_sqr(gf r, const gf a) {
+    const uint64_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4];
+    const uint64_t d0 = 2 * a0, d1 = 2 * a1, d2 = 2 * a2, a3_19 = 19 * a3, a4_19 = 19 * a4;
+    const wide t0 = (wide)a0 * a0 + (wide)d1 * a4_19 + (wide)d2 * a3_19;
+    const wide t1 = (wide)d0 * a1 + (wide)d2 * a4_19 + (wide)a3 * a3_19;
+    const wide t2 = (wide)d0 * a2 + (wide)a1 * a1 + (wide)(2 * a3) * a4_19;
+    const wide t3 = (wide)d0 * a3 + (wide)d1 * a2 + (wide)a4 * a4_19;
+    const wide t4 = (wide)d0 * a4 + (wide)d1 * a3 + (wide)a2 * a2;
+    gf_carry(r, t0, t1, t2, t3, t4);
 }
 
-/* a^(2^n), n >= 1: the exponentiation chains' inner loop (most of an inverse square root), with the
- * limbs kept in locals across the squarings instead of going through memory each time. */
+/* a^(2^n), n >= 1: the exponentiation chains' inner loop (most of an inverse square root). */
 static void gf_sqr_times(gf r, const gf a, int n) {
-    uint64_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4];
-    do {
-        const uint64_t d0 = 2 * a0, d1 = 2 * a1, d2 = 2 * a2, a3_19 = 19 * a3, a4_19 = 19 * a4;
-        wide t0 = (wide)a0 * a0 + (wide)d1 * a4_19 + (wide)d2 * a3_19;
-        wide t1 = (wide)d0 * a1 + (wide)d2 * a4_19 + (wide)a3 * a3_19;
-        wide t2 = (wide)d0 * a2 + (wide)a1 * a1 + (wide)(2 * a3) * a4_19;
-        wide t3 = (wide)d0 * a3 + (wide)d1 * a2 + (wide)a4 * a4_19;
-        wide t4 = (wide)d0 * a4 + (wide)d1 * a3 + (wide)a2 * a2;
-        uint64_t c;
-        a0 = (uint64_t)t0 & M51; c = (uint64_t)(t0 >> 51);
-        t1 += c; a1 = (uint64_t)t1 & M51; c = (uint64_t)(t1 >> 51);
-        t2 += c; a2 = (uint64_t)t2 & M51; c = (uint64_t)(t2 >> 51);
-        t3 += c; a3 = (uint64_t)t3 & M51; c = (uint64_t)(t3 >> 51);
-        t4 += c; a4 = (uint64_t)t4 & M51; c = (uint64_t)(t4 >> 51);
-        a0 += c * 19;
-        a1 += a0 >> 51;
-        a0 &= M51;
-    } while (--n > 0);
-    r[0] = a0; r[1] = a1; r[2] = a2; r[3] = a3; r[4] = a4;
+    gf t;
+    gf_sqr(t, a);
+    while (--n > 0) gf_sqr(t, t);
+    gf_copy(r, t);
 }
 
 /* Fully reduced limbs (each < 2^51, value < p): the comparisons below read these, not bytes. */
@@ -134,15 +138,29 @@ static void gf_pack(uint8_t out[32], const gf a) {
     while (o < 32) { out[o++] = (uint8_t)reg; reg >>= 8; }
 }
 
+static uint64_t load64(const uint8_t *p) {
+    uint64_t v = 0;
+    for (int j = 7; j >= 0; j--) v = v << 8 | p[j];
+    return v;
+}
+
+/* The low 255 bits of `in`, little-endian, as five 51-bit limbs. */
 static void gf_unpack(gf r, const uint8_t in[32]) {
-    wide reg = 0;
-    int have = 0, i = 0;
-    for (int k = 0; k < 5; k++) {
-        while (have < 51 && i < 32) { reg |= (wide)in[i++] << have; have += 8; }
-        r[k] = (uint64_t)reg & M51;
-        reg >>= 51;
-        have -= 51;
-    }
+    const uint64_t w0 = load64(in), w1 = load64(in + 8), w2 = load64(in + 16), w3 = load64(in + 24);
+    r[0] = w0 & M51;
+    r[1] = (w0 >> 51 | w1 << 13) & M51;
+    r[2] = (w1 >> 38 | w2 << 26) & M51;
+    r[3] = (w2 >> 25 | w3 << 39) & M51;
+    r[4] = (w3 >> 12) & M51;
+}
+
+/* 1 if the 255-bit little-endian number in `in` (bit 255 ignored) is below p = 2^255 - 19: the only
+ * numbers of 255 bits that are not are 2^255 - 19 .. 2^255 - 1, i.e. 0x7f, thirty 0xff, and a low
+ * byte >= 0xed. */
+static int bytes_below_p(const uint8_t in[32]) {
+    if ((in[31] & 0x7f) != 0x7f || in[0] < 0xed) return 1;
+    for (int i = 1; i < 31; i++) if (in[i] != 0xff) return 1;
+    return 0;
 }
 
 static int gf_is_zero(const gf a) {
@@ -193,19 +211,27 @@ static void gf_pow_p58(gf r, const gf a) {
     gf_mul(r, t, a);
 }
 
-/* RFC 9496 SQRT_RATIO_M1 with u = 1 only (all the audit needs): returns was_square, r = |1/sqrt(v)|. */
+/* -1 and -sqrt(-1), fully reduced (gf_canon's form), for comparing against a reduced value limb by limb. */
+static const gf GF_MINUS_ONE_CANON = { 0x7ffffffffffecULL, 0x7ffffffffffffULL, 0x7ffffffffffffULL, 0x7ffffffffffffULL, 0x7ffffffffffffULL };
+static const gf GF_MINUS_I_CANON = { 0x1e4d8b5f15f3dULL, 0x72a5a0370e762ULL, 0x010a16342f39fULL, 0x07a6a597fb361ULL, 0x547cdb7fb03e2ULL };
+
+static int gf_limbs_equal(const gf a, const gf b) {
+    return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3]) | (a[4] ^ b[4])) == 0;
+}
+
+/* RFC 9496 SQRT_RATIO_M1 with u = 1 only (all the audit needs): returns was_square, r = |1/sqrt(v)|.
+ * check = r²·v is reduced once and compared with 1, -1 and -sqrt(-1) in that form. */
 static int gf_invsqrt(gf r, const gf v) {
-    gf v3, v7, t, check, minus_one, minus_i;
+    gf v3, v7, t, check;
     gf_sqr(v3, v); gf_mul(v3, v3, v);
     gf_sqr(v7, v3); gf_mul(v7, v7, v);
     gf_pow_p58(t, v7);
     gf_mul(r, v3, t);
-    gf_sqr(check, r); gf_mul(check, check, v);
-    gf_neg(minus_one, GF_ONE);
-    gf_neg(minus_i, GF_I);
-    int correct = gf_eq(check, GF_ONE);
-    int flipped = gf_eq(check, minus_one);
-    int flipped_i = gf_eq(check, minus_i);
+    gf_sqr(t, r); gf_mul(t, t, v);
+    gf_canon(check, t);
+    int correct = gf_limbs_equal(check, GF_ONE);
+    int flipped = gf_limbs_equal(check, GF_MINUS_ONE_CANON);
+    int flipped_i = gf_limbs_equal(check, GF_MINUS_I_CANON);
     if (flipped || flipped_i) gf_mul(r, r, GF_I);
     gf_abs(r, r);
     return correct || flipped;
@@ -219,14 +245,21 @@ static void ext_zero(ext *p) {
     p->z[0] = 1;
 }
 
+/* Point coordinates (X, Y, Z, T of an ext, and the three fields of an affine_niels) always have
+ * limbs <= B = 2^51 + 2^18: they are products, normalised sums (gf_add, gf_sub, gf_neg: < 2^51 + 2^9)
+ * or constants. The formulas below therefore skip the carries of their additions: a lazy sum of two
+ * coordinates is <= 2B < 2^53 - 76 (so it may be subtracted lazily), a lazy difference is < B + 2^53
+ * or 2B + 2^53, and three coordinates sum to <= 3B: every product input stays < 2^54 (gf_carry). */
+
 /* add-2008-hwcd-3 (a = -1). */
 static void ext_add(ext *r, const ext *p, const ext *q) {
     gf a, b, c, d, e, f, g, h, t1, t2;
-    gf_sub(t1, p->y, p->x); gf_sub(t2, q->y, q->x); gf_mul(a, t1, t2);
-    gf_add(t1, p->y, p->x); gf_add(t2, q->y, q->x); gf_mul(b, t1, t2);
+    gf_sub_lazy(t1, p->y, p->x); gf_sub_lazy(t2, q->y, q->x); gf_mul(a, t1, t2);
+    gf_add_lazy(t1, p->y, p->x); gf_add_lazy(t2, q->y, q->x); gf_mul(b, t1, t2);
     gf_mul(c, p->t, q->t); gf_mul(c, c, GF_2D);
-    gf_mul(d, p->z, q->z); gf_add(d, d, d);
-    gf_sub(e, b, a); gf_sub(f, d, c); gf_add(g, d, c); gf_add(h, b, a);
+    gf_mul(d, p->z, q->z); gf_add_lazy(d, d, d);                 /* <= 2B */
+    gf_sub_lazy(e, b, a); gf_sub_lazy(f, d, c);                  /* < B + 2^53, < 2B + 2^53 */
+    gf_add_lazy(g, d, c); gf_add_lazy(h, b, a);                  /* <= 3B, <= 2B */
     gf_mul(r->x, e, f); gf_mul(r->y, g, h); gf_mul(r->t, e, h); gf_mul(r->z, f, g);
 }
 
@@ -236,24 +269,24 @@ static void ext_neg(ext *r, const ext *p) {
     gf_neg(r->t, p->t);
 }
 
-/* dbl-2008-hwcd (a = -1). */
+/* dbl-2008-hwcd (a = -1): A = X², B = Y², C = 2Z², E = (X + Y)² − A − B, G = B − A, F = G − C,
+ * H = −A − B; lazy sums as in ext_add (A + B <= 2B, A + C <= 3B, both < 2^53 − 76). */
 static void ext_dbl(ext *r, const ext *p) {
-    gf a, b, c, d, e, f, g, h, t;
-    gf_sqr(a, p->x); gf_sqr(b, p->y); gf_sqr(c, p->z); gf_add(c, c, c);
-    gf_neg(d, a);
-    gf_add(t, p->x, p->y); gf_sqr(e, t); gf_sub(e, e, a); gf_sub(e, e, b);
-    gf_add(g, d, b); gf_sub(f, g, c); gf_sub(h, d, b);
+    static const gf zero = { 0, 0, 0, 0, 0 };
+    gf a, b, c, e, f, g, h, apb, apc, t;
+    gf_sqr(a, p->x); gf_sqr(b, p->y); gf_sqr(c, p->z); gf_add_lazy(c, c, c);
+    gf_add_lazy(apb, a, b); gf_add_lazy(apc, a, c);
+    gf_add_lazy(t, p->x, p->y); gf_sqr(e, t); gf_sub_lazy(e, e, apb);
+    gf_sub_lazy(g, b, a); gf_sub_lazy(f, b, apc); gf_sub_lazy(h, zero, apb);
     gf_mul(r->x, e, f); gf_mul(r->y, g, h); gf_mul(r->t, e, h); gf_mul(r->z, f, g);
 }
 
 /* RFC 9496 §4.3.1. */
 static int ext_decode(ext *p, const uint8_t enc[32]) {
     gf s, ss, u1, u2, u2u2, v, t, inv, dx, dy;
-    uint8_t back[32];
     if (enc[31] & 0x80) return 0;
+    if (!bytes_below_p(enc)) return 0;         /* s >= p */
     gf_unpack(s, enc);
-    gf_pack(back, s);
-    if (memcmp(back, enc, 32) != 0) return 0;   /* s >= p */
     if (enc[0] & 1) return 0;                   /* s negative */
     gf_sqr(ss, s);
     gf_sub(u1, GF_ONE, ss);
@@ -350,14 +383,17 @@ static void to_niels(affine_niels *n, const ext *p) {
     gf_mul(n->t2d, t, GF_2D);
 }
 
-/* r = p + q (or p - q when neg), q affine: madd-2008-hwcd-3 for a = -1. */
+/* r = p + q (or p - q when neg), q affine: madd-2008-hwcd-3 for a = -1. Subtracting q swaps its
+ * Y+X and Y-X and negates its 2dT, which only swaps F and G below. Lazy sums as in ext_add. */
 static void ext_madd(ext *r, const ext *p, const affine_niels *q, int neg) {
     gf a, b, c, d, e, f, g, h, t1, t2;
-    gf_sub(t1, p->y, p->x); gf_mul(a, t1, neg ? q->ypx : q->ymx);
-    gf_add(t2, p->y, p->x); gf_mul(b, t2, neg ? q->ymx : q->ypx);
-    gf_mul(c, p->t, q->t2d); if (neg) gf_neg(c, c);
-    gf_add(d, p->z, p->z);
-    gf_sub(e, b, a); gf_sub(f, d, c); gf_add(g, d, c); gf_add(h, b, a);
+    gf_sub_lazy(t1, p->y, p->x); gf_mul(a, t1, neg ? q->ypx : q->ymx);
+    gf_add_lazy(t2, p->y, p->x); gf_mul(b, t2, neg ? q->ymx : q->ypx);
+    gf_mul(c, p->t, q->t2d);
+    gf_add_lazy(d, p->z, p->z);                                  /* <= 2B */
+    gf_sub_lazy(e, b, a); gf_add_lazy(h, b, a);
+    if (neg) { gf_add_lazy(f, d, c); gf_sub_lazy(g, d, c); }
+    else { gf_sub_lazy(f, d, c); gf_add_lazy(g, d, c); }
     gf_mul(r->x, e, f); gf_mul(r->y, g, h); gf_mul(r->t, e, h); gf_mul(r->z, f, g);
 }
 
@@ -619,14 +655,13 @@ static int ext_in_prime_subgroup(const ext *p) {
 
 /* RFC 8032 §5.1.3 point decoding, canonical encodings only: y < p, and not x = 0 with the sign bit. */
 static int ed_decode(ext *p, const uint8_t enc[32]) {
-    uint8_t b[32], back[32];
+    uint8_t b[32];
     memcpy(b, enc, 32);
     int sign = b[31] >> 7;
     b[31] &= 0x7f;
     gf y, yy, u, v, v3, t, x, check, mu;
+    if (!bytes_below_p(b)) return 0;                    /* y >= p */
     gf_unpack(y, b);
-    gf_pack(back, y);
-    if (memcmp(back, b, 32) != 0) return 0;             /* y >= p */
     gf_sqr(yy, y);
     gf_sub(u, yy, GF_ONE);                              /* u = y² − 1 */
     gf_mul(v, yy, GF_D); gf_add(v, v, GF_ONE);          /* v = d·y² + 1 */
@@ -668,12 +703,6 @@ int audit_ed25519_points_sum_is_identity(const audit_point *points, const uint8_
     return ext_is_neutral(&r);
 }
 
-static uint64_t load64(const uint8_t *p) {
-    uint64_t v = 0;
-    for (int j = 7; j >= 0; j--) v = v << 8 | p[j];
-    return v;
-}
-
 void audit_scalar_muladd_wide(uint64_t acc[8], const uint8_t a[16], const uint8_t b[32]) {
     uint64_t x[2] = { load64(a), load64(a + 8) }, y[4] = { load64(b), load64(b + 8), load64(b + 16), load64(b + 24) };
     for (int i = 0; i < 2; i++) {
@@ -689,4 +718,69 @@ void audit_scalar_muladd_wide(uint64_t acc[8], const uint8_t a[16], const uint8_
             carry = (uint64_t)(t >> 64);
         }
     }
+}
+
+/* ---- Test hook (audit_curve.h): the limb bounds the lazy reductions rely on ---- */
+
+static uint64_t selfcheck_next(uint64_t *state) {
+    *state ^= *state << 13; *state ^= *state >> 7; *state ^= *state << 17;
+    return *state;
+}
+
+/* A limb < 2^54: random, the maximum, just below it, or already reduced. */
+static uint64_t selfcheck_limb(uint64_t *state, int kind) {
+    const uint64_t top = (1ULL << 54) - 1, r = selfcheck_next(state);
+    switch (kind) {
+    case 0: return r & top;
+    case 1: return top;
+    case 2: return top - (r & 0xff);
+    default: return r & M51;
+    }
+}
+
+static int gf_below_product_bound(const gf a) {
+    for (int i = 0; i < 5; i++) if (a[i] >= (1ULL << 51) + (1ULL << 18)) return 0;
+    return 1;
+}
+
+int audit_curve_field_selfcheck(uint64_t seed, int rounds) {
+    uint64_t state = seed | 1;
+    int failures = 0;
+    for (int round = 0; round < rounds; round++) {
+        gf a, b, ca, cb, r, want, x, y;
+        for (int i = 0; i < 5; i++) {
+            a[i] = selfcheck_limb(&state, round % 4);
+            b[i] = selfcheck_limb(&state, (int)(selfcheck_next(&state) % 4));
+        }
+        gf_canon(ca, a);
+        gf_canon(cb, b);
+        gf_mul(r, a, b);
+        gf_mul(want, ca, cb);
+        gf_canon(x, r); gf_canon(y, want);
+        if (!gf_limbs_equal(x, y) || !gf_below_product_bound(r)) failures++;
+        gf_sqr(r, a);
+        gf_mul(want, ca, ca);
+        gf_canon(x, r); gf_canon(y, want);
+        if (!gf_limbs_equal(x, y) || !gf_below_product_bound(r)) failures++;
+        gf_sqr_times(r, a, 3);
+        gf_sqr(want, ca); gf_sqr(want, want); gf_sqr(want, want);
+        gf_canon(x, r); gf_canon(y, want);
+        if (!gf_limbs_equal(x, y) || !gf_below_product_bound(r)) failures++;
+        /* Lazy sums of two coordinates (<= 2B), subtracted lazily from a product, against gf_sub:
+         * products on even rounds, limbs at the bound B (less a little) from zero on odd ones. */
+        gf p1, p2, sum, lazy, carried;
+        gf_mul(p1, a, a); gf_mul(p2, b, b);
+        if (round % 2) for (int i = 0; i < 5; i++) {
+            p1[i] = (1ULL << 51) + (1ULL << 18) - 1 - (selfcheck_next(&state) & 0xff);
+            p2[i] = (1ULL << 51) + (1ULL << 18) - 1 - (selfcheck_next(&state) & 0xff);
+        }
+        gf_add_lazy(sum, p1, p2);
+        if (round % 2) memset(r, 0, sizeof(gf));      /* the worst case: nothing to borrow from */
+        gf_sub_lazy(lazy, r, sum);
+        gf_sub(carried, r, sum);
+        gf_canon(x, lazy); gf_canon(y, carried);
+        if (!gf_limbs_equal(x, y)) failures++;
+        for (int i = 0; i < 5; i++) if (lazy[i] >= (1ULL << 54)) failures++;
+    }
+    return failures;
 }

@@ -54,12 +54,12 @@ import Testing
         for bytes in good.prefix(4) {
             var direct = audit_point()
             #expect(audit_ristretto_decode(&direct, bytes) == 1)
-            let prepared = try #require(cache.take(bytes))
+            let prepared = try #require(cache.take(Bytes32(bytes)))
             #expect(withUnsafeBytes(of: prepared) { Array($0) } == withUnsafeBytes(of: direct) { Array($0) })
-            #expect(cache.take(bytes) == nil, "a prepared point is used once")
+            #expect(cache.take(Bytes32(bytes)) == nil, "a prepared point is used once")
         }
-        #expect(cache.take(bad) == nil)
-        #expect(cache.take(good[4]) == nil, "never prepared")
+        #expect(cache.take(Bytes32(bad)) == nil)
+        #expect(cache.take(Bytes32(good[4])) == nil, "never prepared")
         // The group's decoder refuses the invalid encoding whatever was prepared.
         PredecodedPoints.shared.prepare(ballot: try JSON.parse(ballot))
         #expect(throws: AuditError.self) { try r.element(bad) }

@@ -53,6 +53,12 @@ int audit_ed25519_points_sum_is_identity(const audit_point *points, const uint8_
 /// below 2^512 (fewer than 2^128 terms of 384 bits).
 void audit_scalar_muladd_wide(uint64_t acc[8], const uint8_t a[16], const uint8_t b[32]);
 
+/// Test hook for the lazy-reduction bounds: on `rounds` pseudo-random inputs drawn from `seed`, with
+/// limbs up to the largest a product may be given (2^54 − 1, extremes included), each product and
+/// square must equal the one of the reduced inputs and have limbs < 2^51 + 2^18, and a lazy
+/// difference must equal the carried one. Returns the number of failures (0 when the bounds hold).
+int audit_curve_field_selfcheck(uint64_t seed, int rounds);
+
 #ifdef __cplusplus
 }
 #endif

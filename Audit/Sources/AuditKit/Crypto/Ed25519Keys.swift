@@ -12,13 +12,13 @@ final class Ed25519Keys: @unchecked Sendable {
     static let limit = 1 << 20
 
     // Guarded by `lock`: the decoded point of a valid key, nil for a refused one.
-    private var known: [PredecodedPoints.Key: audit_point?] = [:]
+    private var known: [Bytes32: audit_point?] = [:]
     private let lock = NSLockLite()
 
     /// The decoded point of a valid key, or nil (wrong length, or refused).
     func point(_ key: [UInt8]) -> audit_point? {
         guard key.count == 32 else { return nil }
-        let k = PredecodedPoints.Key(key)
+        let k = Bytes32(key)
         lock.lock()
         let cached = known[k]
         lock.unlock()

@@ -1,3 +1,4 @@
+import AuditSHA
 import AuditSodium
 
 /// The audit's funnel into libsodium: initialisation once, and every return code checked here.
@@ -17,30 +18,52 @@ enum Sodium {
     }
 }
 
-/// SHA-256 and SHA-512 (FIPS 180-4) through libsodium.
+/// SHA-256 and SHA-512 (FIPS 180-4) through libsodium, SHA-256 through the CPU's SHA extensions
+/// (AuditSHA) where it has them: every entry line and ballot payload (~57 MB for the demo record) is
+/// hashed, and libsodium's portable SHA-256 is about six times slower.
 public enum Hash {
+    /// Whether AuditSHA can run on this CPU (checked once).
+    static let hardwareSHA256: Bool = audit_sha256_available() == 1
+
     /// SHA-256 of the bytes.
     public static func sha256<C: Collection>(_ data: C) -> [UInt8] where C.Element == UInt8 {
-        Sodium.ensure()
-        var out = [UInt8](repeating: 0, count: 32)
-        let rc = data.withContiguousStorageIfAvailable { buf in
-            crypto_hash_sha256(&out, buf.baseAddress, UInt64(buf.count))
-        } ?? Array(data).withUnsafeBufferPointer { buf in
-            crypto_hash_sha256(&out, buf.baseAddress, UInt64(buf.count))
-        }
-        precondition(rc == 0)
-        return out
+        if let digest = data.withContiguousStorageIfAvailable({ sha256(buffers: [UnsafeRawBufferPointer($0)]) }) { return digest }
+        return Array(data).withUnsafeBytes { sha256(buffers: [$0]) }
     }
 
     /// SHA-256 of several byte strings concatenated, without building the concatenation.
     public static func sha256(parts: [[UInt8]]) -> [UInt8] {
-        Sodium.ensure()
-        var state = crypto_hash_sha256_state()
-        crypto_hash_sha256_init(&state)
-        for p in parts { crypto_hash_sha256_update(&state, p, UInt64(p.count)) }
-        var out = [UInt8](repeating: 0, count: 32)
-        crypto_hash_sha256_final(&state, &out)
-        return out
+        switch parts.count {
+        case 1: return parts[0].withUnsafeBytes { sha256(buffers: [$0]) }
+        case 2: return parts[0].withUnsafeBytes { a in parts[1].withUnsafeBytes { b in sha256(buffers: [a, b]) } }
+        default:
+            var all: [UInt8] = []
+            for p in parts { all += p }
+            return all.withUnsafeBytes { sha256(buffers: [$0]) }
+        }
+    }
+
+    /// SHA-256 of the buffers concatenated: AuditSHA, or libsodium on a CPU without SHA extensions.
+    private static func sha256(buffers: [UnsafeRawBufferPointer]) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: 32) { out, initialized in
+            if hardwareSHA256 {
+                var ctx = audit_sha256_ctx()
+                audit_sha256_init(&ctx)
+                for b in buffers where b.count > 0 {
+                    audit_sha256_update(&ctx, b.baseAddress!.assumingMemoryBound(to: UInt8.self), b.count)
+                }
+                audit_sha256_final(&ctx, out.baseAddress!)
+            } else {
+                Sodium.ensure()
+                var state = crypto_hash_sha256_state()
+                crypto_hash_sha256_init(&state)
+                for b in buffers where b.count > 0 {
+                    crypto_hash_sha256_update(&state, b.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt64(b.count))
+                }
+                crypto_hash_sha256_final(&state, out.baseAddress!)
+            }
+            initialized = 32
+        }
     }
 
     /// SHA-512 of the bytes.

@@ -34,9 +34,23 @@ public final class ElectionChecker: KindChecker {
     public init(sweepInterval: Int = 4096) { self.sweepInterval = sweepInterval }
 
     /// Ballots' elements and scalars, decoded on the workers once the term's group is known.
+    /// Roll credentials are decoded here too (``Ed25519Keys`` remembers them), so the in-order pass
+    /// finds them checked instead of paying the subgroup test alone.
     public func prepare(_ payload: Payload) -> (any Sendable)? {
-        guard payload.kind == "ballot.cast", let core else { return nil }
-        return core.predecodeBallot(payload.json)
+        switch payload.kind {
+        case "roll.enrol": Self.warmCredential(payload.json["credential"])
+        case "roll.replace": Self.warmCredential(payload.json["new"])
+        case "ballot.cast": return core?.predecodeBallot(payload.json)
+        default: break
+        }
+        return nil
+    }
+
+    /// Decodes a credential-shaped field into ``Ed25519Keys``' cache (whose answer for given bytes
+    /// never changes); anything else is left for the in-order pass to refuse.
+    private static func warmCredential(_ value: JSON?) {
+        guard let text = value?.stringValue, let bytes = try? Hex.decode(text, length: 32) else { return }
+        _ = isValidEd25519Key(bytes)
     }
 
     public func apply(_ entry: VerifiedEntry, report: inout Report) -> [ProofJob] {
@@ -124,7 +138,8 @@ public final class ElectionChecker: KindChecker {
         self.clock = clock
         let calendar = WindowCalendar(setup: s, clock: clock)
         switch try? AnyGroup(name: s.group) {
-        case let .ristretto255(g)?: core = ElectionCore(group: g, setup: s, record: origin, calendar: calendar, sweepInterval: sweepInterval)
+        case let .ristretto255(g)?:
+            core = RistrettoElectionCore(ElectionCore(group: g, setup: s, record: origin, calendar: calendar, sweepInterval: sweepInterval))
         case let .modp(g)?: core = ElectionCore(group: g, setup: s, record: origin, calendar: calendar, sweepInterval: sweepInterval)
         case nil: break
         }

@@ -99,8 +99,16 @@ struct Fields {
 
     /// Refuses any key other than `kind`, `record`, `term` (when `withTerm`) and `allowed`.
     func finish(_ allowed: [String], withTerm: Bool = true) throws(AuditError) {
-        let known = Set(["kind", "record"] + (withTerm ? ["term"] : []) + allowed)
-        for (k, _) in members where !known.contains(k) { throw .malformed("\(kind): unexpected key \"\(k)\"") }
+        // Payload objects have a handful of keys: linear scans, no Set to build and hash per object
+        // (this runs for every object of every ballot). Same answers, same first failure.
+        func isKnown(_ k: String) -> Bool { k == "kind" || k == "record" || (withTerm && k == "term") || allowed.contains(k) }
+        for (k, _) in members where !isKnown(k) { throw .malformed("\(kind): unexpected key \"\(k)\"") }
+        if members.count <= 16 {
+            for i in members.indices where members[..<i].contains(where: { $0.0 == members[i].0 }) {
+                throw .malformed("\(kind): key \"\(members[i].0)\" appears twice")
+            }
+            return
+        }
         var seen = Set<String>()
         for (k, _) in members {
             guard seen.insert(k).inserted else { throw .malformed("\(kind): key \"\(k)\" appears twice") }

@@ -223,11 +223,10 @@ extension ElectionCore {
         if group.name == "ristretto255" {
             batch = { () -> BatchTerms? in
                 let items = Self.carriedItems(group, pk: pk, decoded: decoded, contexts: contexts, binding: binding)
-                guard let terms = BatchVerifier.terms(group, items), let ristretto = group as? Ristretto255 else { return nil }
-                var scalars: [UInt8] = []
-                scalars.reserveCapacity(32 * terms.count)
-                for (_, scalar) in terms { scalars += group.encodeScalar(scalar) }
-                return BatchTerms(points: ristretto.decodedPoints(terms.map { $0.0 as! Ristretto255.Element }), scalars: scalars, onSuccess: {
+                guard let terms = BatchVerifier.terms(group, items), let ristretto = group as? Ristretto255,
+                      let ristrettoTerms = terms as? [(Ristretto255.Element, Ristretto255.Scalar)] else { return nil }
+                let (points, scalars) = ristretto.batchInputs(ristrettoTerms)
+                return BatchTerms(points: points, scalars: scalars, onSuccess: {
                     slot?.offerValid(index: index, selections: countedSelections, tally: partials, counters: counters)
                 })
             }
@@ -268,10 +267,16 @@ extension ElectionCore {
     }
 
     /// The contexts of a ballot's proofs: per contest, one per option, then the range proof's.
+    /// Every ballot of a contest version has the same contexts: built once per version and option
+    /// count (``contextCache``), not once per ballot on the in-order thread.
     func ballotContexts(_ decoded: [DecodedContest]) -> [(selections: [[UInt8]], range: [UInt8])] {
         decoded.map { decodedContest in
-            (decodedContest.version.options.indices.map { ballotContext(decodedContest.version.contest, decodedContest.version.version, UInt32($0)) },
-             ballotContext(decodedContest.version.contest, decodedContest.version.version, 0xFFFF_FFFF))
+            let v = decodedContest.version
+            let key = ContextKey(contest: v.contest, version: v.version, options: v.options.count)
+            if let cached = contextCache[key] { return cached }
+            let made = (v.options.indices.map { ballotContext(v.contest, v.version, UInt32($0)) }, ballotContext(v.contest, v.version, 0xFFFF_FFFF))
+            contextCache[key] = made
+            return made
         }
     }
 

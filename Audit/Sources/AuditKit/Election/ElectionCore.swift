@@ -33,6 +33,10 @@ final class ElectionCore<G: PrimeOrderGroup>: ElectionCoreProtocol {
     var challengedRandomness: Set<Digest128> = []
     var castRandomness: Set<Digest128> = []
     let partials: PartialTallies<G>
+    /// The proof contexts of a contest version's ballots (``ballotContexts(_:)``), by contest, version
+    /// and option count.
+    struct ContextKey: Hashable { let contest: String; let version: Int; let options: Int }
+    var contextCache: [ContextKey: (selections: [[UInt8]], range: [UInt8])] = [:]
     /// The windows that may still receive a ballot, per lineage; the proof jobs decide which ballot
     /// of each counts (BAL-6).
     var openSlots: [Slot: WindowSlot<G>] = [:]

@@ -36,6 +36,37 @@ public enum Hex {
         return try text.withUTF8 { decode(buffer: $0, length: length) }.get()
     }
 
+    /// Decodes exactly 64 lowercase hex digits into 32 inline bytes (ristretto255 elements and
+    /// scalars), allocating nothing; nil for anything else (the caller says what was expected).
+    public static func decode32(_ text: String) -> Bytes32? {
+        var text = text
+        return text.withUTF8 { buffer -> Bytes32? in
+            guard buffer.count == 64, let base = buffer.baseAddress else { return nil }
+            // Eight bytes (sixteen digits) a word, straight into the words' memory: no bounds checks
+            // or per-byte closure calls on the path every ballot element and scalar takes.
+            var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+            var bad: UInt8 = 0
+            withUnsafeMutableBytes(of: &words) { out in
+                for k in 0..<32 {
+                    let h = nibbleOrBad(base[2 &* k]), l = nibbleOrBad(base[2 &* k &+ 1])
+                    bad |= (h | l) & 0xf0
+                    out[k] = h << 4 | l
+                }
+            }
+            guard bad == 0 else { return nil }
+            return withUnsafeBytes(of: words) { Bytes32(copying: $0.baseAddress!) }
+        }
+    }
+
+    /// A lowercase hex digit's value, or a value with high bits set (0xff) for anything else.
+    @inline(__always)
+    private static func nibbleOrBad(_ c: UInt8) -> UInt8 {
+        let d = c &- UInt8(ascii: "0")
+        if d < 10 { return d }
+        let a = c &- UInt8(ascii: "a")
+        return a < 6 ? a &+ 10 : 0xff
+    }
+
     // Element fields, keys and signatures are hex: decoded straight from contiguous storage.
     private static func decode(buffer text: UnsafeBufferPointer<UInt8>, length: Int?) -> Result<[UInt8], AuditError> {
         guard text.count % 2 == 0 else { return .failure(.malformed("hex text has an odd number of digits")) }

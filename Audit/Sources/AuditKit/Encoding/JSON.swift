@@ -238,6 +238,32 @@ struct JSONParser {
 
     mutating func parseString() throws(AuditError) -> String {
         pos += 1  // opening quote
+        // Nearly every string (hex, base64, names) has no escape and no control character: found in
+        // one pass over the raw buffer, noting whether it is ASCII. Anything else (an escape, a
+        // control character, no closing quote) takes the loop below from the same position, which
+        // reads it as before and reports the same error.
+        let first = pos
+        let fast = bytes.withUnsafeBufferPointer { b -> (text: String, end: Int)? in
+            var i = first
+            var bits: UInt8 = 0
+            while i < b.count {
+                let c = b[i]
+                if c == UInt8(ascii: "\"") {
+                    let text = UnsafeBufferPointer(rebasing: b[first..<i])
+                    // ASCII is valid UTF-8 as it stands: `String(decoding:)` skips the generic validation.
+                    if bits < 0x80 { return (String(decoding: text, as: UTF8.self), i) }
+                    return String(validating: text, as: UTF8.self).map { ($0, i) }
+                }
+                if c == UInt8(ascii: "\\") || c < 0x20 { return nil }
+                bits |= c
+                i += 1
+            }
+            return nil
+        }
+        if let fast {
+            pos = fast.end + 1
+            return fast.text
+        }
         var out = [UInt8]()
         var escaped = false
         var start = pos
@@ -248,7 +274,15 @@ struct JSONParser {
                 if !escaped {
                     // Most strings (hex, base64, names) hold no escape: validated straight from the input.
                     pos += 1
-                    guard let s = String(validating: bytes[start..<pos - 1], as: UTF8.self) else { throw fail("string is not UTF-8") }
+                    let range = start..<pos - 1
+                    let validated = bytes.withUnsafeBufferPointer { all -> String? in
+                        let text = UnsafeBufferPointer(rebasing: all[range])
+                        // ASCII (hex, base64, names: nearly every string) is valid UTF-8 as it stands;
+                        // `String(decoding:)` then builds it without the generic validating path.
+                        if text.allSatisfy({ $0 < 0x80 }) { return String(decoding: text, as: UTF8.self) }
+                        return String(validating: text, as: UTF8.self)
+                    }
+                    guard let s = validated else { throw fail("string is not UTF-8") }
                     return s
                 }
                 out.append(contentsOf: bytes[start..<pos])

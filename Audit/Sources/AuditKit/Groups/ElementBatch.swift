@@ -6,17 +6,21 @@ public final class ElementBatch<G: PrimeOrderGroup> {
     public let group: G
     private var pending: [G.Element] = []
 
-    public init(_ group: G) { self.group = group }
+    /// Whether the group leaves membership to ``check()`` (eg4096); in the others every element was
+    /// checked when decoded and nothing is kept.
+    private let defers: Bool
+
+    public init(_ group: G) {
+        self.group = group
+        defers = (group as? ModpGroup)?.batchesMembership ?? false
+    }
 
     /// Decodes an element as ``PrimeOrderGroup/element(hex:)`` does, except that its membership test
     /// waits for ``check()``.
     public func element(hex: String) throws(AuditError) -> G.Element {
-        let bytes: [UInt8]
-        do { bytes = try Hex.decode(hex, length: group.elementLength) } catch {
-            throw .invalidElement("a \(group.name) element must be \(group.elementLength) bytes of lowercase hex")
-        }
-        let e = try group.elementCandidate(bytes)
-        pending.append(e)
+        let e = try group.elementCandidate(hex: hex)
+        // Only a group whose membership test waits for ``check()`` needs the element kept.
+        if defers { pending.append(e) }
         return e
     }
 

@@ -14,7 +14,7 @@ final class PredecodedPoints: @unchecked Sendable {
     static let limit = 1 << 20
 
     // Guarded by `lock`.
-    private var points: [Key: audit_point] = [:]
+    private var points: [Bytes32: audit_point] = [:]
     private let lock = NSLockLite()
 
     /// Decodes the element fields of a `ballot.cast` payload (`contests[].selections[].a/b/t[]` and
@@ -22,12 +22,11 @@ final class PredecodedPoints: @unchecked Sendable {
     func prepare(ballot json: JSON) {
         guard let members = json.objectMembers,
               let contests = members.first(where: { $0.0 == "contests" })?.1.arrayValue else { return }
-        var found: [(Key, audit_point)] = []
+        var found: [(Bytes32, audit_point)] = []
         func take(_ value: JSON?) {
-            guard let text = value?.stringValue, text.utf8.count == 64,
-                  let bytes = try? Hex.decode(text, length: 32) else { return }
+            guard let text = value?.stringValue, let encoding = Hex.decode32(text) else { return }
             var p = audit_point()
-            if audit_ristretto_decode(&p, bytes) == 1 { found.append((Key(bytes), p)) }
+            if encoding.withBytes({ audit_ristretto_decode(&p, $0) }) == 1 { found.append((encoding, p)) }
         }
         func field(_ object: JSON, _ name: String) -> JSON? { object.objectMembers?.first(where: { $0.0 == name })?.1 }
         for contest in contests {
@@ -45,25 +44,10 @@ final class PredecodedPoints: @unchecked Sendable {
         for (k, p) in found { points[k] = p }
     }
 
-    /// The decoded point of `bytes` if it was prepared (and forgets it), else nil.
-    func take(_ bytes: [UInt8]) -> audit_point? {
-        guard bytes.count == 32 else { return nil }
-        let key = Key(bytes)
+    /// The decoded point of `encoding` if it was prepared (and forgets it), else nil.
+    func take(_ encoding: Bytes32) -> audit_point? {
         lock.lock()
         defer { lock.unlock() }
-        return points.removeValue(forKey: key)
-    }
-
-    /// A 32-byte encoding as four words: hashed in four steps rather than 32 (SIMD32's hash).
-    struct Key: Hashable {
-        let w0, w1, w2, w3: UInt64
-        init(_ bytes: [UInt8]) {
-            func word(_ k: Int) -> UInt64 {
-                var v: UInt64 = 0
-                for j in 0..<8 { v |= UInt64(bytes[8 * k + j]) << (8 * j) }
-                return v
-            }
-            w0 = word(0); w1 = word(1); w2 = word(2); w3 = word(3)
-        }
+        return points.removeValue(forKey: encoding)
     }
 }

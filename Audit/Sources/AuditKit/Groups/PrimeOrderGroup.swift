@@ -15,9 +15,18 @@ public protocol PrimeOrderGroup: Sendable {
 
     /// Decodes an element, refusing non-canonical encodings and anything outside the group.
     func element(_ bytes: [UInt8]) throws(AuditError) -> Element
+    /// Decodes an element given as hex (a requirement, so a group can decode without an intermediate
+    /// array; the default goes through ``element(_:)``).
+    func element(hex: String) throws(AuditError) -> Element
+    /// As ``element(hex:)``, but the subgroup membership may wait for an ``ElementBatch``.
+    func elementCandidate(hex: String) throws(AuditError) -> Element
     func encodeElement(_ e: Element) -> [UInt8]
+    /// Appends ``encodeElement(_:)`` of `e` to `out` (a group may do it without an intermediate array).
+    func appendEncoding(of e: Element, to out: inout [UInt8])
     /// Decodes a scalar, refusing values `≥ q`.
     func scalar(_ bytes: [UInt8]) throws(AuditError) -> Scalar
+    /// Decodes a scalar given as hex (a requirement for the same reason as ``element(hex:)``).
+    func scalar(hex: String) throws(AuditError) -> Scalar
     func encodeScalar(_ s: Scalar) -> [UInt8]
     /// The scalar `n mod q`.
     func scalar(_ n: UInt64) -> Scalar
@@ -35,6 +44,10 @@ public protocol PrimeOrderGroup: Sendable {
     /// `a^s · b^t`, the shape of every commitment the verifiers recompute (a group may compute it in
     /// one pass; the default is two exponentiations).
     func exp2(_ a: Element, _ s: Scalar, _ b: Element, _ t: Scalar) -> Element
+
+    /// The 128-bit batch weight `high·2^64 + low` (SPEC.md §3.5.1); `two64` is the scalar 2^64. A
+    /// requirement so a group can build it without arithmetic (the default multiplies and adds).
+    func weight(high: UInt64, low: UInt64, two64: Scalar) -> Scalar
 
     func add(_ a: Scalar, _ b: Scalar) -> Scalar
     func sub(_ a: Scalar, _ b: Scalar) -> Scalar
@@ -54,6 +67,17 @@ extension PrimeOrderGroup {
         return try element(bytes)
     }
 
+    /// An element whose membership may wait for an ``ElementBatch`` (``elementCandidate(_:)``), from hex.
+    public func elementCandidate(hex: String) throws(AuditError) -> Element {
+        let bytes: [UInt8]
+        do { bytes = try Hex.decode(hex, length: elementLength) } catch {
+            throw .invalidElement("a \(name) element must be \(elementLength) bytes of lowercase hex")
+        }
+        return try elementCandidate(bytes)
+    }
+
+    public func appendEncoding(of e: Element, to out: inout [UInt8]) { out += encodeElement(e) }
+
     /// Decodes a scalar given as hex.
     public func scalar(hex: String) throws(AuditError) -> Scalar {
         let bytes: [UInt8]
@@ -67,6 +91,8 @@ extension PrimeOrderGroup {
     public func exp2(_ a: Element, _ s: Scalar, _ b: Element, _ t: Scalar) -> Element {
         op(a == generator ? expG(s) : exp(a, s), b == generator ? expG(t) : exp(b, t))
     }
+
+    public func weight(high: UInt64, low: UInt64, two64: Scalar) -> Scalar { add(mul(scalar(high), two64), scalar(low)) }
 
     public var zeroScalar: Scalar { scalar(0) }
     public var oneScalar: Scalar { scalar(1) }

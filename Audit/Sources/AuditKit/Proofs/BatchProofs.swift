@@ -50,7 +50,7 @@ public enum BatchVerifier {
         var nextRandom = 0
         func nextWeight() -> G.Scalar {
             defer { nextRandom += 2 }
-            return group.add(group.mul(group.scalar(random[nextRandom]), two64), group.scalar(random[nextRandom + 1]))
+            return group.weight(high: random[nextRandom], low: random[nextRandom + 1], two64: two64)
         }
         for item in items {
             guard let t = item.proof.t else { return nil }
@@ -58,10 +58,13 @@ public enum BatchVerifier {
             guard item.lo <= item.hi, item.proof.c.count == width, item.proof.r.count == width, t.count == 2 * width else { return nil }
             // Fiat–Shamir: Σ c_j = H(statement, A_lo, B_lo, …).
             var tr = Transcript(protocol: item.protocolName, group: group.name, context: item.binding.context, binding: item.binding.binding)
-            for e in [group.generator, item.pk, item.ciphertext.alpha, item.ciphertext.beta] { tr.append(group.encodeElement(e)) }
+            tr.append(element: group.generator, in: group)
+            tr.append(element: item.pk, in: group)
+            tr.append(element: item.ciphertext.alpha, in: group)
+            tr.append(element: item.ciphertext.beta, in: group)
             tr.append(u32: item.lo)
             tr.append(u32: item.hi)
-            for e in t { tr.append(group.encodeElement(e)) }
+            for e in t { tr.append(element: e, in: group) }
             let sum = item.proof.c.reduce(group.zeroScalar) { group.add($0, $1) }
             guard tr.challenge(in: group) == sum else { return nil }
             // A_j^z · g^(−z r_j) · α^(z c_j) = 1 and B_j^z' · pk^(−z' r_j) · β^(z' c_j) · g^(−z' j c_j) = 1.
@@ -75,8 +78,11 @@ public enum BatchVerifier {
                 let z2c = group.mul(z2, c)
                 betaS = group.add(betaS, z2c)
                 pkS = group.sub(pkS, group.mul(z2, r))
-                let j = group.scalar(UInt64(Int(item.lo) + k))
-                gScalar = group.sub(gScalar, group.add(group.mul(z1, r), group.mul(z2c, j)))
+                // z1·r + z2·c·j, without multiplying by j = 0 or 1 (every selection's disjunctive proof).
+                let j = Int(item.lo) + k
+                let z1r = group.mul(z1, r)
+                let gTerm = j == 0 ? z1r : group.add(z1r, j == 1 ? z2c : group.mul(z2c, group.scalar(UInt64(j))))
+                gScalar = group.sub(gScalar, gTerm)
             }
             terms.append((item.ciphertext.alpha, alphaS))
             terms.append((item.ciphertext.beta, betaS))

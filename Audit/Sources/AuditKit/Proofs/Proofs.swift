@@ -111,9 +111,9 @@ public enum ProofVerifier {
         // X^(-c) = X^(q - c): the whole commitment is one double exponentiation.
         let A = group.exp2(group.generator, proof.r, X, group.neg(proof.c))
         var t = Transcript(protocol: "schnorr", group: group.name, context: binding.context, binding: binding.binding)
-        t.append(group.encodeElement(group.generator))
-        t.append(group.encodeElement(X))
-        t.append(group.encodeElement(A))
+        t.append(element: group.generator, in: group)
+        t.append(element: X, in: group)
+        t.append(element: A, in: group)
         return t.challenge(in: group) == proof.c ? nil : "the Schnorr proof does not verify"
     }
 
@@ -126,7 +126,7 @@ public enum ProofVerifier {
         let A = group.exp2(group.generator, proof.r, X, negC)
         let B = group.exp2(h, proof.r, Y, negC)
         var t = Transcript(protocol: "chaum-pedersen", group: group.name, context: binding.context, binding: binding.binding)
-        for e in [group.generator, X, h, Y, A, B] { t.append(group.encodeElement(e)) }
+        for e in [group.generator, X, h, Y, A, B] { t.append(element: e, in: group) }
         return t.challenge(in: group) == proof.c ? nil : "the Chaum–Pedersen proof does not verify"
     }
 
@@ -142,10 +142,10 @@ public enum ProofVerifier {
             return "the proof must have \(width) challenges and responses for [\(lo), \(hi)]"
         }
         var t = Transcript(protocol: protocolName, group: group.name, context: binding.context, binding: binding.binding)
-        t.append(group.encodeElement(group.generator))
-        t.append(group.encodeElement(pk))
-        t.append(group.encodeElement(ciphertext.alpha))
-        t.append(group.encodeElement(ciphertext.beta))
+        t.append(element: group.generator, in: group)
+        t.append(element: pk, in: group)
+        t.append(element: ciphertext.alpha, in: group)
+        t.append(element: ciphertext.beta, in: group)
         t.append(u32: lo)
         t.append(u32: hi)
         // β / g^j for j = lo…hi, stepping by one division by g.
@@ -161,8 +161,8 @@ public enum ProofVerifier {
             if let carried = proof.t, carried[2 * k] != A || carried[2 * k + 1] != B {
                 return "the \(protocolName) proof's carried commitments for j = \(Int(lo) + k) are not g^r·α^(−c) and pk^r·(β/g^j)^(−c)"
             }
-            t.append(group.encodeElement(A))
-            t.append(group.encodeElement(B))
+            t.append(element: A, in: group)
+            t.append(element: B, in: group)
             sum = group.add(sum, proof.c[k])
             if k + 1 < width { betaOverGj = group.div(betaOverGj, group.generator) }
         }

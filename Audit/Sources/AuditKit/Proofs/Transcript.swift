@@ -6,17 +6,42 @@ public struct Transcript: Sendable {
 
     public init(protocol name: String, group: String, context: [UInt8], binding: [UInt8]) {
         bytes = Transcript.prefix
-        bytes += Bytes.lp(Array(name.utf8))
-        bytes += Bytes.lp(Array(group.utf8))
-        bytes += Bytes.lp(context)
-        bytes += Bytes.lp(binding)
+        bytes.reserveCapacity(256 + context.count + binding.count)
+        append(name.utf8)
+        append(group.utf8)
+        append(context)
+        append(binding)
     }
 
-    /// Appends `lp(encoding)`.
-    public mutating func append(_ encoding: [UInt8]) { bytes += Bytes.lp(encoding) }
+    /// Appends `lp(encoding)`, in place (no temporary arrays: this runs for every element of every proof).
+    public mutating func append(_ encoding: some Collection<UInt8>) {
+        appendLength(encoding.count)
+        bytes.append(contentsOf: encoding)
+    }
+
+    /// Appends `lp(encode(e))` for an element of `group`.
+    public mutating func append<G: PrimeOrderGroup>(element e: G.Element, in group: G) {
+        let lengthAt = bytes.count
+        appendLength(0)
+        group.appendEncoding(of: e, to: &bytes)
+        let n = UInt32(bytes.count - lengthAt - 4)
+        for k in 0..<4 { bytes[lengthAt + k] = UInt8(truncatingIfNeeded: n >> (24 - 8 * UInt32(k))) }
+    }
 
     /// Appends `lp(u32be(n))`.
-    public mutating func append(u32 n: UInt32) { bytes += Bytes.lp(Bytes.u32be(n)) }
+    public mutating func append(u32 n: UInt32) {
+        appendLength(4)
+        appendU32(n)
+    }
+
+    private mutating func appendLength(_ n: Int) { appendU32(UInt32(n)) }
+
+    private mutating func appendU32(_ n: UInt32) {
+        bytes.append(UInt8(truncatingIfNeeded: n >> 24))
+        bytes.append(UInt8(truncatingIfNeeded: n >> 16))
+        bytes.append(UInt8(truncatingIfNeeded: n >> 8))
+        bytes.append(UInt8(truncatingIfNeeded: n))
+    }
 
     /// `H(T)` in `group`.
     public func challenge<G: PrimeOrderGroup>(in group: G) -> G.Scalar {

@@ -62,6 +62,9 @@ public enum Bench {
         let (batched, alone) = measureSignatures()
         figures.append(Figure(name: "audit.ed25519.verify_batch", unit: "ns", value: batched, floor: nil, cores: 1, group: "ed25519"))
         figures.append(Figure(name: "audit.ed25519.verify_one", unit: "ns", value: alone, floor: nil, cores: 1, group: "ed25519"))
+        let curve = measureCurve()
+        figures.append(Figure(name: "audit.ristretto255.decode", unit: "ns", value: curve.decode, floor: nil, cores: 1, group: "ristretto255"))
+        figures.append(Figure(name: "audit.ristretto255.bucket_sum_per_point", unit: "ns", value: curve.bucketPerPoint, floor: nil, cores: 1, group: "ristretto255"))
         return (report, figures)
     }
 

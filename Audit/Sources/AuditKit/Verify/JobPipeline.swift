@@ -72,7 +72,11 @@ final class JobPipeline {
     private func trim(_ jobs: inout [ProofJob]) {
         let done = flushed - flushedBase
         if done > 0, 2 * done >= jobs.count {
-            jobs.removeFirst(done)
+            // The recorded jobs hold the last references to their ballots' decoded contests: freed
+            // on a background thread, not on this (in-order) one.
+            var finished = Array(jobs[done...])
+            swap(&finished, &jobs)
+            BatchDisposal.release(&finished)
             flushedBase = flushed
         }
     }

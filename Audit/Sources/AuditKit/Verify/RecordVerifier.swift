@@ -439,18 +439,20 @@ struct CheckerTable: @unchecked Sendable {
     let byKind: [String: KindChecker]
 }
 
-/// Frees an applied batch of ``PreparedEntry`` (their JSON trees and byte arrays) on a background
-/// thread: tearing them down is a good part of what the in-order pass would otherwise do alone.
+/// Frees an applied batch of ``PreparedEntry`` (their JSON trees and byte arrays), or of recorded
+/// ``ProofJob``s, on a background thread: tearing them down is a good part of what the in-order pass
+/// would otherwise do alone.
 enum BatchDisposal {
-    /// Holds the batch until the background thread drops it (the only reference left by then).
-    private final class Box: @unchecked Sendable {
-        var entries: [PreparedEntry]
-        init(_ entries: [PreparedEntry]) { self.entries = entries }
+    /// Holds the items until the background thread drops them (the only reference left by then).
+    private final class Box<T>: @unchecked Sendable {
+        var items: [T]
+        init(_ items: [T]) { self.items = items }
     }
 
-    static func release(_ entries: inout [PreparedEntry]) {
-        let box = Box(entries)
-        entries = []
-        DispatchQueue.global().async { box.entries = [] }
+    /// Empties `items`, whose memory is then freed on a background thread.
+    static func release<T>(_ items: inout [T]) {
+        let box = Box(items)
+        items = []
+        DispatchQueue.global().async { box.items = [] }
     }
 }
