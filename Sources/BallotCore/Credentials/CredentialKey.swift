@@ -17,6 +17,7 @@ public enum CredentialKey {
     /// The signing keys of many codes, as ``signingKey(for:term:)`` derives each (the registrar's
     /// batch: `Ed25519.SigningKey.keys(seeds:)` shares one field inversion among 32 keys).
     public static func signingKeys(for codes: [CredentialCode], term: String) -> [Ed25519.SigningKey] {
+        // Unreachable failure, as above: every seed is a 32-byte BLAKE2b output.
         try! Ed25519.SigningKey.keys(seeds: codes.map { seed(for: $0, term: term) })
     }
 

@@ -251,14 +251,13 @@ extension ElectionCore {
         for decodedContest in decoded {
             for ciphertext in decodedContest.selections {
                 let digest = Digest128(Hash.sha256(group.encodeElement(ciphertext.alpha)))
-                if failure != nil {
-                } else if challengedRandomness.contains(digest) {
-                    failure = "reuses the randomness of a challenged ballot's ciphertext (contest \"\(decodedContest.version.contest)\"), whose choices are public"
-                } else if castRandomness.contains(digest) {
-                    failure = "reuses the randomness of an earlier ballot's ciphertext (contest \"\(decodedContest.version.contest)\"): the two choices can be compared, and opening one reveals the other"
-                } else if own.contains(digest) {
-                    failure = "has two ciphertexts with the same randomness (contest \"\(decodedContest.version.contest)\")"
-                }
+                let contest = "contest \"\(decodedContest.version.contest)\""
+                let reuse: String? = challengedRandomness.contains(digest)
+                    ? "reuses the randomness of a challenged ballot's ciphertext (\(contest)), whose choices are public"
+                    : castRandomness.contains(digest)
+                    ? "reuses the randomness of an earlier ballot's ciphertext (\(contest)): the two choices can be compared, and opening one reveals the other"
+                    : own.contains(digest) ? "has two ciphertexts with the same randomness (\(contest))" : nil
+                failure = failure ?? reuse
                 own.insert(digest)
             }
         }
